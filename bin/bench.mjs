@@ -1,0 +1,7 @@
+#!/usr/bin/env node
+// Entry point of the `bench` command. Node 20 cannot run TypeScript by itself, so the CLI is
+// loaded through tsx's ESM API.
+import { tsImport } from 'tsx/esm/api';
+
+const { main } = await tsImport('../harness/cli/main.ts', import.meta.url);
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,223 @@
+/** `bench data synth` and `bench data ingest`. */
+import { join, resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type IngestSummary, ingest, materializeDataset, type SynthOptions, generateSynth } from '../../data/index.ts';
+import type { Service } from '../../data/lo2/constants.ts';
+import { usageError } from '../../errors/index.ts';
+import { benchHome } from '../paths.ts';
+import { createProgress } from '../progress.ts';
+
+const SUBCOMMANDS = 'synth, ingest';
+
+/** parseArgs with our usage errors instead of Node's. */
+export function parseFlags<T extends ParseArgsConfig['options']>(argv: readonly string[], options: T, command: string) {
+  try {
+    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw usageError(`${command}: ${(err as Error).message.split('\n')[0]}`, {
+      hint: `run \`bench ${command} --help\` for the options`,
+    });
+  }
+}
+
+export function intFlag(value: string | undefined, flag: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw usageError(`--${flag} must be an integer ≥ ${min} (got '${value}')`);
+  return n;
+}
+
+const listFlag = (value: string | undefined) =>
+  value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+
+export async function dataCommand(argv: readonly string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  switch (sub) {
+    case 'synth':
+      return synthCommand(rest);
+    case 'ingest':
+      return ingestCommand(rest);
+    default:
+      throw usageError(sub === undefined ? 'data: missing subcommand' : `data: unknown subcommand '${sub}'`, {
+        hint: `use one of ${SUBCOMMANDS}`,
+      });
+  }
+}
+
+const synthFlags = {
+  out: { type: 'string' },
+  preset: { type: 'string' },
+  runs: { type: 'string' },
+  'errors-per-run': { type: 'string' },
+  services: { type: 'string' },
+  seed: { type: 'string' },
+  order: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean' },
+} as const;
+
+function synthOptionsFrom(values: Record<string, string | boolean | undefined>): Partial<Omit<SynthOptions, 'outDir'>> {
+  const o: Partial<Omit<SynthOptions, 'outDir'>> = {};
+  if (values.preset !== undefined) o.preset = values.preset as SynthOptions['preset'];
+  const runs = intFlag(values.runs as string | undefined, 'runs', 1);
+  if (runs !== undefined) o.runs = runs;
+  const epr = intFlag(values['errors-per-run'] as string | undefined, 'errors-per-run', 0);
+  if (epr !== undefined) o.errorsPerRun = epr;
+  const services = listFlag(values.services as string | undefined);
+  if (services !== undefined) o.services = services as Service[];
+  const seed = intFlag(values.seed as string | undefined, 'seed', 0);
+  if (seed !== undefined) o.seed = seed;
+  if (values.order !== undefined) o.order = values.order as SynthOptions['order'];
+  return o;
+}
+
+async function synthCommand(argv: readonly string[]): Promise<number> {
+  const { values } = parseFlags(argv, synthFlags, 'data synth');
+  if (values.help) {
+    process.stdout.write(
+      'usage: bench data synth [--out DIR] [--preset tiny|standard|large] [--runs N] [--errors-per-run N]\n' +
+        '                        [--services code,token,refresh-token] [--seed N] [--order v1|shuffled] [--json]\n',
+    );
+    return 0;
+  }
+  const options = synthOptionsFrom(values);
+  const progress = values.json ? undefined : createProgress('synth');
+  const onProgress = progress ? (d: number, t: number) => progress.update(d, t) : undefined;
+  let root: string;
+  let summary: unknown;
+  let generated = true;
+  const t0 = performance.now();
+  if (values.out !== undefined) {
+    root = resolve(values.out);
+    summary = await generateSynth({ ...options, outDir: root }, onProgress);
+  } else {
+    const m = await materializeDataset(
+      { source: 'synthetic', ...options },
+      onProgress ? { cacheDir: join(benchHome(), 'cache'), onProgress } : { cacheDir: join(benchHome(), 'cache') },
+    );
+    root = m.root;
+    summary = m.synth;
+    generated = m.generated;
+  }
+  progress?.finish();
+  const seconds = (performance.now() - t0) / 1000;
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ root, generated, seconds, ...(summary as object) }, null, 2)}\n`);
+    return 0;
+  }
+  const s = summary as { runs: number; sequences: number; lines: number; bytes: number; files: number };
+  process.stdout.write(
+    `${generated ? 'generated' : 'cache hit, reused'} ${root}\n` +
+      `  runs ${fmt(s.runs)}  sequences ${fmt(s.sequences)}  lines ${fmt(s.lines)}  ` +
+      `${(s.bytes / 1e6).toFixed(1)} MB  in ${seconds.toFixed(1)} s\n`,
+  );
+  return 0;
+}
+
+const ingestFlags = {
+  ...synthFlags,
+  'error-case': { type: 'string' },
+  trim: { type: 'string' },
+  workers: { type: 'string' },
+  parquet: { type: 'boolean' },
+  force: { type: 'boolean' },
+} as const;
+
+async function ingestCommand(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseFlags(argv, ingestFlags, 'data ingest');
+  if (values.help) {
+    process.stdout.write(
+      'usage: bench data ingest [DIR] [--runs N] [--errors-per-run N] [--error-case NAME]\n' +
+        '                         [--services code,token,refresh-token] [--seed N] [--trim N] [--workers N]\n' +
+        '                         [--parquet] [--force] [--json]\n' +
+        'Without DIR the embedded default is used: the synthetic standard preset (--preset/--order pick another).\n',
+    );
+    return 0;
+  }
+  if (positionals.length > 1) throw usageError(`data ingest takes one folder, got ${positionals.length}`);
+  const cacheDir = join(benchHome(), 'cache');
+  let root = positionals[0];
+  if (root === undefined) {
+    const { preset, order, seed } = synthOptionsFrom(values);
+    const m = await materializeDataset({ source: 'synthetic', preset: preset ?? 'standard', order, seed }, { cacheDir });
+    root = m.root;
+    if (!values.json) process.stderr.write(`dataset: synthetic ${preset ?? 'standard'} preset at ${root}\n`);
+  }
+  const selection = synthOptionsFrom({ ...values, preset: undefined, order: undefined });
+  const progress = values.json ? undefined : createProgress('ingest');
+  const workers = intFlag(values.workers, 'workers', 0);
+  const trim = intFlag(values.trim, 'trim', 0);
+  const summary = await ingest(root, {
+    cacheDir,
+    selection: {
+      ...(selection.runs !== undefined && { runs: selection.runs }),
+      ...(selection.errorsPerRun !== undefined && { errorsPerRun: selection.errorsPerRun }),
+      ...(selection.services !== undefined && { services: selection.services }),
+      ...(selection.seed !== undefined && { seed: selection.seed }),
+      ...(values['error-case'] !== undefined && { errorCase: values['error-case'] }),
+    },
+    ...(workers !== undefined && { workers }),
+    ...(trim !== undefined && { trimLines: trim }),
+    parquet: values.parquet === true,
+    force: values.force === true,
+    ...(progress && {
+      onProgress: (p) => progress.update(p.filesDone, p.filesTotal, `files, ${fmt(p.events)} events`),
+    }),
+  });
+  progress?.finish();
+  if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  else process.stdout.write(formatIngest(summary));
+  return summary.failedFiles.length > 0 ? 1 : 0;
+}
+
+/** The human-readable ingest report: counts, skipped lines by reason, what was not used. */
+export function formatIngest(s: IngestSummary): string {
+  const lines: string[] = [];
+  const secs = (s.timings.discoverMs + s.timings.ingestMs) / 1000;
+  lines.push(
+    s.cacheHit
+      ? `cache hit: ${s.dir} (same inputs and options as an earlier ingest; --force rebuilds)`
+      : `ingested ${s.root} in ${secs.toFixed(1)} s → ${s.dir}`,
+  );
+  lines.push(`  runs        ${fmt(s.runs)} selected of ${fmt(s.runsFound)} found`);
+  lines.push(`  test cases  ${fmt(s.testCases)}`);
+  lines.push(`  sequences   ${fmt(s.sequences)}${s.emptySequences.length ? ` (+${s.emptySequences.length} empty after trimming, left out)` : ''}`);
+  lines.push(`  events      ${fmt(s.events)}`);
+  lines.push(
+    `  lines       ${fmt(s.lines)} read, ${fmt(s.trimmed)} trimmed (first ${s.options.trimLines} per file), ` +
+      `${fmt(s.continuation)} continuation lines joined`,
+  );
+  const skippedTotal = Object.values(s.skipped).reduce((a, b) => a + b, 0);
+  lines.push(`  skipped     ${fmt(skippedTotal)} lines`);
+  for (const [reason, n] of Object.entries(s.skipped)) if (n > 0) lines.push(`    ${reason.padEnd(22)} ${fmt(n)}`);
+  const notes = [
+    s.crlf && `${fmt(s.crlf)} CRLF line endings`,
+    s.bom && `${fmt(s.bom)} byte-order marks`,
+    s.invalidUtf8 && `${fmt(s.invalidUtf8)} lines with invalid UTF-8 (kept, bytes replaced by U+FFFD)`,
+  ].filter(Boolean);
+  if (notes.length) lines.push(`  repaired    ${notes.join('; ')}`);
+  lines.push(`  messages    ${fmt(s.distinctMessages)} distinct normalised, ${fmt(s.templates)} Drain templates`);
+  const worst = Object.entries(s.skippedByFile)
+    .map(([path, r]) => [path, Object.values(r).reduce((a, b) => a + (b ?? 0), 0)] as const)
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5);
+  if (worst.length) {
+    lines.push('  files with skipped lines (top 5; --json lists all):');
+    for (const [path, n] of worst) lines.push(`    ${fmt(n).padStart(7)}  ${path}`);
+  }
+  for (const f of s.failedFiles) lines.push(`  FAILED      ${f.path}: ${f.error}`);
+  for (const p of s.emptySequences.slice(0, 5)) lines.push(`  empty       ${p}`);
+  for (const [reason, paths] of Object.entries(s.ignored)) {
+    lines.push(`  not used    ${paths.length} × ${reason}${paths.length ? ` (e.g. ${paths[0]})` : ''}`);
+  }
+  const files = Object.values(s.files).filter((v): v is string => typeof v === 'string');
+  lines.push(`  files       ${files.join(', ')}${s.files.parquet ? ' + Parquet copies' : ''}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,51 @@
+/**
+ * `bench` command line: parses the command, runs it, turns BenchErrors into one-line messages
+ * with a hint and the documented exit codes (0 ok, 1 failure, 2 usage).
+ */
+import { BenchError, usageError } from '../errors/index.ts';
+import { dataCommand } from './commands/data.ts';
+
+const HELP = `bench — benchmark log anomaly detectors on LO2
+
+usage: bench <command> [options]
+
+commands:
+  data synth   [--out DIR] [--preset tiny|standard|large] [--runs N] [--errors-per-run N]
+               [--services a,b] [--seed N] [--order v1|shuffled] [--json]
+               write a synthetic LO2 tree (default: into the cache)
+  data ingest  [DIR] [--runs N] [--errors-per-run N] [--error-case NAME] [--services a,b]
+               [--seed N] [--trim N] [--workers N] [--parquet] [--force] [--json]
+               load + enhance an LO2 tree into Arrow files (no DIR: the synthetic default)
+
+global options: --help, BENCH_HOME (default .bench) holds cache/, artifacts/, reports/, bench.db
+`;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    switch (command) {
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        process.stdout.write(HELP);
+        return command === undefined ? 2 : 0;
+      case 'data':
+        return await dataCommand(rest);
+      default:
+        throw usageError(`unknown command '${command}'`, { hint: 'run `bench --help` for the list of commands' });
+    }
+  } catch (err) {
+    if (err instanceof BenchError) {
+      process.stderr.write(`error: ${err.format()}\n`);
+      return err.exitCode;
+    }
+    if (err instanceof TypeError && /must be|unknown|expected/.test(err.message)) {
+      // Option validation inside the libraries' typed surfaces: a usage error, not a crash.
+      process.stderr.write(`error: ${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 1;
+  }
+}

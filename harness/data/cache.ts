@@ -1,0 +1,86 @@
+/**
+ * Content-addressed cache: an entry lives at `<root>/<kind>/<key>/` where key = sha256 of the
+ * inputs' identity and options. An entry is built in a temporary sibling folder and renamed into
+ * place with its manifest, so a crash never leaves a half-written entry that looks complete.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+
+const MANIFEST = 'manifest.json';
+
+/** Stable JSON: object keys sorted, so equal inputs hash equally. */
+export function stableStringify(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export function hashKey(inputs: unknown): string {
+  return createHash('sha256').update(stableStringify(inputs)).digest('hex').slice(0, 32);
+}
+
+export interface CacheEntry {
+  readonly key: string;
+  /** Final folder of the entry. */
+  readonly dir: string;
+  /** Folder being written; becomes `dir` on commit. */
+  readonly tmpDir: string;
+  tmpPath(name: string): string;
+  /** The manifest of a complete entry, or null. */
+  read<T>(): Promise<T | null>;
+  /** Writes the manifest and moves the entry into place (replacing an older copy). */
+  commit(manifest: unknown): Promise<void>;
+  /** Replaces the manifest of a committed entry (e.g. after adding Parquet copies). */
+  rewriteManifest(manifest: unknown): Promise<void>;
+  /** Removes the temporary folder after a failed build. */
+  discard(): Promise<void>;
+}
+
+export async function openCacheEntry(root: string, kind: string, inputs: unknown): Promise<CacheEntry> {
+  const key = hashKey(inputs);
+  const dir = resolve(root, kind, key);
+  const tmpDir = `${dir}.tmp-${process.pid}-${Date.now()}`;
+  // Created on first use (sinks open files synchronously), so a cache hit leaves nothing behind.
+  let created = false;
+  const ensureTmp = () => {
+    if (!created) mkdirSync(tmpDir, { recursive: true });
+    created = true;
+  };
+  await mkdir(resolve(root, kind), { recursive: true });
+  return {
+    key,
+    dir,
+    tmpDir,
+    tmpPath(name) {
+      ensureTmp();
+      return join(tmpDir, name);
+    },
+    async read<T>() {
+      try {
+        return JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as T;
+      } catch {
+        return null; // absent or unreadable manifest: the entry is not complete, rebuild it
+      }
+    },
+    async commit(manifest) {
+      ensureTmp();
+      await writeFile(join(tmpDir, MANIFEST), JSON.stringify(manifest, null, 2));
+      await rm(dir, { recursive: true, force: true });
+      await rename(tmpDir, dir);
+    },
+    async rewriteManifest(manifest) {
+      await writeFile(join(dir, MANIFEST), JSON.stringify(manifest, null, 2));
+    },
+    async discard() {
+      await rm(tmpDir, { recursive: true, force: true });
+    },
+  };
+}
+

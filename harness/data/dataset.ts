@@ -1,0 +1,56 @@
+/**
+ * Datasets an experiment names: a synthetic LO2 tree, generated once into the cache, or a real
+ * LO2 tree on disk, read unchanged.
+ */
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { dataError } from '../errors/index.ts';
+import { openCacheEntry } from './cache.ts';
+import { generateSynth, resolveSynthOptions, type SynthOptions, type SynthSummary } from './synth/index.ts';
+
+/** Bump when the generator's output changes: it is part of the synthetic cache key. */
+export const SYNTH_CODE_VERSION = 'synth-1';
+
+export type DatasetSpec =
+  | ({ source: 'synthetic' } & Partial<Omit<SynthOptions, 'outDir'>>)
+  | { source: 'lo2'; path: string };
+
+export interface MaterializedDataset {
+  root: string;
+  /** True when this call generated the tree (false: cache hit or real data). */
+  generated: boolean;
+  synth?: SynthSummary;
+}
+
+/** The folder holding the dataset's runs, generating a synthetic tree if it is not cached yet. */
+export async function materializeDataset(
+  spec: DatasetSpec,
+  opts: { cacheDir: string; onProgress?: (done: number, total: number) => void },
+): Promise<MaterializedDataset> {
+  if (spec.source === 'lo2') {
+    const st = await stat(spec.path).catch(() => null);
+    if (!st?.isDirectory()) {
+      throw dataError(`dataset folder not found: ${spec.path}`, {
+        file: spec.path,
+        field: 'dataset.path',
+        hint: 'point dataset.path at the folder holding light-oauth2-data-<epoch>/ runs',
+      });
+    }
+    return { root: spec.path, generated: false };
+  }
+  const { source: _source, ...partial } = spec;
+  const resolved = resolveSynthOptions({ ...partial, outDir: '' });
+  const { outDir: _outDir, ...identity } = resolved;
+  const entry = await openCacheEntry(opts.cacheDir, 'synth', { code: SYNTH_CODE_VERSION, ...identity });
+  const root = join(entry.dir, 'tree');
+  const cached = await entry.read<SynthSummary>();
+  if (cached) return { root, generated: false, synth: cached };
+  try {
+    const summary = await generateSynth({ ...identity, outDir: entry.tmpPath('tree') }, opts.onProgress);
+    await entry.commit(summary);
+    return { root, generated: true, synth: summary };
+  } catch (err) {
+    await entry.discard();
+    throw err;
+  }
+}

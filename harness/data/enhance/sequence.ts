@@ -1,0 +1,116 @@
+/**
+ * Sequence enhancer: turns one file's events (with global message ids) into its sequence row —
+ * seq_len, start/end time, duration, token bags, the Drain id list, lengths — and the per-event
+ * feature columns looked up from the message table.
+ */
+import type { SequenceFile } from '../lo2/discover.ts';
+import type { FileEvents } from '../lo2/read-file.ts';
+import type { MessageTable } from './messages.ts';
+
+/** Distinct token ids (ascending) with their number of occurrences in the sequence. */
+export interface TokenBag {
+  ids: Int32Array;
+  counts: Int32Array;
+}
+
+export interface SequenceRow {
+  seqId: string;
+  run: string;
+  testCase: string;
+  service: string;
+  anomaly: boolean;
+  seqLen: number;
+  /** Epoch ms; NaN for an empty sequence. */
+  startMs: number;
+  endMs: number;
+  durationSec: number;
+  words: TokenBag;
+  trigrams: TokenBag;
+  /** Drain template id of each event, in file order. */
+  drainIds: Int32Array;
+  /** Total words / trigrams over the sequence's events. */
+  wordsLen: number;
+  trigramsLen: number;
+}
+
+/** Event-level columns derived from the message table. */
+export interface EventFeatures {
+  messageId: Int32Array;
+  drainId: Int32Array;
+  wordsLen: Int32Array;
+  trigramsLen: Int32Array;
+}
+
+function bagOf(perMessage: readonly Int32Array[], occurrences: readonly number[]): TokenBag {
+  const counts = new Map<number, number>();
+  for (let m = 0; m < perMessage.length; m++) {
+    const c = occurrences[m]!;
+    if (c === 0) continue;
+    for (const t of perMessage[m]!) counts.set(t, (counts.get(t) ?? 0) + c);
+  }
+  const ids = Int32Array.from(counts.keys()).sort();
+  return { ids, counts: Int32Array.from(ids, (id) => counts.get(id)!) };
+}
+
+/**
+ * Registers the file's distinct messages in `table` (in first-appearance order, which keeps ids
+ * deterministic) and builds the sequence row and event features.
+ */
+export function enhanceSequence(
+  file: SequenceFile,
+  events: FileEvents,
+  normalized: readonly string[],
+  table: MessageTable,
+): { row: SequenceRow; features: EventFeatures } {
+  const globalIds = normalized.map((n) => table.id(n));
+  const n = events.count;
+  const messageId = new Int32Array(n);
+  const drainId = new Int32Array(n);
+  const wordsLen = new Int32Array(n);
+  const trigramsLen = new Int32Array(n);
+  const occurrences = new Array<number>(normalized.length).fill(0);
+  let totalWords = 0;
+  let totalTrigrams = 0;
+  let start = Number.POSITIVE_INFINITY;
+  let end = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const local = events.localMessageId[i]!;
+    occurrences[local]!++;
+    const g = globalIds[local]!;
+    const msg = table.messages[g]!;
+    msg.count++;
+    messageId[i] = g;
+    drainId[i] = msg.drainId;
+    wordsLen[i] = msg.words.length;
+    trigramsLen[i] = msg.trigrams.length;
+    totalWords += msg.words.length;
+    totalTrigrams += msg.trigrams.length;
+    const t = events.timeMs[i]!;
+    if (t < start) start = t;
+    if (t > end) end = t;
+  }
+  const messages = globalIds.map((g) => table.messages[g]!);
+  const row: SequenceRow = {
+    seqId: file.seqId,
+    run: file.run,
+    testCase: file.testCase,
+    service: file.service,
+    anomaly: file.anomaly,
+    seqLen: n,
+    startMs: n > 0 ? start : Number.NaN,
+    endMs: n > 0 ? end : Number.NaN,
+    durationSec: n > 0 ? (end - start) / 1000 : 0,
+    words: bagOf(
+      messages.map((m) => m.words),
+      occurrences,
+    ),
+    trigrams: bagOf(
+      messages.map((m) => m.trigrams),
+      occurrences,
+    ),
+    drainIds: drainId,
+    wordsLen: totalWords,
+    trigramsLen: totalTrigrams,
+  };
+  return { row, features: { messageId, drainId, wordsLen, trigramsLen } };
+}

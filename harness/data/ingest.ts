@@ -1,0 +1,247 @@
+/**
+ * Ingest: LO2 tree → events, sequences, messages and templates as Arrow IPC files in the
+ * content-addressed cache. Files are read in parallel by worker threads and folded in file order
+ * on the main thread, so the output is identical whatever the number of workers, and memory holds
+ * only a bounded window of files plus the (small) table of distinct messages.
+ */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { defaultDrainOptions, type DrainOptions } from './enhance/drain.ts';
+import { MessageTable } from './enhance/messages.ts';
+import { enhanceSequence, type SequenceRow } from './enhance/sequence.ts';
+import { type CacheEntry, openCacheEntry } from './cache.ts';
+import { type EventDictionaries, makeEventDictionaries, sequenceBatch, writeEventBatch, writeIngestTables } from './tables.ts';
+import { ArrowFileSink, eventsSchema, sequencesSchema } from './io/arrow.ts';
+import { type Discovery, discover, type SelectionOptions, type SequenceFile } from './lo2/discover.ts';
+import { SKIP_REASONS, type SkipReason } from './lo2/parse.ts';
+import { type FileResult, type FileTask, readLogFile } from './lo2/read-file.ts';
+import { exportParquet } from './io/parquet.ts';
+
+/** Bump when loader or enhancer output changes: it is part of every cache key. */
+export const INGEST_CODE_VERSION = 'ingest-1';
+
+export interface IngestOptions {
+  /** Physical lines dropped at the start of each file, like the original tooling. @default 100 */
+  trimLines: number;
+  /** Which runs, error cases and services to read. @default defaultSelection */
+  selection: Partial<SelectionOptions>;
+  /** Worker threads reading files; 0 reads on the main thread. @default min(availableParallelism, 4) */
+  workers: number;
+  /** Cache root; results go to `<cacheDir>/ingest/<key>/`. @default '.bench/cache' */
+  cacheDir: string;
+  /** Also write Parquet copies of the tables. @default false */
+  parquet: boolean;
+  /** Recompute even when the cache has this key. @default false */
+  force: boolean;
+  /** Drain parameters. @default defaultDrainOptions */
+  drain: Partial<DrainOptions>;
+  /** Called after each file. */
+  onProgress?: (p: IngestProgress) => void;
+}
+
+export const defaultIngestOptions: Readonly<Omit<IngestOptions, 'onProgress'>> = Object.freeze({
+  trimLines: 100,
+  selection: {},
+  workers: Math.min(availableParallelism(), 4),
+  cacheDir: '.bench/cache',
+  parquet: false,
+  force: false,
+  drain: {},
+});
+
+export interface IngestProgress {
+  filesDone: number;
+  filesTotal: number;
+  events: number;
+  bytes: number;
+}
+
+/** What an ingest did; also stored as the cache entry's manifest. */
+export interface IngestSummary {
+  key: string;
+  dir: string;
+  cacheHit: boolean;
+  root: string;
+  options: { trimLines: number; selection: Readonly<SelectionOptions>; drain: DrainOptions };
+  runs: number;
+  runsFound: number;
+  testCases: number;
+  sequences: number;
+  emptySequences: string[];
+  events: number;
+  /** Bytes read from disk (compressed size for .gz). */
+  bytes: number;
+  lines: number;
+  trimmed: number;
+  continuation: number;
+  crlf: number;
+  bom: number;
+  invalidUtf8: number;
+  skipped: Record<SkipReason, number>;
+  /** Per file with skipped lines: reason → count. */
+  skippedByFile: Record<string, Partial<Record<SkipReason, number>>>;
+  failedFiles: { path: string; error: string }[];
+  ignored: Record<string, string[]>;
+  distinctMessages: number;
+  templates: number;
+  files: Record<'events' | 'sequences' | 'messages' | 'templates', string> & { parquet?: Record<string, string> };
+  timings: { discoverMs: number; ingestMs: number };
+  codeVersion: string;
+}
+
+const SEQUENCE_BATCH_ROWS = 256;
+
+function readerFor(workers: number): { read: (t: FileTask) => Promise<FileResult>; close: () => Promise<void> } {
+  if (workers === 0) return { read: readLogFile, close: async () => {} };
+  const pool = new Piscina({
+    filename: new URL('./read-worker.mjs', import.meta.url).href,
+    minThreads: workers,
+    maxThreads: workers,
+  });
+  return { read: (t) => pool.run(t) as Promise<FileResult>, close: () => pool.destroy() };
+}
+
+/** Loads and enhances an LO2 tree, or returns the cached result for identical inputs. */
+export async function ingest(root: string, partial: Partial<IngestOptions> = {}): Promise<IngestSummary> {
+  const o = { ...defaultIngestOptions, ...partial };
+  if (!Number.isInteger(o.trimLines) || o.trimLines < 0) {
+    throw new TypeError(`trimLines must be a non-negative integer (got ${o.trimLines})`);
+  }
+  if (!Number.isInteger(o.workers) || o.workers < 0) throw new TypeError(`workers must be a non-negative integer (got ${o.workers})`);
+  const drain: DrainOptions = { ...defaultDrainOptions, ...o.drain };
+  const t0 = performance.now();
+  const found = await discover(root, o.selection);
+  const discoverMs = performance.now() - t0;
+  const entry = await openCacheEntry(o.cacheDir, 'ingest', {
+    code: INGEST_CODE_VERSION,
+    trimLines: o.trimLines,
+    drain,
+    inputs: found.files.map((f) => [f.seqId, f.service, f.anomaly, f.size, f.mtimeMs]),
+  });
+  // A result with unreadable files is not reused: fixing a file's mode does not change its identity.
+  const cached = o.force ? null : await entry.read<IngestSummary>();
+  if (cached && cached.failedFiles.length === 0) {
+    if (o.parquet && !cached.files.parquet) {
+      cached.files.parquet = await exportParquet(entry.dir, cached.files);
+      await entry.rewriteManifest(cached);
+    }
+    return { ...cached, cacheHit: true };
+  }
+  try {
+    const summary = await build(found, o, drain, entry, discoverMs);
+    if (o.parquet) summary.files.parquet = await exportParquet(entry.tmpDir, summary.files);
+    await entry.commit(summary);
+    return summary;
+  } catch (err) {
+    await entry.discard();
+    throw err;
+  }
+}
+
+async function build(
+  found: Discovery,
+  o: IngestOptions,
+  drain: DrainOptions,
+  entry: CacheEntry,
+  discoverMs: number,
+): Promise<IngestSummary> {
+  const t0 = performance.now();
+  const files = found.files;
+  const table = new MessageTable(drain);
+  const dicts: EventDictionaries = makeEventDictionaries(files);
+  const paths = {
+    events: 'events.arrow',
+    sequences: 'sequences.arrow',
+    messages: 'messages.arrow',
+    templates: 'templates.arrow',
+  };
+  const eventsSink = new ArrowFileSink(entry.tmpPath(paths.events), eventsSchema);
+  const sequencesSink = new ArrowFileSink(entry.tmpPath(paths.sequences), sequencesSchema);
+  const skipped = Object.fromEntries(SKIP_REASONS.map((r) => [r, 0])) as Record<SkipReason, number>;
+  const s = {
+    events: 0,
+    bytes: 0,
+    lines: 0,
+    trimmed: 0,
+    continuation: 0,
+    crlf: 0,
+    bom: 0,
+    invalidUtf8: 0,
+    skippedByFile: {} as IngestSummary['skippedByFile'],
+    failedFiles: [] as IngestSummary['failedFiles'],
+    emptySequences: [] as string[],
+    sequences: 0,
+  };
+  const testCases = new Set<string>();
+  let rows: SequenceRow[] = [];
+  const flushRows = () => {
+    if (rows.length > 0) sequencesSink.write(sequenceBatch(rows, table));
+    rows = [];
+  };
+
+  const reader = readerFor(o.workers);
+  // A bounded window of reads in flight; results are consumed strictly in file order.
+  const window = Math.max(2, o.workers * 3);
+  const inFlight: Promise<FileResult>[] = [];
+  let next = 0;
+  try {
+    for (let i = 0; i < files.length; i++) {
+      while (next < files.length && inFlight.length < window) {
+        const f = files[next++]!;
+        inFlight.push(reader.read({ path: f.path, runEpochSec: f.runEpochSec, trimLines: o.trimLines }));
+      }
+      const result = await inFlight.shift()!;
+      const file: SequenceFile = files[i]!;
+      if (result.state === 'failed') {
+        s.failedFiles.push({ path: result.path, error: result.error });
+        continue;
+      }
+      const c = result.counts;
+      s.bytes += result.bytes;
+      s.lines += c.lines;
+      s.trimmed += c.trimmed;
+      s.continuation += c.continuation;
+      s.crlf += c.crlf;
+      s.bom += c.bom;
+      s.invalidUtf8 += c.invalidUtf8;
+      if (Object.keys(c.skipped).length > 0) s.skippedByFile[result.path] = c.skipped;
+      for (const [reason, n] of Object.entries(c.skipped)) skipped[reason as SkipReason] += n;
+      if (result.events.count === 0) {
+        s.emptySequences.push(result.path);
+        continue;
+      }
+      const { row, features } = enhanceSequence(file, result.events, result.normalized, table);
+      writeEventBatch(eventsSink, file, result.events, features, dicts);
+      s.events += result.events.count;
+      s.sequences++;
+      testCases.add(`${file.run}/${file.testCase}`);
+      rows.push(row);
+      if (rows.length >= SEQUENCE_BATCH_ROWS) flushRows();
+      await eventsSink.drain();
+      o.onProgress?.({ filesDone: i + 1, filesTotal: files.length, events: s.events, bytes: s.bytes });
+    }
+    flushRows();
+  } finally {
+    await reader.close();
+    await Promise.all([eventsSink.close(), sequencesSink.close()]);
+  }
+  await writeIngestTables(entry, paths, table);
+  return {
+    key: entry.key,
+    dir: entry.dir,
+    cacheHit: false,
+    root: found.root,
+    options: { trimLines: o.trimLines, selection: found.selection, drain },
+    runs: found.runsSelected,
+    runsFound: found.runsFound,
+    testCases: testCases.size,
+    ...s,
+    skipped,
+    ignored: found.ignored,
+    distinctMessages: table.size,
+    templates: table.drain.clusters().length,
+    files: paths,
+    timings: { discoverMs, ingestMs: performance.now() - t0 },
+    codeVersion: INGEST_CODE_VERSION,
+  };
+}

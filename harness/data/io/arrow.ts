@@ -1,0 +1,223 @@
+/**
+ * Arrow IPC files of the ingest: schemas with LogLead's column names, column builders straight
+ * from typed arrays (no row objects), and a streaming file sink so the events table never has to
+ * fit in memory.
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import {
+  Bool,
+  type Data,
+  type DataType,
+  Dictionary,
+  Field,
+  Float64,
+  Int8,
+  Int32,
+  List,
+  makeData,
+  RecordBatch,
+  RecordBatchFileWriter,
+  Schema,
+  Struct,
+  TimestampMillisecond,
+  Utf8,
+  type Vector,
+  vectorFromArray,
+} from 'apache-arrow';
+import { packUtf8, type Utf8Column } from './utf8.ts';
+
+// Dictionary ids of the events table's repeated string columns.
+const DICT = { run: 0, test_case: 1, service: 2, seq_id: 3, m_level: 4 } as const;
+
+const utf8Dict = (id: number) => new Dictionary(new Utf8(), new Int32(), id);
+const listOf = (t: DataType) => new List(new Field('item', t, false));
+
+/** Events: one row per event; token lists live in the messages table (join on e_message_id). */
+export const eventsSchema = new Schema([
+  new Field('seq_id', utf8Dict(DICT.seq_id), false),
+  new Field('run', utf8Dict(DICT.run), false),
+  new Field('test_case', utf8Dict(DICT.test_case), false),
+  new Field('service', utf8Dict(DICT.service), false),
+  new Field('anomaly', new Bool(), false),
+  new Field('m_time', new TimestampMillisecond('UTC'), false),
+  new Field('m_level', new Dictionary(new Utf8(), new Int8(), DICT.m_level), false),
+  new Field('m_thread', new Utf8(), false),
+  new Field('m_cid', new Utf8(), false),
+  new Field('m_logger', new Utf8(), false),
+  new Field('m_method', new Utf8(), false),
+  new Field('m_message', new Utf8(), false),
+  new Field('e_message_id', new Int32(), false),
+  new Field('e_event_drain_id', new Int32(), false),
+  new Field('e_chars_len', new Int32(), false),
+  new Field('e_words_len', new Int32(), false),
+  new Field('e_trigrams_len', new Int32(), false),
+]);
+
+/** Sequences: one row per (run, test case, service) file; token bags as distinct tokens + counts. */
+export const sequencesSchema = new Schema([
+  new Field('seq_id', new Utf8(), false),
+  new Field('run', new Utf8(), false),
+  new Field('test_case', new Utf8(), false),
+  new Field('service', new Utf8(), false),
+  new Field('anomaly', new Bool(), false),
+  new Field('seq_len', new Int32(), false),
+  new Field('start_time', new TimestampMillisecond('UTC'), true),
+  new Field('end_time', new TimestampMillisecond('UTC'), true),
+  new Field('duration_sec', new Float64(), false),
+  new Field('e_words', listOf(new Utf8()), false),
+  new Field('e_words_counts', listOf(new Int32()), false),
+  new Field('e_trigrams', listOf(new Utf8()), false),
+  new Field('e_trigrams_counts', listOf(new Int32()), false),
+  new Field('e_event_drain_id', listOf(new Int32()), false),
+  new Field('e_words_len', new Int32(), false),
+  new Field('e_trigrams_len', new Int32(), false),
+]);
+
+/** Messages: one row per distinct normalised message, with its event-level token lists. */
+export const messagesSchema = new Schema([
+  new Field('e_message_id', new Int32(), false),
+  new Field('e_message_normalized', new Utf8(), false),
+  new Field('e_words', listOf(new Utf8()), false),
+  new Field('e_trigrams', listOf(new Utf8()), false),
+  new Field('e_event_drain_id', new Int32(), false),
+  new Field('e_words_len', new Int32(), false),
+  new Field('e_trigrams_len', new Int32(), false),
+  new Field('count', new Int32(), false),
+]);
+
+/** Drain templates: the final template text of each cluster. */
+export const templatesSchema = new Schema([
+  new Field('e_event_drain_id', new Int32(), false),
+  new Field('template', new Utf8(), false),
+  new Field('size', new Int32(), false),
+]);
+
+export const utf8Data = (col: Utf8Column): Data<Utf8> =>
+  makeData({ type: new Utf8(), length: col.offsets.length - 1, nullCount: 0, valueOffsets: col.offsets, data: col.data });
+
+export const int32Data = (values: Int32Array): Data<Int32> =>
+  makeData({ type: new Int32(), length: values.length, nullCount: 0, data: values });
+
+export const float64Data = (values: Float64Array): Data<Float64> =>
+  makeData({ type: new Float64(), length: values.length, nullCount: 0, data: values });
+
+export function boolData(values: ArrayLike<boolean>): Data<Bool> {
+  const bits = new Uint8Array((values.length + 7) >> 3);
+  for (let i = 0; i < values.length; i++) if (values[i]) bits[i >> 3]! |= 1 << (i & 7);
+  return makeData({ type: new Bool(), length: values.length, nullCount: 0, data: bits });
+}
+
+export function constantBoolData(value: boolean, length: number): Data<Bool> {
+  const bits = new Uint8Array((length + 7) >> 3);
+  if (value) bits.fill(0xff);
+  return makeData({ type: new Bool(), length, nullCount: 0, data: bits });
+}
+
+/** Milliseconds since the epoch as an Arrow timestamp column; NaN becomes null. */
+export function timestampData(ms: Float64Array): Data<TimestampMillisecond> {
+  const data = new BigInt64Array(ms.length);
+  let nullCount = 0;
+  const valid = new Uint8Array((ms.length + 7) >> 3);
+  for (let i = 0; i < ms.length; i++) {
+    const v = ms[i]!;
+    if (Number.isNaN(v)) nullCount++;
+    else {
+      data[i] = BigInt(v);
+      valid[i >> 3]! |= 1 << (i & 7);
+    }
+  }
+  return makeData({
+    type: new TimestampMillisecond('UTC'),
+    length: ms.length,
+    nullCount,
+    nullBitmap: nullCount > 0 ? valid : null,
+    data: data as unknown as Int32Array,
+  });
+}
+
+/** A dictionary-encoded column whose dictionary is shared by every batch of a file. */
+export function dictionaryData<T extends Int8 | Int32>(
+  type: Dictionary<Utf8, T>,
+  indices: T extends Int8 ? Int8Array : Int32Array,
+  dictionary: Vector<Utf8>,
+): Data<Dictionary<Utf8, T>> {
+  return makeData({ type, length: indices.length, nullCount: 0, data: indices, dictionary } as never) as unknown as Data<
+    Dictionary<Utf8, T>
+  >;
+}
+
+export const stringVector = (values: readonly string[]): Vector<Utf8> => vectorFromArray(values as string[], new Utf8());
+
+/** A List<Utf8> column from per-row lists of token ids and the vocabulary they index. */
+export function tokenListData(rows: readonly Int32Array[], vocab: readonly string[]): Data<List<Utf8>> {
+  const offsets = new Int32Array(rows.length + 1);
+  let total = 0;
+  for (let i = 0; i < rows.length; i++) {
+    total += rows[i]!.length;
+    offsets[i + 1] = total;
+  }
+  const flat = new Array<string>(total);
+  let k = 0;
+  for (const row of rows) for (let j = 0; j < row.length; j++) flat[k++] = vocab[row[j]!]!;
+  const child = utf8Data(packUtf8(flat));
+  return makeData({ type: listOf(new Utf8()) as List<Utf8>, length: rows.length, nullCount: 0, valueOffsets: offsets, child });
+}
+
+/** A List<Int32> column from per-row typed arrays. */
+export function int32ListData(rows: readonly Int32Array[]): Data<List<Int32>> {
+  const offsets = new Int32Array(rows.length + 1);
+  let total = 0;
+  for (let i = 0; i < rows.length; i++) {
+    total += rows[i]!.length;
+    offsets[i + 1] = total;
+  }
+  const flat = new Int32Array(total);
+  for (let i = 0; i < rows.length; i++) flat.set(rows[i]!, offsets[i]!);
+  return makeData({
+    type: listOf(new Int32()) as List<Int32>,
+    length: rows.length,
+    nullCount: 0,
+    valueOffsets: offsets,
+    child: int32Data(flat),
+  });
+}
+
+/** Assembles a record batch from columns given in schema order. */
+export function makeBatch(schema: Schema, columns: readonly Data[]): RecordBatch {
+  const length = columns[0]?.length ?? 0;
+  for (const [i, c] of columns.entries()) {
+    if (c.length !== length) throw new Error(`column ${schema.fields[i]?.name} has ${c.length} rows, expected ${length}`);
+  }
+  const struct = makeData({ type: new Struct(schema.fields), length, nullCount: 0, children: columns as Data[] });
+  return new RecordBatch(schema, struct);
+}
+
+/** Writes record batches to an Arrow IPC file as they come, with bounded buffering. */
+export class ArrowFileSink {
+  readonly #writer: RecordBatchFileWriter;
+  readonly #out: WriteStream;
+  readonly #done: Promise<void>;
+
+  constructor(path: string, schema: Schema) {
+    this.#writer = new RecordBatchFileWriter();
+    this.#out = createWriteStream(path);
+    this.#writer.toNodeStream().pipe(this.#out);
+    this.#writer.reset(undefined, schema);
+    this.#done = finished(this.#out);
+  }
+
+  write(batch: RecordBatch): void {
+    this.#writer.write(batch);
+  }
+
+  /** Resolves when the byte stream has drained below its high-water mark. */
+  async drain(): Promise<void> {
+    if (this.#out.writableNeedDrain) await new Promise<void>((r) => this.#out.once('drain', () => r()));
+  }
+
+  async close(): Promise<void> {
+    this.#writer.finish();
+    await this.#done;
+  }
+}

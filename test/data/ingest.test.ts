@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { tableFromIPC } from 'apache-arrow';
+import { parquetMetadata } from 'hyparquet';
+import { ingest } from '../../harness/data/ingest.ts';
+import { realSamplePath, tempDir, writeTree } from '../helpers/fixtures.ts';
+
+const REAL = readFileSync(realSamplePath(), 'utf8').split('\n');
+const sha = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
+const TABLES = ['events.arrow', 'sequences.arrow', 'messages.arrow', 'templates.arrow'];
+
+describe('ingest', () => {
+  const { dir, cleanup } = tempDir();
+  after(cleanup);
+  const root = join(dir, 'tree');
+
+  before(() => {
+    const spec: Record<string, string> = {};
+    for (let r = 0; r < 3; r++) {
+      const run = `light-oauth2-data-${1_719_592_986 + r * 3600}`;
+      const slice = REAL.slice(r * 400, r * 400 + 300);
+      spec[`${run}/correct/light-oauth2-oauth2-token-1.log`] = `${slice.join('\n')}\n`;
+      const err = [
+        ...slice.slice(0, 150),
+        '16:29:42.425 [XNIO-1 task-2]  9lZs5u4cSx6GOlZOowR-bQ ERROR c.n.h.LightHttpHandler setExchangeStatus - {"statusCode":404,"code":"ERR12014","message":"CLIENT_NOT_FOUND"}',
+        'com.networknt.exception.ApiException: {"statusCode":404,"code":"ERR12014"}',
+        '\tat com.networknt.oauth.token.handler.Oauth2TokenPostHandler.handleRequest(Oauth2TokenPostHandler.java:101)',
+        'this line is garbage',
+        ...slice.slice(150),
+      ];
+      spec[`${run}/access_token_client_id_not_found_404/light-oauth2-oauth2-token-1.log`] = `${err.join('\n')}\n`;
+    }
+    writeTree(root, spec);
+  });
+
+  it('writes events, sequences, messages and templates with LogLead column names', async () => {
+    const s = await ingest(root, { cacheDir: join(dir, 'cache0'), workers: 0, trimLines: 100 });
+    assert.equal(s.cacheHit, false);
+    assert.equal(s.sequences, 6);
+    assert.equal(s.runs, 3);
+    assert.equal(s.testCases, 6);
+    assert.equal(s.events, 6 * 200 + 3); // 300 lines − 100 trimmed per file, +1 ERROR event in each error file
+    assert.equal(s.continuation, 6);
+    assert.equal(s.skipped['no-timestamp'], 3);
+
+    const events = tableFromIPC(readFileSync(join(s.dir, 'events.arrow')));
+    for (const col of ['m_message', 'run', 'test_case', 'service', 'seq_id', 'm_time', 'anomaly', 'e_message_id', 'e_event_drain_id', 'e_chars_len', 'e_words_len']) {
+      assert.ok(events.getChild(col), `events column ${col}`);
+    }
+    assert.equal(events.numRows, s.events);
+    const seqs = tableFromIPC(readFileSync(join(s.dir, 'sequences.arrow')));
+    for (const col of ['seq_id', 'run', 'test_case', 'service', 'anomaly', 'seq_len', 'start_time', 'end_time', 'duration_sec', 'e_words', 'e_trigrams', 'e_event_drain_id', 'e_words_len', 'e_trigrams_len']) {
+      assert.ok(seqs.getChild(col), `sequences column ${col}`);
+    }
+    assert.equal(seqs.numRows, 6);
+    const seqLen = [...seqs.getChild('seq_len')!].reduce((a: number, b) => a + Number(b), 0);
+    assert.equal(seqLen, s.events);
+    const anomalies = [...seqs.getChild('anomaly')!].filter(Boolean).length;
+    assert.equal(anomalies, 3);
+
+    // The error event keeps its stack in m_message and its tokens reach the sequence's bag.
+    const messages = tableFromIPC(readFileSync(join(s.dir, 'messages.arrow')));
+    const errRow = [...seqs].find((r) => r.test_case === 'access_token_client_id_not_found_404')!;
+    const words = [...(errRow.e_words as Iterable<string>)];
+    assert.ok(words.includes('ERR12014'), 'error code is a word of the error sequence');
+    assert.ok(words.includes('CLIENT_NOT_FOUND'));
+    const counts = [...(errRow.e_words_counts as Iterable<number>)];
+    assert.equal(counts[words.indexOf('ERR12014')], 2);
+    assert.equal([...(errRow.e_event_drain_id as Iterable<number>)].length, errRow.seq_len);
+    // Every event's message id resolves in the messages table, whose counts add up to the events.
+    const total = [...messages.getChild('count')!].reduce((a: number, b) => a + Number(b), 0);
+    assert.equal(total, s.events);
+    const stack = [...events.getChild('m_message')!].find((m) => String(m).includes('\tat com.networknt'));
+    assert.ok(stack?.startsWith('{"statusCode":404'));
+    assert.equal(tableFromIPC(readFileSync(join(s.dir, 'templates.arrow'))).numRows, s.templates);
+  });
+
+  it('is identical with 0 and 2 worker threads, and a second ingest is a cache hit', async () => {
+    const a = await ingest(root, { cacheDir: join(dir, 'cacheA'), workers: 0 });
+    const b = await ingest(root, { cacheDir: join(dir, 'cacheB'), workers: 2 });
+    assert.equal(a.key, b.key);
+    for (const t of TABLES) assert.equal(sha(join(a.dir, t)), sha(join(b.dir, t)), t);
+    const again = await ingest(root, { cacheDir: join(dir, 'cacheA'), workers: 2 });
+    assert.equal(again.cacheHit, true);
+    assert.equal(again.dir, a.dir);
+    const trimmedLess = await ingest(root, { cacheDir: join(dir, 'cacheA'), trimLines: 0 });
+    assert.equal(trimmedLess.cacheHit, false);
+    assert.notEqual(trimmedLess.key, a.key);
+  });
+
+  it('writes Parquet copies on request, also onto an existing cache entry', async () => {
+    const cacheDir = join(dir, 'cacheP');
+    const first = await ingest(root, { cacheDir, workers: 0 });
+    assert.equal(first.files.parquet, undefined);
+    const s = await ingest(root, { cacheDir, workers: 0, parquet: true });
+    assert.equal(s.cacheHit, true);
+    assert.ok(s.files.parquet);
+    const meta = parquetMetadata(readFileSync(join(s.dir, s.files.parquet!.sequences!)).buffer);
+    assert.equal(Number(meta.num_rows), 6);
+    const ev = parquetMetadata(readFileSync(join(s.dir, s.files.parquet!.events!)).buffer);
+    assert.equal(Number(ev.num_rows), s.events);
+  });
+
+  it('reports files it could not read, and does not serve such a result from the cache', async () => {
+    const broken = join(dir, 'broken');
+    writeTree(broken, {
+      'light-oauth2-data-1719592986/correct/light-oauth2-oauth2-token-1.log.gz': 'not gzip',
+      'light-oauth2-data-1719592986/correct/light-oauth2-oauth2-code-1.log': `${REAL.slice(0, 200).join('\n')}\n`,
+    });
+    const s = await ingest(broken, { cacheDir: join(dir, 'cacheX'), workers: 0 });
+    assert.equal(s.failedFiles.length, 1);
+    assert.match(s.failedFiles[0]!.error, /not a valid gzip file/);
+    assert.equal(s.sequences, 1);
+    const again = await ingest(broken, { cacheDir: join(dir, 'cacheX'), workers: 0 });
+    assert.equal(again.cacheHit, false, 'a result with unreadable files is rebuilt, the files may have been fixed');
+  });
+});

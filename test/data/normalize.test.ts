@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CachedNormalizer, classifyToken, normalizeMessage } from '../../harness/data/enhance/normalize.ts';
+import { trigrams, words } from '../../harness/data/enhance/tokens.ts';
+
+describe('normalizeMessage', () => {
+  const cases: [string, string][] = [
+    ['refreshToken = 96bce40c-3e1e-41df-ac31-34e16e0a46b8 scope = null', 'refreshToken = <UUID> scope = null'],
+    ['Load:66c2c2bd', 'Load:<HEX>'],
+    ['code = keNUio1dQP-rs6SyE15iUw redirectUri = http://localhost:8080/authorization', 'code = <B64> redirectUri = http://localhost:<NUM>/authorization'],
+    [
+      'validate( "Basic YzMzNzhkZGEtMjI0Yi00MmM4LWJhYmMtNTQyNWRiNTUxOWMxOlpTc1hWVm5tUmxtUktMcERvcG83elE=", x)',
+      'validate( "Basic <B64>", x)',
+    ],
+    ['connect to 10.0.0.12:5701 took 35 ms', 'connect to <IP>:<NUM> took <NUM> ms'],
+    ['normalised = /oauth2/token', 'normalised = /oauth2/token'],
+    ['path = /oauth2/refresh_token', 'path = /oauth2/refresh_token'],
+    ['at Oauth2TokenPostHandler.handleRequest(Oauth2TokenPostHandler.java:123)', 'at Oauth2TokenPostHandler.handleRequest(Oauth2TokenPostHandler.java:<NUM>)'],
+    ['{"statusCode":404,"code":"ERR12014","message":"CLIENT_NOT_FOUND"}', '{"statusCode":<NUM>,"code":"ERR12014","message":"CLIENT_NOT_FOUND"}'],
+    ['Config loaded from default folder for status.yml', 'Config loaded from default folder for status.yml'],
+  ];
+  for (const [input, expected] of cases) {
+    it(`masks ${input.slice(0, 50)}`, () => assert.equal(normalizeMessage(input), expected));
+  }
+
+  it('keeps code identifiers and masks random 22-char ids', () => {
+    assert.equal(classifyToken('Oauth2TokenPostHandler'), 'keep');
+    assert.equal(classifyToken('ServiceEndpointMapStore'), 'keep');
+    assert.equal(classifyToken('lqjdlXLvSrqVQqgvkNyY7Q'), 'base64');
+    assert.equal(classifyToken('d5jwbdppSkizhmi3msZi4Q'), 'base64');
+    assert.equal(classifyToken('12345'), 'num');
+  });
+
+  it('CachedNormalizer returns what normalizeMessage returns, also past its capacity', () => {
+    const n = new CachedNormalizer(2);
+    const inputs = ['Load:66c2c2bd', 'a 1', 'b 2', 'Load:66c2c2bd', 'a 1'];
+    for (const m of inputs) assert.equal(n.normalize(m), normalizeMessage(m));
+  });
+});
+
+describe('tokens', () => {
+  it('words split on punctuation but keep dotted names and masks', () => {
+    assert.deepEqual(words('Unable to load config from externalized folder for status.yml in /config.'), [
+      'Unable',
+      'to',
+      'load',
+      'config',
+      'from',
+      'externalized',
+      'folder',
+      'for',
+      'status.yml',
+      'in',
+      'config',
+    ]);
+    assert.deepEqual(words('refreshToken = <UUID> scope = null'), ['refreshToken', '<UUID>', 'scope', 'null']);
+    assert.deepEqual(words(''), []);
+  });
+
+  it('trigrams slide over the message with collapsed whitespace', () => {
+    assert.deepEqual(trigrams('ab  cd'), ['ab ', 'b c', ' cd']);
+    assert.deepEqual(trigrams('ab'), ['ab']);
+    assert.deepEqual(trigrams(''), []);
+  });
+});

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { chmodSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { type FileResult, readLogFile } from '../../harness/data/lo2/read-file.ts';
+import { line, tempDir, writeTree } from '../helpers/fixtures.ts';
+
+const EPOCH = 1_719_592_986; // 2024-06-28T16:43:06Z
+const utf8 = (col: { offsets: Int32Array; data: Uint8Array }, i: number) =>
+  Buffer.from(col.data.subarray(col.offsets[i]!, col.offsets[i + 1]!)).toString('utf8');
+
+function ok(r: FileResult) {
+  assert.equal(r.state, 'read', r.state === 'failed' ? r.error : '');
+  return r as Extract<FileResult, { state: 'read' }>;
+}
+
+describe('readLogFile', () => {
+  const { dir, cleanup } = tempDir();
+  after(cleanup);
+  const path = (name: string) => join(dir, name);
+  const read = (name: string, trimLines = 0, runEpochSec: number | null = EPOCH) =>
+    readLogFile({ path: path(name), trimLines, runEpochSec });
+
+  before(() => {
+    const body = [
+      line('16:43:07.000', 'first'),
+      line('16:43:07.100', 'ApiException', 'ERROR'),
+      'com.networknt.exception.ApiException: {"statusCode":404}',
+      '\tat com.networknt.Foo.bar(Foo.java:12)',
+      '\tat com.networknt.Foo.baz(Foo.java:34)',
+      line('16:43:08.000', 'third'),
+    ].join('\n');
+    writeTree(dir, {
+      'plain.log': `${body}\n`,
+      'nofinalnewline.log': body,
+      'crlf.log': `${body.split('\n').join('\r\n')}\r\n`,
+      'bom.log': `\uFEFF${body}\n`,
+      'bad.log': [
+        line('16:43:07.000', 'ok'),
+        'garbage without timestamp',
+        '',
+        '16:43:07.000 [XNIO-1 task-1]  abc LOUD a b - c',
+        line('16:43:07.500', 'ok again'),
+      ].join('\n'),
+      'orphan.log': ['\tat com.networknt.Foo.bar(Foo.java:12)', line('16:43:07.000', 'ok')].join('\n'),
+      'midnight.log': [line('23:59:59.900', 'before'), line('00:00:00.100', 'after')].join('\n'),
+      'empty.log': '',
+      'trim.log': Array.from({ length: 10 }, (_, i) => line(`16:43:0${i}.000`, `n${i}`)).join('\n'),
+      'latin.log': Buffer.concat([Buffer.from(`${line('16:43:07.000', 'caf')}`), Buffer.from([0xe9, 0xff, 0x0a])]),
+      'ok.log.gz': gzipSync(`${body}\n`),
+      'bad.log.gz': Buffer.from('this is not gzip'),
+    });
+    mkdirSync(path('adir.log'));
+  });
+
+  it('joins continuation lines into the previous event and counts them', async () => {
+    const r = ok(await read('plain.log'));
+    assert.equal(r.events.count, 3);
+    assert.equal(r.counts.continuation, 3);
+    assert.equal(
+      utf8(r.events.message, 1),
+      'ApiException\ncom.networknt.exception.ApiException: {"statusCode":404}\n\tat com.networknt.Foo.bar(Foo.java:12)\n\tat com.networknt.Foo.baz(Foo.java:34)',
+    );
+    assert.equal(utf8(r.events.message, 2), 'third');
+    assert.equal(r.events.timeMs[0], Date.UTC(2024, 5, 28, 16, 43, 7, 0));
+  });
+
+  it('reads a last line without a newline, CRLF files and a BOM the same as plain LF', async () => {
+    const plain = ok(await read('plain.log'));
+    for (const name of ['nofinalnewline.log', 'crlf.log', 'bom.log']) {
+      const r = ok(await read(name));
+      assert.deepEqual(r.events.message, plain.events.message, name);
+    }
+    assert.equal(ok(await read('crlf.log')).counts.crlf, 6);
+    assert.equal(ok(await read('bom.log')).counts.bom, 1);
+  });
+
+  it('reads .gz files transparently and reports a corrupt one', async () => {
+    const r = ok(await read('ok.log.gz'));
+    assert.equal(r.events.count, 3);
+    const bad = await read('bad.log.gz');
+    assert.equal(bad.state, 'failed');
+    assert.match((bad as { error: string }).error, /not a valid gzip file/);
+  });
+
+  it('counts unparseable lines per reason instead of dropping them silently', async () => {
+    const r = ok(await read('bad.log'));
+    assert.equal(r.events.count, 2);
+    assert.deepEqual(r.counts.skipped, { 'no-timestamp': 1, empty: 1, 'bad-level': 1 });
+  });
+
+  it('counts a continuation line with no event before it as orphan', async () => {
+    const r = ok(await read('orphan.log'));
+    assert.equal(r.events.count, 1);
+    assert.deepEqual(r.counts.skipped, { 'orphan-continuation': 1 });
+  });
+
+  it('rolls over to the next day when a run crosses midnight', async () => {
+    const r = ok(await read('midnight.log', 0, Date.UTC(2024, 5, 28, 23, 59, 0) / 1000));
+    assert.equal(r.events.timeMs[0], Date.UTC(2024, 5, 28, 23, 59, 59, 900));
+    assert.equal(r.events.timeMs[1], Date.UTC(2024, 5, 29, 0, 0, 0, 100));
+  });
+
+  it('trims the first N physical lines (0 allowed)', async () => {
+    assert.equal(ok(await read('trim.log', 0)).events.count, 10);
+    const r = ok(await read('trim.log', 4));
+    assert.equal(r.events.count, 6);
+    assert.equal(r.counts.trimmed, 4);
+    assert.equal(utf8(r.events.message, 0), 'n4');
+    assert.equal(ok(await read('trim.log', 100)).events.count, 0);
+  });
+
+  it('keeps lines with invalid UTF-8, replacing the bytes, and counts them', async () => {
+    const r = ok(await read('latin.log'));
+    assert.equal(r.events.count, 1);
+    assert.equal(r.counts.invalidUtf8, 1);
+    assert.equal(utf8(r.events.message, 0), 'caf\uFFFD\uFFFD');
+  });
+
+  it('returns an empty result for an empty file and a failure for unreadable paths', async () => {
+    const empty = ok(await read('empty.log'));
+    assert.equal(empty.events.count, 0);
+    const isDir = await read('adir.log');
+    assert.deepEqual(isDir, { state: 'failed', path: path('adir.log'), error: 'is a directory, expected a log file' });
+    const missing = await read('missing.log');
+    assert.equal(missing.state, 'failed');
+  });
+
+  it('reports permission errors (skipped when running as root, which bypasses modes)', async (t) => {
+    if (process.getuid?.() === 0) {
+      t.skip('root ignores file modes');
+      return;
+    }
+    writeTree(dir, { 'locked.log': line('16:43:07.000', 'x') });
+    chmodSync(path('locked.log'), 0o000);
+    const r = await read('locked.log');
+    assert.equal(r.state, 'failed');
+    assert.match((r as { error: string }).error, /permission denied/);
+  });
+
+  it('gives each distinct normalised message one local id', async () => {
+    const r = ok(await read('trim.log'));
+    // n0..n9 normalise to `n<NUM>`? No: `n0` is a word, digits inside words are kept.
+    assert.equal(r.normalized.length, 10);
+    assert.deepEqual([...r.events.localMessageId], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+});
