@@ -83,4 +83,3 @@ export async function openCacheEntry(root: string, kind: string, inputs: unknown
     },
   };
 }
-

@@ -39,7 +39,7 @@ export async function materializeDataset(
     return { root: spec.path, generated: false };
   }
   const { source: _source, ...partial } = spec;
-  const resolved = resolveSynthOptions({ ...partial, outDir: '' });
+  const resolved = resolveSynthOptions({ ...partial, outDir: '(cache)' }); // validated here, written below
   const { outDir: _outDir, ...identity } = resolved;
   const entry = await openCacheEntry(opts.cacheDir, 'synth', { code: SYNTH_CODE_VERSION, ...identity });
   const root = join(entry.dir, 'tree');

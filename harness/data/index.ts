@@ -1,6 +1,5 @@
 /** Data layer: LO2 trees (real or synthetic) → enhanced events and sequences in Arrow files. */
-export { CORRECT_CASE, DEFAULT_SERVICES, ERROR_CASES, SERVICES, type Service } from './lo2/constants.ts';
-export { type Discovery, discover, type SelectionOptions, type SequenceFile } from './lo2/discover.ts';
+
 export { type DatasetSpec, type MaterializedDataset, materializeDataset } from './dataset.ts';
 export {
   defaultIngestOptions,
@@ -9,4 +8,6 @@ export {
   type IngestSummary,
   ingest,
 } from './ingest.ts';
+export { CORRECT_CASE, DEFAULT_SERVICES, ERROR_CASES, SERVICES, type Service } from './lo2/constants.ts';
+export { type Discovery, discover, type SelectionOptions, type SequenceFile } from './lo2/discover.ts';
 export { generateSynth, resolveSynthOptions, type SynthOptions, type SynthSummary } from './synth/index.ts';

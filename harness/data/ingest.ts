@@ -6,16 +6,22 @@
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { defaultDrainOptions, type DrainOptions } from './enhance/drain.ts';
+import { type CacheEntry, openCacheEntry } from './cache.ts';
+import { type DrainOptions, defaultDrainOptions } from './enhance/drain.ts';
 import { MessageTable } from './enhance/messages.ts';
 import { enhanceSequence, type SequenceRow } from './enhance/sequence.ts';
-import { type CacheEntry, openCacheEntry } from './cache.ts';
-import { type EventDictionaries, makeEventDictionaries, sequenceBatch, writeEventBatch, writeIngestTables } from './tables.ts';
 import { ArrowFileSink, eventsSchema, sequencesSchema } from './io/arrow.ts';
+import { exportParquet } from './io/parquet.ts';
 import { type Discovery, discover, type SelectionOptions, type SequenceFile } from './lo2/discover.ts';
 import { SKIP_REASONS, type SkipReason } from './lo2/parse.ts';
 import { type FileResult, type FileTask, readLogFile } from './lo2/read-file.ts';
-import { exportParquet } from './io/parquet.ts';
+import {
+  type EventDictionaries,
+  makeEventDictionaries,
+  sequenceBatch,
+  writeEventBatch,
+  writeIngestTables,
+} from './tables.ts';
 
 /** Bump when loader or enhancer output changes: it is part of every cache key. */
 export const INGEST_CODE_VERSION = 'ingest-1';
@@ -107,7 +113,8 @@ export async function ingest(root: string, partial: Partial<IngestOptions> = {})
   if (!Number.isInteger(o.trimLines) || o.trimLines < 0) {
     throw new TypeError(`trimLines must be a non-negative integer (got ${o.trimLines})`);
   }
-  if (!Number.isInteger(o.workers) || o.workers < 0) throw new TypeError(`workers must be a non-negative integer (got ${o.workers})`);
+  if (!Number.isInteger(o.workers) || o.workers < 0)
+    throw new TypeError(`workers must be a non-negative integer (got ${o.workers})`);
   const drain: DrainOptions = { ...defaultDrainOptions, ...o.drain };
   const t0 = performance.now();
   const found = await discover(root, o.selection);
@@ -217,15 +224,15 @@ async function build(
       testCases.add(`${file.run}/${file.testCase}`);
       rows.push(row);
       if (rows.length >= SEQUENCE_BATCH_ROWS) flushRows();
-      await eventsSink.drain();
       o.onProgress?.({ filesDone: i + 1, filesTotal: files.length, events: s.events, bytes: s.bytes });
     }
     flushRows();
   } finally {
     await reader.close();
-    await Promise.all([eventsSink.close(), sequencesSink.close()]);
+    eventsSink.close();
+    sequencesSink.close();
   }
-  await writeIngestTables(entry, paths, table);
+  writeIngestTables(entry, paths, table);
   return {
     key: entry.key,
     dir: entry.dir,

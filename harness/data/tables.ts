@@ -2,7 +2,7 @@
  * Builds the ingest's Arrow record batches from the enhancers' typed arrays: one events batch per
  * file, sequence batches of a few hundred rows, and the messages and templates tables at the end.
  */
-import { Dictionary, Int8, Int32, RecordBatch, Utf8, type Vector } from 'apache-arrow';
+import type { Dictionary, Int8, Int32, RecordBatch, Utf8, Vector } from 'apache-arrow';
 import type { CacheEntry } from './cache.ts';
 import type { MessageTable } from './enhance/messages.ts';
 import type { EventFeatures, SequenceRow } from './enhance/sequence.ts';
@@ -136,20 +136,20 @@ export function sequenceBatch(rows: readonly SequenceRow[], table: MessageTable)
   ]);
 }
 
-async function writeTable(path: string, batch: RecordBatch): Promise<void> {
+function writeTable(path: string, batch: RecordBatch): void {
   const sink = new ArrowFileSink(path, batch.schema);
   sink.write(batch);
-  await sink.close();
+  sink.close();
 }
 
 /** Writes the messages and templates tables once all files are folded in. */
-export async function writeIngestTables(
+export function writeIngestTables(
   entry: CacheEntry,
   paths: { messages: string; templates: string },
   table: MessageTable,
-): Promise<void> {
+): void {
   const msgs = table.messages;
-  await writeTable(
+  writeTable(
     entry.tmpPath(paths.messages),
     makeBatch(messagesSchema, [
       int32Data(Int32Array.from(msgs, (_, i) => i)),
@@ -169,7 +169,7 @@ export async function writeIngestTables(
     ]),
   );
   const clusters = table.drain.clusters();
-  await writeTable(
+  writeTable(
     entry.tmpPath(paths.templates),
     makeBatch(templatesSchema, [
       int32Data(Int32Array.from(clusters, (c) => c.id)),

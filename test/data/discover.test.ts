@@ -5,7 +5,12 @@ import { discover, runEpochFromName } from '../../harness/data/lo2/discover.ts';
 import { BenchError } from '../../harness/errors/index.ts';
 import { line, tempDir, writeTree } from '../helpers/fixtures.ts';
 
-const ERRORS = ['access_token_auth_header_error_401', 'delete_token_404', 'get_user_404_no_user', 'verification_failed_pkce_400'];
+const ERRORS = [
+  'access_token_auth_header_error_401',
+  'delete_token_404',
+  'get_user_404_no_user',
+  'verification_failed_pkce_400',
+];
 
 describe('discover', () => {
   const { dir, cleanup } = tempDir();

@@ -248,6 +248,18 @@ describe('Drain', () => {
     }
     const json = new Drain().toJSON();
     assert.throws(() => Drain.load({ ...json, version: 2 }), TypeError);
+    const d = new Drain();
+    d.add('a b c');
+    const good = d.toJSON();
+    assert.equal(Drain.load(good).templateOf(1), 'a b c');
+    assert.throws(() => Drain.load({ ...good, clusters: [{ id: 1, template: ['a', 'b'], size: 1 }] }), {
+      name: 'TypeError',
+      message: 'Drain.load: cluster 1 template length differs from its tree branch',
+    });
+    assert.throws(() => Drain.load({ ...good, clusters: [] }), {
+      name: 'TypeError',
+      message: 'Drain.load: tree references unknown cluster 1',
+    });
     assert.throws(() => Drain.load({ ...json, options: { ...json.options, depth: 1 } }), {
       name: 'TypeError',
       message: 'depth must be at least 3',

@@ -47,12 +47,39 @@ describe('ingest', () => {
     assert.equal(s.skipped['no-timestamp'], 3);
 
     const events = tableFromIPC(readFileSync(join(s.dir, 'events.arrow')));
-    for (const col of ['m_message', 'run', 'test_case', 'service', 'seq_id', 'm_time', 'anomaly', 'e_message_id', 'e_event_drain_id', 'e_chars_len', 'e_words_len']) {
+    for (const col of [
+      'm_message',
+      'run',
+      'test_case',
+      'service',
+      'seq_id',
+      'm_time',
+      'anomaly',
+      'e_message_id',
+      'e_event_drain_id',
+      'e_chars_len',
+      'e_words_len',
+    ]) {
       assert.ok(events.getChild(col), `events column ${col}`);
     }
     assert.equal(events.numRows, s.events);
     const seqs = tableFromIPC(readFileSync(join(s.dir, 'sequences.arrow')));
-    for (const col of ['seq_id', 'run', 'test_case', 'service', 'anomaly', 'seq_len', 'start_time', 'end_time', 'duration_sec', 'e_words', 'e_trigrams', 'e_event_drain_id', 'e_words_len', 'e_trigrams_len']) {
+    for (const col of [
+      'seq_id',
+      'run',
+      'test_case',
+      'service',
+      'anomaly',
+      'seq_len',
+      'start_time',
+      'end_time',
+      'duration_sec',
+      'e_words',
+      'e_trigrams',
+      'e_event_drain_id',
+      'e_words_len',
+      'e_trigrams_len',
+    ]) {
       assert.ok(seqs.getChild(col), `sequences column ${col}`);
     }
     assert.equal(seqs.numRows, 6);

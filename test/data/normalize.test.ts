@@ -7,7 +7,10 @@ describe('normalizeMessage', () => {
   const cases: [string, string][] = [
     ['refreshToken = 96bce40c-3e1e-41df-ac31-34e16e0a46b8 scope = null', 'refreshToken = <UUID> scope = null'],
     ['Load:66c2c2bd', 'Load:<HEX>'],
-    ['code = keNUio1dQP-rs6SyE15iUw redirectUri = http://localhost:8080/authorization', 'code = <B64> redirectUri = http://localhost:<NUM>/authorization'],
+    [
+      'code = keNUio1dQP-rs6SyE15iUw redirectUri = http://localhost:8080/authorization',
+      'code = <B64> redirectUri = http://localhost:<NUM>/authorization',
+    ],
     [
       'validate( "Basic YzMzNzhkZGEtMjI0Yi00MmM4LWJhYmMtNTQyNWRiNTUxOWMxOlpTc1hWVm5tUmxtUktMcERvcG83elE=", x)',
       'validate( "Basic <B64>", x)',
@@ -15,8 +18,14 @@ describe('normalizeMessage', () => {
     ['connect to 10.0.0.12:5701 took 35 ms', 'connect to <IP>:<NUM> took <NUM> ms'],
     ['normalised = /oauth2/token', 'normalised = /oauth2/token'],
     ['path = /oauth2/refresh_token', 'path = /oauth2/refresh_token'],
-    ['at Oauth2TokenPostHandler.handleRequest(Oauth2TokenPostHandler.java:123)', 'at Oauth2TokenPostHandler.handleRequest(Oauth2TokenPostHandler.java:<NUM>)'],
-    ['{"statusCode":404,"code":"ERR12014","message":"CLIENT_NOT_FOUND"}', '{"statusCode":<NUM>,"code":"ERR12014","message":"CLIENT_NOT_FOUND"}'],
+    [
+      'at Oauth2TokenPostHandler.handleRequest(Oauth2TokenPostHandler.java:123)',
+      'at Oauth2TokenPostHandler.handleRequest(Oauth2TokenPostHandler.java:<NUM>)',
+    ],
+    [
+      '{"statusCode":404,"code":"ERR12014","message":"CLIENT_NOT_FOUND"}',
+      '{"statusCode":<NUM>,"code":"ERR12014","message":"CLIENT_NOT_FOUND"}',
+    ],
     ['Config loaded from default folder for status.yml', 'Config loaded from default folder for status.yml'],
   ];
   for (const [input, expected] of cases) {

@@ -7,7 +7,9 @@ import { realSamplePath } from '../helpers/fixtures.ts';
 const REAL = realSamplePath();
 
 describe('parseLine on the real LO2 sample', () => {
-  const lines = readFileSync(REAL, 'utf8').split('\n').filter((l) => l.length > 0);
+  const lines = readFileSync(REAL, 'utf8')
+    .split('\n')
+    .filter((l) => l.length > 0);
 
   it('parses all 22,660 real lines with every field extracted', () => {
     assert.equal(lines.length, 22_660);
@@ -16,7 +18,10 @@ describe('parseLine on the real LO2 sample', () => {
       const p = parseLine(line);
       assert.ok(p.ok, `line ${i + 1} did not parse: ${line}`);
       const { thread, cId, logger, method, message, timeOfDayMs } = p.line;
-      assert.ok(thread.startsWith('XNIO-1 task-') || thread.startsWith('hz._hzInstance_1_dev'), `thread of line ${i + 1}`);
+      assert.ok(
+        thread.startsWith('XNIO-1 task-') || thread.startsWith('hz._hzInstance_1_dev'),
+        `thread of line ${i + 1}`,
+      );
       if (thread.startsWith('XNIO')) assert.match(cId, /^[A-Za-z0-9_-]{22}$/, `cId of line ${i + 1}`);
       else assert.equal(cId, '', `hazelcast line ${i + 1} has no cId`);
       assert.ok(logger.length > 0 && method.length > 0 && message.length > 0, `fields of line ${i + 1}`);

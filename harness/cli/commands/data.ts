@@ -1,7 +1,7 @@
 /** `bench data synth` and `bench data ingest`. */
 import { join, resolve } from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { type IngestSummary, ingest, materializeDataset, type SynthOptions, generateSynth } from '../../data/index.ts';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { generateSynth, type IngestSummary, ingest, materializeDataset, type SynthOptions } from '../../data/index.ts';
 import type { Service } from '../../data/lo2/constants.ts';
 import { usageError } from '../../errors/index.ts';
 import { benchHome } from '../paths.ts';
@@ -146,7 +146,10 @@ async function ingestCommand(argv: readonly string[]): Promise<number> {
   let root = positionals[0];
   if (root === undefined) {
     const { preset, order, seed } = synthOptionsFrom(values);
-    const m = await materializeDataset({ source: 'synthetic', preset: preset ?? 'standard', order, seed }, { cacheDir });
+    const m = await materializeDataset(
+      { source: 'synthetic', preset: preset ?? 'standard', order, seed },
+      { cacheDir },
+    );
     root = m.root;
     if (!values.json) process.stderr.write(`dataset: synthetic ${preset ?? 'standard'} preset at ${root}\n`);
   }
@@ -188,7 +191,9 @@ export function formatIngest(s: IngestSummary): string {
   );
   lines.push(`  runs        ${fmt(s.runs)} selected of ${fmt(s.runsFound)} found`);
   lines.push(`  test cases  ${fmt(s.testCases)}`);
-  lines.push(`  sequences   ${fmt(s.sequences)}${s.emptySequences.length ? ` (+${s.emptySequences.length} empty after trimming, left out)` : ''}`);
+  lines.push(
+    `  sequences   ${fmt(s.sequences)}${s.emptySequences.length ? ` (+${s.emptySequences.length} empty after trimming, left out)` : ''}`,
+  );
   lines.push(`  events      ${fmt(s.events)}`);
   lines.push(
     `  lines       ${fmt(s.lines)} read, ${fmt(s.trimmed)} trimmed (first ${s.options.trimLines} per file), ` +

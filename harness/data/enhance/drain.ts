@@ -71,7 +71,8 @@ export interface DrainJSON {
 
 interface TreeNode {
   readonly children: Map<string, TreeNode>;
-  ids: number[];
+  /** Leaf only: candidate clusters in insertion order (held directly to spare a lookup per candidate). */
+  readonly clusters: Cluster[];
 }
 
 interface Cluster {
@@ -82,7 +83,7 @@ interface Cluster {
   readonly leaf: TreeNode;
 }
 
-const newNode = (): TreeNode => ({ children: new Map(), ids: [] });
+const newNode = (): TreeNode => ({ children: new Map(), clusters: [] });
 
 function resolveOptions(options: Partial<DrainOptions>): Readonly<DrainOptions> {
   // `??` rather than spread, so an explicit `undefined` still means "default".
@@ -90,7 +91,8 @@ function resolveOptions(options: Partial<DrainOptions>): Readonly<DrainOptions> 
   for (const k of Object.keys(o) as (keyof DrainOptions)[]) (o as Record<string, unknown>)[k] = options[k] ?? o[k];
   if (!Number.isInteger(o.depth)) throw new TypeError('depth must be an integer');
   if (o.depth < 3) throw new TypeError('depth must be at least 3');
-  if (!(o.simThreshold >= 0 && o.simThreshold <= 1)) throw new TypeError('simThreshold must be in [0, 1]');
+  if (!(typeof o.simThreshold === 'number' && o.simThreshold >= 0 && o.simThreshold <= 1))
+    throw new TypeError('simThreshold must be in [0, 1]');
   if (!Number.isInteger(o.maxChildren)) throw new TypeError('maxChildren must be an integer');
   if (o.maxChildren < 2) throw new TypeError('maxChildren must be at least 2');
   if (!Number.isInteger(o.maxClusters) || o.maxClusters < 0) {
@@ -209,7 +211,7 @@ export class Drain {
   toJSON(): DrainJSON {
     const node = (n: TreeNode): DrainNodeJSON => {
       const out: DrainNodeJSON = {};
-      if (n.ids.length > 0) out.ids = [...n.ids];
+      if (n.clusters.length > 0) out.ids = n.clusters.map((c) => c.id);
       if (n.children.size > 0) out.children = [...n.children].map(([k, c]) => [k, node(c)]);
       return out;
     };
@@ -239,26 +241,26 @@ export class Drain {
     need(Number.isInteger(lastId) && lastId >= 0, 'lastId must be a non-negative integer');
     need(Array.isArray(j['clusters']) && Array.isArray(j['tree']), 'clusters and tree must be arrays');
 
-    const leafOf = new Map<number, TreeNode>();
-    const readNode = (v: unknown): TreeNode => {
+    const leafOf = new Map<number, [leaf: TreeNode, tokenCount: number]>();
+    const readNode = (v: unknown, tokenCount: number): TreeNode => {
       need(isObj(v), 'tree node must be an object');
       const { ids = [], children = [] } = v as Record<string, unknown>;
       need(Array.isArray(ids) && ids.every(isId), 'tree node ids must be positive integers');
       need(Array.isArray(children), 'tree node children must be an array');
-      const n: TreeNode = { children: new Map(), ids: [...(ids as number[])] };
-      for (const id of n.ids) {
+      const n = newNode();
+      for (const id of ids as number[]) {
         need(!leafOf.has(id), `cluster ${id} appears in two leaves`);
-        leafOf.set(id, n);
+        leafOf.set(id, [n, tokenCount]); // Map order = leaf order, so leaves are refilled below in their saved order
       }
       for (const e of children as unknown[]) {
         need(Array.isArray(e) && typeof e[0] === 'string', 'tree child must be [token, node]');
-        n.children.set((e as [string])[0], readNode((e as unknown[])[1]));
+        n.children.set((e as [string])[0], readNode((e as unknown[])[1], tokenCount));
       }
       return n;
     };
     for (const e of j['tree'] as unknown[]) {
       need(Array.isArray(e) && Number.isInteger(e[0]) && e[0] >= 0, 'tree entry must be [tokenCount, node]');
-      drain.#byLength.set((e as [number])[0], readNode((e as unknown[])[1]));
+      drain.#byLength.set((e as [number])[0], readNode((e as unknown[])[1], (e as [number])[0]));
     }
 
     for (const c of j['clusters'] as unknown[]) {
@@ -267,11 +269,16 @@ export class Drain {
       need(Array.isArray(template) && template.every((t) => typeof t === 'string'), `cluster ${id} template`);
       need(Number.isInteger(size) && size >= 1, `cluster ${id} size must be a positive integer`);
       need(!drain.#clusters.has(id), `duplicate cluster ${id}`);
-      const leaf = leafOf.get(id);
+      const [leaf, tokenCount] = leafOf.get(id) ?? [];
       need(leaf, `cluster ${id} is not in the tree`);
+      need(template.length === tokenCount, `cluster ${id} template length differs from its tree branch`);
       drain.#clusters.set(id, { id, tokens: [...template], text: template.join(' '), size, leaf: leaf! });
     }
-    for (const id of leafOf.keys()) need(drain.#clusters.has(id), `tree references unknown cluster ${id}`);
+    for (const [id, [leaf]] of leafOf) {
+      const c = drain.#clusters.get(id);
+      need(c, `tree references unknown cluster ${id}`);
+      leaf.clusters.push(c!);
+    }
     const max = drain.options.maxClusters;
     need(max === 0 || drain.#clusters.size <= max, `more than maxClusters (${max}) clusters`);
     drain.#lastId = lastId;
@@ -283,7 +290,7 @@ export class Drain {
     let node: TreeNode | undefined = this.#byLength.get(tokens.length);
     if (node === undefined) return undefined;
     // Every empty message belongs to the one empty-template cluster, whatever the threshold.
-    if (tokens.length === 0) return node.ids.length > 0 ? this.#clusters.get(node.ids[0]!) : undefined;
+    if (tokens.length === 0) return node.clusters[0];
     const levels = Math.min(this.#maxNodeDepth, tokens.length) - 1;
     const param = this.options.paramString;
     for (let i = 0; i < levels; i++) {
@@ -291,38 +298,51 @@ export class Drain {
       if (next === undefined) return undefined;
       node = next;
     }
-    return this.#fastMatch(node.ids, tokens, threshold, includeParams);
+    return this.#fastMatch(node.clusters, tokens, threshold, includeParams);
   }
 
-  /** Drain3 `fast_match` + `get_seq_distance`: best similarity wins, ties go to the more general template. */
+  /**
+   * Drain3 `fast_match` + `get_seq_distance`: best similarity wins, ties go to the more general template.
+   * All templates in a leaf have `tokens.length` tokens, so similarity order is integer score order. That
+   * lets a candidate be dropped as soon as it can no longer reach the threshold or the best score so far,
+   * which gives the same winner as scanning everything (a sub-threshold best never survives) while cutting
+   * match() (threshold 1) to the first mismatch.
+   */
   #fastMatch(
-    ids: readonly number[],
+    candidates: readonly Cluster[],
     tokens: readonly string[],
     threshold: number,
     inclParams: boolean,
   ): Cluster | undefined {
+    const n = tokens.length;
     const param = this.options.paramString;
+    // Smallest score k with k / n >= threshold, decided by the same float division Drain3 uses.
+    let minScore = Math.ceil(threshold * n);
+    while (minScore > 0 && (minScore - 1) / n >= threshold) minScore--;
+    while (minScore < n && minScore / n < threshold) minScore++;
     let best: Cluster | undefined;
-    let bestSim = -1;
+    let bestScore = -1;
     let bestParams = -1;
-    for (const id of ids) {
-      const c = this.#clusters.get(id);
-      if (c === undefined) continue;
+    for (const c of candidates) {
       const t = c.tokens;
-      let same = 0;
+      const budget = n - Math.max(minScore, bestScore); // positions this candidate may still fail on
+      let lost = 0;
       let params = 0;
-      for (let i = 0; i < t.length; i++) {
-        if (t[i] === param) params++;
-        else if (t[i] === tokens[i]) same++;
+      for (let i = 0; i < n && lost <= budget; i++) {
+        if (t[i] === param) {
+          params++;
+          if (!inclParams) lost++;
+        } else if (t[i] !== tokens[i]) lost++;
       }
-      const sim = (inclParams ? same + params : same) / t.length;
-      if (sim > bestSim || (sim === bestSim && params > bestParams)) {
+      if (lost > budget) continue;
+      const score = n - lost;
+      if (score > bestScore || (score === bestScore && params > bestParams)) {
         best = c;
-        bestSim = sim;
+        bestScore = score;
         bestParams = params;
       }
     }
-    return bestSim >= threshold ? best : undefined;
+    return best;
   }
 
   #create(tokens: string[]): Cluster {
@@ -330,7 +350,7 @@ export class Drain {
     if (max > 0 && this.#clusters.size >= max) {
       const lru = this.#clusters.values().next().value as Cluster;
       this.#clusters.delete(lru.id);
-      lru.leaf.ids.splice(lru.leaf.ids.indexOf(lru.id), 1);
+      lru.leaf.clusters.splice(lru.leaf.clusters.indexOf(lru), 1);
     }
     const cluster: Cluster = {
       id: ++this.#lastId,
@@ -339,7 +359,7 @@ export class Drain {
       size: 1,
       leaf: this.#leafFor(tokens),
     };
-    cluster.leaf.ids.push(cluster.id);
+    cluster.leaf.clusters.push(cluster);
     this.#clusters.set(cluster.id, cluster);
     return cluster;
   }

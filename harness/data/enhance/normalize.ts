@@ -53,7 +53,13 @@ export function classifyToken(tok: string): 'base64' | 'hex' | 'num' | 'path' | 
   if (hex === tok.length && digits > 0 && tok.length >= 8) return 'hex';
   if (tok.endsWith('=') && tok.length >= 12 && upper + lower > 0) return 'base64';
   if (slashes > 0) return 'path'; // masked segment by segment
-  if (tok.length >= 16 && upper + lower > 0 && !IDENTIFIER.test(tok) && !SNAKE_OR_KEBAB.test(tok) && !CONSTANT_CASE.test(tok)) {
+  if (
+    tok.length >= 16 &&
+    upper + lower > 0 &&
+    !IDENTIFIER.test(tok) &&
+    !SNAKE_OR_KEBAB.test(tok) &&
+    !CONSTANT_CASE.test(tok)
+  ) {
     return 'base64';
   }
   return 'keep';

@@ -41,16 +41,47 @@ export interface EventFeatures {
   trigramsLen: Int32Array;
 }
 
-function bagOf(perMessage: readonly Int32Array[], occurrences: readonly number[]): TokenBag {
-  const counts = new Map<number, number>();
+/**
+ * Token counts of a sequence from its distinct messages' token lists and how often each occurs.
+ * Dense counters indexed by token id (reused across calls) are several times faster than a Map.
+ */
+function bagOf(perMessage: readonly Int32Array[], occurrences: readonly number[], scratch: Scratch): TokenBag {
+  const touched: number[] = [];
   for (let m = 0; m < perMessage.length; m++) {
     const c = occurrences[m]!;
     if (c === 0) continue;
-    for (const t of perMessage[m]!) counts.set(t, (counts.get(t) ?? 0) + c);
+    const tokens = perMessage[m]!;
+    for (let j = 0; j < tokens.length; j++) {
+      const t = tokens[j]!;
+      const counts = scratch.ensure(t);
+      if (counts[t] === 0) touched.push(t);
+      counts[t]! += c;
+    }
   }
-  const ids = Int32Array.from(counts.keys()).sort();
-  return { ids, counts: Int32Array.from(ids, (id) => counts.get(id)!) };
+  const ids = Int32Array.from(touched).sort();
+  const counts = new Int32Array(ids.length);
+  for (let i = 0; i < ids.length; i++) {
+    counts[i] = scratch.counts[ids[i]!]!;
+    scratch.counts[ids[i]!] = 0;
+  }
+  return { ids, counts };
 }
+
+/** Zeroed counters indexed by token id, grown on demand and left zeroed after each use. */
+class Scratch {
+  counts = new Int32Array(1024);
+  ensure(id: number): Int32Array {
+    if (id >= this.counts.length) {
+      const grown = new Int32Array(Math.max(id + 1, this.counts.length * 2));
+      grown.set(this.counts);
+      this.counts = grown;
+    }
+    return this.counts;
+  }
+}
+
+const wordScratch = new Scratch();
+const trigramScratch = new Scratch();
 
 /**
  * Registers the file's distinct messages in `table` (in first-appearance order, which keeps ids
@@ -103,10 +134,12 @@ export function enhanceSequence(
     words: bagOf(
       messages.map((m) => m.words),
       occurrences,
+      wordScratch,
     ),
     trigrams: bagOf(
       messages.map((m) => m.trigrams),
       occurrences,
+      trigramScratch,
     ),
     drainIds: drainId,
     wordsLen: totalWords,

@@ -32,4 +32,3 @@ export function packUtf8(values: readonly string[], ascii = false): Utf8Column {
   }
   return { offsets, data };
 }
-

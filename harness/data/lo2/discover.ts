@@ -7,7 +7,14 @@ import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { dataError, usageError } from '../../errors/index.ts';
-import { CORRECT_CASE, DEFAULT_SERVICES, isService, SERVICE_FILE_PATTERN, SERVICES, type Service } from './constants.ts';
+import {
+  CORRECT_CASE,
+  DEFAULT_SERVICES,
+  isService,
+  SERVICE_FILE_PATTERN,
+  SERVICES,
+  type Service,
+} from './constants.ts';
 
 export interface SelectionOptions {
   /** Runs to take, sampled with `seed` from the sorted run list; 0 = all. @default 0 */
@@ -64,14 +71,20 @@ export function runEpochFromName(name: string): number | null {
 
 export function resolveSelection(partial: Partial<SelectionOptions> = {}): Readonly<SelectionOptions> {
   const o = { ...defaultSelection, ...partial };
-  if (!Number.isInteger(o.runs) || o.runs < 0) throw usageError(`runs must be a non-negative integer (got ${o.runs})`, { field: 'runs' });
+  if (!Number.isInteger(o.runs) || o.runs < 0)
+    throw usageError(`runs must be a non-negative integer (got ${o.runs})`, { field: 'runs' });
   if (!Number.isInteger(o.errorsPerRun) || o.errorsPerRun < -1)
-    throw usageError(`errors-per-run must be an integer ≥ 0, or -1 for all (got ${o.errorsPerRun})`, { field: 'errorsPerRun' });
+    throw usageError(`errors-per-run must be an integer ≥ 0, or -1 for all (got ${o.errorsPerRun})`, {
+      field: 'errorsPerRun',
+    });
   if (!Number.isInteger(o.seed)) throw usageError(`seed must be an integer (got ${o.seed})`, { field: 'seed' });
   if (o.services.length === 0) throw usageError('services must name at least one service', { field: 'services' });
   for (const s of o.services) {
     if (!isService(s))
-      throw usageError(`services: unknown service '${s}'`, { field: 'services', hint: `use any of ${SERVICES.join(', ')}` });
+      throw usageError(`services: unknown service '${s}'`, {
+        field: 'services',
+        hint: `use any of ${SERVICES.join(', ')}`,
+      });
   }
   return Object.freeze({ ...o, services: [...new Set(o.services)].sort() });
 }
@@ -109,7 +122,10 @@ export async function discover(root: string, partial: Partial<SelectionOptions> 
     });
   }
   if (!rootStat.isDirectory()) {
-    throw dataError(`dataset path is not a folder: ${root}`, { file: root, hint: 'pass the folder that holds the runs' });
+    throw dataError(`dataset path is not a folder: ${root}`, {
+      file: root,
+      hint: 'pass the folder that holds the runs',
+    });
   }
   const ignored: Record<string, string[]> = {};
   const ignore = (reason: string, path: string) => {
@@ -161,7 +177,8 @@ export async function discover(root: string, partial: Partial<SelectionOptions> 
     else if (sel.errorsPerRun < 0) chosenErrors = errorCases;
     else chosenErrors = sample(errorCases, sel.errorsPerRun, rng);
     const chosen = run.cases.has(CORRECT_CASE) ? [CORRECT_CASE, ...chosenErrors] : chosenErrors;
-    if (!run.cases.has(CORRECT_CASE)) ignore('run without a correct test case (only error cases used)', join(root, run.name));
+    if (!run.cases.has(CORRECT_CASE))
+      ignore('run without a correct test case (only error cases used)', join(root, run.name));
     for (const testCase of chosen) {
       const logs = run.cases.get(testCase)!;
       for (const service of sel.services) {

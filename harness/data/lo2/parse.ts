@@ -127,7 +127,8 @@ export function parseLine(s: string): LineParse {
   const methodEnd = s.indexOf(' ', loggerEnd + 1);
   // Logback always writes ` - ` after the method, even before an empty message.
   if (methodEnd < 0 || s.charCodeAt(methodEnd + 1) !== 45 /* - */) return { ok: false, reason: 'no-message-separator' };
-  if (methodEnd + 2 < s.length && s.charCodeAt(methodEnd + 2) !== 32) return { ok: false, reason: 'no-message-separator' };
+  if (methodEnd + 2 < s.length && s.charCodeAt(methodEnd + 2) !== 32)
+    return { ok: false, reason: 'no-message-separator' };
   const method = s.slice(loggerEnd + 1, methodEnd);
   const message = s.slice(methodEnd + 3);
   return { ok: true, line: { timeOfDayMs: tod, thread, cId, level, logger, method, message } };

@@ -128,10 +128,14 @@ export class Rng {
     let s = '';
     for (let i = 0; i < 15; i += 3) {
       const n = ((b[i] ?? 0) << 16) | ((b[i + 1] ?? 0) << 8) | (b[i + 2] ?? 0);
-      s += B64URL[n >>> 18] + B64URL[(n >>> 12) & 63] + B64URL[(n >>> 6) & 63] + B64URL[n & 63];
+      s +=
+        B64URL.charAt(n >>> 18) +
+        B64URL.charAt((n >>> 12) & 63) +
+        B64URL.charAt((n >>> 6) & 63) +
+        B64URL.charAt(n & 63);
     }
     const last = b[15] ?? 0;
-    return s + B64URL[last >>> 2] + B64URL[(last & 3) << 4];
+    return s + B64URL.charAt(last >>> 2) + B64URL.charAt((last & 3) << 4);
   }
 
   /** Random UUID, lower-case hex with dashes. */
@@ -141,7 +145,7 @@ export class Rng {
     for (let i = 0; i < 16; i++) {
       if (i === 4 || i === 6 || i === 8 || i === 10) s += '-';
       const v = b[i] ?? 0;
-      s += HEX[v >>> 4] + HEX[v & 15];
+      s += HEX.charAt(v >>> 4) + HEX.charAt(v & 15);
     }
     return s;
   }
@@ -149,14 +153,14 @@ export class Rng {
   /** `n` lower-case hex digits. */
   hex(n: number): string {
     let s = '';
-    for (let i = 0; i < n; i++) s += HEX[Math.floor(16 * this.#prng())];
+    for (let i = 0; i < n; i++) s += HEX.charAt(Math.floor(16 * this.#prng()));
     return s;
   }
 
   /** `n` base64url characters (PKCE verifiers and challenges, codes). */
   base64url(n: number): string {
     let s = '';
-    for (let i = 0; i < n; i++) s += B64URL[Math.floor(64 * this.#prng())];
+    for (let i = 0; i < n; i++) s += B64URL.charAt(Math.floor(64 * this.#prng()));
     return s;
   }
 }

@@ -7,18 +7,38 @@
  * in the same style. Stack frames (classes, line numbers) are invented but plausible.
  */
 import { bodyPrefix, statusJson } from './format.ts';
-import { DELAY } from './templates.ts';
 import { type Kind, kind, type Req } from './request.ts';
+import { DELAY } from './templates.ts';
 
 const STATUS = {
   ERR10010: [500, 'RUNTIME_EXCEPTION', 'Unexpected runtime exception'],
-  ERR11000: [400, 'VALIDATOR_REQUEST_PARAMETER_QUERY_MISSING', "Query parameter '%s' is required on path '%s' but not found in request."],
-  ERR11002: [400, 'VALIDATOR_REQUEST_PARAMETER_ENUM_INVALID', "Value '%s' for parameter '%s' is not allowed. Allowed values are <%s>."],
+  ERR11000: [
+    400,
+    'VALIDATOR_REQUEST_PARAMETER_QUERY_MISSING',
+    "Query parameter '%s' is required on path '%s' but not found in request.",
+  ],
+  ERR11002: [
+    400,
+    'VALIDATOR_REQUEST_PARAMETER_ENUM_INVALID',
+    "Value '%s' for parameter '%s' is not allowed. Allowed values are <%s>.",
+  ],
   ERR11004: [400, 'VALIDATOR_SCHEMA', 'Schema Validation Error - %s'],
   ERR12000: [400, 'UNABLE_TO_PARSE_FORM_DATA', 'Unable to parse x-www-form-urlencoded form data.'],
-  ERR12001: [400, 'UNSUPPORTED_GRANT_TYPE', 'Unsupported grant type %s. Only authorization_code and client_credentials are supported.'],
-  ERR12002: [400, 'MISSING_AUTHORIZATION_HEADER', 'Missing authorization header. client credentials must be passed in as Authorization header.'],
-  ERR12003: [401, 'INVALID_AUTHORIZATION_HEADER', 'Invalid authorization header %s. Basic authentication with credentials is required.'],
+  ERR12001: [
+    400,
+    'UNSUPPORTED_GRANT_TYPE',
+    'Unsupported grant type %s. Only authorization_code and client_credentials are supported.',
+  ],
+  ERR12002: [
+    400,
+    'MISSING_AUTHORIZATION_HEADER',
+    'Missing authorization header. client credentials must be passed in as Authorization header.',
+  ],
+  ERR12003: [
+    401,
+    'INVALID_AUTHORIZATION_HEADER',
+    'Invalid authorization header %s. Basic authentication with credentials is required.',
+  ],
   ERR12004: [401, 'INVALID_BASIC_CREDENTIALS', 'Invalid Basic credentials %s.'],
   ERR12007: [401, 'UNAUTHORIZED_CLIENT', 'Unauthorized client with wrong client secret.'],
   ERR12008: [400, 'INVALID_AUTHORIZATION_CODE', 'Invalid authorization code %s.'],
@@ -89,7 +109,13 @@ export function statusLine(code: StatusCode, args: StatusArgs, caller: string): 
  * `<handler> handleRequest - ApiException`, followed with probability `pStack` by the exception:
  * `com.networknt.exception.ApiException: {json}` and 3–`frames.length + 9` `\tat` frames.
  */
-export function apiException(handler: string, code: StatusCode, args: StatusArgs, frames: readonly string[], pStack: number): Kind {
+export function apiException(
+  handler: string,
+  code: StatusCode,
+  args: StatusArgs,
+  frames: readonly string[],
+  pStack: number,
+): Kind {
   const head = `${bodyPrefix('ERROR', handler, 'handleRequest')}ApiException`;
   const stack = [...frames, ...CHAIN].map((f) => `\n\tat ${f}`);
   return kind(

@@ -113,7 +113,12 @@ export function kindsOf(endpoint: Endpoint, codes: string): Kind[] {
 // ---- Hazelcast cache lines ---------------------------------------------------------------------
 
 export type CacheOp = 'load' | 'store' | 'delete';
-export type CacheStore = 'ClientMapStore' | 'RefreshTokenMapStore' | 'ServiceMapStore' | 'UserMapStore' | 'ServiceEndpointMapStore';
+export type CacheStore =
+  | 'ClientMapStore'
+  | 'RefreshTokenMapStore'
+  | 'ServiceMapStore'
+  | 'UserMapStore'
+  | 'ServiceEndpointMapStore';
 const CACHE_OP = { load: 'Load', store: 'Store', delete: 'Delete' } as const;
 const CACHE_ID: Readonly<Record<CacheStore, (r: Req) => string>> = {
   ClientMapStore: (r) => r.client.id,

@@ -3,8 +3,10 @@
  * 4,324 requests in ≈52 s): request shapes and weights, failing shapes, cache-line mix and rate are
  * the real counts; line texts are the real texts with ids, codes and credentials drawn.
  */
-import { apiException, clientDeleteException, frame } from './status.ts';
+
+import { bodyPrefix } from './format.ts';
 import { kind } from './request.ts';
+import { apiException, clientDeleteException, frame } from './status.ts';
 import {
   cacheLine,
   cacheMix,
@@ -17,7 +19,6 @@ import {
   type ServiceProfile,
   shapes,
 } from './templates.ts';
-import { bodyPrefix } from './format.ts';
 
 export const TOKEN_HANDLER = 'com.networknt.oauth.token.handler.Oauth2TokenPostHandler';
 
@@ -29,7 +30,10 @@ const H = TOKEN_HANDLER;
 
 const post: Endpoint = {
   ...pathKinds('/oauth2/token'),
-  V: kind((r) => `${VALIDATE}validate( "Basic ${r.client.basic}", "Basic ${r.client.basic}", authorization)`, DELAY.fast),
+  V: kind(
+    (r) => `${VALIDATE}validate( "Basic ${r.client.basic}", "Basic ${r.client.basic}", authorization)`,
+    DELAY.fast,
+  ),
   Hcc: debug(H, 'handleClientCredentials', 'scope = null'),
   Hac1: debug(H, 'handleAuthorizationCode', (r) => `code = ${r.code} redirectUri = ${REDIRECT_URI}`),
   Hac2: {
@@ -41,12 +45,33 @@ const post: Endpoint = {
     delay: DELAY.codeMap,
   },
   Hrt: debug(H, 'handleRefreshToken', (r) => `refreshToken = ${r.token} scope = null`),
-  J: { ...debug('com.networknt.security.JwtIssuer', 'getPrivateKey', 'filename = primary.jks key = selfsigned'), delay: DELAY.key },
+  J: {
+    ...debug('com.networknt.security.JwtIssuer', 'getPrivateKey', 'filename = primary.jks key = selfsigned'),
+    delay: DELAY.key,
+  },
   C: configLoaded('primary.jks'),
   // Baseline failures of the correct case: wrong secret, used-up code, rotated refresh token.
-  E7: apiException(H, 'ERR12007', () => [], [frame(H, 'authenticateClient', 291), frame(H, 'handleClientCredentials', 129), frame(H, 'handleRequest', 87)], P_STACK),
-  E8: apiException(H, 'ERR12008', (r) => [r.code], [frame(H, 'handleAuthorizationCode', 178), frame(H, 'handleRequest', 89)], P_STACK),
-  E29: apiException(H, 'ERR12029', (r) => [r.token], [frame(H, 'handleRefreshToken', 259), frame(H, 'handleRequest', 93)], P_STACK),
+  E7: apiException(
+    H,
+    'ERR12007',
+    () => [],
+    [frame(H, 'authenticateClient', 291), frame(H, 'handleClientCredentials', 129), frame(H, 'handleRequest', 87)],
+    P_STACK,
+  ),
+  E8: apiException(
+    H,
+    'ERR12008',
+    (r) => [r.code],
+    [frame(H, 'handleAuthorizationCode', 178), frame(H, 'handleRequest', 89)],
+    P_STACK,
+  ),
+  E29: apiException(
+    H,
+    'ERR12029',
+    (r) => [r.token],
+    [frame(H, 'handleRefreshToken', 259), frame(H, 'handleRequest', 93)],
+    P_STACK,
+  ),
 };
 
 /** Real shape counts: every shape seen ≥ 5 times among the 4,276 non-failing requests (91 %). */

@@ -1,0 +1,12 @@
+/** Synthetic LO2 generator: writes an LO2-shaped tree (v1 layout and line format) from a seed. */
+export { generateSynth, type SynthSummary } from './generate.ts';
+export {
+  defaultSynthOptions,
+  PRESETS,
+  resolveSynthOptions,
+  SYNTH_ORDERS,
+  SYNTH_PRESETS,
+  type SynthOptions,
+  type SynthOrder,
+  type SynthPreset,
+} from './options.ts';

@@ -1,0 +1,56 @@
+/**
+ * `npm run perf`: benchmarks (not tests). For the standard and large synthetic presets, times
+ * a cold ingest (load + all enhancers, fresh cache, generation excluded) in a fresh process per
+ * repetition, next to a raw read of the same files, and reports events/s, MB/s and peak RSS.
+ *
+ * Options (env): PERF_PRESETS=standard,large  PERF_REPEAT=3  PERF_WORKERS=2
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchHome } from '../harness/cli/paths.ts';
+import { materializeDataset } from '../harness/data/dataset.ts';
+
+const presets = (process.env.PERF_PRESETS ?? 'standard,large').split(',') as ('standard' | 'large')[];
+const repeat = Number(process.env.PERF_REPEAT ?? 3);
+const workers = Number(process.env.PERF_WORKERS ?? Math.min(availableParallelism(), 4));
+
+function child(script: string, args: string[]): Record<string, number> {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'perf', script), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
+  return JSON.parse(out.trim().split('\n').at(-1)!);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+
+console.log(`# ingest benchmark — ${cpus()[0]?.model} × ${availableParallelism()}, Node ${process.version}`);
+console.log(`# workers ${workers}, median of ${repeat} cold ingests, each in a fresh process\n`);
+console.log(
+  '| preset | sequences | events | MB | raw read MB/s | raw read lines/s | ingest s | ingest events/s | ingest MB/s | ingest CPU s | peak RSS MB (ingest) | peak RSS MB (raw) |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+for (const preset of presets) {
+  const { root } = await materializeDataset({ source: 'synthetic', preset }, { cacheDir: join(benchHome(), 'cache') });
+  const raw = child('raw-read.ts', [root]);
+  const runs: Record<string, number>[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const cache = mkdtempSync(join(tmpdir(), 'lo2-perf-'));
+    try {
+      runs.push(child('ingest-once.ts', [root, cache, String(workers)]));
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  }
+  const ms = median(runs.map((r) => r.ms!));
+  const r0 = runs[0]!;
+  console.log(
+    `| ${preset} | ${fmt(r0.sequences!)} | ${fmt(r0.events!)} | ${fmt(r0.bytes! / 1e6, 1)} | ` +
+      `${fmt(raw.bytes! / 1e6 / (raw.ms! / 1000))} | ${fmt(raw.lines! / (raw.ms! / 1000))} | ${fmt(ms / 1000, 2)} | ` +
+      `${fmt(r0.events! / (ms / 1000))} | ${fmt(r0.bytes! / 1e6 / (ms / 1000), 1)} | ${fmt(median(runs.map((r) => r.cpuMs!)) / 1000, 2)} | ` +
+      `${fmt(Math.max(...runs.map((r) => r.peakRssMb!)))} | ${fmt(raw.peakRssMb!)} |`,
+  );
+}

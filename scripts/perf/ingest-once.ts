@@ -1,0 +1,22 @@
+/**
+ * One measured ingest in a fresh process (so peak RSS belongs to this ingest alone).
+ * argv: <root> <cacheDir> <workers>. Prints one JSON line.
+ */
+import { ingest } from '../../harness/data/ingest.ts';
+
+const [root, cacheDir, workers] = process.argv.slice(2);
+const t0 = performance.now();
+const cpu0 = process.cpuUsage();
+const s = await ingest(root!, { cacheDir: cacheDir!, workers: Number(workers), force: true });
+const ms = performance.now() - t0;
+const cpu = process.cpuUsage(cpu0);
+process.stdout.write(
+  `${JSON.stringify({
+    events: s.events,
+    bytes: s.bytes,
+    sequences: s.sequences,
+    ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  })}\n`,
+);
