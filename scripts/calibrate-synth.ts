@@ -204,6 +204,7 @@ function generated(seed: number): string {
       startupLines: 80,
       lazyLines: true,
       flow: 0,
+      minLines: 0,
     },
     { statusLoaded: false },
   );

@@ -4,9 +4,10 @@
  * place with its manifest, so a crash never leaves a half-written entry that looks complete.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const MANIFEST = 'manifest.json';
 
@@ -24,6 +25,24 @@ export function stableStringify(value: unknown): string {
 
 export function hashKey(inputs: unknown): string {
   return createHash('sha256').update(stableStringify(inputs)).digest('hex').slice(0, 32);
+}
+
+/**
+ * Hash of the source files of a stage (the `.ts` files directly in the given folders, sorted), so
+ * that a cache entry is invalidated whenever the code that produced it changes — no version
+ * constant to forget to bump.
+ */
+export function sourceHash(folders: readonly URL[]): string {
+  const h = createHash('sha256');
+  for (const folder of folders) {
+    const dir = fileURLToPath(folder);
+    for (const name of readdirSync(dir)
+      .filter((n) => n.endsWith('.ts'))
+      .sort()) {
+      h.update(name).update(readFileSync(join(dir, name)));
+    }
+  }
+  return h.digest('hex').slice(0, 16);
 }
 
 export interface CacheEntry {

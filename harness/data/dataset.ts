@@ -5,11 +5,11 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dataError } from '../errors/index.ts';
-import { openCacheEntry } from './cache.ts';
+import { openCacheEntry, sourceHash } from './cache.ts';
 import { generateSynth, resolveSynthOptions, type SynthOptions, type SynthSummary } from './synth/index.ts';
 
-/** Bump when the generator's output changes: it is part of the synthetic cache key. */
-export const SYNTH_CODE_VERSION = 'synth-1';
+/** The generator's code identity: part of the synthetic cache key, so a code change regenerates. */
+const SYNTH_CODE_VERSION = sourceHash([new URL('./synth/', import.meta.url), new URL('./lo2/', import.meta.url)]);
 
 export type DatasetSpec =
   | ({ source: 'synthetic' } & Partial<Omit<SynthOptions, 'outDir'>>)

@@ -12,6 +12,7 @@ import {
   serviceLogFileName,
 } from '../../harness/data/lo2/constants.ts';
 import { affectedServices } from '../../harness/data/synth/errors.ts';
+import { abbreviateLogger } from '../../harness/data/synth/format.ts';
 import {
   generateSynth,
   resolveSynthOptions,
@@ -290,6 +291,20 @@ describe('error volume', () => {
       .map(([, t]) => t)
       .join('');
     assert.doesNotMatch(correct, /"code":"ERR12014"/);
+  });
+});
+
+describe('line format', () => {
+  test("logger names follow Logback's %logger{36} as the real file shows them", () => {
+    const real: [string, string][] = [
+      ['com.networknt.oauth.cache.UserMapStore', 'c.networknt.oauth.cache.UserMapStore'],
+      ['com.networknt.oauth.cache.RefreshTokenMapStore', 'c.n.oauth.cache.RefreshTokenMapStore'],
+      ['com.networknt.oauth.cache.ServiceEndpointMapStore', 'c.n.o.cache.ServiceEndpointMapStore'],
+      ['com.networknt.oauth.token.handler.Oauth2TokenPostHandler', 'c.n.o.t.h.Oauth2TokenPostHandler'],
+      ['com.networknt.openapi.ApiNormalisedPath', 'c.n.openapi.ApiNormalisedPath'],
+      ['com.networknt.schema.TypeValidator', 'com.networknt.schema.TypeValidator'],
+    ];
+    for (const [fqcn, written] of real) assert.equal(abbreviateLogger(fqcn), written);
   });
 });
 

@@ -122,14 +122,17 @@ export function constantBoolData(value: boolean, length: number): Data<Bool> {
 
 /** Milliseconds since the epoch as an Arrow timestamp column; NaN becomes null. */
 export function timestampData(ms: Float64Array): Data<TimestampMillisecond> {
-  const data = new BigInt64Array(ms.length);
+  // Int64 little-endian as two Int32 halves: no BigInt per value (exact below 2^53 ms).
+  const halves = new Int32Array(ms.length * 2);
   let nullCount = 0;
   const valid = new Uint8Array((ms.length + 7) >> 3);
   for (let i = 0; i < ms.length; i++) {
     const v = ms[i]!;
     if (Number.isNaN(v)) nullCount++;
     else {
-      data[i] = BigInt(v);
+      const high = Math.floor(v / 4_294_967_296);
+      halves[2 * i] = v - high * 4_294_967_296;
+      halves[2 * i + 1] = high;
       valid[i >> 3]! |= 1 << (i & 7);
     }
   }
@@ -138,7 +141,7 @@ export function timestampData(ms: Float64Array): Data<TimestampMillisecond> {
     length: ms.length,
     nullCount,
     nullBitmap: nullCount > 0 ? valid : null,
-    data: data as unknown as Int32Array,
+    data: halves,
   });
 }
 

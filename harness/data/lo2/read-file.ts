@@ -1,14 +1,20 @@
 /**
- * Reads one LO2 service log (plain or .gz) into columnar events: streamed in chunks, first N
- * lines trimmed, continuation lines joined to their event, unparseable lines counted by reason.
- * Runs inside ingest workers, so its result is made of transferable typed arrays.
+ * Reads one LO2 service log (plain or .gz) into columnar events: first N lines trimmed,
+ * continuation lines joined to their event, unparseable lines counted by reason, CRLF / BOM /
+ * invalid UTF-8 repaired and counted. Runs inside ingest workers, so its result is made of
+ * transferable typed arrays.
+ *
+ * Hot path design: the file is parsed as one latin1 string, whose character offsets are the
+ * file's byte offsets. Fields are recorded as offsets, and the Arrow string columns are gathered
+ * straight from the file's bytes — no per-field strings, no re-encoding. A multi-line event's
+ * message is one contiguous byte range (lines joined by the file's own `\n`).
  */
-import { isAscii } from 'node:buffer';
-import { createReadStream, readFileSync, statSync } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+import { isAscii, isUtf8 } from 'node:buffer';
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { CachedNormalizer } from '../enhance/normalize.ts';
-import { packUtf8, type Utf8Column } from '../io/utf8.ts';
-import { isContinuation, parseLine, type SkipReason } from './parse.ts';
+import type { Utf8Column } from '../io/utf8.ts';
+import { emptyOffsets, isContinuation, parseLineAt, type SkipReason } from './parse.ts';
 
 export interface FileEvents {
   count: number;
@@ -55,173 +61,227 @@ export type FileResult =
   | { state: 'failed'; path: string; error: string };
 
 const DAY_MS = 86_400_000;
-/** Accumulates events of one file, column by column. */
-class EventColumns {
-  timeMs: number[] = [];
-  level: number[] = [];
-  thread: string[] = [];
-  cId: string[] = [];
-  logger: string[] = [];
-  method: string[] = [];
-  message: string[] = [];
-  normalizedId: number[] = [];
-  readonly #ids = new Map<string, number>();
-  readonly normalized: string[] = [];
-  readonly #normalizer: CachedNormalizer;
+const HOUR_MS = 3_600_000;
 
-  constructor(normalizer: CachedNormalizer) {
-    this.#normalizer = normalizer;
-  }
+// Per-event offsets into the file, stride STRIDE: thread, cId, logger, method, message [start, end).
+const STRIDE = 10;
+const THREAD = 0;
+const CID = 2;
+const LOGGER = 4;
+const METHOD = 6;
+const MESSAGE = 8;
 
-  get count(): number {
-    return this.message.length;
-  }
+/** Growable columns of one file's events while it is being parsed. */
+class EventOffsets {
+  offsets = new Int32Array(STRIDE * 1024);
+  timeMs = new Float64Array(1024);
+  level = new Int8Array(1024);
+  count = 0;
 
-  /** Appends a continuation line to the last event's message. */
-  extendLast(line: string): void {
-    const i = this.message.length - 1;
-    this.message[i] = this.message[i] + '\n' + line;
-  }
-
-  /** @param ascii every string seen was 7-bit (enables the fast encoder). */
-  finish(ascii: boolean): { events: FileEvents; normalized: string[] } {
-    const n = this.count;
-    const localMessageId = new Int32Array(n);
-    const charsLen = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const m = this.message[i]!;
-      charsLen[i] = m.length;
-      const norm = this.#normalizer.normalize(m);
-      let id = this.#ids.get(norm);
-      if (id === undefined) {
-        id = this.normalized.length;
-        this.#ids.set(norm, id);
-        this.normalized.push(norm);
-      }
-      localMessageId[i] = id;
+  push(): number {
+    if (this.count === this.timeMs.length) {
+      const cap = this.count * 2;
+      const offsets = new Int32Array(cap * STRIDE);
+      offsets.set(this.offsets);
+      this.offsets = offsets;
+      const timeMs = new Float64Array(cap);
+      timeMs.set(this.timeMs);
+      this.timeMs = timeMs;
+      const level = new Int8Array(cap);
+      level.set(this.level);
+      this.level = level;
     }
-    const events: FileEvents = {
-      count: n,
-      timeMs: Float64Array.from(this.timeMs),
-      level: Int8Array.from(this.level),
-      thread: packUtf8(this.thread, ascii),
-      cId: packUtf8(this.cId, ascii),
-      logger: packUtf8(this.logger, ascii),
-      method: packUtf8(this.method, ascii),
-      message: packUtf8(this.message, ascii),
-      charsLen,
-      localMessageId,
-    };
-    return { events, normalized: this.normalized };
+    return this.count++;
   }
 }
 
-/** Files up to this size are read in one synchronous call; larger ones are streamed. */
-const WHOLE_FILE_BYTES = 16 << 20;
+/** Copies the byte ranges `[offsets[i*STRIDE+field], offsets[i*STRIDE+field+1])` into a Utf8 column. */
+function gather(bytes: Uint8Array, offsets: Int32Array, field: number, n: number): Utf8Column {
+  const out = new Int32Array(n + 1);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    total += offsets[i * STRIDE + field + 1]! - offsets[i * STRIDE + field]!;
+    out[i + 1] = total;
+  }
+  const data = new Uint8Array(total);
+  let pos = 0;
+  for (let i = 0; i < n; i++) {
+    const s = offsets[i * STRIDE + field]!;
+    const e = offsets[i * STRIDE + field + 1]!;
+    if (e - s > 48) data.set(bytes.subarray(s, e), pos);
+    else for (let k = s; k < e; k++) data[pos + k - s] = bytes[k]!;
+    pos += e - s;
+  }
+  return { offsets: out, data };
+}
+
+/** Removes the CR of every CRLF; returns the new bytes and how many line endings changed. */
+function stripCrlf(buf: Buffer): { bytes: Buffer; crlf: number } {
+  const out = Buffer.allocUnsafe(buf.length);
+  let o = 0;
+  let crlf = 0;
+  let from = 0;
+  let i = buf.indexOf('\r\n', from);
+  while (i >= 0) {
+    o += buf.copy(out, o, from, i);
+    crlf++;
+    from = i + 1;
+    i = buf.indexOf('\r\n', from);
+  }
+  o += buf.copy(out, o, from);
+  return { bytes: out.subarray(0, o), crlf };
+}
+
+/** Decodes invalid UTF-8 with U+FFFD and re-encodes it; counts the lines that needed it. */
+function repairUtf8(buf: Buffer): { bytes: Buffer; invalidLines: number } {
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(buf);
+  let invalidLines = 0;
+  for (const line of text.split('\n')) if (line.includes('\uFFFD')) invalidLines++;
+  return { bytes: Buffer.from(text, 'utf8'), invalidLines };
+}
+
+const normalizer = new CachedNormalizer();
 
 /**
- * A file's bytes in chunks, transparently gunzipping `.gz`. Typical LO2 files (≈1 MB) are read
- * whole: one system call instead of an open/read/close round trip through the thread pool each,
- * which dominated the ingest of many small files. Reads run in worker threads, so blocking is fine.
+ * Parses a whole log file's bytes. Pure apart from the shared normaliser cache; `readLogFile`
+ * adds the I/O. Memory is proportional to the file (LO2 files are a few MB).
  */
-function openBytes(path: string): Iterable<Buffer> | AsyncIterable<Buffer> {
-  if (!path.endsWith('.gz') && statSync(path).size <= WHOLE_FILE_BYTES) return [readFileSync(path)];
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-  return path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
-}
-
-const sharedNormalizer = new CachedNormalizer();
-
-/** Reads one service log. Never throws for bad content; I/O failures come back as `failed`. */
-export async function readLogFile(task: FileTask): Promise<FileResult> {
+export function parseLogBytes(
+  raw: Buffer,
+  task: Omit<FileTask, 'path'>,
+): Omit<Extract<FileResult, { state: 'read' }>, 'path' | 'bytes'> {
   const counts: LineCounts = { lines: 0, trimmed: 0, continuation: 0, crlf: 0, invalidUtf8: 0, bom: 0, skipped: {} };
-  const cols = new EventColumns(sharedNormalizer);
   const skip = (reason: SkipReason) => {
     counts.skipped[reason] = (counts.skipped[reason] ?? 0) + 1;
   };
+  let bytes = raw;
+  let begin = 0;
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    counts.bom = 1;
+    begin = 3;
+  }
+  const ascii = isAscii(bytes);
+  if (!ascii && !isUtf8(bytes)) {
+    const repaired = repairUtf8(bytes.subarray(begin));
+    bytes = repaired.bytes;
+    begin = 0;
+    counts.invalidUtf8 = repaired.invalidLines;
+  }
+  if (bytes.includes('\r\n')) {
+    const stripped = stripCrlf(bytes);
+    bytes = stripped.bytes;
+    counts.crlf = stripped.crlf;
+  }
+  // latin1 maps every byte to one character, so string offsets are byte offsets.
+  const text = bytes.toString('latin1');
+  const ev = new EventOffsets();
+  const line = emptyOffsets();
   // Anchor times of day to the run's UTC date; a run may cross midnight, so a time of day far
   // below the previous one means the next day.
   const epochMs = task.runEpochSec === null ? 0 : task.runEpochSec * 1000;
   let dayStart = epochMs - (epochMs % DAY_MS);
   let lastTime = epochMs;
-  const decoder = new TextDecoder('utf-8', { ignoreBOM: true }); // keep the BOM so it is counted
-  // LO2 logs are ASCII; latin1 decoding is several times faster than UTF-8 and equal on ASCII.
-  // After the first non-ASCII chunk the UTF-8 decoder takes over (chunk boundaries before it
-  // cannot split a multi-byte character).
-  let ascii = true;
-  let bytes = 0;
-  let carry = '';
 
-  const handleLine = (raw: string) => {
+  let start = begin;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    const next = end < 0 ? text.length : end + 1;
+    if (end < 0) end = text.length;
     counts.lines++;
-    let line = raw;
-    if (counts.lines === 1 && line.charCodeAt(0) === 0xfeff) {
-      counts.bom++;
-      line = line.slice(1);
-    }
-    if (line.charCodeAt(line.length - 1) === 13) {
-      counts.crlf++;
-      line = line.slice(0, -1);
-    }
     if (counts.lines <= task.trimLines) {
       counts.trimmed++;
-      return;
-    }
-    if (line.indexOf('\uFFFD') >= 0) counts.invalidUtf8++;
-    if (line.trim().length === 0) {
+    } else if (isBlank(text, start, end)) {
       skip('empty');
-      return;
-    }
-    if (isContinuation(line)) {
-      if (cols.count === 0) skip('orphan-continuation');
+    } else if (isContinuation(text, start, end)) {
+      if (ev.count === 0) skip('orphan-continuation');
       else {
-        cols.extendLast(line);
+        ev.offsets[(ev.count - 1) * STRIDE + MESSAGE + 1] = end;
         counts.continuation++;
       }
-      return;
-    }
-    const parsed = parseLine(line);
-    if (!parsed.ok) {
-      skip(parsed.reason);
-      return;
-    }
-    const p = parsed.line;
-    let t = dayStart + p.timeOfDayMs;
-    if (cols.count === 0 ? t < epochMs - 3_600_000 : t < lastTime - DAY_MS / 2) {
-      dayStart += DAY_MS;
-      t += DAY_MS;
-    }
-    lastTime = t;
-    cols.timeMs.push(t);
-    cols.level.push(p.level);
-    cols.thread.push(p.thread);
-    cols.cId.push(p.cId);
-    cols.logger.push(p.logger);
-    cols.method.push(p.method);
-    cols.message.push(p.message);
-  };
-
-  try {
-    for await (const chunk of openBytes(task.path)) {
-      bytes += chunk.length;
-      if (ascii && !isAscii(chunk)) ascii = false;
-      const text = carry + (ascii ? chunk.toString('latin1') : decoder.decode(chunk, { stream: true }));
-      let start = 0;
-      let nl = text.indexOf('\n');
-      while (nl >= 0) {
-        handleLine(text.slice(start, nl));
-        start = nl + 1;
-        nl = text.indexOf('\n', start);
+    } else {
+      const failure = parseLineAt(text, start, end, line);
+      if (failure !== null) skip(failure);
+      else {
+        let t = dayStart + line.timeOfDayMs;
+        if (ev.count === 0 ? t < epochMs - HOUR_MS : t < lastTime - DAY_MS / 2) {
+          dayStart += DAY_MS;
+          t += DAY_MS;
+        }
+        lastTime = t;
+        const i = ev.push();
+        ev.timeMs[i] = t;
+        ev.level[i] = line.level;
+        const o = ev.offsets;
+        const b = i * STRIDE;
+        o[b + THREAD] = line.threadStart;
+        o[b + THREAD + 1] = line.threadEnd;
+        o[b + CID] = line.cIdStart;
+        o[b + CID + 1] = line.cIdEnd;
+        o[b + LOGGER] = line.loggerStart;
+        o[b + LOGGER + 1] = line.loggerEnd;
+        o[b + METHOD] = line.methodStart;
+        o[b + METHOD + 1] = line.methodEnd;
+        o[b + MESSAGE] = line.messageStart;
+        o[b + MESSAGE + 1] = end;
       }
-      carry = text.slice(start);
     }
-    if (!ascii) carry += decoder.decode();
-    if (carry.length > 0) handleLine(carry);
+    start = next;
+  }
+
+  const n = ev.count;
+  const localMessageId = new Int32Array(n);
+  const charsLen = new Int32Array(n);
+  const ids = new Map<string, number>();
+  const normalized: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = ev.offsets[i * STRIDE + MESSAGE]!;
+    const e = ev.offsets[i * STRIDE + MESSAGE + 1]!;
+    const message = ascii ? text.slice(s, e) : bytes.toString('utf8', s, e);
+    charsLen[i] = message.length;
+    const norm = normalizer.normalize(message);
+    let id = ids.get(norm);
+    if (id === undefined) {
+      id = normalized.length;
+      ids.set(norm, id);
+      normalized.push(norm);
+    }
+    localMessageId[i] = id;
+  }
+  const events: FileEvents = {
+    count: n,
+    timeMs: ev.timeMs.slice(0, n),
+    level: ev.level.slice(0, n),
+    thread: gather(bytes, ev.offsets, THREAD, n),
+    cId: gather(bytes, ev.offsets, CID, n),
+    logger: gather(bytes, ev.offsets, LOGGER, n),
+    method: gather(bytes, ev.offsets, METHOD, n),
+    message: gather(bytes, ev.offsets, MESSAGE, n),
+    charsLen,
+    localMessageId,
+  };
+  return { state: 'read', counts, events, normalized };
+}
+
+function isBlank(s: string, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
+}
+
+/** Reads one service log. Never throws for bad content; I/O failures come back as `failed`. */
+export async function readLogFile(task: FileTask): Promise<FileResult> {
+  let raw: Buffer;
+  let bytes: number;
+  try {
+    const onDisk = readFileSync(task.path);
+    bytes = onDisk.length;
+    raw = task.path.endsWith('.gz') ? gunzipSync(onDisk) : onDisk;
   } catch (err) {
     return { state: 'failed', path: task.path, error: describeIoError(err) };
   }
-  const { events, normalized } = cols.finish(ascii);
-  return { state: 'read', path: task.path, bytes, counts, events, normalized };
+  return { ...parseLogBytes(raw, task), path: task.path, bytes };
 }
 
 function describeIoError(err: unknown): string {

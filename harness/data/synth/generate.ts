@@ -55,6 +55,7 @@ function spec(
     startupLines: !run.warm && k === 0 ? count : 0,
     lazyLines: !run.warm && k === (lazyLate ? 1 : 0),
     flow: plan.flow,
+    minLines: PRESETS[options.preset].minLines,
   };
 }
 

@@ -37,6 +37,11 @@ export interface PresetParams {
   meanLines: number;
   /** Length range of the start-up block written into the first test case of a run, per service file. */
   startupLines: readonly [number, number];
+  /**
+   * Fewest request lines per file. Real LO2 files hold thousands of lines; without a floor the
+   * slowest services' short cases would be emptied by the loader's default 100-line trim.
+   */
+  minLines: number;
 }
 
 /**
@@ -44,9 +49,21 @@ export interface PresetParams {
  * large ≈ 12,000 sequences, ≥ 10 × standard.
  */
 export const PRESETS: Readonly<Record<SynthPreset, Readonly<PresetParams>>> = Object.freeze({
-  tiny: Object.freeze({ runs: 6, errorsPerRun: 2, meanLines: 38, startupLines: [5, 12] as const }),
-  standard: Object.freeze({ runs: 200, errorsPerRun: 1, meanLines: 210, startupLines: [50, 100] as const }),
-  large: Object.freeze({ runs: 2000, errorsPerRun: 1, meanLines: 225, startupLines: [50, 100] as const }),
+  tiny: Object.freeze({ runs: 6, errorsPerRun: 2, meanLines: 38, startupLines: [5, 12] as const, minLines: 10 }),
+  standard: Object.freeze({
+    runs: 200,
+    errorsPerRun: 1,
+    meanLines: 280,
+    startupLines: [50, 100] as const,
+    minLines: 180,
+  }),
+  large: Object.freeze({
+    runs: 2000,
+    errorsPerRun: 1,
+    meanLines: 300,
+    startupLines: [50, 100] as const,
+    minLines: 180,
+  }),
 });
 
 /** Defaults of the options that do not depend on the preset. */

@@ -41,6 +41,8 @@ export interface SequenceSpec {
    * per-(case, service) tilt.
    */
   readonly flow: number;
+  /** Fewest request lines to write (the preset's floor); requests continue past the duration until met. */
+  readonly minLines: number;
 }
 
 /** What a service's JVM remembers from one test case to the next within a run. */
@@ -165,9 +167,10 @@ export function buildSequence(spec: SequenceSpec, jvm: JvmState): BuiltSequence 
 
   const pickShape = (shapes: readonly Shape[], cum: Float64Array) => shapes[rng.weighted(cum)] as Shape;
   let requests = 0;
+  const minRequests = Math.max(MIN_REQUESTS, Math.ceil(spec.minLines / perRequest));
   for (
     let t = startupSpan + rng.exponential(1 / rate);
-    t < duration || requests < MIN_REQUESTS;
+    t < duration || requests < minRequests;
     t += rng.exponential(1 / rate)
   ) {
     requests++;

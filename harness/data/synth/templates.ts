@@ -90,11 +90,6 @@ export function debug(fqcn: string, method: string, message: string | ((r: Req) 
   return kind((r) => prefix + message(r), DELAY.handler);
 }
 
-/** `<handler> handleRequest - ApiException`, the ERROR line of a failing token request. */
-export function apiExceptionLine(fqcn: string): string {
-  return `${bodyPrefix('ERROR', fqcn, 'handleRequest')}ApiException`;
-}
-
 /** Builds shapes from `[codes, weight]` rows against an endpoint's kinds. */
 export function shapes(endpoint: Endpoint, rows: readonly (readonly [string, number])[]): Shape[] {
   const inserts = [endpoint['Pn'], endpoint['Pb'], endpoint['Pp']].filter((k): k is Kind => k !== undefined);
