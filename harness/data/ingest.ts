@@ -100,10 +100,15 @@ export interface IngestSummary {
 
 const SEQUENCE_BATCH_ROWS = 256;
 
-async function readerFor(
-  workers: number,
-): Promise<{ read: (t: FileTask) => Promise<FileResult>; close: () => Promise<void> }> {
-  if (workers === 0) return { read: readLogFile, close: async () => {} };
+/** Files per worker task: fewer, larger messages (measured: one message per file cost ≈8 % of the main thread). */
+const FILES_PER_TASK = 8;
+
+type Reader = { read: (batch: FileTask[]) => Promise<FileResult[]>; close: () => Promise<void> };
+
+async function readerFor(workers: number): Promise<Reader> {
+  if (workers === 0) {
+    return { read: async (batch) => Promise.all(batch.map(readLogFile)), close: async () => {} };
+  }
   const pool = new Piscina({
     filename: await bundledWorker(new URL('./read-worker.ts', import.meta.url)),
     minThreads: workers,
@@ -111,8 +116,11 @@ async function readerFor(
     // The bundle is plain JS: do not inherit `--import tsx`, which would start a loader thread
     // per worker (≈0.4 s each, measured).
     execArgv: [],
+    // A reader holds one file at a time; without a cap V8 lets each worker's heap grow to hundreds
+    // of MB of garbage before collecting (peak RSS 800 MB on the large preset, measured).
+    resourceLimits: { maxOldGenerationSizeMb: 192, maxYoungGenerationSizeMb: 16 },
   });
-  return { read: (t) => pool.run(t) as Promise<FileResult>, close: () => pool.destroy() };
+  return { read: (batch) => pool.run(batch) as Promise<FileResult[]>, close: () => pool.destroy() };
 }
 
 /** Loads and enhances an LO2 tree, or returns the cached result for identical inputs. */
@@ -195,17 +203,22 @@ async function build(
   };
 
   const reader = await readerFor(o.workers);
-  // A bounded window of reads in flight; results are consumed strictly in file order.
-  const window = Math.max(2, o.workers * 3);
-  const inFlight: Promise<FileResult>[] = [];
+  // A bounded window of batches in flight; results are consumed strictly in file order.
+  const window = Math.max(2, o.workers * 2);
+  const inFlight: Promise<FileResult[]>[] = [];
   let next = 0;
+  let pending: FileResult[] = [];
   try {
     for (let i = 0; i < files.length; i++) {
       while (next < files.length && inFlight.length < window) {
-        const f = files[next++]!;
-        inFlight.push(reader.read({ path: f.path, runEpochSec: f.runEpochSec, trimLines: o.trimLines }));
+        const batch = files.slice(next, next + FILES_PER_TASK);
+        next += batch.length;
+        inFlight.push(
+          reader.read(batch.map((f) => ({ path: f.path, runEpochSec: f.runEpochSec, trimLines: o.trimLines }))),
+        );
       }
-      const result = await inFlight.shift()!;
+      if (pending.length === 0) pending = (await inFlight.shift()!).reverse();
+      const result = pending.pop()!;
       const file: SequenceFile = files[i]!;
       if (result.state === 'failed') {
         s.failedFiles.push({ path: result.path, error: result.error });

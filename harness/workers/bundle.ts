@@ -3,10 +3,11 @@
  * own loader thread and compiles every module: ≈0.5 s of CPU per worker, measured, which ate the
  * gain of parallel reading on a 2-core machine. esbuild bundles the entry (≈20 ms) into one ESM
  * file named by its content hash, so concurrent processes share it and never see a partial file.
+ * Packages stay external and resolve from the project's node_modules (the bundle lives under
+ * node_modules/.cache), so a worker shares piscina with the pool that runs it.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -41,7 +42,7 @@ async function bundle(entryPath: string): Promise<string> {
   });
   const code = result.outputFiles[0]!.contents;
   const hash = createHash('sha256').update(code).digest('hex').slice(0, 16);
-  const dir = join(tmpdir(), 'lo2-bench-workers');
+  const dir = fileURLToPath(new URL('../../node_modules/.cache/lo2-bench-workers/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `worker-${hash}.mjs`);
   if (!existsSync(file)) {

@@ -17,6 +17,8 @@ describe('normalizeMessage', () => {
     ],
     ['connect to 10.0.0.12:5701 took 35 ms', 'connect to <IP>:<NUM> took <NUM> ms'],
     ['normalised = /oauth2/token', 'normalised = /oauth2/token'],
+    ['path =/oauth2/refresh_token/d451faed-b048-4c1e-be9d-1e119d56eb56', 'path =/oauth2/refresh_token/<UUID>'],
+    ['key-1e119d56-b048-4c1e-be9d-1e119d56eb56x', 'key-<UUID>x'],
     ['path = /oauth2/refresh_token', 'path = /oauth2/refresh_token'],
     [
       'at Oauth2TokenPostHandler.handleRequest(Oauth2TokenPostHandler.java:123)',
@@ -37,6 +39,8 @@ describe('normalizeMessage', () => {
     assert.equal(classifyToken('ServiceEndpointMapStore'), 'keep');
     assert.equal(classifyToken('lqjdlXLvSrqVQqgvkNyY7Q'), 'base64');
     assert.equal(classifyToken('d5jwbdppSkizhmi3msZi4Q'), 'base64');
+    assert.equal(classifyToken('wwrAauqqRkyhgLqpNjfOdg'), 'base64');
+    assert.equal(classifyToken('handleClientCredentials'), 'keep');
     assert.equal(classifyToken('12345'), 'num');
   });
 

@@ -93,34 +93,39 @@ export function enhanceSequence(
   normalized: readonly string[],
   table: MessageTable,
 ): { row: SequenceRow; features: EventFeatures } {
-  const globalIds = normalized.map((n) => table.id(n));
+  const globalIds = Int32Array.from(normalized, (n) => table.id(n));
+  const messages = Array.from(globalIds, (g) => table.messages[g]!);
+  // Per distinct message: its features once, then cheap per-event gathers through local ids.
+  const localDrain = Int32Array.from(messages, (m) => m.drainId);
+  const localWords = Int32Array.from(messages, (m) => m.words.length);
+  const localTrigrams = Int32Array.from(messages, (m) => m.trigrams.length);
   const n = events.count;
   const messageId = new Int32Array(n);
   const drainId = new Int32Array(n);
   const wordsLen = new Int32Array(n);
   const trigramsLen = new Int32Array(n);
   const occurrences = new Array<number>(normalized.length).fill(0);
-  let totalWords = 0;
-  let totalTrigrams = 0;
   let start = Number.POSITIVE_INFINITY;
   let end = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
     const local = events.localMessageId[i]!;
     occurrences[local]!++;
-    const g = globalIds[local]!;
-    const msg = table.messages[g]!;
-    msg.count++;
-    messageId[i] = g;
-    drainId[i] = msg.drainId;
-    wordsLen[i] = msg.words.length;
-    trigramsLen[i] = msg.trigrams.length;
-    totalWords += msg.words.length;
-    totalTrigrams += msg.trigrams.length;
+    messageId[i] = globalIds[local]!;
+    drainId[i] = localDrain[local]!;
+    wordsLen[i] = localWords[local]!;
+    trigramsLen[i] = localTrigrams[local]!;
     const t = events.timeMs[i]!;
     if (t < start) start = t;
     if (t > end) end = t;
   }
-  const messages = globalIds.map((g) => table.messages[g]!);
+  let totalWords = 0;
+  let totalTrigrams = 0;
+  for (let m = 0; m < messages.length; m++) {
+    const c = occurrences[m]!;
+    messages[m]!.count += c;
+    totalWords += c * localWords[m]!;
+    totalTrigrams += c * localTrigrams[m]!;
+  }
   const row: SequenceRow = {
     seqId: file.seqId,
     run: file.run,
