@@ -9,7 +9,10 @@ import { openCacheEntry, sourceHash } from './cache.ts';
 import { generateSynth, resolveSynthOptions, type SynthOptions, type SynthSummary } from './synth/index.ts';
 
 /** The generator's code identity: part of the synthetic cache key, so a code change regenerates. */
-const SYNTH_CODE_VERSION = sourceHash([new URL('./synth/', import.meta.url), new URL('./lo2/', import.meta.url)]);
+const SYNTH_CODE_VERSION = sourceHash([
+  new URL('./synth/', import.meta.url),
+  new URL('./lo2/constants.ts', import.meta.url),
+]);
 
 export type DatasetSpec =
   | ({ source: 'synthetic' } & Partial<Omit<SynthOptions, 'outDir'>>)

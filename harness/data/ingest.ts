@@ -6,6 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
+import { BenchError } from '../errors/index.ts';
 import { bundledWorker } from '../workers/bundle.ts';
 import { type CacheEntry, openCacheEntry, sourceHash } from './cache.ts';
 import { type DrainOptions, defaultDrainOptions } from './enhance/drain.ts';
@@ -100,6 +101,9 @@ export interface IngestSummary {
 
 const SEQUENCE_BATCH_ROWS = 256;
 
+/** Old-generation heap of a reader worker: many times a typical LO2 file (a few MB), still bounded. */
+const WORKER_HEAP_MB = 96;
+
 /** Files per worker task: fewer, larger messages (measured: one message per file cost ≈8 % of the main thread). */
 const FILES_PER_TASK = 8;
 
@@ -118,9 +122,19 @@ async function readerFor(workers: number): Promise<Reader> {
     execArgv: [],
     // A reader holds one file at a time; without a cap V8 lets each worker's heap grow to hundreds
     // of MB of garbage before collecting (peak RSS 800 MB on the large preset, measured).
-    resourceLimits: { maxOldGenerationSizeMb: 192, maxYoungGenerationSizeMb: 16 },
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 16 },
   });
-  return { read: (batch) => pool.run(batch) as Promise<FileResult[]>, close: () => pool.destroy() };
+  const read = (batch: FileTask[]) =>
+    (pool.run(batch) as Promise<FileResult[]>).catch((err: Error) => {
+      throw new BenchError('io', `reading ${batch[0]!.path} (+${batch.length - 1} more files) failed: ${err.message}`, {
+        file: batch[0]!.path,
+        hint:
+          (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? `a reader worker is limited to ${WORKER_HEAP_MB} MB of heap; files this large need --workers 0`
+            : 'rerun with --workers 0 to read on the main thread and see the full error',
+      });
+    });
+  return { read, close: () => pool.destroy() };
 }
 
 /** Loads and enhances an LO2 tree, or returns the cached result for identical inputs. */
@@ -249,6 +263,8 @@ async function build(
     }
     flushRows();
   } finally {
+    // On an early exit, reads still in flight are abandoned: keep their rejections handled.
+    for (const p of inFlight) p.catch(() => {});
     await reader.close();
     eventsSink.close();
     sequencesSink.close();
