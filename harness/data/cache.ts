@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const MANIFEST = 'manifest.json';
@@ -28,19 +28,21 @@ export function hashKey(inputs: unknown): string {
 }
 
 /**
- * Hash of the source files of a stage (the `.ts` files directly in the given folders, sorted), so
- * that a cache entry is invalidated whenever the code that produced it changes — no version
- * constant to forget to bump.
+ * Hash of the source code of a stage — files, or the `.ts` files directly in folders (URLs ending
+ * in `/`), sorted — so that a cache entry is invalidated whenever the code that produced it
+ * changes: no version constant to forget to bump.
  */
-export function sourceHash(folders: readonly URL[]): string {
+export function sourceHash(sources: readonly URL[]): string {
   const h = createHash('sha256');
-  for (const folder of folders) {
-    const dir = fileURLToPath(folder);
-    for (const name of readdirSync(dir)
-      .filter((n) => n.endsWith('.ts'))
-      .sort()) {
-      h.update(name).update(readFileSync(join(dir, name)));
-    }
+  for (const source of sources) {
+    const path = fileURLToPath(source);
+    const files = source.href.endsWith('/')
+      ? readdirSync(path)
+          .filter((n) => n.endsWith('.ts'))
+          .sort()
+          .map((n) => join(path, n))
+      : [path];
+    for (const file of files) h.update(basename(file)).update(readFileSync(file));
   }
   return h.digest('hex').slice(0, 16);
 }
