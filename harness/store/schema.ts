@@ -1,0 +1,90 @@
+/**
+ * The SQLite schema: the tables and columns DESIGN.md promises to users' SQL, versioned with
+ * `PRAGMA user_version`. Migrations are applied in order inside one transaction each.
+ */
+
+export const SCHEMA_VERSION = 1;
+
+/** Migration i brings the database from user_version i to i + 1. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE experiments (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    file TEXT,
+    created_at TEXT NOT NULL,
+    config_json TEXT NOT NULL
+  );
+  CREATE TABLE sweeps (
+    id INTEGER PRIMARY KEY,
+    experiment_id INTEGER NOT NULL REFERENCES experiments(id),
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed', 'interrupted')),
+    git_sha TEXT,
+    env_json TEXT
+  );
+  CREATE TABLE datasets (
+    id INTEGER PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,
+    source TEXT NOT NULL,
+    n_runs INTEGER NOT NULL,
+    n_sequences INTEGER NOT NULL,
+    n_events INTEGER NOT NULL,
+    options_json TEXT NOT NULL
+  );
+  CREATE TABLE splits (
+    id INTEGER PRIMARY KEY,
+    dataset_id INTEGER NOT NULL REFERENCES datasets(id),
+    seed INTEGER NOT NULL,
+    strategy TEXT NOT NULL,
+    manifest_hash TEXT NOT NULL,
+    manifest_json TEXT NOT NULL,
+    UNIQUE (dataset_id, manifest_hash)
+  );
+  -- One row per (split, run): the primary key is what proves no run sits in two parts.
+  CREATE TABLE split_members (
+    split_id INTEGER NOT NULL REFERENCES splits(id) ON DELETE CASCADE,
+    run TEXT NOT NULL,
+    part TEXT NOT NULL CHECK (part IN ('train', 'val', 'test')),
+    PRIMARY KEY (split_id, run)
+  );
+  CREATE TABLE trials (
+    id INTEGER PRIMARY KEY,
+    sweep_id INTEGER NOT NULL REFERENCES sweeps(id),
+    split_id INTEGER NOT NULL REFERENCES splits(id),
+    variant TEXT NOT NULL,
+    feature_set TEXT NOT NULL,
+    seed INTEGER NOT NULL,
+    params_json TEXT NOT NULL,
+    key TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'done', 'failed')),
+    error TEXT,
+    started_at TEXT,
+    finished_at TEXT
+  );
+  CREATE TABLE metrics (
+    trial_id INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE,
+    part TEXT NOT NULL CHECK (part IN ('train', 'val', 'test')),
+    name TEXT NOT NULL,
+    value REAL,
+    slice TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (trial_id, part, name, slice)
+  );
+  CREATE TABLE timings (
+    trial_id INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE,
+    stage TEXT NOT NULL,
+    wall_ms REAL NOT NULL,
+    cpu_ms REAL,
+    peak_rss_mb REAL,
+    PRIMARY KEY (trial_id, stage)
+  );
+  CREATE TABLE artifacts (
+    trial_id INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    path TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    PRIMARY KEY (trial_id, kind, path)
+  );
+  `,
+];

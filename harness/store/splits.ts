@@ -1,0 +1,80 @@
+/** Datasets and split manifests in SQLite (`datasets`, `splits`, `split_members`). */
+import { PARTS, type SplitManifest, verifyManifest } from '../../splits/index.ts';
+import type { Db } from './db.ts';
+
+export interface DatasetRecord {
+  /** Content identity of the ingested data (the ingest cache key). */
+  hash: string;
+  source: string;
+  nRuns: number;
+  nSequences: number;
+  nEvents: number;
+  options: unknown;
+}
+
+/** The dataset's id, inserting it the first time its hash is seen. */
+export function upsertDataset(db: Db, d: DatasetRecord): number {
+  return db
+    .transaction(() => {
+      const row = db.prepare('SELECT id FROM datasets WHERE hash = ?').get(d.hash) as { id: number } | undefined;
+      if (row) return row.id;
+      return Number(
+        db
+          .prepare(
+            'INSERT INTO datasets (hash, source, n_runs, n_sequences, n_events, options_json) VALUES (?, ?, ?, ?, ?, ?)',
+          )
+          .run(d.hash, d.source, d.nRuns, d.nSequences, d.nEvents, JSON.stringify(d.options)).lastInsertRowid,
+      );
+    })
+    .immediate();
+}
+
+/** Stores a split and its members in one transaction; the same manifest twice gives the same id. */
+export function saveSplit(db: Db, datasetId: number, m: SplitManifest): number {
+  verifyManifest(m);
+  return db
+    .transaction(() => {
+      const row = db
+        .prepare('SELECT id FROM splits WHERE dataset_id = ? AND manifest_hash = ?')
+        .get(datasetId, m.hash) as { id: number } | undefined;
+      if (row) return row.id;
+      const id = Number(
+        db
+          .prepare(
+            'INSERT INTO splits (dataset_id, seed, strategy, manifest_hash, manifest_json) VALUES (?, ?, ?, ?, ?)',
+          )
+          .run(datasetId, m.seed, m.strategy, m.hash, JSON.stringify(m)).lastInsertRowid,
+      );
+      const member = db.prepare('INSERT INTO split_members (split_id, run, part) VALUES (?, ?, ?)');
+      for (const part of PARTS) for (const run of m.parts[part]) member.run(id, run, part);
+      return id;
+    })
+    .immediate();
+}
+
+/** A stored split's manifest, checked against its members and its hash. */
+export function loadSplit(db: Db, splitId: number): SplitManifest {
+  const row = db.prepare('SELECT manifest_json FROM splits WHERE id = ?').get(splitId) as
+    | { manifest_json: string }
+    | undefined;
+  if (!row) throw new Error(`split ${splitId} is not in the database`);
+  const m = JSON.parse(row.manifest_json) as SplitManifest;
+  const members = db.prepare('SELECT run, part FROM split_members WHERE split_id = ? ORDER BY run').all(splitId) as {
+    run: string;
+    part: string;
+  }[];
+  const fromManifest = PARTS.flatMap((p) => m.parts[p].map((run) => `${run}:${p}`)).sort();
+  const fromRows = members.map((r) => `${r.run}:${r.part}`).sort();
+  if (fromManifest.join('\n') !== fromRows.join('\n')) {
+    throw new Error(`split ${splitId}: split_members disagree with the stored manifest`);
+  }
+  verifyManifest(m);
+  return m;
+}
+
+/**
+ * The SQL anyone can run to check that no run sits in two parts of a split (always empty: the
+ * primary key (split_id, run) of split_members forbids it).
+ */
+export const LEAK_CHECK_SQL = `SELECT split_id, run, COUNT(DISTINCT part) AS parts
+FROM split_members GROUP BY split_id, run HAVING COUNT(DISTINCT part) > 1`;

@@ -1,0 +1,13 @@
+/** Seeded splits over runs, split manifests and (with splits/eval) the evaluation protocol. */
+export { assign, defaultSplitOptions, makeSplit, resolveSplitOptions, runsOf, verifyManifest } from './manifest.ts';
+export { allocate } from './strategies.ts';
+export {
+  PARTS,
+  type Part,
+  type RunInfo,
+  type SequenceMeta,
+  type SplitAssignment,
+  type SplitManifest,
+  type SplitOptions,
+  type SplitStrategy,
+} from './types.ts';

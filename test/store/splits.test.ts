@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import {
+  LEAK_CHECK_SQL,
+  loadSplit,
+  openDb,
+  SCHEMA_VERSION,
+  saveSplit,
+  upsertDataset,
+} from '../../harness/store/index.ts';
+import { makeSplit, type SequenceMeta } from '../../splits/index.ts';
+import { tempDir } from '../helpers/fixtures.ts';
+
+const seqs: SequenceMeta[] = Array.from({ length: 30 }, (_, i) => ({
+  seqId: `r${i}__x__token`,
+  run: `light-oauth2-data-${1_719_592_986 + i}`,
+  testCase: i % 2 ? 'correct' : `case_${i % 5}`,
+  service: 'token',
+  anomaly: i % 2 === 0,
+  startMs: i * 1000,
+}));
+const dataset = {
+  hash: 'abc',
+  source: 'synthetic',
+  nRuns: 30,
+  nSequences: 30,
+  nEvents: 300,
+  options: { preset: 'tiny' },
+};
+
+describe('SQLite store: datasets and splits', () => {
+  const { dir, cleanup } = tempDir();
+  after(cleanup);
+
+  it('creates the documented tables in a WAL database with a schema version', () => {
+    const db = openDb(join(dir, 'bench.db'));
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
+    assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+    const columns = (t: string) =>
+      (db.prepare(`PRAGMA table_info(${t})`).all() as { name: string }[]).map((c) => c.name);
+    assert.deepEqual(columns('splits').slice(0, 5), ['id', 'dataset_id', 'seed', 'strategy', 'manifest_hash']);
+    assert.deepEqual(columns('split_members'), ['split_id', 'run', 'part']);
+    for (const t of ['experiments', 'sweeps', 'datasets', 'trials', 'metrics', 'timings', 'artifacts']) {
+      assert.ok(columns(t).length > 0, `table ${t}`);
+    }
+    db.close();
+  });
+
+  it('stores a split once, reads it back identical, and SQL proves no run is in two parts', () => {
+    const db = openDb(join(dir, 'bench.db'));
+    const datasetId = upsertDataset(db, dataset);
+    assert.equal(upsertDataset(db, dataset), datasetId);
+    const m = makeSplit(seqs, { seed: 4 });
+    const id = saveSplit(db, datasetId, m);
+    assert.equal(saveSplit(db, datasetId, m), id, 'same manifest, same row');
+    assert.deepEqual(loadSplit(db, id), m);
+    const counts = db
+      .prepare('SELECT part, COUNT(*) AS n FROM split_members WHERE split_id = ? GROUP BY part ORDER BY part')
+      .all(id);
+    assert.deepEqual(counts, [
+      { part: 'test', n: 6 },
+      { part: 'train', n: 18 },
+      { part: 'val', n: 6 },
+    ]);
+    assert.deepEqual(db.prepare(LEAK_CHECK_SQL).all(), []);
+    // The primary key refuses a second part for a run.
+    assert.throws(
+      () =>
+        db
+          .prepare('INSERT INTO split_members (split_id, run, part) VALUES (?, ?, ?)')
+          .run(id, m.parts.train[0], 'test'),
+      /UNIQUE constraint failed/,
+    );
+    db.close();
+  });
+
+  it('refuses a newer schema with a hint', () => {
+    const path = join(dir, 'future.db');
+    const db = openDb(path);
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    assert.throws(() => openDb(path), /has schema version 2, newer than this bench \(1\)/);
+  });
+});
