@@ -1,4 +1,13 @@
 /** Seeded splits over runs, split manifests and (with splits/eval) the evaluation protocol. */
+
+export {
+  type AuditOptions,
+  type AuditSequence,
+  auditSplit,
+  defaultAuditOptions,
+  type LeakageAudit,
+  withinTrivialReach,
+} from './audit.ts';
 export { assign, defaultSplitOptions, makeSplit, resolveSplitOptions, runsOf, verifyManifest } from './manifest.ts';
 export { allocate } from './strategies.ts';
 export {

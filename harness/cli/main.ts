@@ -4,6 +4,7 @@
  */
 import { BenchError, usageError } from '../errors/index.ts';
 import { dataCommand } from './commands/data.ts';
+import { splitCommand } from './commands/split.ts';
 
 const HELP = `bench — benchmark log anomaly detectors on LO2
 
@@ -16,6 +17,10 @@ commands:
   data ingest  [DIR] [--runs N] [--errors-per-run N] [--error-case NAME] [--services a,b]
                [--seed N] [--trim N] [--workers N] [--parquet] [--force] [--json]
                load + enhance an LO2 tree into Arrow files (no DIR: the synthetic default)
+
+  split        [DIR] [--strategy random-runs|temporal|unseen-errors|group-k-fold] [--seed N]
+               [--fractions a,b,c] [--folds K --fold I] [--feature-sets words,trigrams,drain] [--json]
+               seeded split over runs, stored in SQLite, with its leakage audit
 
 global options: --help, BENCH_HOME (default .bench) holds cache/, artifacts/, reports/, bench.db
 `;
@@ -32,6 +37,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return command === undefined ? 2 : 0;
       case 'data':
         return await dataCommand(rest);
+      case 'split':
+        return await splitCommand(rest);
       default:
         throw usageError(`unknown command '${command}'`, { hint: 'run `bench --help` for the list of commands' });
     }

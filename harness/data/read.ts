@@ -47,3 +47,74 @@ export function readSequenceMeta(ingestDir: string): SequenceMeta[] {
   }
   return out;
 }
+
+/** Token feature sets stored per sequence. */
+export type TokenFeatureSet = 'words' | 'trigrams' | 'drain';
+
+/** One sequence with the token bag of a feature set, for the audit and the vectorizer. */
+export interface SequenceBag extends SequenceMeta {
+  seqLen: number;
+  durationSec: number;
+  /** Distinct token ids (ascending) into `SequenceBags.vocabulary`, and their counts. */
+  tokens: Int32Array;
+  counts: Int32Array;
+  /** Distinct Drain template ids of the sequence (ascending). */
+  templates: Int32Array;
+}
+
+export interface SequenceBags {
+  featureSet: TokenFeatureSet;
+  sequences: SequenceBag[];
+  /** Token names by id (for drain: the template text, by Drain cluster id). */
+  vocabulary: string[];
+}
+
+function sortedBag(ids: number[], counts: number[]): { tokens: Int32Array; counts: Int32Array } {
+  const order = ids.map((_, i) => i).sort((a, b) => ids[a]! - ids[b]!);
+  return { tokens: Int32Array.from(order, (i) => ids[i]!), counts: Int32Array.from(order, (i) => counts[i]!) };
+}
+
+/** Every sequence of an ingest with its bag of `featureSet` tokens, in table order. */
+export function readSequenceBags(ingestDir: string, featureSet: TokenFeatureSet): SequenceBags {
+  const meta = readSequenceMeta(ingestDir);
+  const t = tableFromIPC(readFileSync(join(ingestDir, 'sequences.arrow')));
+  const seqLen = t.getChild('seq_len')!;
+  const duration = t.getChild('duration_sec')!;
+  const drain = t.getChild('e_event_drain_id')!;
+  const vocabulary: string[] = [];
+  const ids = new Map<string, number>();
+  if (featureSet === 'drain') {
+    const templates = tableFromIPC(readFileSync(join(ingestDir, 'templates.arrow')));
+    const id = templates.getChild('e_event_drain_id')!;
+    const text = templates.getChild('template')!;
+    for (let i = 0; i < templates.numRows; i++) vocabulary[id.get(i) as number] = text.get(i) as string;
+  }
+  const tokenCol = featureSet === 'drain' ? null : t.getChild(`e_${featureSet}`)!;
+  const countCol = featureSet === 'drain' ? null : t.getChild(`e_${featureSet}_counts`)!;
+  const sequences = meta.map((m, i): SequenceBag => {
+    const drainIds = drain.get(i) as Int32Array | { toArray(): Int32Array };
+    const events = drainIds instanceof Int32Array ? drainIds : drainIds.toArray();
+    const perTemplate = new Map<number, number>();
+    for (const d of events) perTemplate.set(d, (perTemplate.get(d) ?? 0) + 1);
+    const templates = Int32Array.from(perTemplate.keys()).sort();
+    let bag: { tokens: Int32Array; counts: Int32Array };
+    if (tokenCol && countCol) {
+      const names = [...(tokenCol.get(i) as Iterable<string>)];
+      const counts = [...(countCol.get(i) as Iterable<number>)];
+      const tokenIds = names.map((name) => {
+        let id = ids.get(name);
+        if (id === undefined) {
+          id = vocabulary.length;
+          ids.set(name, id);
+          vocabulary.push(name);
+        }
+        return id;
+      });
+      bag = sortedBag(tokenIds, counts);
+    } else {
+      bag = sortedBag([...perTemplate.keys()], [...perTemplate.values()]);
+    }
+    return { ...m, seqLen: seqLen.get(i) as number, durationSec: duration.get(i) as number, ...bag, templates };
+  });
+  return { featureSet, sequences, vocabulary };
+}

@@ -49,6 +49,12 @@ export const MIGRATIONS: readonly string[] = [
     part TEXT NOT NULL CHECK (part IN ('train', 'val', 'test')),
     PRIMARY KEY (split_id, run)
   );
+  CREATE TABLE leakage_audits (
+    split_id INTEGER NOT NULL REFERENCES splits(id) ON DELETE CASCADE,
+    feature_set TEXT NOT NULL,
+    audit_json TEXT NOT NULL,
+    PRIMARY KEY (split_id, feature_set)
+  );
   CREATE TABLE trials (
     id INTEGER PRIMARY KEY,
     sweep_id INTEGER NOT NULL REFERENCES sweeps(id),

@@ -78,3 +78,12 @@ export function loadSplit(db: Db, splitId: number): SplitManifest {
  */
 export const LEAK_CHECK_SQL = `SELECT split_id, run, COUNT(DISTINCT part) AS parts
 FROM split_members GROUP BY split_id, run HAVING COUNT(DISTINCT part) > 1`;
+
+/** Stores (or replaces) the leakage audit of a split for one feature set. */
+export function saveAudit(db: Db, splitId: number, featureSet: string, audit: unknown): void {
+  db.prepare('INSERT OR REPLACE INTO leakage_audits (split_id, feature_set, audit_json) VALUES (?, ?, ?)').run(
+    splitId,
+    featureSet,
+    JSON.stringify(audit),
+  );
+}

@@ -4,10 +4,17 @@
  * Pure functions on typed arrays: scores `Float64Array` (higher = more anomalous), labels
  * `Uint8Array` (1 = anomaly).
  */
-export { psi, defaultPsiOptions } from './drift.ts';
-export { metricsAt, metricsBySlice, defaultMetricsOptions } from './metrics.ts';
-export { bootstrapCI, concatGroups, pairedBootstrap, quantileSorted, summarize, defaultBootstrapOptions } from './stats.ts';
-export { chooseThreshold, contaminationThreshold, maxF1Threshold, defaultThresholdOptions } from './threshold.ts';
+export { defaultPsiOptions, psi } from './drift.ts';
+export { defaultMetricsOptions, metricsAt, metricsBySlice } from './metrics.ts';
+export {
+  bootstrapCI,
+  concatGroups,
+  defaultBootstrapOptions,
+  pairedBootstrap,
+  quantileSorted,
+  summarize,
+} from './stats.ts';
+export { chooseThreshold, contaminationThreshold, defaultThresholdOptions, maxF1Threshold } from './threshold.ts';
 export type {
   BootstrapOptions,
   BootstrapResult,

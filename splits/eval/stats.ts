@@ -6,13 +6,7 @@
  * allow. Randomness comes only from seedrandom with a caller-given seed.
  */
 import seedrandom from 'seedrandom';
-import type {
-  BootstrapOptions,
-  BootstrapResult,
-  PairedBootstrapResult,
-  ScoredGroup,
-  Summary,
-} from './types.ts';
+import type { BootstrapOptions, BootstrapResult, PairedBootstrapResult, ScoredGroup, Summary } from './types.ts';
 import { checkFiniteArray, checkInteger, checkLabels, checkOpenUnit, checkScores } from './validate.ts';
 
 /** Defaults of `BootstrapOptions` (the seed has none on purpose). */
@@ -154,7 +148,11 @@ export function bootstrapCI<G>(
  * / (resamples + 1), capped at 1, where the far side is the smaller of #{≤ 0} and #{≥ 0}. The +1
  * keeps a finite bootstrap from claiming p = 0. Identical inputs give p = 1.
  */
-export function pairedBootstrap(a: readonly number[], b: readonly number[], options: BootstrapOptions): PairedBootstrapResult {
+export function pairedBootstrap(
+  a: readonly number[],
+  b: readonly number[],
+  options: BootstrapOptions,
+): PairedBootstrapResult {
   const o = resolveBootstrap(options);
   checkFiniteArray(a, 'a');
   checkFiniteArray(b, 'b');

@@ -23,10 +23,16 @@ export const defaultThresholdOptions: Readonly<ThresholdOptions> = Object.freeze
  */
 export function maxF1Threshold(scores: Float64Array, labels: Uint8Array): ThresholdChoice {
   checkScored(scores, labels);
-  if (scores.length === 0) throw new TypeError('scores must not be empty (no validation data to choose a threshold on)');
+  if (scores.length === 0)
+    throw new TypeError('scores must not be empty (no validation data to choose a threshold on)');
   const t = tieTable(scores, labels);
   if (t.nPos === 0) {
-    return { threshold: Number.POSITIVE_INFINITY, rule: 'max-f1', f1OnValidation: 0, fallback: 'no-validation-positives' };
+    return {
+      threshold: Number.POSITIVE_INFINITY,
+      rule: 'max-f1',
+      f1OnValidation: 0,
+      fallback: 'no-validation-positives',
+    };
   }
   let best = -1;
   let bestThreshold = Number.POSITIVE_INFINITY;
@@ -37,7 +43,7 @@ export function maxF1Threshold(scores: Float64Array, labels: Uint8Array): Thresh
     tp += t.pos[g]!;
     predicted += t.pos[g]! + t.neg[g]!;
     const f1 = (2 * tp) / (t.nPos + predicted);
-    if (f1 > best) {
+    if (f1 >= best) {
       best = f1;
       bestThreshold = t.values[g]!;
     }
@@ -54,7 +60,8 @@ export function maxF1Threshold(scores: Float64Array, labels: Uint8Array): Thresh
 export function contaminationThreshold(scores: Float64Array, contamination: number): number {
   checkScores(scores);
   checkOpenUnit(contamination, 'contamination');
-  if (scores.length === 0) throw new TypeError('scores must not be empty (no validation data to choose a threshold on)');
+  if (scores.length === 0)
+    throw new TypeError('scores must not be empty (no validation data to choose a threshold on)');
   return quantileSorted(Float64Array.from(scores).sort(), 1 - contamination);
 }
 

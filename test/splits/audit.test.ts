@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  type AuditSequence,
+  auditSplit,
+  makeSplit,
+  type SplitManifest,
+  withinTrivialReach,
+} from '../../splits/index.ts';
+
+/** A sequence: anomalies are longer; token 0 ('status.yml') only in normals when `leaky`. */
+function seq(i: number, anomaly: boolean, leaky: boolean): AuditSequence {
+  const tokens = anomaly ? [1, 2, 3 + (i % 7)] : leaky ? [0, 1, 2] : [1, 2, 3 + (i % 5)];
+  return {
+    seqId: `s${i}`,
+    anomaly,
+    seqLen: anomaly ? 200 + (i % 50) : 100 + (i % 50),
+    durationSec: 10 + (i % 13),
+    tokens: Int32Array.from(tokens).sort(),
+    counts: Int32Array.from(tokens, () => 1 + (i % 3)),
+    templates: Int32Array.from(anomaly && i % 2 === 0 ? [1, 2, 99] : [1, 2]),
+  };
+}
+
+const VOCAB = ['status.yml', 'path', 'normalised', ...Array.from({ length: 10 }, (_, i) => `w${i}`)];
+const part = (from: number, n: number, leaky: boolean) =>
+  Array.from({ length: n }, (_, k) => seq(from + k, (from + k) % 2 === 0, leaky));
+
+const manifest: SplitManifest = makeSplit(
+  Array.from({ length: 10 }, (_, i) => ({
+    seqId: `x${i}`,
+    run: `run${i}`,
+    testCase: 'correct',
+    service: 't',
+    anomaly: false,
+    startMs: i,
+  })),
+  { seed: 1 },
+);
+
+describe('auditSplit', () => {
+  it('names a token that alone separates the classes, with its AUC in train and test', () => {
+    const a = auditSplit(
+      manifest,
+      'words',
+      { train: part(0, 60, true), val: part(60, 20, true), test: part(80, 20, true) },
+      VOCAB,
+    );
+    assert.equal(a.separatingFeatures[0]?.feature, 'status.yml');
+    assert.equal(a.separatingFeatures[0]?.aucTrain, 0);
+    assert.equal(a.separatingFeatures[0]?.aucTest, 0);
+    assert.ok(a.warnings.some((w) => w.startsWith("feature 'status.yml' alone separates the classes")));
+    const clean = auditSplit(
+      manifest,
+      'words',
+      { train: part(0, 60, false), val: part(60, 20, false), test: part(80, 20, false) },
+      VOCAB,
+    );
+    assert.equal(clean.separatingFeatures.length, 0);
+  });
+
+  it('reports trivial rules: sequence length separates these classes perfectly, duration does not', () => {
+    const a = auditSplit(
+      manifest,
+      'words',
+      { train: part(0, 60, false), val: part(60, 20, false), test: part(80, 20, false) },
+      VOCAB,
+    );
+    const byName = Object.fromEntries(a.baselines.map((b) => [b.name, b]));
+    assert.equal(byName.seq_len?.aucTest, 1);
+    assert.equal(byName.seq_len?.f1Test, 1);
+    assert.ok(Math.abs(byName.duration_sec!.aucTest - 0.5) < 0.2);
+    // Template 99 never occurs in normal training sequences: "unseen template" flags half the anomalies.
+    assert.equal(byName.unseen_templates?.direction, 1);
+    assert.equal(a.bestTrivialF1, 1);
+    assert.equal(withinTrivialReach(0.99, a), true);
+    assert.ok(a.warnings.some((w) => w.startsWith('trivial rule seq_len reaches test AUC 1.000')));
+  });
+
+  it('counts test sequences whose exact bag occurs in train', () => {
+    const train = part(0, 60, false);
+    const test = [...part(80, 18, false), { ...train[3]!, seqId: 'copy-a' }, { ...train[4]!, seqId: 'copy-b' }];
+    const base = auditSplit(manifest, 'words', { train, val: part(60, 20, false), test: part(80, 18, false) }, VOCAB);
+    const a = auditSplit(manifest, 'words', { train, val: part(60, 20, false), test }, VOCAB);
+    assert.equal(a.duplicateBags.count, base.duplicateBags.count + 2);
+    assert.equal(a.duplicateBags.share, a.duplicateBags.count / 20);
+  });
+
+  it('throws when a run is in two parts', () => {
+    const leaky = {
+      ...manifest,
+      parts: { ...manifest.parts, test: [...manifest.parts.test, manifest.parts.train[0]!] },
+    };
+    assert.throws(
+      () =>
+        auditSplit(
+          leaky,
+          'words',
+          { train: part(0, 6, false), val: part(6, 2, false), test: part(8, 2, false) },
+          VOCAB,
+        ),
+      /puts 1 run\(s\) in two parts/,
+    );
+  });
+});
