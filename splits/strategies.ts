@@ -149,7 +149,7 @@ export function unseenErrors(runs: readonly RunInfo[], o: SplitOptions): RunPart
     shuffle(withoutErrors, rng),
     allocate(withoutErrors.length, targets.some((t) => t > 0) ? targets : o.fractions),
   );
-  filler.forEach((list, p) => groups[p]!.push(...list));
+  for (const [p, list] of filler.entries()) groups[p]!.push(...list);
   return {
     parts: toParts(groups),
     errorCases: { train: [...caseParts[0]!].sort(), val: [...caseParts[1]!].sort(), test: [...caseParts[2]!].sort() },

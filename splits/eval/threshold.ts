@@ -43,7 +43,7 @@ export function maxF1Threshold(scores: Float64Array, labels: Uint8Array): Thresh
     tp += t.pos[g]!;
     predicted += t.pos[g]! + t.neg[g]!;
     const f1 = (2 * tp) / (t.nPos + predicted);
-    if (f1 >= best) {
+    if (f1 > best) {
       best = f1;
       bestThreshold = t.values[g]!;
     }
