@@ -9,6 +9,16 @@ export {
   withinTrivialReach,
 } from './audit.ts';
 export { assign, defaultSplitOptions, makeSplit, resolveSplitOptions, runsOf, verifyManifest } from './manifest.ts';
+export {
+  evaluateTrial,
+  groupsByRun,
+  type ProtocolOptions,
+  type ScoredPart,
+  type SeedResult,
+  type SeedSummary,
+  summarizeSeeds,
+  type TrialEvaluation,
+} from './protocol.ts';
 export { allocate } from './strategies.ts';
 export {
   PARTS,

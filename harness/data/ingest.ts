@@ -18,10 +18,10 @@ import { type Discovery, discover, type SelectionOptions, type SequenceFile } fr
 import { SKIP_REASONS, type SkipReason } from './lo2/parse.ts';
 import { type FileResult, type FileTask, readLogFile } from './lo2/read-file.ts';
 import {
+  EventBatcher,
   type EventDictionaries,
   makeEventDictionaries,
   sequenceBatch,
-  writeEventBatch,
   writeIngestTables,
 } from './tables.ts';
 
@@ -193,6 +193,7 @@ async function build(
     templates: 'templates.arrow',
   };
   const eventsSink = new ArrowFileSink(entry.tmpPath(paths.events), eventsSchema);
+  const eventBatches = new EventBatcher(eventsSink, dicts);
   const sequencesSink = new ArrowFileSink(entry.tmpPath(paths.sequences), sequencesSchema);
   const skipped = Object.fromEntries(SKIP_REASONS.map((r) => [r, 0])) as Record<SkipReason, number>;
   const s = {
@@ -253,7 +254,7 @@ async function build(
         continue;
       }
       const { row, features } = enhanceSequence(file, result.events, result.normalized, table);
-      writeEventBatch(eventsSink, file, result.events, features, dicts);
+      eventBatches.add(file, result.events, features);
       s.events += result.events.count;
       s.sequences++;
       testCases.add(`${file.run}/${file.testCase}`);
@@ -262,6 +263,7 @@ async function build(
       o.onProgress?.({ filesDone: i + 1, filesTotal: files.length, events: s.events, bytes: s.bytes });
     }
     flushRows();
+    eventBatches.flush();
   } finally {
     // On an early exit, reads still in flight are abandoned: keep their rejections handled.
     for (const p of inFlight) p.catch(() => {});

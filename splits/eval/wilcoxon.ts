@@ -65,7 +65,7 @@ function exactTails(n: number, r: number): { less: number; greater: number } {
   let less = 0;
   let greater = 0;
   for (let s = 0; s <= max; s++) {
-    if (s < r) less += counts[s]!;
+    if (s <= r) less += counts[s]!;
     if (s >= r) greater += counts[s]!;
   }
   return { less: less / total, greater: greater / total };
