@@ -5,6 +5,9 @@ Run with Debian's python (apt-get install python3-sklearn python3-scipy):
 
     /usr/bin/python3 scripts/make-sklearn-fixtures.py
 
+It then formats the file with the repository's biome (npx biome format --write), so the committed
+fixture is byte-for-byte what the script produces and `biome check` stays clean.
+
 Every case is drawn from a seeded numpy Generator, so rerunning gives the same file (for the same
 numpy / scikit-learn / scipy versions, recorded in the output).
 
@@ -28,6 +31,7 @@ fpr_at_alpha with no positives (sklearn: 0, -0.0, nan), auc_roc with one class (
 
 import json
 import pathlib
+import subprocess
 import warnings
 
 import numpy as np
@@ -233,6 +237,8 @@ def main():
     }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(fixture, allow_nan=False) + "\n")
+    root = OUT.parent.parent.parent.parent
+    subprocess.run(["npx", "biome", "format", "--write", str(OUT.relative_to(root))], cwd=root, check=True)
     print(f"wrote {OUT} ({OUT.stat().st_size} bytes)")
 
 

@@ -52,7 +52,7 @@ function metricsResolved(
     // 2tp/(2tp+fp+fn) is sklearn's F1 and is 0/0 only when nothing is predicted or positive.
     f1: 2 * tp + fp + fn === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn),
     precision: tp + fp === 0 ? 0 : tp / (tp + fp),
-    recall: tp + fn === 0 ? 0 : tp / (tp + fn),
+    recall: tp + fn === 0 ? Number.NaN : tp / (tp + fn),
     accuracy: n === 0 ? Number.NaN : (tp + tn) / n,
     auc_roc: aucRoc(t),
     auc_pr: averagePrecision(t),

@@ -96,9 +96,11 @@ export function averagePrecision(t: TieTable): number {
     tp += dp;
     fp += t.neg[g]!;
     // Recall only moves when the group holds positives; precision is taken after the whole group.
-    if (dp > 0) ap += (dp / t.nPos) * (tp / (tp + fp));
+    if (dp > 0) ap += dp * (tp / (tp + fp));
   }
-  return ap;
+  // Divide once at the end: summing dp/nPos terms drifted above 1 (1.0000000000000002) when every
+  // positive ranks first, and AP > 1 in a report reads as a bug.
+  return ap / t.nPos;
 }
 
 /**
