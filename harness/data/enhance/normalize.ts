@@ -139,7 +139,18 @@ export function normalizeMessage(message: string): string {
       continue;
     }
     let j = i + 1;
-    while (j < s.length && isTokenChar(s.charCodeAt(j))) j++;
+    let hasDigit = isDigit(c);
+    while (j < s.length) {
+      const d = s.charCodeAt(j);
+      if (!isTokenChar(d)) break;
+      if (isDigit(d)) hasDigit = true;
+      j++;
+    }
+    // Fast path, most words: without a digit, padding or 16+ characters no rule can mask a token.
+    if (!hasDigit && j - i < 16 && s.charCodeAt(j) !== 61) {
+      i = j;
+      continue;
+    }
     let masked: string | null = null;
     let end = j;
     const before = i > 0 ? s.charCodeAt(i - 1) : 32;
