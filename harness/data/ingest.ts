@@ -119,7 +119,7 @@ async function readerFor(workers: number): Promise<Reader> {
     maxThreads: workers,
     // The bundle is plain JS: do not inherit `--import tsx`, which would start a loader thread
     // per worker (≈0.4 s each, measured).
-    execArgv: [],
+    execArgv: process.env.LO2_WORKER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LO2_WORKER_PROF}`] : [],
     // A reader holds one file at a time; without a cap V8 lets each worker's heap grow to hundreds
     // of MB of garbage before collecting (peak RSS 800 MB on the large preset, measured).
     resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 16 },
