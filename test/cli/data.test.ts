@@ -70,6 +70,7 @@ describe('bench data (the real CLI in a child process)', () => {
       [['data', 'frobnicate'], /data: unknown subcommand 'frobnicate'/],
       [['nope'], /unknown command 'nope'/],
       [['data', 'ingest', tree, '--services', 'tokn'], /services: unknown service 'tokn'/],
+      [['data', 'ingest', tree, '--preset', 'tiny'], /--preset and --order pick the synthetic default/],
     ];
     for (const [args, message] of cases) {
       const r = bench(...args);

@@ -144,6 +144,11 @@ async function ingestCommand(argv: readonly string[]): Promise<number> {
   if (positionals.length > 1) throw usageError(`data ingest takes one folder, got ${positionals.length}`);
   const cacheDir = join(benchHome(), 'cache');
   let root = positionals[0];
+  if (root !== undefined && (values.preset !== undefined || values.order !== undefined)) {
+    throw usageError('data ingest: --preset and --order pick the synthetic default; they cannot be combined with DIR', {
+      hint: 'drop DIR to ingest a synthetic preset, or drop --preset/--order',
+    });
+  }
   if (root === undefined) {
     const { preset, order, seed } = synthOptionsFrom(values);
     const m = await materializeDataset(

@@ -114,12 +114,6 @@ export function boolData(values: ArrayLike<boolean>): Data<Bool> {
   return makeData({ type: new Bool(), length: values.length, nullCount: 0, data: bits });
 }
 
-export function constantBoolData(value: boolean, length: number): Data<Bool> {
-  const bits = new Uint8Array((length + 7) >> 3);
-  if (value) bits.fill(0xff);
-  return makeData({ type: new Bool(), length, nullCount: 0, data: bits });
-}
-
 /** Milliseconds since the epoch as an Arrow timestamp column; NaN becomes null. */
 export function timestampData(ms: Float64Array): Data<TimestampMillisecond> {
   // Int64 little-endian as two Int32 halves: no BigInt per value (exact below 2^53 ms).

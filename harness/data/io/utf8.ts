@@ -8,14 +8,11 @@ export interface Utf8Column {
 
 const encoder = new TextEncoder();
 
-/**
- * Packs strings into an Arrow-style Utf8 column. `ascii` promises that every string is 7-bit,
- * which allows the much faster latin1 encoder (the loader knows this per file).
- */
-export function packUtf8(values: readonly string[], ascii = false): Utf8Column {
+/** Packs strings into an Arrow-style Utf8 column. */
+export function packUtf8(values: readonly string[]): Utf8Column {
   const offsets = new Int32Array(values.length + 1);
   const joined = values.join('');
-  const data = ascii ? new Uint8Array(Buffer.from(joined, 'latin1')) : encoder.encode(joined);
+  const data = encoder.encode(joined);
   if (data.length === joined.length) {
     // ASCII only (the usual case): byte offsets equal string offsets.
     let o = 0;
