@@ -120,7 +120,7 @@ async function readerFor(workers: number): Promise<Reader> {
     // The bundle is plain JS: do not inherit `--import tsx`, which would start a loader thread
     // per worker (≈0.4 s each, measured).
     execArgv: process.env.LO2_WORKER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LO2_WORKER_PROF}`] : [],
-    // A reader holds one file at a time; without a cap V8 lets each worker's heap grow to hundreds
+    // A reader holds one batch of files at a time; without a cap V8 lets each worker's heap grow to hundreds
     // of MB of garbage before collecting (peak RSS 800 MB on the large preset, measured).
     resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 16 },
   });
@@ -235,6 +235,7 @@ async function build(
       if (pending.length === 0) pending = (await inFlight.shift()!).reverse();
       const result = pending.pop()!;
       const file: SequenceFile = files[i]!;
+      if (i > 0) o.onProgress?.({ filesDone: i, filesTotal: files.length, events: s.events, bytes: s.bytes });
       if (result.state === 'failed') {
         s.failedFiles.push({ path: result.path, error: result.error });
         continue;
@@ -260,8 +261,8 @@ async function build(
       testCases.add(`${file.run}/${file.testCase}`);
       rows.push(row);
       if (rows.length >= SEQUENCE_BATCH_ROWS) flushRows();
-      o.onProgress?.({ filesDone: i + 1, filesTotal: files.length, events: s.events, bytes: s.bytes });
     }
+    o.onProgress?.({ filesDone: files.length, filesTotal: files.length, events: s.events, bytes: s.bytes });
     flushRows();
     eventBatches.flush();
   } finally {
