@@ -1,0 +1,352 @@
+/**
+ * k-means as scikit-learn's `KMeans(init='k-means++', algorithm='lloyd')`, used as a detector:
+ * score = Euclidean distance from a row to its nearest centroid. (The pipeline we replace scored
+ * rows by their cluster LABEL, which says nothing about anomaly and could never flag one.)
+ *
+ * Rows stay sparse, centroids are dense. Squared distances use ‖x‖² − 2x·c + ‖c‖², so one
+ * row–centroid distance costs O(nnz(x)) after the norms are known, and a row against all k
+ * centroids O(k · nnz(x)) instead of O(k · nCols).
+ *
+ * As sklearn: greedy k-means++ seeding with 2 + ⌊ln k⌋ candidates per centre, Lloyd iterations
+ * until the labels stop changing or Σ‖c_new − c_old‖² ≤ tol · mean column variance, empty clusters
+ * moved to the rows farthest from their centre, nInit restarts keeping the lowest inertia.
+ * Differences: k is capped at the number of training rows (sklearn raises instead), and the random
+ * stream is seedrandom's, so results equal sklearn's in distribution, not draw for draw.
+ */
+import seedrandom from 'seedrandom';
+import type { CsrMatrix, Detector, DetectorJSON } from '../types.ts';
+import { rowNormsSq } from '../vectorize/csr.ts';
+import { checkCsr, checkInteger, checkPositive, checkSeed, checkTag, loadVector } from './checks.ts';
+
+/** Options of `KMeans`. `seed` is required: no default, the fit is random. */
+export interface KMeansOptions {
+  /** Seed of the k-means++ draws (all restarts come from one stream). */
+  seed: number | string;
+  /**
+   * Number of clusters (capped at the number of training rows).
+   * @default 8
+   */
+  k?: number;
+  /**
+   * Number of k-means++ restarts; the one with the lowest inertia is kept.
+   * @default 3
+   */
+  nInit?: number;
+  /**
+   * Maximum Lloyd iterations per restart.
+   * @default 300
+   */
+  maxIter?: number;
+  /**
+   * Relative tolerance: stop when Σ‖c_new − c_old‖² ≤ tol · (mean variance of the columns).
+   * @default 1e-4
+   */
+  tol?: number;
+}
+
+/** Defaults of the optional `KMeansOptions`. */
+export const defaultKMeansOptions: Readonly<Required<Omit<KMeansOptions, 'seed'>>> = Object.freeze({
+  k: 8,
+  nInit: 3,
+  maxIter: 300,
+  tol: 1e-4,
+});
+
+/** Resolves and validates options once; the result is frozen. */
+export function resolveKMeansOptions(options: KMeansOptions): Readonly<Required<KMeansOptions>> {
+  const o = { ...defaultKMeansOptions, ...options };
+  return Object.freeze({
+    seed: checkSeed(o.seed),
+    k: checkInteger(o.k, 'k', 1),
+    nInit: checkInteger(o.nInit, 'nInit', 1),
+    maxIter: checkInteger(o.maxIter, 'maxIter', 1),
+    tol: checkPositive(o.tol, 'tol'),
+  });
+}
+
+const KIND = 'kmeans';
+const VERSION = 1;
+
+/** ‖x_i − c‖² for centre c stored at `centers[off .. off + nCols)`, clamped at 0 against rounding. */
+function distSq(x: CsrMatrix, i: number, xx: number, centers: Float64Array, off: number, cc: number): number {
+  let dot = 0;
+  for (let k = x.indptr[i]!; k < x.indptr[i + 1]!; k++) dot += x.data[k]! * centers[off + x.indices[k]!]!;
+  const d = xx - 2 * dot + cc;
+  return Math.max(d, 0);
+}
+
+interface Assignment {
+  labels: Int32Array;
+  /** Squared distance of each row to its assigned centre. */
+  d2: Float64Array;
+  inertia: number;
+}
+
+/** E-step: nearest centre per row. */
+function assign(x: CsrMatrix, xx: Float64Array, centers: Float64Array, k: number, labels: Int32Array): Assignment {
+  const p = x.nCols;
+  const cc = centerNormsSq(centers, k, p);
+  const d2 = new Float64Array(x.nRows);
+  let inertia = 0;
+  for (let i = 0; i < x.nRows; i++) {
+    let best = Number.POSITIVE_INFINITY;
+    let arg = 0;
+    for (let c = 0; c < k; c++) {
+      const d = distSq(x, i, xx[i]!, centers, c * p, cc[c]!);
+      if (d < best) {
+        best = d;
+        arg = c;
+      }
+    }
+    labels[i] = arg;
+    d2[i] = best;
+    inertia += best;
+  }
+  return { labels, d2, inertia };
+}
+
+function centerNormsSq(centers: Float64Array, k: number, p: number): Float64Array {
+  const cc = new Float64Array(k);
+  for (let c = 0; c < k; c++) {
+    let s = 0;
+    for (let j = c * p; j < (c + 1) * p; j++) s += centers[j]! * centers[j]!;
+    cc[c] = s;
+  }
+  return cc;
+}
+
+/** Writes row i densely into centre slot c. */
+function copyRow(x: CsrMatrix, i: number, centers: Float64Array, c: number): void {
+  const off = c * x.nCols;
+  centers.fill(0, off, off + x.nCols);
+  for (let k = x.indptr[i]!; k < x.indptr[i + 1]!; k++) centers[off + x.indices[k]!] = x.data[k]!;
+}
+
+/** Greedy k-means++ (sklearn's `_kmeans_plusplus`): 2 + ⌊ln k⌋ candidates, keep the lowest potential. */
+function kmeansPlusPlus(x: CsrMatrix, xx: Float64Array, k: number, rng: () => number): Float64Array {
+  const n = x.nRows;
+  const p = x.nCols;
+  const centers = new Float64Array(k * p);
+  const trials = 2 + Math.floor(Math.log(k));
+  const first = Math.floor(rng() * n);
+  copyRow(x, first, centers, 0);
+  const closest = new Float64Array(n);
+  for (let i = 0; i < n; i++) closest[i] = distSq(x, i, xx[i]!, centers, 0, xx[first]!);
+  // Candidates are tried in centre slot c itself (the slot is free until c is chosen): no extra k × p memory.
+  const cand = new Float64Array(n);
+  let best = new Float64Array(n);
+  for (let c = 1; c < k; c++) {
+    let pot = 0;
+    for (let i = 0; i < n; i++) pot += closest[i]!;
+    let bestPot = Number.POSITIVE_INFINITY;
+    let bestId = 0;
+    for (let t = 0; t < trials; t++) {
+      const id = pot > 0 ? searchCumsum(closest, rng() * pot) : Math.floor(rng() * n);
+      copyRow(x, id, centers, c);
+      const cn = xx[id]!;
+      let candPot = 0;
+      for (let i = 0; i < n; i++) {
+        const d = Math.min(closest[i]!, distSq(x, i, xx[i]!, centers, c * p, cn));
+        cand[i] = d;
+        candPot += d;
+      }
+      if (candPot < bestPot) {
+        bestPot = candPot;
+        bestId = id;
+        best = Float64Array.from(cand);
+      }
+    }
+    copyRow(x, bestId, centers, c);
+    closest.set(best);
+  }
+  return centers;
+}
+
+/** First index whose running sum of `w` reaches `target` (numpy's searchsorted on the cumsum, clipped). */
+function searchCumsum(w: Float64Array, target: number): number {
+  let s = 0;
+  for (let i = 0; i < w.length; i++) {
+    s += w[i]!;
+    if (s > target && w[i]! > 0) return i;
+  }
+  for (let i = w.length - 1; i >= 0; i--) if (w[i]! > 0) return i;
+  return w.length - 1;
+}
+
+/** Lloyd iterations from `centers` (updated in place); returns the final assignment. */
+function lloyd(x: CsrMatrix, xx: Float64Array, centers: Float64Array, k: number, maxIter: number, tol: number) {
+  const n = x.nRows;
+  const p = x.nCols;
+  let labels = new Int32Array(n);
+  let a = assign(x, xx, centers, k, labels);
+  const sums = new Float64Array(k * p);
+  const counts = new Int32Array(k);
+  for (let it = 0; it < maxIter; it++) {
+    // M-step: centre = mean of its rows; an empty cluster takes the row farthest from its centre.
+    sums.fill(0);
+    counts.fill(0);
+    for (let i = 0; i < n; i++) {
+      const off = a.labels[i]! * p;
+      counts[a.labels[i]!]!++;
+      for (let q = x.indptr[i]!; q < x.indptr[i + 1]!; q++) sums[off + x.indices[q]!]! += x.data[q]!;
+    }
+    // An empty cluster takes the row farthest from its centre, which leaves its old cluster (as
+    // sklearn's `_relocate_empty_clusters`). Rows are sorted by distance only when needed (rare).
+    let far: number[] | null = null;
+    let nextFar = 0;
+    for (let c = 0; c < k; c++) {
+      if (counts[c] !== 0) continue;
+      far ??= Array.from(a.d2.keys()).sort((u, v) => a.d2[v]! - a.d2[u]! || u - v);
+      const r = far[nextFar++]!;
+      const old = a.labels[r]! * p;
+      for (let q = x.indptr[r]!; q < x.indptr[r + 1]!; q++) {
+        sums[old + x.indices[q]!]! -= x.data[q]!;
+        sums[c * p + x.indices[q]!] = x.data[q]!;
+      }
+      counts[a.labels[r]!]!--;
+      counts[c] = 1;
+    }
+    let shift = 0;
+    for (let c = 0; c < k; c++) {
+      const off = c * p;
+      // A cluster left empty by giving its only row away keeps its centre.
+      const inv = 1 / Math.max(counts[c]!, 1);
+      for (let j = off; j < off + p; j++) {
+        const v = counts[c] === 0 ? centers[j]! : sums[j]! * inv;
+        shift += (v - centers[j]!) ** 2;
+        centers[j] = v;
+      }
+    }
+    const prev = labels;
+    labels = new Int32Array(n);
+    a = assign(x, xx, centers, k, labels);
+    let same = true;
+    for (let i = 0; i < n && same; i++) same = prev[i] === labels[i];
+    if (same || shift <= tol) break;
+  }
+  return a;
+}
+
+/** Mean over columns of the column variance (implicit zeros included): sklearn's tolerance scale. */
+function meanVariance(x: CsrMatrix, xx: Float64Array): number {
+  const n = x.nRows;
+  const p = x.nCols;
+  if (n === 0 || p === 0) return 0;
+  const sum = new Float64Array(p);
+  const nnz = x.indptr[n]!;
+  for (let q = 0; q < nnz; q++) sum[x.indices[q]!]! += x.data[q]!;
+  let sq = 0;
+  for (let i = 0; i < n; i++) sq += xx[i]!;
+  let meanSq = 0;
+  for (let j = 0; j < p; j++) meanSq += (sum[j]! / n) ** 2;
+  return (sq / n - meanSq) / p;
+}
+
+/**
+ * k-means detector. Trains on ALL training rows (DESIGN.md lists only LOF, OneClassSVM, OOV and
+ * IsolationForest as normal-only): anomalies are a small share of training rows, so centroids sit
+ * in normal data; a large, tight anomaly group could earn its own centroid and look normal.
+ */
+export class KMeans implements Detector {
+  readonly kind = KIND;
+  readonly trainsOn = 'all' as const;
+  readonly options: Readonly<Required<KMeansOptions>>;
+  #centers: Float64Array | null = null;
+  #centerNorms: Float64Array | null = null;
+  #k = 0;
+  #nCols = 0;
+  #inertia = Number.NaN;
+
+  constructor(options: KMeansOptions) {
+    if (typeof options !== 'object' || options === null)
+      throw new TypeError('KMeans: options with a seed are required');
+    this.options = resolveKMeansOptions(options);
+  }
+
+  /** Centroids as a k × nCols row-major array (a copy); throws before fit. */
+  get centers(): Float64Array {
+    return Float64Array.from(this.#fitted());
+  }
+
+  /** Number of clusters actually used (k capped at the training row count). */
+  get k(): number {
+    return this.#k;
+  }
+
+  /** Sum of squared distances to the nearest centroid on the training rows (NaN when loaded). */
+  get inertia(): number {
+    return this.#inertia;
+  }
+
+  fit(x: CsrMatrix, _labels: Uint8Array): void {
+    checkCsr(x);
+    if (x.nRows === 0) throw new TypeError('KMeans: x must have at least one row to fit');
+    const { seed, nInit, maxIter, tol } = this.options;
+    const k = Math.min(this.options.k, x.nRows);
+    const xx = rowNormsSq(x);
+    const tolAbs = tol * meanVariance(x, xx);
+    const rng = seedrandom(`kmeans:${String(seed)}`);
+    let bestCenters: Float64Array | null = null;
+    let bestInertia = Number.POSITIVE_INFINITY;
+    for (let r = 0; r < nInit; r++) {
+      const centers = kmeansPlusPlus(x, xx, k, rng);
+      const a = lloyd(x, xx, centers, k, maxIter, tolAbs);
+      // Strictly lower, like sklearn: ties keep the earlier restart.
+      if (a.inertia < bestInertia) {
+        bestInertia = a.inertia;
+        bestCenters = centers;
+      }
+    }
+    this.#set(bestCenters!, k, x.nCols);
+    this.#inertia = bestInertia;
+  }
+
+  /** Euclidean distance to the nearest centroid. */
+  score(x: CsrMatrix): Float64Array {
+    const centers = this.#fitted();
+    checkCsr(x, this.#nCols);
+    const xx = rowNormsSq(x);
+    const out = new Float64Array(x.nRows);
+    const cc = this.#centerNorms!;
+    for (let i = 0; i < x.nRows; i++) {
+      let best = Number.POSITIVE_INFINITY;
+      for (let c = 0; c < this.#k; c++) best = Math.min(best, distSq(x, i, xx[i]!, centers, c * this.#nCols, cc[c]!));
+      out[i] = Math.sqrt(best);
+    }
+    return out;
+  }
+
+  toJSON(): DetectorJSON {
+    const centers = this.#fitted();
+    return {
+      kind: KIND,
+      version: VERSION,
+      options: { ...this.options },
+      k: this.#k,
+      nCols: this.#nCols,
+      centers: Array.from(centers),
+    };
+  }
+
+  /** Restores a model saved by `toJSON`; throws a TypeError on a wrong kind tag or malformed fields. */
+  static load(json: unknown): KMeans {
+    const o = checkTag(json, KIND, VERSION);
+    const model = new KMeans(o['options'] as KMeansOptions);
+    const k = checkInteger(o['k'], `${KIND}: k`, 1);
+    const nCols = checkInteger(o['nCols'], `${KIND}: nCols`, 0);
+    model.#set(loadVector(o['centers'], `${KIND}: centers`, k * nCols), k, nCols);
+    return model;
+  }
+
+  #set(centers: Float64Array, k: number, nCols: number): void {
+    this.#centers = centers;
+    this.#centerNorms = centerNormsSq(centers, k, nCols);
+    this.#k = k;
+    this.#nCols = nCols;
+  }
+
+  #fitted(): Float64Array {
+    if (this.#centers === null) throw new Error(`${KIND}: call fit() before using the model`);
+    return this.#centers;
+  }
+}

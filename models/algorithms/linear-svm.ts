@@ -1,0 +1,264 @@
+/**
+ * Linear SVM on sparse CSR input: the model of scikit-learn's `LinearSVC` (liblinear), solved by
+ * the dual coordinate descent of liblinear's `solve_l2r_l1l2_svc` (Hsieh et al., ICML 2008),
+ * including its shrinking of the active set and its stopping rule.
+ *
+ * Primal (y_i ∈ {−1, +1}, +1 = anomaly; x̃_i = [x_i, 1] so the intercept is the weight of a
+ * constant column, regularised like liblinear's `bias = 1` / sklearn's `intercept_scaling=1`):
+ *
+ *     min_w ½‖w̃‖² + C_i·Σ_i ξ(y_i·w̃·x̃_i),   ξ(m) = max(0, 1 − m)²  ('squared_hinge') or max(0, 1 − m)
+ *
+ * Each outer iteration visits the active rows in a seeded random order (liblinear shuffles with
+ * rand(); we use a generator seeded through seedrandom), so results depend on `seed` only through the optimisation path.
+ */
+import type { CsrMatrix, Detector, DetectorJSON } from '../types.ts';
+import { checkCsr, checkInteger, checkLabels, checkPositive, checkTag, loadVector } from './checks.ts';
+import { type ClassWeight, checkClassWeight, classWeights, seededUint32 } from './linear.ts';
+import { csrMatVec } from './sparse.ts';
+
+/** Loss of the linear SVM (sklearn's `loss`). */
+export type SvmLoss = 'squared_hinge' | 'hinge';
+
+/** Options of `LinearSvm`. */
+export interface LinearSvmOptions {
+  /** Seed of the row order of coordinate descent. Required (STYLE.md: seeds are never implicit). */
+  seed: string | number;
+  /**
+   * Penalty weight of the loss term (sklearn's `C`).
+   * @default 1
+   */
+  C?: number;
+  /**
+   * 'squared_hinge' is LinearSVC's default; 'hinge' is the classic SVM.
+   * @default 'squared_hinge'
+   */
+  loss?: SvmLoss;
+  /**
+   * Stop when the spread of the projected dual gradient, max PG − min PG, is ≤ tol (liblinear's eps).
+   * @default 1e-4
+   */
+  tol?: number;
+  /**
+   * Maximum number of outer passes over the rows.
+   * @default 1000
+   */
+  maxIter?: number;
+  /**
+   * 'balanced' multiplies C by n / (2 · n_class) per row, as sklearn's `class_weight='balanced'`.
+   * @default 'none'
+   */
+  classWeight?: ClassWeight;
+}
+
+/** Defaults of `LinearSvmOptions` (seed has none: it is required). */
+export const defaultLinearSvmOptions: Readonly<Required<Omit<LinearSvmOptions, 'seed'>>> = Object.freeze({
+  C: 1,
+  loss: 'squared_hinge',
+  tol: 1e-4,
+  maxIter: 1000,
+  classWeight: 'none',
+});
+
+/** Resolves and validates options once; the result is frozen. */
+export function resolveLinearSvmOptions(options: LinearSvmOptions): Readonly<Required<LinearSvmOptions>> {
+  if (typeof options !== 'object' || options === null) throw new TypeError('options must be an object with a seed');
+  const o = { ...defaultLinearSvmOptions, ...options };
+  if (typeof o.seed !== 'string' && typeof o.seed !== 'number') {
+    throw new TypeError(`seed must be a string or a number (got ${String(o.seed)})`);
+  }
+  if (o.loss !== 'squared_hinge' && o.loss !== 'hinge') {
+    throw new TypeError(`loss must be 'squared_hinge' or 'hinge' (got ${String(o.loss)})`);
+  }
+  return Object.freeze({
+    seed: o.seed,
+    C: checkPositive(o.C, 'C'),
+    loss: o.loss,
+    tol: checkPositive(o.tol, 'tol'),
+    maxIter: checkInteger(o.maxIter, 'maxIter', 1),
+    classWeight: checkClassWeight(o.classWeight),
+  });
+}
+
+/** How the last fit ended. `converged` is false when maxIter passes ran out first. */
+export interface LinearSvmFitInfo {
+  iterations: number;
+  converged: boolean;
+}
+
+const KIND = 'linear-svm';
+const VERSION = 1;
+
+/** Linear SVM detector; `score` is the decision function w·x + b (signed margin, higher = anomaly). */
+export class LinearSvm implements Detector {
+  readonly kind = KIND;
+  readonly trainsOn = 'all' as const;
+  readonly options: Readonly<Required<LinearSvmOptions>>;
+  #weights: Float64Array | null = null;
+  #intercept = 0;
+  #fitInfo: LinearSvmFitInfo | null = null;
+
+  constructor(options: LinearSvmOptions) {
+    this.options = resolveLinearSvmOptions(options);
+  }
+
+  /** Coefficients w (a copy, intercept excluded); throws before fit. */
+  get weights(): Float64Array {
+    return Float64Array.from(this.#fitted());
+  }
+
+  get intercept(): number {
+    this.#fitted();
+    return this.#intercept;
+  }
+
+  /** Solver diagnostics of the last `fit` (null for a loaded or unfitted model). */
+  get fitInfo(): LinearSvmFitInfo | null {
+    return this.#fitInfo;
+  }
+
+  fit(x: CsrMatrix, labels: Uint8Array): void {
+    checkCsr(x);
+    checkLabels(x, labels, 'linear classifier');
+    const { C, loss, tol, maxIter, classWeight, seed } = this.options;
+    const cw = classWeights(labels, classWeight);
+    const n = x.nRows;
+    const { indptr, indices, data } = x;
+    const w = new Float64Array(x.nCols);
+    let wb = 0; // weight of the constant bias column (value 1)
+    const alpha = new Float64Array(n);
+    // Per row, precomputed so the inner loop reads typed arrays only: label ±1, the dual diagonal
+    // shift (½/C_i for squared hinge, 0 for hinge), alpha's upper bound (∞ resp. C_i) and
+    // Q_ii = shift + ‖x̃_i‖².
+    const ys = new Float64Array(n);
+    const shift = new Float64Array(n);
+    const upper = new Float64Array(n);
+    const qd = new Float64Array(n);
+    const squared = loss === 'squared_hinge';
+    const index = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const anomaly = labels[i] === 1;
+      const ci = C * (anomaly ? cw.anomaly : cw.normal);
+      ys[i] = anomaly ? 1 : -1;
+      shift[i] = squared ? 0.5 / ci : 0;
+      upper[i] = squared ? Number.POSITIVE_INFINITY : ci;
+      let sq = 1; // the bias column's 1²
+      for (let k = indptr[i]!; k < indptr[i + 1]!; k++) sq += data[k]! * data[k]!;
+      qd[i] = shift[i]! + sq;
+      index[i] = i;
+    }
+    const next = seededUint32(`linear-svm:${seed}`);
+    let active = n;
+    let pgMaxOld = Number.POSITIVE_INFINITY;
+    let pgMinOld = Number.NEGATIVE_INFINITY;
+    let iter = 0;
+    let converged = false;
+    while (iter < maxIter) {
+      let pgMaxNew = Number.NEGATIVE_INFINITY;
+      let pgMinNew = Number.POSITIVE_INFINITY;
+      for (let s = 0; s < active; s++) {
+        // Uniform in [s, active) like liblinear's `s + rand() % (active − s)`, by scaling instead
+        // of `%`: a uint32 above 2^31 is a double in V8, and a double `%` is a slow fmod call.
+        const j = s + Math.floor(next() * 2.3283064365386963e-10 * (active - s));
+        const t = index[s]!;
+        index[s] = index[j]!;
+        index[j] = t;
+      }
+      for (let s = 0; s < active; s++) {
+        const i = index[s]!;
+        const yi = ys[i]!;
+        const start = indptr[i]!;
+        const end = indptr[i + 1]!;
+        let margin = wb;
+        for (let k = start; k < end; k++) margin += w[indices[k]!]! * data[k]!;
+        const a = alpha[i]!;
+        const ub = upper[i]!;
+        const g = yi * margin - 1 + a * shift[i]!;
+        let pg = 0;
+        if (a === 0) {
+          // Shrinking: a row at its lower bound whose gradient points further out is set aside.
+          if (g > pgMaxOld) {
+            active--;
+            index[s] = index[active]!;
+            index[active] = i;
+            s--;
+            continue;
+          }
+          if (g < 0) pg = g;
+        } else if (a === ub) {
+          if (g < pgMinOld) {
+            active--;
+            index[s] = index[active]!;
+            index[active] = i;
+            s--;
+            continue;
+          }
+          if (g > 0) pg = g;
+        } else {
+          pg = g;
+        }
+        if (pg > pgMaxNew) pgMaxNew = pg;
+        if (pg < pgMinNew) pgMinNew = pg;
+        if (Math.abs(pg) > 1e-12) {
+          const next = Math.min(Math.max(a - g / qd[i]!, 0), ub);
+          alpha[i] = next;
+          const d = (next - a) * yi;
+          for (let k = start; k < end; k++) w[indices[k]!]! += d * data[k]!;
+          wb += d;
+        }
+      }
+      iter++;
+      if (pgMaxNew - pgMinNew <= tol) {
+        if (active === n) {
+          converged = true;
+          break;
+        }
+        // Converged on the active set: check again on all rows before stopping.
+        active = n;
+        pgMaxOld = Number.POSITIVE_INFINITY;
+        pgMinOld = Number.NEGATIVE_INFINITY;
+        continue;
+      }
+      pgMaxOld = pgMaxNew <= 0 ? Number.POSITIVE_INFINITY : pgMaxNew;
+      pgMinOld = pgMinNew >= 0 ? Number.NEGATIVE_INFINITY : pgMinNew;
+    }
+    this.#weights = w;
+    this.#intercept = wb;
+    this.#fitInfo = { iterations: iter, converged };
+  }
+
+  /** Decision function w·x + b per row. */
+  score(x: CsrMatrix): Float64Array {
+    const w = this.#fitted();
+    checkCsr(x, w.length);
+    return csrMatVec(x, w, this.#intercept, new Float64Array(x.nRows));
+  }
+
+  toJSON(): DetectorJSON {
+    const w = this.#fitted();
+    return {
+      kind: KIND,
+      version: VERSION,
+      options: { ...this.options },
+      nCols: w.length,
+      weights: Array.from(w),
+      intercept: this.#intercept,
+    };
+  }
+
+  /** Restores a model saved by `toJSON`; throws a TypeError on a wrong kind tag or malformed fields. */
+  static load(json: unknown): LinearSvm {
+    const o = checkTag(json, KIND, VERSION);
+    const model = new LinearSvm(o['options'] as LinearSvmOptions);
+    const nCols = checkInteger(o['nCols'], `${KIND}: nCols`, 0);
+    model.#weights = loadVector(o['weights'], `${KIND}: weights`, nCols);
+    const b = o['intercept'];
+    if (typeof b !== 'number') throw new TypeError(`${KIND}: intercept must be a number`);
+    model.#intercept = b;
+    return model;
+  }
+
+  #fitted(): Float64Array {
+    if (this.#weights === null) throw new Error(`${KIND}: call fit() before using the model`);
+    return this.#weights;
+  }
+}

@@ -1,0 +1,13 @@
+/** Model registry: the 14 variants, their algorithms, the sparse vectorizer. */
+export {
+  ALGORITHMS,
+  type Algorithm,
+  loadDetector,
+  makeDetector,
+  VARIANT_NAMES,
+  VARIANTS,
+  type VariantName,
+  type VariantSpec,
+} from './registry.ts';
+export type { CsrMatrix, Detector, DetectorJSON, Explanation, TrainsOn } from './types.ts';
+export * from './vectorize/index.ts';

@@ -1,0 +1,40 @@
+/** Sparse feature matrices: token and numeric vectorizers fit on train only, feature sets, svmlight export. */
+
+export {
+  assertCsr,
+  CsrBuilder,
+  csrFromDense,
+  emptyCsr,
+  hstack,
+  nnz,
+  rowNorms,
+  selectRows,
+  sliceRows,
+  toDense,
+} from './csr.ts';
+export { FEATURE_PARTS, type FeaturePart, isTokenPart, parseFeatureSet, type TokenPart } from './feature-sets.ts';
+export {
+  defaultNumericScalerOptions,
+  NumericScaler,
+  type NumericScalerJSON,
+  type NumericScalerOptions,
+  type NumericTable,
+  resolveNumericScalerOptions,
+} from './numeric.ts';
+export {
+  type FeatureSource,
+  FeatureSpace,
+  type FeatureSpaceJSON,
+  type FeatureSpaceOptions,
+  readFeatureSource,
+  type SequenceRef,
+} from './space.ts';
+export { exportSvmlight, type LabelledMatrix, writeSvmlight } from './svmlight.ts';
+export {
+  defaultTokenVectorizerOptions,
+  resolveTokenVectorizerOptions,
+  type TokenBag,
+  TokenVectorizer,
+  type TokenVectorizerJSON,
+  type TokenVectorizerOptions,
+} from './tokens.ts';
