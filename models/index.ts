@@ -1,4 +1,6 @@
 /** Model registry: the 14 variants, their algorithms, the sparse vectorizer. */
+
+export * from './explain/index.ts';
 export {
   ALGORITHMS,
   type Algorithm,

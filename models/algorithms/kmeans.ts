@@ -69,8 +69,11 @@ const VERSION = 1;
 
 /** ‖x_i − c‖² for centre c stored at `centers[off .. off + nCols)`, clamped at 0 against rounding. */
 function distSq(x: CsrMatrix, i: number, xx: number, centers: Float64Array, off: number, cc: number): number {
+  // Arrays read into locals once: `x.data[k]` inside the loop reloads the property every step.
+  const { indptr, indices, data } = x;
+  const end = indptr[i + 1]!;
   let dot = 0;
-  for (let k = x.indptr[i]!; k < x.indptr[i + 1]!; k++) dot += x.data[k]! * centers[off + x.indices[k]!]!;
+  for (let k = indptr[i]!; k < end; k++) dot += data[k]! * centers[off + indices[k]!]!;
   const d = xx - 2 * dot + cc;
   return Math.max(d, 0);
 }
@@ -134,7 +137,7 @@ function kmeansPlusPlus(x: CsrMatrix, xx: Float64Array, k: number, rng: () => nu
   for (let i = 0; i < n; i++) closest[i] = distSq(x, i, xx[i]!, centers, 0, xx[first]!);
   // Candidates are tried in centre slot c itself (the slot is free until c is chosen): no extra k × p memory.
   const cand = new Float64Array(n);
-  let best = new Float64Array(n);
+  const best = new Float64Array(n);
   for (let c = 1; c < k; c++) {
     let pot = 0;
     for (let i = 0; i < n; i++) pot += closest[i]!;
@@ -153,7 +156,7 @@ function kmeansPlusPlus(x: CsrMatrix, xx: Float64Array, k: number, rng: () => nu
       if (candPot < bestPot) {
         bestPot = candPot;
         bestId = id;
-        best = Float64Array.from(cand);
+        best.set(cand);
       }
     }
     copyRow(x, bestId, centers, c);
@@ -177,6 +180,7 @@ function searchCumsum(w: Float64Array, target: number): number {
 function lloyd(x: CsrMatrix, xx: Float64Array, centers: Float64Array, k: number, maxIter: number, tol: number) {
   const n = x.nRows;
   const p = x.nCols;
+  const { indptr, indices, data } = x;
   let labels = new Int32Array(n);
   let a = assign(x, xx, centers, k, labels);
   const sums = new Float64Array(k * p);
@@ -188,7 +192,7 @@ function lloyd(x: CsrMatrix, xx: Float64Array, centers: Float64Array, k: number,
     for (let i = 0; i < n; i++) {
       const off = a.labels[i]! * p;
       counts[a.labels[i]!]!++;
-      for (let q = x.indptr[i]!; q < x.indptr[i + 1]!; q++) sums[off + x.indices[q]!]! += x.data[q]!;
+      for (let q = indptr[i]!; q < indptr[i + 1]!; q++) sums[off + indices[q]!]! += data[q]!;
     }
     // An empty cluster takes the row farthest from its centre, which leaves its old cluster (as
     // sklearn's `_relocate_empty_clusters`). Rows are sorted by distance only when needed (rare).

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Reference side of the registry parity check (scripts/parity/registry.ts drives it).
 
-    /usr/bin/python3 scripts/parity/registry.py DIR REPEATS
+    /usr/bin/python3 scripts/parity/registry.py DIR REPEATS [SEEDS]
 
 DIR holds one folder per feature set (words, trigrams, numeric) with train.svm, val.svm, test.svm
 (svmlight, label 1 = anomaly) and meta.json ({"n_features": p, "seed": s}). For each variant it
@@ -9,6 +9,11 @@ fits the scikit-learn estimator the variant stands for (normal training rows onl
 novelty detectors), scores val and test (higher = more anomalous), and prints JSON: scores and
 the best wall/CPU seconds of fit + scoring over REPEATS runs. Rarity and OOV have no scikit-learn estimator: a numpy
 reference of the same definition stands in. Loading is not timed.
+
+SEEDS (comma-separated integers, optional): the randomised variants (RANDOMISED) are also fitted
+once per seed (untimed) and their val/test scores returned under "seeds", so the caller can compare
+distributions over seeds, not one draw. For event_lsvm_words the seed only picks liblinear's row
+order, which matters because on these raw counts neither side converges within max_iter.
 """
 
 import json
@@ -43,6 +48,9 @@ def rarity(xtr, xs):
 def oov(xtr_normal, xs):
     seen = np.asarray((xtr_normal > 0).sum(axis=0)).ravel() > 0
     return [np.asarray(((x > 0).astype(np.float64) @ (~seen).astype(np.float64))).ravel() for x in xs]
+
+
+RANDOMISED = ("isolation_forest", "event_lsvm_words", "event_rf_words", "event_kmeans_words")
 
 
 def variants(seed):
@@ -80,6 +88,7 @@ def score(model, how, x):
 
 def main() -> None:
     folder, repeats = sys.argv[1], int(sys.argv[2])
+    seeds = [int(s) for s in sys.argv[3].split(",")] if len(sys.argv) > 3 and sys.argv[3] else []
     data = {}
     for fs in ("words", "trigrams", "numeric"):
         with open(f"{folder}/{fs}/meta.json", encoding="utf8") as f:
@@ -115,6 +124,14 @@ def main() -> None:
             "wall": best_wall,
             "cpu": best_cpu,
         }
+        if name in RANDOMISED and seeds:
+            per_seed = []
+            for s in seeds:
+                model = variants(s)[name][2]()
+                model.fit(fit_x, None if normal_only or how == "min_distance" else ytr)
+                per_seed.append({"val": np.asarray(score(model, how, xva), dtype=float).tolist(),
+                                 "test": np.asarray(score(model, how, xte), dtype=float).tolist()})
+            out[name]["seeds"] = per_seed
     json.dump(out, sys.stdout)
 
 
