@@ -3,9 +3,12 @@
  * a cold ingest (load + all enhancers, fresh cache, generation excluded) in a fresh process per
  * repetition, next to a raw read of the same files, and reports events/s, MB/s and peak RSS.
  *
- * Options (env): PERF_PRESETS=standard,large  PERF_REPEAT=3  PERF_WORKERS=2
+ * Then the models: fit + score of all 14 registry variants next to scikit-learn on the standard
+ * dataset's matrices (scripts/parity/registry.ts; needs Debian's python3-sklearn, skipped without).
+ *
+ * Options (env): PERF_PRESETS=standard,large  PERF_REPEAT=3  PERF_WORKERS=2  PERF_MODELS=1 (0 skips)
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,4 +56,19 @@ for (const preset of presets) {
       `${fmt(r0.events! / (ms / 1000))} | ${fmt(r0.bytes! / 1e6 / (ms / 1000), 1)} | ${fmt(median(runs.map((r) => r.cpuMs!)) / 1000, 2)} | ` +
       `${fmt(Math.max(...runs.map((r) => r.peakRssMb!)))} | ${fmt(raw.peakRssMb!)} |`,
   );
+}
+
+if (process.env.PERF_MODELS !== '0') {
+  console.log('\n# models — fit + score of the 14 variants vs scikit-learn (scripts/parity/registry.ts)\n');
+  const probe = spawnSync('/usr/bin/python3', ['-c', 'import sklearn'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    console.log('skipped: /usr/bin/python3 has no scikit-learn (apt-get install python3-sklearn)');
+  } else {
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', join(import.meta.dirname, 'parity', 'registry.ts'), '--repeats', String(repeat)],
+      { encoding: 'utf8', maxBuffer: 1 << 26 },
+    );
+    console.log(out.trim());
+  }
 }
