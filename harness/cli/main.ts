@@ -4,6 +4,7 @@
  */
 import { BenchError, usageError } from '../errors/index.ts';
 import { dataCommand } from './commands/data.ts';
+import { lsCommand, runCommand } from './commands/run.ts';
 import { splitCommand } from './commands/split.ts';
 
 const HELP = `bench — benchmark log anomaly detectors on LO2
@@ -11,6 +12,9 @@ const HELP = `bench — benchmark log anomaly detectors on LO2
 usage: bench <command> [options]
 
 commands:
+  run          <experiment.ts...> [--db FILE] [--retry-failed] [--json]
+               run an experiment's trials (split seeds × variants × feature sets); resumes done work
+  ls           [--db FILE] [--json]        trials with their test F1, AUC-PR, AUC-ROC
   data synth   [--out DIR] [--preset tiny|standard|large] [--runs N] [--errors-per-run N]
                [--services a,b] [--seed N] [--order v1|shuffled] [--json]
                write a synthetic LO2 tree (default: into the cache)
@@ -39,6 +43,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await dataCommand(rest);
       case 'split':
         return await splitCommand(rest);
+      case 'run':
+        return await runCommand(rest);
+      case 'ls':
+        return await lsCommand(rest);
       default:
         throw usageError(`unknown command '${command}'`, { hint: 'run `bench --help` for the list of commands' });
     }

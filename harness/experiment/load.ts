@@ -1,0 +1,33 @@
+/** Loading a user's experiment file (TypeScript) and validating its default export. */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
+import { configError } from '../errors/index.ts';
+import { type Experiment, parseExperiment } from './schema.ts';
+
+export async function loadExperiment(file: string): Promise<Experiment> {
+  const path = resolve(file);
+  if (!existsSync(path)) {
+    throw configError(`experiment file not found: ${file}`, {
+      file,
+      hint: 'pass a path like experiments/quickstart.ts',
+    });
+  }
+  let mod: { default?: unknown };
+  try {
+    mod = (await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown };
+  } catch (err) {
+    throw configError(`${file}: cannot be loaded: ${(err as Error).message.split('\n')[0]}`, {
+      file,
+      hint: 'check the file compiles: it must `export default defineExperiment({...})`',
+    });
+  }
+  if (mod.default === undefined) {
+    throw configError(`${file}: no default export`, {
+      file,
+      hint: 'end the file with `export default defineExperiment({...})`',
+    });
+  }
+  return parseExperiment(mod.default, file);
+}

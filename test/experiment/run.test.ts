@@ -1,0 +1,157 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
+import { parseExperiment, planTrials } from '../../harness/experiment/index.ts';
+import { tempDir } from '../helpers/fixtures.ts';
+
+const BIN = join(import.meta.dirname, '../../bin/bench.mjs');
+const IMPORT = JSON.stringify(join(import.meta.dirname, '../../harness/experiment/index.ts'));
+
+describe('experiments', () => {
+  it('expands into seeds × variants × feature sets', () => {
+    const e = parseExperiment(
+      {
+        name: 'x',
+        dataset: { source: 'synthetic', preset: 'tiny' },
+        seeds: [1, 2],
+        variants: ['event_lr_words', 'event_dt_trigrams'],
+        featureSets: ['words', 'drain+numeric'],
+      },
+      'x.ts',
+    );
+    const trials = planTrials(e);
+    assert.equal(trials.length, 8);
+    assert.deepEqual(trials[0], { variant: 'event_lr_words', featureSet: 'words', seed: 1 });
+    assert.equal(planTrials(parseExperiment({ name: 'y', dataset: { source: 'synthetic' } }, 'y.ts')).length, 14);
+  });
+
+  it('names the file and the field of an invalid experiment', () => {
+    assert.throws(
+      () =>
+        parseExperiment(
+          { name: 'x', dataset: { source: 'synthetic' }, variants: ['event_lr_words', 'event_nb_words'] },
+          'exp/x.ts',
+        ),
+      /^BenchError: exp\/x.ts: variants\[1\]: unknown variant 'event_nb_words'/,
+    );
+    assert.throws(
+      () => parseExperiment({ name: 'x', dataset: { source: 'kaggle' } }, 'x.ts'),
+      /x.ts: dataset.source: /,
+    );
+    assert.throws(
+      () => parseExperiment({ name: 'x', dataset: { source: 'synthetic' }, featureSets: ['wrds'] }, 'x.ts'),
+      /x.ts: featureSets\[0\]: .*unknown part 'wrds'/,
+    );
+  });
+});
+
+describe('bench run (real CLI, real SQLite)', () => {
+  const { dir, cleanup } = tempDir();
+  after(cleanup);
+  const env = { ...process.env, BENCH_HOME: join(dir, 'home') };
+  const bench = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env });
+  const file = join(dir, 'tiny.ts');
+  writeFileSync(
+    file,
+    `import { defineExperiment } from ${IMPORT};
+export default defineExperiment({
+  name: 'tiny-test',
+  dataset: { source: 'synthetic', preset: 'tiny', runs: 12, seed: 2 },
+  ingest: { trimLines: 0 },
+  seeds: [1, 2],
+  variants: ['event_lr_words', 'event_rarity_words', 'isolation_forest'],
+});
+`,
+  );
+
+  it('runs every trial, stores metrics per part and slice, and resumes instead of redoing', () => {
+    const r = bench('run', file);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal((r.stdout.match(/^\[\d+\/6\] done /gm) ?? []).length, 6);
+    const db = new Database(join(dir, 'home', 'bench.db'), { readonly: true });
+    const trials = db.prepare("SELECT COUNT(*) AS n FROM trials WHERE status = 'done'").get() as { n: number };
+    assert.equal(trials.n, 6);
+    const names = db
+      .prepare("SELECT DISTINCT name FROM metrics WHERE part = 'test' AND slice = '' ORDER BY name")
+      .all()
+      .map((x) => (x as { name: string }).name);
+    for (const n of [
+      'f1',
+      'precision',
+      'recall',
+      'accuracy',
+      'auc_roc',
+      'auc_pr',
+      'precision_at_k',
+      'fpr_at_alpha',
+      'psi',
+      'tp',
+      'fp',
+      'tn',
+      'fn',
+      'threshold',
+    ]) {
+      assert.ok(names.includes(n), `metric ${n}`);
+    }
+    const slices = db
+      .prepare("SELECT COUNT(*) AS n FROM metrics WHERE slice LIKE 'testCase=%' AND name = 'recall'")
+      .get() as { n: number };
+    assert.ok(slices.n > 0, 'recall per error case is stored');
+    const stages = db
+      .prepare('SELECT DISTINCT stage FROM timings ORDER BY stage')
+      .all()
+      .map((x) => (x as { stage: string }).stage);
+    assert.deepEqual(stages, ['fit', 'score', 'vectorize']);
+    // The same split thresholds come from validation: a trial's val and test rows share one threshold.
+    const thresholds = db
+      .prepare(
+        "SELECT COUNT(DISTINCT value) AS n FROM metrics WHERE name = 'threshold' AND slice = '' GROUP BY trial_id",
+      )
+      .all() as { n: number }[];
+    assert.ok(thresholds.every((t) => t.n === 1));
+    const before = db
+      .prepare("SELECT trial_id, part, name, value FROM metrics WHERE slice = '' ORDER BY 1, 2, 3")
+      .all();
+    db.close();
+
+    const again = bench('run', file);
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal((again.stdout.match(/skipped .*already done/g) ?? []).length, 6);
+    const db2 = new Database(join(dir, 'home', 'bench.db'), { readonly: true });
+    assert.deepEqual(
+      db2.prepare("SELECT trial_id, part, name, value FROM metrics WHERE slice = '' ORDER BY 1, 2, 3").all(),
+      before,
+    );
+    db2.close();
+  });
+
+  it('gives identical metrics in a fresh database (determinism)', () => {
+    const env2 = { ...env, BENCH_HOME: join(dir, 'home2') };
+    const r = spawnSync(process.execPath, [BIN, 'run', file, '--json'], { encoding: 'utf8', env: env2 });
+    assert.equal(r.status, 0, r.stderr);
+    const a = new Database(join(dir, 'home', 'bench.db'), { readonly: true });
+    const b = new Database(join(dir, 'home2', 'bench.db'), { readonly: true });
+    const q =
+      'SELECT t.variant, t.seed, m.part, m.name, m.slice, m.value FROM metrics m JOIN trials t ON t.id = m.trial_id ORDER BY 1, 2, 3, 4, 5';
+    assert.deepEqual(a.prepare(q).all(), b.prepare(q).all());
+    a.close();
+    b.close();
+  });
+
+  it('exits with a message naming the file for a bad experiment', () => {
+    const bad = join(dir, 'bad.ts');
+    writeFileSync(
+      bad,
+      `import { defineExperiment } from ${IMPORT};\nexport default defineExperiment({ name: 'b', dataset: { source: 'synthetic' }, seeds: [] });\n`,
+    );
+    const r = bench('run', bad);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, new RegExp(`error: ${bad.replace(/[/.]/g, '\\$&')}: seeds: `));
+    const missing = bench('run', join(dir, 'nope.ts'));
+    assert.equal(missing.status, 1);
+    assert.match(missing.stderr, /experiment file not found/);
+  });
+});
