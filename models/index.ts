@@ -4,8 +4,10 @@ export * from './explain/index.ts';
 export {
   ALGORITHMS,
   type Algorithm,
+  fitDetector,
   loadDetector,
   makeDetector,
+  trainingRows,
   VARIANT_NAMES,
   VARIANTS,
   type VariantName,

@@ -14,7 +14,8 @@ import { OneClassSvm } from './algorithms/one-class-svm.ts';
 import { OovCount } from './algorithms/oov.ts';
 import { RandomForest } from './algorithms/random-forest.ts';
 import { TokenRarity } from './algorithms/rarity.ts';
-import type { Detector, DetectorJSON } from './types.ts';
+import type { CsrMatrix, Detector, DetectorJSON } from './types.ts';
+import { selectRows } from './vectorize/csr.ts';
 
 /** The algorithms behind the variants. */
 export const ALGORITHMS = {
@@ -99,4 +100,24 @@ export function loadDetector(json: unknown): Detector {
       `cannot load a detector of kind ${JSON.stringify(kind)} (known: ${Object.keys(LOADERS).join(', ')})`,
     );
   return load(json);
+}
+
+/**
+ * The training rows a detector learns from: all of them, or — for LOF, OneClassSVM, OOV and
+ * IsolationForest (`trainsOn: 'normal'`) — the normal ones only.
+ */
+export function trainingRows(
+  detector: Detector,
+  x: CsrMatrix,
+  labels: Uint8Array,
+): { x: CsrMatrix; labels: Uint8Array } {
+  if (detector.trainsOn === 'all') return { x, labels };
+  const normal = [...labels.keys()].filter((i) => labels[i] === 0);
+  return { x: selectRows(x, normal), labels: new Uint8Array(normal.length) };
+}
+
+/** Fits a detector on the rows it trains on (see `trainingRows`). */
+export function fitDetector(detector: Detector, x: CsrMatrix, labels: Uint8Array): void {
+  const rows = trainingRows(detector, x, labels);
+  detector.fit(rows.x, rows.labels);
 }

@@ -9,9 +9,9 @@ import {
   type CsrMatrix,
   type FeatureSource,
   FeatureSpace,
+  fitDetector,
   makeDetector,
   readFeatureSource,
-  selectRows,
 } from '../../models/index.ts';
 import {
   assign,
@@ -152,12 +152,7 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
           const m = space.matrices;
           const detector = makeDetector(t.variant, t.seed);
           const trainLabels = labels(parts.train);
-          timed('fit', timings, () => {
-            if (detector.trainsOn === 'normal') {
-              const normal = [...trainLabels.keys()].filter((i) => trainLabels[i] === 0);
-              detector.fit(selectRows(m.train, normal), new Uint8Array(normal.length));
-            } else detector.fit(m.train, trainLabels);
-          });
+          timed('fit', timings, () => fitDetector(detector, m.train, trainLabels));
           const scored = timed('score', timings, () =>
             Object.fromEntries(
               PARTS.map((p): [Part, ScoredPart] => [

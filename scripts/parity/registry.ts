@@ -23,6 +23,7 @@ import {
   type CsrMatrix,
   exportSvmlight,
   FeatureSpace,
+  fitDetector,
   makeDetector,
   readFeatureSource,
   selectRows,
@@ -161,8 +162,7 @@ try {
       const m = matrices[VARIANTS[name].featureSet]!;
       const ours = modelSeeds.map((s) => {
         const d = makeDetector(name, s);
-        if (d.trainsOn === 'normal') d.fit(selectRows(m.train, normal), new Uint8Array(normal.length));
-        else d.fit(m.train, trainLabels);
+        fitDetector(d, m.train, trainLabels);
         return evaluate(d.score(m.val), d.score(m.test));
       });
       const theirs = ref[name]!.seeds!.map((r) => evaluate(Float64Array.from(r.val), Float64Array.from(r.test)));

@@ -22,7 +22,7 @@ import {
   FeatureSpace,
   makeDetector,
   readFeatureSource,
-  selectRows,
+  trainingRows,
   VARIANT_NAMES,
   VARIANTS,
   type VariantName,
@@ -86,10 +86,10 @@ async function child(name: string): Promise<ChildResult> {
   }
   const trainLabels = labelsOf('train');
   const d = makeDetector(name as VariantName, seed);
-  const normal = [...trainLabels.keys()].filter((i) => trainLabels[i] === 0);
-  const fitX = d.trainsOn === 'normal' ? selectRows(m.train, normal) : m.train;
+  const fit = trainingRows(d, m.train, trainLabels);
+  const fitX = fit.x;
   const t1 = performance.now();
-  d.fit(fitX, d.trainsOn === 'normal' ? new Uint8Array(normal.length) : trainLabels);
+  d.fit(fit.x, fit.labels);
   const t2 = performance.now();
   const val = d.score(m.val);
   const test = d.score(m.test);

@@ -1,6 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { csrFromDense, loadDetector, makeDetector, VARIANT_NAMES, VARIANTS } from '../../models/index.ts';
+import {
+  csrFromDense,
+  fitDetector,
+  loadDetector,
+  makeDetector,
+  trainingRows,
+  VARIANT_NAMES,
+  VARIANTS,
+} from '../../models/index.ts';
 
 /**
  * n rows, 6 columns: anomalies (every `every`-th row) carry column 5; everything else is noise.
@@ -42,16 +50,9 @@ describe('registry', () => {
       // LOF, OneClassSVM, OOV and IsolationForest learn from normal rows only.
       const normalOnly = ['isolation-forest', 'lof', 'one-class-svm', 'oov'].includes(VARIANTS[name].algorithm);
       assert.equal(d.trainsOn, normalOnly ? 'normal' : 'all');
-      if (d.trainsOn === 'normal') {
-        const keep = [...labels.keys()].filter((i) => labels[i] === 0);
-        const dense = keep.map((i) =>
-          Array.from({ length: x.nCols }, (_, j) => {
-            for (let k = x.indptr[i]!; k < x.indptr[i + 1]!; k++) if (x.indices[k] === j) return x.data[k]!;
-            return 0;
-          }),
-        );
-        d.fit(csrFromDense(dense), new Uint8Array(keep.length));
-      } else d.fit(x, labels);
+      const rows = trainingRows(d, x, labels);
+      assert.equal(rows.x.nRows, normalOnly ? labels.filter((l) => l === 0).length : x.nRows);
+      fitDetector(d, x, labels);
       const scores = d.score(x);
       assert.equal(scores.length, x.nRows);
       assert.ok(scores.every(Number.isFinite));
