@@ -155,3 +155,26 @@ export default defineExperiment({
     assert.match(missing.stderr, /experiment file not found/);
   });
 });
+
+describe('shipped experiments', () => {
+  it('every file in experiments/ loads and validates', async () => {
+    const { readdirSync } = await import('node:fs');
+    const { loadExperiment } = await import('../../harness/experiment/index.ts');
+    const dir = join(import.meta.dirname, '../../experiments');
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .sort();
+    assert.deepEqual(files, [
+      'feature-sets.ts',
+      'leakage-shuffled.ts',
+      'leakage-v1.ts',
+      'quickstart.ts',
+      'standard.ts',
+      'unseen-errors.ts',
+    ]);
+    for (const f of files) {
+      const e = await loadExperiment(join(dir, f));
+      assert.ok(planTrials(e).length > 0, f);
+    }
+  });
+});
