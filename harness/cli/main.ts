@@ -12,7 +12,7 @@ const HELP = `bench — benchmark log anomaly detectors on LO2
 usage: bench <command> [options]
 
 commands:
-  run          <experiment.ts...> [--db FILE] [--retry-failed] [--json]
+  run          <experiment.ts...> [--db FILE] [--workers N] [--retry-failed] [--json]
                run an experiment's trials (split seeds × variants × feature sets); resumes done work
   ls           [--db FILE] [--json]        trials with their test F1, AUC-PR, AUC-ROC
   data synth   [--out DIR] [--preset tiny|standard|large] [--runs N] [--errors-per-run N]

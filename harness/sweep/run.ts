@@ -1,43 +1,27 @@
 /**
  * A sweep: one `bench run` of one experiment. Ingest (cached) → split per seed (stored) → feature
- * space per (split, feature set) fit on train → trials: fit, score, evaluate by the protocol, store.
- * This first version runs trials on the main thread, one after another; the worker pool comes next.
+ * matrices per (split, feature set), fit on train and written to files → trials, claimed in SQLite
+ * (resume) and run in a piscina pool (or on the main thread), results stored by the main thread,
+ * the only SQLite writer.
  */
 import { execFileSync } from 'node:child_process';
-import { cpus, platform, release } from 'node:os';
-import {
-  type CsrMatrix,
-  type FeatureSource,
-  FeatureSpace,
-  fitDetector,
-  makeDetector,
-  readFeatureSource,
-} from '../../models/index.ts';
-import {
-  assign,
-  evaluateTrial,
-  makeSplit,
-  PARTS,
-  type Part,
-  type ScoredPart,
-  type SequenceMeta,
-} from '../../splits/index.ts';
+import { mkdirSync } from 'node:fs';
+import { availableParallelism, cpus, platform, release } from 'node:os';
+import { join } from 'node:path';
+import { Piscina } from 'piscina';
+import { type CsrMatrix, type FeatureSource, FeatureSpace, readFeatureSource } from '../../models/index.ts';
+import { assign, makeSplit, PARTS, type Part } from '../../splits/index.ts';
+import { hashKey } from '../data/cache.ts';
 import { ingest, materializeDataset } from '../data/index.ts';
 import { readSequenceMeta } from '../data/read.ts';
 import { type PlannedTrial, planTrials, trialKey } from '../experiment/plan.ts';
 import type { Experiment } from '../experiment/schema.ts';
 import type { Db } from '../store/db.ts';
 import { saveSplit, upsertDataset } from '../store/splits.ts';
-import {
-  claimTrial,
-  completeTrial,
-  failTrial,
-  finishSweep,
-  type MetricRow,
-  startSweep,
-  type TimingRow,
-  upsertExperiment,
-} from '../store/trials.ts';
+import { claimTrial, completeTrial, failTrial, finishSweep, startSweep, upsertExperiment } from '../store/trials.ts';
+import { bundledWorker } from '../workers/bundle.ts';
+import { readCsrFile, writeCsrFile } from './matrix-file.ts';
+import { executeTrial, type PartFacts, type TrialResult, type TrialTask } from './trial.ts';
 
 export type TrialOutcome =
   | { state: 'done'; trialId: number; trial: PlannedTrial; f1: number; aucPr: number; resumed: boolean }
@@ -49,6 +33,8 @@ export interface SweepOptions {
   cacheDir: string;
   /** Rerun failed trials instead of keeping their error. @default false */
   retryFailed?: boolean;
+  /** Worker threads running trials; 0 or 1 runs them on the main thread. @default availableParallelism */
+  workers?: number;
   onTrial?: (o: TrialOutcome, done: number, total: number) => void;
 }
 
@@ -59,23 +45,6 @@ function gitSha(): string | null {
     return null; // not a git checkout: recorded as unknown
   }
 }
-
-/** Measures one stage: wall, CPU (this process) and peak RSS so far. */
-function timed<T>(stage: string, timings: TimingRow[], f: () => T): T {
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  const out = f();
-  const c = process.cpuUsage(c0);
-  timings.push({
-    stage,
-    wallMs: performance.now() - t0,
-    cpuMs: (c.user + c.system) / 1000,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
-  });
-  return out;
-}
-
-const labels = (seqs: readonly SequenceMeta[]) => Uint8Array.from(seqs, (s) => (s.anomaly ? 1 : 0));
 
 export async function runSweep(file: string, e: Experiment, o: SweepOptions): Promise<TrialOutcome[]> {
   const { source: _s, ...datasetOptions } = e.dataset as Experiment['dataset'] & Record<string, unknown>;
@@ -107,8 +76,15 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
   const meta = readSequenceMeta(ing.dir);
   const trials = planTrials(e);
   const outcomes: TrialOutcome[] = [];
+  const report = (out: TrialOutcome) => {
+    outcomes.push(out);
+    o.onTrial?.(out, outcomes.length, trials.length);
+  };
   const sources = new Map<string, FeatureSource>();
+  const pending: { trialId: number; trial: PlannedTrial; task: TrialTask; files: Record<Part, string> }[] = [];
   try {
+    // Phase 1, main thread: splits (stored), feature matrices (written once per split × feature
+    // set), trial claims (resume). Phase 2 runs the claimed trials, in the pool or here.
     for (const seed of e.seeds) {
       const manifest = makeSplit(meta, {
         strategy: e.split.strategy,
@@ -118,91 +94,94 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
       });
       const splitId = saveSplit(db, datasetId, manifest);
       const parts = assign(meta, manifest).parts;
-      const spaces = new Map<string, { matrices: Record<Part, CsrMatrix>; ms: number }>();
+      const facts = Object.fromEntries(
+        PARTS.map((p) => [
+          p,
+          {
+            labels: Uint8Array.from(parts[p], (x) => (x.anomaly ? 1 : 0)),
+            runs: parts[p].map((x) => x.run),
+            services: parts[p].map((x) => x.service),
+            testCases: parts[p].map((x) => x.testCase),
+          },
+        ]),
+      ) as Record<Part, PartFacts>;
+      const spaces = new Map<string, { files: Record<Part, string>; ms: number }>();
       for (const t of trials.filter((x) => x.seed === seed)) {
         const params = { threshold: e.threshold };
         const key = trialKey(ing.key, manifest.hash, t, params);
         const claim = claimTrial(db, { sweepId, splitId, ...t, params, key }, { failed: o.retryFailed === true });
         if (claim.resumed) {
-          outcomes.push({ state: 'skipped', trialId: claim.id, trial: t, reason: `already ${claim.status}` });
-          o.onTrial?.(outcomes.at(-1)!, outcomes.length, trials.length);
+          report({ state: 'skipped', trialId: claim.id, trial: t, reason: `already ${claim.status}` });
           continue;
         }
-        try {
-          const timings: TimingRow[] = [];
-          let space = spaces.get(t.featureSet);
-          if (!space) {
-            const t0 = performance.now();
-            let source = sources.get(t.featureSet);
-            if (!source) sources.set(t.featureSet, (source = readFeatureSource(ing.dir, t.featureSet)));
-            const fitted = FeatureSpace.fit(t.featureSet, source, parts.train);
-            const matrices = Object.fromEntries(PARTS.map((p) => [p, fitted.transform(parts[p])])) as Record<
-              Part,
-              CsrMatrix
-            >;
-            space = { matrices, ms: performance.now() - t0 };
-            spaces.set(t.featureSet, space);
-          }
-          timings.push({
-            stage: 'vectorize',
-            wallMs: space.ms,
-            cpuMs: space.ms,
-            peakRssMb: process.resourceUsage().maxRSS / 1024,
-          });
-          const m = space.matrices;
-          const detector = makeDetector(t.variant, t.seed);
-          const trainLabels = labels(parts.train);
-          timed('fit', timings, () => fitDetector(detector, m.train, trainLabels));
-          const scored = timed('score', timings, () =>
-            Object.fromEntries(
-              PARTS.map((p): [Part, ScoredPart] => [
-                p,
-                {
-                  scores: detector.score(m[p]),
-                  labels: labels(parts[p]),
-                  runs: parts[p].map((s) => s.run),
-                  services: parts[p].map((s) => s.service),
-                  testCases: parts[p].map((s) => s.testCase),
-                },
-              ]),
-            ),
-          ) as Record<Part, ScoredPart>;
-          const ev = evaluateTrial(scored, { seed: t.seed, threshold: e.threshold });
-          const rows: MetricRow[] = [];
-          for (const p of PARTS)
-            for (const [name, value] of Object.entries(ev.parts[p])) rows.push({ part: p, name, value });
-          rows.push({ part: 'test', name: 'psi', value: ev.psi });
-          rows.push(
-            { part: 'test', name: 'f1_ci_lo', value: ev.f1Ci.lo },
-            { part: 'test', name: 'f1_ci_hi', value: ev.f1Ci.hi },
+        let space = spaces.get(t.featureSet);
+        if (!space) {
+          const t0 = performance.now();
+          let source = sources.get(t.featureSet);
+          if (!source) sources.set(t.featureSet, (source = readFeatureSource(ing.dir, t.featureSet)));
+          const fitted = FeatureSpace.fit(t.featureSet, source, parts.train);
+          const dir = join(
+            o.cacheDir,
+            'matrices',
+            hashKey({ dataset: ing.key, split: manifest.hash, featureSet: t.featureSet }),
           );
-          for (const [kind, slices] of Object.entries(ev.slices)) {
-            for (const [key2, metrics] of Object.entries(slices)) {
-              for (const name of ['recall', 'precision', 'f1', 'tp', 'fp', 'tn', 'fn'] as const) {
-                rows.push({ part: 'test', name, value: metrics[name], slice: `${kind}=${key2}` });
-              }
-            }
-          }
-          completeTrial(db, claim.id, rows, timings);
-          outcomes.push({
-            state: 'done',
-            trialId: claim.id,
-            trial: t,
-            f1: ev.parts.test.f1,
-            aucPr: ev.parts.test.auc_pr,
-            resumed: false,
-          });
-        } catch (err) {
-          const message = err instanceof Error ? `${err.message}\n${err.stack ?? ''}` : String(err);
-          failTrial(db, claim.id, message);
-          outcomes.push({
-            state: 'failed',
-            trialId: claim.id,
-            trial: t,
-            error: err instanceof Error ? err.message : String(err),
-          });
+          mkdirSync(dir, { recursive: true });
+          const files = Object.fromEntries(PARTS.map((p) => [p, join(dir, `${p}.csr`)])) as Record<Part, string>;
+          for (const p of PARTS) writeCsrFile(files[p], fitted.transform(parts[p]));
+          space = { files, ms: performance.now() - t0 };
+          spaces.set(t.featureSet, space);
         }
-        o.onTrial?.(outcomes.at(-1)!, outcomes.length, trials.length);
+        pending.push({
+          trialId: claim.id,
+          trial: t,
+          files: space.files,
+          task: { ...t, threshold: e.threshold, parts: facts, vectorizeMs: space.ms },
+        });
+      }
+    }
+    const record = (p: (typeof pending)[number], r: TrialResult) => {
+      if (r.state === 'done') {
+        completeTrial(db, p.trialId, r.metrics, r.timings);
+        report({ state: 'done', trialId: p.trialId, trial: p.trial, f1: r.f1, aucPr: r.aucPr, resumed: false });
+      } else {
+        failTrial(db, p.trialId, `${r.error}\n${r.stack}`);
+        report({ state: 'failed', trialId: p.trialId, trial: p.trial, error: r.error });
+      }
+    };
+    const workers = o.workers ?? Math.min(availableParallelism(), pending.length);
+    if (workers <= 1) {
+      // Trials are planned split by split, so consecutive ones share matrices: keep the last set.
+      let cachedFile = '';
+      let matrices: Record<Part, CsrMatrix> | undefined;
+      for (const p of pending) {
+        if (matrices === undefined || cachedFile !== p.files.train) {
+          matrices = {
+            train: readCsrFile(p.files.train),
+            val: readCsrFile(p.files.val),
+            test: readCsrFile(p.files.test),
+          };
+          cachedFile = p.files.train;
+        }
+        record(p, executeTrial(p.task, matrices));
+      }
+    } else {
+      const pool = new Piscina({
+        filename: await bundledWorker(new URL('./trial-worker.ts', import.meta.url)),
+        minThreads: workers,
+        maxThreads: workers,
+        execArgv: [],
+      });
+      try {
+        await Promise.all(
+          pending.map((p) =>
+            (pool.run({ task: p.task, files: p.files }) as Promise<TrialResult>).then(
+              (r) => record(p, r),
+              (err: Error) => record(p, { state: 'failed', error: err.message, stack: err.stack ?? '' }),
+            ),
+          ),
+        );
+      } finally {
+        await pool.destroy();
       }
     }
     finishSweep(db, sweepId, outcomes.some((x) => x.state === 'failed') ? 'failed' : 'done');

@@ -128,11 +128,19 @@ export default defineExperiment({
     db2.close();
   });
 
-  it('gives identical metrics in a fresh database (determinism)', () => {
-    const env2 = { ...env, BENCH_HOME: join(dir, 'home2') };
-    const r = spawnSync(process.execPath, [BIN, 'run', file, '--json'], { encoding: 'utf8', env: env2 });
-    assert.equal(r.status, 0, r.stderr);
-    const a = new Database(join(dir, 'home', 'bench.db'), { readonly: true });
+  it('gives identical metrics with 1 worker and with 2 (determinism)', () => {
+    for (const [home, workers] of [
+      ['home1', '1'],
+      ['home2', '2'],
+    ]) {
+      const env2 = { ...env, BENCH_HOME: join(dir, home!) };
+      const r = spawnSync(process.execPath, [BIN, 'run', file, '--json', '--workers', workers!], {
+        encoding: 'utf8',
+        env: env2,
+      });
+      assert.equal(r.status, 0, r.stderr);
+    }
+    const a = new Database(join(dir, 'home1', 'bench.db'), { readonly: true });
     const b = new Database(join(dir, 'home2', 'bench.db'), { readonly: true });
     const q =
       'SELECT t.variant, t.seed, m.part, m.name, m.slice, m.value FROM metrics m JOIN trials t ON t.id = m.trial_id ORDER BY 1, 2, 3, 4, 5';

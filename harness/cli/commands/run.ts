@@ -6,7 +6,7 @@ import { openDb } from '../../store/index.ts';
 import { listTrials } from '../../store/trials.ts';
 import { runSweep, type TrialOutcome } from '../../sweep/run.ts';
 import { benchHome } from '../paths.ts';
-import { parseFlags } from './data.ts';
+import { intFlag, parseFlags } from './data.ts';
 
 const dbPath = (value: string | undefined) => value ?? join(benchHome(), 'bench.db');
 const num = (x: number | null | undefined) =>
@@ -29,6 +29,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     argv,
     {
       db: { type: 'string' },
+      workers: { type: 'string' },
       'retry-failed': { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean' },
@@ -36,11 +37,12 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     'run',
   );
   if (values.help || positionals.length === 0) {
-    process.stdout.write('usage: bench run <experiment.ts...> [--db FILE] [--retry-failed] [--json]\n');
+    process.stdout.write('usage: bench run <experiment.ts...> [--db FILE] [--workers N] [--retry-failed] [--json]\n');
     if (!values.help)
       throw usageError('run: no experiment file given', { hint: 'try `bench run experiments/quickstart.ts`' });
     return 0;
   }
+  const workers = intFlag(values.workers, 'workers', 0);
   // Validate every file before running any, so a typo in the third does not surface after an hour.
   const experiments = [];
   for (const file of positionals) experiments.push({ file, e: await loadExperiment(file) });
@@ -54,6 +56,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
         db,
         cacheDir: join(benchHome(), 'cache'),
         retryFailed: values['retry-failed'] === true,
+        ...(workers !== undefined && { workers }),
         onTrial: (o, done, total) => {
           if (!values.json) process.stdout.write(`[${done}/${total}] ${describe(o)}\n`);
         },

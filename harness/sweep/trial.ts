@@ -1,0 +1,86 @@
+/**
+ * One trial's work, the same on the main thread and in a pool worker: fit the variant on the
+ * training rows it learns from, score every part, evaluate by the protocol (threshold on
+ * validation only), and return metric rows and timings for the store. Never touches SQLite.
+ */
+import { type CsrMatrix, fitDetector, makeDetector, type VariantName } from '../../models/index.ts';
+import type { ThresholdOptions } from '../../splits/eval/index.ts';
+import { evaluateTrial, PARTS, type Part, type ScoredPart } from '../../splits/index.ts';
+import type { MetricRow, TimingRow } from '../store/trials.ts';
+
+/** Per-part sequence facts the protocol needs (labels and slice keys), aligned with the matrices. */
+export interface PartFacts {
+  labels: Uint8Array;
+  runs: string[];
+  services: string[];
+  testCases: string[];
+}
+
+export interface TrialTask {
+  variant: VariantName;
+  featureSet: string;
+  seed: number;
+  threshold: ThresholdOptions;
+  parts: Record<Part, PartFacts>;
+  /** Time spent building the feature matrices this trial uses (shared by the trials of a split). */
+  vectorizeMs: number;
+}
+
+export type TrialResult =
+  | { state: 'done'; metrics: MetricRow[]; timings: TimingRow[]; f1: number; aucPr: number }
+  | { state: 'failed'; error: string; stack: string };
+
+function timed<T>(stage: string, timings: TimingRow[], f: () => T): T {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  const out = f();
+  const c = process.cpuUsage(c0);
+  timings.push({
+    stage,
+    wallMs: performance.now() - t0,
+    cpuMs: (c.user + c.system) / 1000,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  });
+  return out;
+}
+
+/** Runs one trial on already-vectorized matrices. Failures are returned, not thrown. */
+export function executeTrial(task: TrialTask, matrices: Record<Part, CsrMatrix>): TrialResult {
+  try {
+    const timings: TimingRow[] = [
+      {
+        stage: 'vectorize',
+        wallMs: task.vectorizeMs,
+        cpuMs: task.vectorizeMs,
+        peakRssMb: process.resourceUsage().maxRSS / 1024,
+      },
+    ];
+    const detector = makeDetector(task.variant, task.seed);
+    timed('fit', timings, () => fitDetector(detector, matrices.train, task.parts.train.labels));
+    const scored = timed('score', timings, () =>
+      Object.fromEntries(
+        PARTS.map((p): [Part, ScoredPart] => [p, { scores: detector.score(matrices[p]), ...task.parts[p] }]),
+      ),
+    ) as Record<Part, ScoredPart>;
+    const ev = evaluateTrial(scored, { seed: task.seed, threshold: task.threshold });
+    const metrics: MetricRow[] = [];
+    for (const p of PARTS)
+      for (const [name, value] of Object.entries(ev.parts[p])) metrics.push({ part: p, name, value });
+    metrics.push(
+      { part: 'test', name: 'psi', value: ev.psi },
+      { part: 'test', name: 'f1_ci_lo', value: ev.f1Ci.lo },
+      { part: 'test', name: 'f1_ci_hi', value: ev.f1Ci.hi },
+    );
+    for (const [kind, slices] of Object.entries(ev.slices)) {
+      for (const [key, m] of Object.entries(slices)) {
+        for (const name of ['recall', 'precision', 'f1', 'tp', 'fp', 'tn', 'fn'] as const) {
+          metrics.push({ part: 'test', name, value: m[name], slice: `${kind}=${key}` });
+        }
+      }
+    }
+    return { state: 'done', metrics, timings, f1: ev.parts.test.f1, aucPr: ev.parts.test.auc_pr };
+  } catch (err) {
+    const e = err instanceof Error ? err : new Error(String(err));
+    return { state: 'failed', error: e.message, stack: e.stack ?? '' };
+  }
+}
