@@ -81,7 +81,48 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
     o.onTrial?.(out, outcomes.length, trials.length);
   };
   const sources = new Map<string, FeatureSource>();
-  const pending: { trialId: number; trial: PlannedTrial; task: TrialTask; files: Record<Part, string> }[] = [];
+  type Pending = { trialId: number; trial: PlannedTrial; task: TrialTask; files: Record<Part, string> };
+  const record = (p: Pending, r: TrialResult) => {
+    if (r.state === 'done') {
+      completeTrial(db, p.trialId, r.metrics, r.timings);
+      report({ state: 'done', trialId: p.trialId, trial: p.trial, f1: r.f1, aucPr: r.aucPr, resumed: false });
+    } else {
+      failTrial(db, p.trialId, `${r.error}\n${r.stack}`);
+      report({ state: 'failed', trialId: p.trialId, trial: p.trial, error: r.error });
+    }
+  };
+  const workers = o.workers ?? availableParallelism();
+  // Trials start as soon as their matrices exist: the pool works while the main thread vectorizes
+  // the next split. Without a pool they run inline, keeping the last split's matrices.
+  const pool =
+    workers > 1
+      ? new Piscina({
+          filename: await bundledWorker(new URL('./trial-worker.ts', import.meta.url)),
+          minThreads: workers,
+          maxThreads: workers,
+          execArgv: [],
+        })
+      : null;
+  const inFlight: Promise<void>[] = [];
+  let inline: { file: string; matrices: Record<Part, CsrMatrix> } | null = null;
+  const start = (p: Pending) => {
+    if (pool) {
+      inFlight.push(
+        (pool.run({ task: p.task, files: p.files }) as Promise<TrialResult>).then(
+          (r) => record(p, r),
+          (err: Error) => record(p, { state: 'failed', error: err.message, stack: err.stack ?? '' }),
+        ),
+      );
+      return;
+    }
+    if (inline?.file !== p.files.train) {
+      inline = {
+        file: p.files.train,
+        matrices: { train: readCsrFile(p.files.train), val: readCsrFile(p.files.val), test: readCsrFile(p.files.test) },
+      };
+    }
+    record(p, executeTrial(p.task, inline.matrices));
+  };
   try {
     // Phase 1, main thread: splits (stored), feature matrices (written once per split × feature
     // set), trial claims (resume). Phase 2 runs the claimed trials, in the pool or here.
@@ -131,7 +172,7 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
           space = { files, ms: performance.now() - t0 };
           spaces.set(t.featureSet, space);
         }
-        pending.push({
+        start({
           trialId: claim.id,
           trial: t,
           files: space.files,
@@ -139,55 +180,14 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
         });
       }
     }
-    const record = (p: (typeof pending)[number], r: TrialResult) => {
-      if (r.state === 'done') {
-        completeTrial(db, p.trialId, r.metrics, r.timings);
-        report({ state: 'done', trialId: p.trialId, trial: p.trial, f1: r.f1, aucPr: r.aucPr, resumed: false });
-      } else {
-        failTrial(db, p.trialId, `${r.error}\n${r.stack}`);
-        report({ state: 'failed', trialId: p.trialId, trial: p.trial, error: r.error });
-      }
-    };
-    const workers = o.workers ?? Math.min(availableParallelism(), pending.length);
-    if (workers <= 1) {
-      // Trials are planned split by split, so consecutive ones share matrices: keep the last set.
-      let cachedFile = '';
-      let matrices: Record<Part, CsrMatrix> | undefined;
-      for (const p of pending) {
-        if (matrices === undefined || cachedFile !== p.files.train) {
-          matrices = {
-            train: readCsrFile(p.files.train),
-            val: readCsrFile(p.files.val),
-            test: readCsrFile(p.files.test),
-          };
-          cachedFile = p.files.train;
-        }
-        record(p, executeTrial(p.task, matrices));
-      }
-    } else {
-      const pool = new Piscina({
-        filename: await bundledWorker(new URL('./trial-worker.ts', import.meta.url)),
-        minThreads: workers,
-        maxThreads: workers,
-        execArgv: [],
-      });
-      try {
-        await Promise.all(
-          pending.map((p) =>
-            (pool.run({ task: p.task, files: p.files }) as Promise<TrialResult>).then(
-              (r) => record(p, r),
-              (err: Error) => record(p, { state: 'failed', error: err.message, stack: err.stack ?? '' }),
-            ),
-          ),
-        );
-      } finally {
-        await pool.destroy();
-      }
-    }
+    await Promise.all(inFlight);
     finishSweep(db, sweepId, outcomes.some((x) => x.state === 'failed') ? 'failed' : 'done');
   } catch (err) {
+    for (const p of inFlight) p.catch(() => {}); // abandoned with the sweep
     finishSweep(db, sweepId, 'failed');
     throw err;
+  } finally {
+    await pool?.destroy();
   }
   return outcomes;
 }
