@@ -47,7 +47,6 @@ function gitSha(): string | null {
 }
 
 export async function runSweep(file: string, e: Experiment, o: SweepOptions): Promise<TrialOutcome[]> {
-  const { source: _s, ...datasetOptions } = e.dataset as Experiment['dataset'] & Record<string, unknown>;
   const { root } = await materializeDataset(e.dataset, { cacheDir: o.cacheDir });
   const ing = await ingest(root, {
     cacheDir: o.cacheDir,
@@ -62,7 +61,10 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
   const db = o.db;
   const datasetId = upsertDataset(db, {
     hash: ing.key,
-    source: e.dataset.source === 'lo2' ? e.dataset.path : `synthetic:${JSON.stringify(datasetOptions)}`,
+    source:
+      e.dataset.source === 'lo2'
+        ? e.dataset.path
+        : `synthetic:${e.dataset.preset}:${e.dataset.order}:${e.dataset.seed}`,
     nRuns: ing.runs,
     nSequences: ing.sequences,
     nEvents: ing.events,

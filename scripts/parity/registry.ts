@@ -16,22 +16,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { benchHome } from '../../harness/cli/paths.ts';
-import { ingest, materializeDataset } from '../../harness/data/index.ts';
-import { readSequenceMeta } from '../../harness/data/read.ts';
 import {
   type CsrMatrix,
   exportSvmlight,
-  FeatureSpace,
   fitDetector,
   makeDetector,
-  readFeatureSource,
   selectRows,
   VARIANT_NAMES,
   VARIANTS,
 } from '../../models/index.ts';
 import { chooseThreshold, metricsAt } from '../../splits/eval/index.ts';
-import { assign, makeSplit, PARTS, type Part } from '../../splits/index.ts';
+import type { Part } from '../../splits/index.ts';
+import { splitDataset } from './split-dataset.ts';
 
 const { values } = parseArgs({
   options: {
@@ -48,20 +44,14 @@ const preset = (values.preset ?? 'standard') as 'standard';
 const seed = Number(values.seed ?? 1);
 const nSeeds = Number(values.seeds ?? 5);
 const modelSeeds = Array.from({ length: nSeeds }, (_, k) => seed + k);
-const cacheDir = join(benchHome(), 'cache');
 
-const { root } = await materializeDataset({ source: 'synthetic', preset }, { cacheDir });
-const ingested = await ingest(root, { cacheDir });
-const meta = readSequenceMeta(ingested.dir);
-const split = assign(meta, makeSplit(meta, { seed }));
-const labelsOf = (p: Part) => Uint8Array.from(split.parts[p], (s) => (s.anomaly ? 1 : 0));
+const { split, labelsOf, vectorize } = await splitDataset(preset, seed);
 
 const work = mkdtempSync(join(tmpdir(), 'lo2-parity-'));
 const matrices: Record<string, Record<Part, CsrMatrix>> = {};
 try {
   for (const fs of ['words', 'trigrams', 'numeric']) {
-    const space = FeatureSpace.fit(fs, readFeatureSource(ingested.dir, fs), split.parts.train);
-    const m = Object.fromEntries(PARTS.map((p) => [p, space.transform(split.parts[p])])) as Record<Part, CsrMatrix>;
+    const { matrices: m, columnNames } = vectorize(fs);
     matrices[fs] = m;
     exportSvmlight(
       join(work, fs),
@@ -70,8 +60,8 @@ try {
         val: { x: m.val, labels: labelsOf('val') },
         test: { x: m.test, labels: labelsOf('test') },
       },
-      space.columnNames,
-      { n_features: space.columnNames.length, seed },
+      columnNames,
+      { n_features: columnNames.length, seed },
     );
   }
   const ref = JSON.parse(

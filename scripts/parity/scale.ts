@@ -17,18 +17,10 @@ import { parseArgs } from 'node:util';
 import { benchHome } from '../../harness/cli/paths.ts';
 import { ingest, materializeDataset } from '../../harness/data/index.ts';
 import { readSequenceMeta } from '../../harness/data/read.ts';
-import {
-  type CsrMatrix,
-  FeatureSpace,
-  makeDetector,
-  readFeatureSource,
-  trainingRows,
-  VARIANT_NAMES,
-  VARIANTS,
-  type VariantName,
-} from '../../models/index.ts';
+import { makeDetector, trainingRows, VARIANT_NAMES, VARIANTS, type VariantName } from '../../models/index.ts';
 import { chooseThreshold, metricsAt } from '../../splits/eval/index.ts';
-import { assign, makeSplit, PARTS, type Part } from '../../splits/index.ts';
+import type { Part } from '../../splits/index.ts';
+import { splitDataset } from './split-dataset.ts';
 
 const { values } = parseArgs({
   options: {
@@ -62,16 +54,11 @@ interface ChildResult {
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
 async function child(name: string): Promise<ChildResult> {
-  const { root } = await materializeDataset({ source: 'synthetic', preset }, { cacheDir });
-  const ingested = await ingest(root, { cacheDir });
-  const meta = readSequenceMeta(ingested.dir);
-  const split = assign(meta, makeSplit(meta, { seed }));
-  const labelsOf = (p: Part) => Uint8Array.from(split.parts[p], (s) => (s.anomaly ? 1 : 0));
+  const { labelsOf, vectorize } = await splitDataset(preset, seed);
   const vectorizeOnly = name.startsWith('vectorize:');
   const featureSet = vectorizeOnly ? name.slice('vectorize:'.length) : VARIANTS[name as VariantName].featureSet;
   const t0 = performance.now();
-  const space = FeatureSpace.fit(featureSet, readFeatureSource(ingested.dir, featureSet), split.parts.train);
-  const m = Object.fromEntries(PARTS.map((p) => [p, space.transform(split.parts[p])])) as Record<Part, CsrMatrix>;
+  const m = vectorize(featureSet).matrices;
   const vectorizeS = (performance.now() - t0) / 1000;
   const base = {
     name,

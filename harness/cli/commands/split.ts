@@ -3,6 +3,7 @@
  * prints its leakage audit per feature set. The same work `bench run` does before any model.
  */
 import { join } from 'node:path';
+import { FEATURE_PARTS, isTokenPart } from '../../../models/index.ts';
 import {
   assign,
   auditSplit,
@@ -20,7 +21,8 @@ import { openDb, saveAudit, saveSplit, upsertDataset } from '../../store/index.t
 import { benchHome } from '../paths.ts';
 import { intFlag, parseFlags } from './data.ts';
 
-const FEATURE_SETS: readonly TokenFeatureSet[] = ['words', 'trigrams', 'drain'];
+// The audit works on token bags: every feature part but numeric.
+const FEATURE_SETS: readonly TokenFeatureSet[] = FEATURE_PARTS.filter(isTokenPart);
 
 const flags = {
   strategy: { type: 'string' },
