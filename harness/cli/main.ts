@@ -6,15 +6,25 @@ import { BenchError, usageError } from '../errors/index.ts';
 import { dataCommand } from './commands/data.ts';
 import { lsCommand, runCommand } from './commands/run.ts';
 import { splitCommand } from './commands/split.ts';
+import { compareCommand, exportCommand, showCommand } from './commands/trials.ts';
 
 const HELP = `bench — benchmark log anomaly detectors on LO2
 
 usage: bench <command> [options]
 
 commands:
-  run          <experiment.ts...> [--db FILE] [--workers N] [--retry-failed] [--json]
-               run an experiment's trials (split seeds × variants × feature sets); resumes done work
+  run          <experiment.ts...> [--db FILE] [--workers N] [--retry-failed] [--fresh] [--json]
+               run an experiment's trials (split seeds × variants × feature sets); resumes done
+               work; Ctrl-C stops cleanly (rerun to resume)
   ls           [--db FILE] [--json]        trials with their test F1, AUC-PR, AUC-ROC
+  show         <trial> [--json]            one trial: metrics per part, recall per error case,
+                                           timings, throughput, artifacts, error
+  compare      <trial> <trial> | <variant[:features]> <variant[:features]> [--experiment NAME] [--json]
+               test-metric deltas (b − a) with a paired test: bootstrap over test runs (two
+               trials of one split) or Wilcoxon + bootstrap over split seeds (two variants)
+  export       <trial> [--format svmlight|arrow|parquet|csv] [--out DIR] [--json]
+               svmlight: the matrices the model saw (+ features.txt, meta.json);
+               arrow/parquet/csv: its predictions (default DIR: BENCH_HOME/exports/)
   data synth   [--out DIR] [--preset tiny|standard|large] [--runs N] [--errors-per-run N]
                [--services a,b] [--seed N] [--order v1|shuffled] [--json]
                write a synthetic LO2 tree (default: into the cache)
@@ -47,6 +57,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await runCommand(rest);
       case 'ls':
         return await lsCommand(rest);
+      case 'show':
+        return await showCommand(rest);
+      case 'compare':
+        return await compareCommand(rest);
+      case 'export':
+        return await exportCommand(rest);
       default:
         throw usageError(`unknown command '${command}'`, { hint: 'run `bench --help` for the list of commands' });
     }

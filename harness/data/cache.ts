@@ -56,8 +56,12 @@ export interface CacheEntry {
   tmpPath(name: string): string;
   /** The manifest of a complete entry, or null. */
   read<T>(): Promise<T | null>;
-  /** Writes the manifest and moves the entry into place (replacing an older copy). */
-  commit(manifest: unknown): Promise<void>;
+  /**
+   * Writes the manifest and moves the entry into place. When another process committed the same
+   * key meanwhile, its copy (identical by construction) is kept and this one dropped, unless
+   * `replace` (a forced rebuild) asks to swap it.
+   */
+  commit(manifest: unknown, options?: { replace?: boolean }): Promise<void>;
   /** Replaces the manifest of a committed entry (e.g. after adding Parquet copies). */
   rewriteManifest(manifest: unknown): Promise<void>;
   /** Removes the temporary folder after a failed build. */
@@ -75,6 +79,13 @@ export async function openCacheEntry(root: string, kind: string, inputs: unknown
     created = true;
   };
   await mkdir(resolve(root, kind), { recursive: true });
+  async function readManifest<T>(): Promise<T | null> {
+    try {
+      return JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as T;
+    } catch {
+      return null; // absent or unreadable manifest: the entry is not complete, rebuild it
+    }
+  }
   return {
     key,
     dir,
@@ -83,18 +94,20 @@ export async function openCacheEntry(root: string, kind: string, inputs: unknown
       ensureTmp();
       return join(tmpDir, name);
     },
-    async read<T>() {
-      try {
-        return JSON.parse(await readFile(join(dir, MANIFEST), 'utf8')) as T;
-      } catch {
-        return null; // absent or unreadable manifest: the entry is not complete, rebuild it
-      }
-    },
-    async commit(manifest) {
+    read: readManifest,
+    async commit(manifest, options = {}) {
       ensureTmp();
       await writeFile(join(tmpDir, MANIFEST), JSON.stringify(manifest, null, 2));
-      await rm(dir, { recursive: true, force: true });
-      await rename(tmpDir, dir);
+      // An incomplete folder (no manifest: a crashed build) is always replaced; a complete one only
+      // on request, so a concurrent reader of it never sees it vanish.
+      if (options.replace || (await readManifest()) === null) await rm(dir, { recursive: true, force: true });
+      try {
+        await rename(tmpDir, dir);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
+        await rm(tmpDir, { recursive: true, force: true });
+      }
     },
     async rewriteManifest(manifest) {
       await writeFile(join(dir, MANIFEST), JSON.stringify(manifest, null, 2));

@@ -167,7 +167,8 @@ export async function ingest(root: string, partial: Partial<IngestOptions> = {})
   try {
     const summary = await build(found, o, drain, entry, discoverMs);
     if (o.parquet) summary.files.parquet = await exportParquet(entry.tmpDir, summary.files);
-    await entry.commit(summary);
+    // Replace a forced or rejected (failed files) entry; otherwise keep a concurrent process's copy.
+    await entry.commit(summary, { replace: o.force || cached !== null });
     return summary;
   } catch (err) {
     await entry.discard();

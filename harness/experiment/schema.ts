@@ -65,6 +65,16 @@ export const experimentSchema = z.object({
       z.object({ rule: z.literal('contamination'), contamination: z.number().gt(0).lt(1) }),
     ])
     .default({ rule: 'max-f1' }),
+  /** Inference throughput per trial, timed with tinybench on the test matrix; false skips it. */
+  throughput: z
+    .union([
+      z.literal(false),
+      z.object({
+        timeMs: z.number().min(0).default(100),
+        samples: z.number().int().min(1).default(5),
+      }),
+    ])
+    .default({ timeMs: 100, samples: 5 }),
 });
 
 export type ExperimentInput = z.input<typeof experimentSchema>;

@@ -39,6 +39,9 @@ export function openDb(path: string): Db {
   }
   for (let v = version; v < SCHEMA_VERSION; v++) {
     db.transaction(() => {
+      // Another process opening the same new database may have migrated it meanwhile: re-read
+      // the version under the write lock this immediate transaction holds.
+      if ((db.pragma('user_version', { simple: true }) as number) > v) return;
       db.exec(MIGRATIONS[v]!);
       db.pragma(`user_version = ${v + 1}`);
     }).immediate();

@@ -3,8 +3,6 @@
  * `PRAGMA user_version`. Migrations are applied in order inside one transaction each.
  */
 
-export const SCHEMA_VERSION = 1;
-
 /** Migration i brings the database from user_version i to i + 1. */
 export const MIGRATIONS: readonly string[] = [
   `
@@ -93,4 +91,20 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (trial_id, kind, path)
   );
   `,
+  `
+  -- 2: which process runs a trial (two live bench processes never run the same trial), and the
+  -- inference throughput of each trial's model, measured with tinybench.
+  ALTER TABLE trials ADD COLUMN owner TEXT;
+  CREATE TABLE throughput (
+    trial_id INTEGER PRIMARY KEY REFERENCES trials(id) ON DELETE CASCADE,
+    rows INTEGER NOT NULL,
+    mean_ms REAL NOT NULL,
+    p99_ms REAL NOT NULL,
+    rme REAL NOT NULL,
+    samples INTEGER NOT NULL,
+    sequences_per_s REAL
+  );
+  `,
 ];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;

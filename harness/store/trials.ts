@@ -1,4 +1,5 @@
 /** Experiments, sweeps, trials, metrics and timings in SQLite (the main thread is the only writer). */
+import { hostname } from 'node:os';
 import type { Db } from './db.ts';
 
 const now = () => new Date().toISOString();
@@ -38,9 +39,30 @@ export interface TrialRow {
   status: 'pending' | 'running' | 'done' | 'failed';
 }
 
+/** This process as a trial owner: `host:pid`. */
+export const THIS_OWNER = `${hostname()}:${process.pid}`;
+
 /**
- * The trial for `key`: an existing done trial is returned as is (resume); a failed, pending or
- * running one (left by a dead process) is reset to running; otherwise a new row is inserted.
+ * Whether the process that claimed a trial still lives. Only decidable on this host: a trial owned
+ * by another machine counts as live (its process may be running there). A recycled pid counts as
+ * live too, so at worst a dead process's trial waits for a later rerun, it is never run twice.
+ */
+export function ownerAlive(owner: string | null): boolean {
+  if (!owner || owner === THIS_OWNER) return false;
+  const at = owner.lastIndexOf(':');
+  if (owner.slice(0, at) !== hostname()) return true;
+  try {
+    process.kill(Number(owner.slice(at + 1)), 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * The trial for `key`: a done trial is returned as is (resume; `retry.done` reruns it), and so is
+ * one running in another live process (`busy`); a failed (with `retry.failed`), pending, or running
+ * one left by a dead process is claimed by this process; otherwise a new row is inserted.
  */
 export function claimTrial(
   db: Db,
@@ -53,29 +75,41 @@ export function claimTrial(
     params: unknown;
     key: string;
   },
-  retry: { failed: boolean },
-): TrialRow & { resumed: boolean } {
+  retry: { failed: boolean; done?: boolean },
+): TrialRow & { resumed: boolean; busy?: string } {
   return db
     .transaction(() => {
-      const row = db.prepare('SELECT id, status FROM trials WHERE key = ?').get(t.key) as TrialRow | undefined;
-      if (row?.status === 'done') return { ...row, resumed: true };
-      if (row?.status === 'failed' && !retry.failed) return { ...row, resumed: true };
+      const row = db.prepare('SELECT id, status, owner FROM trials WHERE key = ?').get(t.key) as
+        | (TrialRow & { owner: string | null })
+        | undefined;
+      if (row?.status === 'done' && !retry.done) return { id: row.id, status: row.status, resumed: true };
+      if (row?.status === 'failed' && !retry.failed) return { id: row.id, status: row.status, resumed: true };
+      if (row?.status === 'running' && ownerAlive(row.owner)) {
+        return { id: row.id, status: row.status, resumed: true, busy: row.owner! };
+      }
       if (row) {
-        db.prepare("UPDATE trials SET status = 'running', error = NULL, started_at = ?, sweep_id = ? WHERE id = ?").run(
-          now(),
-          t.sweepId,
-          row.id,
-        );
+        db.prepare(
+          "UPDATE trials SET status = 'running', error = NULL, started_at = ?, sweep_id = ?, owner = ? WHERE id = ?",
+        ).run(now(), t.sweepId, THIS_OWNER, row.id);
         return { id: row.id, status: 'running' as const, resumed: false };
       }
       const id = Number(
         db
           .prepare(
-            `INSERT INTO trials (sweep_id, split_id, variant, feature_set, seed, params_json, key, status, started_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?)`,
+            `INSERT INTO trials (sweep_id, split_id, variant, feature_set, seed, params_json, key, status, started_at, owner)
+             VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
           )
-          .run(t.sweepId, t.splitId, t.variant, t.featureSet, t.seed, JSON.stringify(t.params), t.key, now())
-          .lastInsertRowid,
+          .run(
+            t.sweepId,
+            t.splitId,
+            t.variant,
+            t.featureSet,
+            t.seed,
+            JSON.stringify(t.params),
+            t.key,
+            now(),
+            THIS_OWNER,
+          ).lastInsertRowid,
       );
       return { id, status: 'running' as const, resumed: false };
     })
@@ -96,27 +130,81 @@ export interface TimingRow {
   peakRssMb: number;
 }
 
-/** Records a finished trial's metrics and timings and marks it done, all or nothing. */
-export function completeTrial(
-  db: Db,
-  trialId: number,
-  metrics: readonly MetricRow[],
-  timings: readonly TimingRow[],
-): void {
+export interface ThroughputRow {
+  /** Sequences scored per call. */
+  rows: number;
+  meanMs: number;
+  p99Ms: number;
+  /** Relative margin of error of the mean, in %. */
+  rme: number;
+  samples: number;
+  sequencesPerS: number;
+}
+
+export interface ArtifactRecord {
+  kind: string;
+  path: string;
+  sha256: string;
+}
+
+/** What a finished trial leaves in the store. */
+export interface TrialRecord {
+  metrics: readonly MetricRow[];
+  timings: readonly TimingRow[];
+  artifacts: readonly ArtifactRecord[];
+  throughput: ThroughputRow | null;
+}
+
+/** Records a finished trial's metrics, timings, artifacts and throughput and marks it done, all or nothing. */
+export function completeTrial(db: Db, trialId: number, r: TrialRecord): void {
+  const { metrics, timings } = r;
   db.transaction(() => {
-    db.prepare('DELETE FROM metrics WHERE trial_id = ?').run(trialId);
-    db.prepare('DELETE FROM timings WHERE trial_id = ?').run(trialId);
+    for (const table of ['metrics', 'timings', 'artifacts', 'throughput']) {
+      db.prepare(`DELETE FROM ${table} WHERE trial_id = ?`).run(trialId);
+    }
     const m = db.prepare('INSERT INTO metrics (trial_id, part, name, value, slice) VALUES (?, ?, ?, ?, ?)');
     // NaN (undefined metric) and ±Infinity (a "predict nothing" threshold) are stored as NULL.
     for (const r of metrics) m.run(trialId, r.part, r.name, Number.isFinite(r.value) ? r.value : null, r.slice ?? '');
     const t = db.prepare('INSERT INTO timings (trial_id, stage, wall_ms, cpu_ms, peak_rss_mb) VALUES (?, ?, ?, ?, ?)');
     for (const r of timings) t.run(trialId, r.stage, r.wallMs, r.cpuMs, r.peakRssMb);
-    db.prepare("UPDATE trials SET status = 'done', finished_at = ? WHERE id = ?").run(now(), trialId);
+    const a = db.prepare('INSERT INTO artifacts (trial_id, kind, path, sha256) VALUES (?, ?, ?, ?)');
+    for (const x of r.artifacts) a.run(trialId, x.kind, x.path, x.sha256);
+    const q = r.throughput;
+    if (q) {
+      db.prepare(
+        'INSERT INTO throughput (trial_id, rows, mean_ms, p99_ms, rme, samples, sequences_per_s) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ).run(
+        trialId,
+        q.rows,
+        q.meanMs,
+        q.p99Ms,
+        q.rme,
+        q.samples,
+        Number.isFinite(q.sequencesPerS) ? q.sequencesPerS : null,
+      );
+    }
+    db.prepare("UPDATE trials SET status = 'done', finished_at = ?, owner = NULL WHERE id = ?").run(now(), trialId);
   }).immediate();
 }
 
 export function failTrial(db: Db, trialId: number, error: string): void {
-  db.prepare("UPDATE trials SET status = 'failed', error = ?, finished_at = ? WHERE id = ?").run(error, now(), trialId);
+  db.prepare("UPDATE trials SET status = 'failed', error = ?, finished_at = ?, owner = NULL WHERE id = ?").run(
+    error,
+    now(),
+    trialId,
+  );
+}
+
+/**
+ * Gives back the trials this process was running in a sweep (Ctrl-C): they become pending, and the
+ * next `bench run` of the experiment claims them. Returns how many.
+ */
+export function releaseTrials(db: Db, sweepId: number): number {
+  return db
+    .prepare(
+      "UPDATE trials SET status = 'pending', owner = NULL WHERE sweep_id = ? AND status = 'running' AND owner = ?",
+    )
+    .run(sweepId, THIS_OWNER).changes;
 }
 
 /** Test-part headline metrics of the trials of a sweep (or of every sweep), for listings. */

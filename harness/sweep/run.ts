@@ -1,26 +1,26 @@
-/**
- * A sweep: one `bench run` of one experiment. Ingest (cached) → split per seed (stored) → feature
- * matrices per (split, feature set), fit on train and written to files → trials, claimed in SQLite
- * (resume) and run in a piscina pool (or on the main thread), results stored by the main thread,
- * the only SQLite writer.
- */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { availableParallelism, cpus, platform, release } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
-import { type CsrMatrix, type FeatureSource, FeatureSpace, readFeatureSource } from '../../models/index.ts';
+import { type CsrMatrix, type FeatureSource, readFeatureSource } from '../../models/index.ts';
 import { assign, makeSplit, PARTS, type Part } from '../../splits/index.ts';
-import { hashKey } from '../data/cache.ts';
 import { ingest, materializeDataset } from '../data/index.ts';
 import { readSequenceMeta } from '../data/read.ts';
 import { type PlannedTrial, planTrials, trialKey } from '../experiment/plan.ts';
 import type { Experiment } from '../experiment/schema.ts';
 import type { Db } from '../store/db.ts';
 import { saveSplit, upsertDataset } from '../store/splits.ts';
-import { claimTrial, completeTrial, failTrial, finishSweep, startSweep, upsertExperiment } from '../store/trials.ts';
+import {
+  claimTrial,
+  completeTrial,
+  failTrial,
+  finishSweep,
+  releaseTrials,
+  startSweep,
+  upsertExperiment,
+} from '../store/trials.ts';
 import { bundledWorker } from '../workers/bundle.ts';
-import { readCsrFile, writeCsrFile } from './matrix-file.ts';
+import { fingerprint } from './fingerprint.ts';
+import { buildMatrices, type MatrixFiles, matrixDir, readMatrices, writeMatrices } from './matrices.ts';
 import { executeTrial, type PartFacts, type TrialResult, type TrialTask } from './trial.ts';
 
 export type TrialOutcome =
@@ -28,25 +28,35 @@ export type TrialOutcome =
   | { state: 'failed'; trialId: number; trial: PlannedTrial; error: string }
   | { state: 'skipped'; trialId: number; trial: PlannedTrial; reason: string };
 
+export interface SweepResult {
+  sweepId: number;
+  status: 'done' | 'failed' | 'interrupted';
+  outcomes: TrialOutcome[];
+  /** Trials planned for this sweep (done + failed + skipped, + those an interruption left pending). */
+  planned: number;
+  /** Trials given back as pending by an interruption. */
+  released: number;
+}
+
 export interface SweepOptions {
   db: Db;
   cacheDir: string;
+  /** Root of the trials' files (`<artifactsDir>/<trial id>/`). */
+  artifactsDir: string;
+  /** Aborting stops the sweep: no new trials start, running ones are stopped and left pending. */
+  signal?: AbortSignal;
   /** Rerun failed trials instead of keeping their error. @default false */
   retryFailed?: boolean;
+  /** Rerun every trial, done ones included (`--fresh`). @default false */
+  fresh?: boolean;
   /** Worker threads running trials; 0 or 1 runs them on the main thread. @default availableParallelism */
   workers?: number;
   onTrial?: (o: TrialOutcome, done: number, total: number) => void;
 }
 
-function gitSha(): string | null {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return null; // not a git checkout: recorded as unknown
-  }
-}
-
-export async function runSweep(file: string, e: Experiment, o: SweepOptions): Promise<TrialOutcome[]> {
+export async function runSweep(file: string, e: Experiment, o: SweepOptions): Promise<SweepResult> {
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const { root } = await materializeDataset(e.dataset, { cacheDir: o.cacheDir });
   const ing = await ingest(root, {
     cacheDir: o.cacheDir,
@@ -70,11 +80,17 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
     nEvents: ing.events,
     options: ing.options,
   });
+  // Load + enhance are one pass over each file (in the read workers): one shared 'ingest' stage.
+  const cpu = process.cpuUsage(c0);
+  const ingestTiming = {
+    stage: 'ingest',
+    wallMs: performance.now() - t0,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+  };
   const experimentId = upsertExperiment(db, { name: e.name, file, config: e });
-  const sweepId = startSweep(db, experimentId, {
-    gitSha: gitSha(),
-    env: { node: process.version, os: `${platform()} ${release()}`, cpu: cpus()[0]?.model, cores: cpus().length },
-  });
+  const env = fingerprint(ing.key);
+  const sweepId = startSweep(db, experimentId, { gitSha: env.gitSha, env });
   const meta = readSequenceMeta(ing.dir);
   const trials = planTrials(e);
   const outcomes: TrialOutcome[] = [];
@@ -83,10 +99,10 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
     o.onTrial?.(out, outcomes.length, trials.length);
   };
   const sources = new Map<string, FeatureSource>();
-  type Pending = { trialId: number; trial: PlannedTrial; task: TrialTask; files: Record<Part, string> };
+  type Pending = { trialId: number; trial: PlannedTrial; task: TrialTask; files: MatrixFiles };
   const record = (p: Pending, r: TrialResult) => {
     if (r.state === 'done') {
-      completeTrial(db, p.trialId, r.metrics, r.timings);
+      completeTrial(db, p.trialId, { ...r, timings: [ingestTiming, ...r.timings] });
       report({ state: 'done', trialId: p.trialId, trial: p.trial, f1: r.f1, aucPr: r.aucPr, resumed: false });
     } else {
       failTrial(db, p.trialId, `${r.error}\n${r.stack}`);
@@ -106,29 +122,29 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
         })
       : null;
   const inFlight: Promise<void>[] = [];
-  let inline: { file: string; matrices: Record<Part, CsrMatrix> } | null = null;
+  let inline: { files: MatrixFiles; matrices: Record<Part, CsrMatrix> } | null = null;
+  const signal = o.signal;
   const start = (p: Pending) => {
     if (pool) {
       inFlight.push(
-        (pool.run({ task: p.task, files: p.files }) as Promise<TrialResult>).then(
+        (pool.run({ task: p.task, files: p.files }, signal ? { signal } : {}) as Promise<TrialResult>).then(
           (r) => record(p, r),
-          (err: Error) => record(p, { state: 'failed', error: err.message, stack: err.stack ?? '' }),
+          (err: Error) => {
+            // Stopped by the abort: not a failure; the trial is released below and reruns next time.
+            if (!signal?.aborted) record(p, { state: 'failed', error: err.message, stack: err.stack ?? '' });
+          },
         ),
       );
       return;
     }
-    if (inline?.file !== p.files.train) {
-      inline = {
-        file: p.files.train,
-        matrices: { train: readCsrFile(p.files.train), val: readCsrFile(p.files.val), test: readCsrFile(p.files.test) },
-      };
-    }
+    if (inline?.files !== p.files) inline = { files: p.files, matrices: readMatrices(p.files) };
     record(p, executeTrial(p.task, inline.matrices));
   };
   try {
     // Phase 1, main thread: splits (stored), feature matrices (written once per split × feature
     // set), trial claims (resume). Phase 2 runs the claimed trials, in the pool or here.
     for (const seed of e.seeds) {
+      if (signal?.aborted) break;
       const manifest = makeSplit(meta, {
         strategy: e.split.strategy,
         seed,
@@ -141,6 +157,7 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
         PARTS.map((p) => [
           p,
           {
+            seqIds: parts[p].map((x) => x.seqId),
             labels: Uint8Array.from(parts[p], (x) => (x.anomaly ? 1 : 0)),
             runs: parts[p].map((x) => x.run),
             services: parts[p].map((x) => x.service),
@@ -148,13 +165,22 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
           },
         ]),
       ) as Record<Part, PartFacts>;
-      const spaces = new Map<string, { files: Record<Part, string>; ms: number }>();
+      const spaces = new Map<string, { files: MatrixFiles; ms: number }>();
       for (const t of trials.filter((x) => x.seed === seed)) {
+        if (signal?.aborted) break;
         const params = { threshold: e.threshold };
         const key = trialKey(ing.key, manifest.hash, t, params);
-        const claim = claimTrial(db, { sweepId, splitId, ...t, params, key }, { failed: o.retryFailed === true });
+        const claim = claimTrial(
+          db,
+          { sweepId, splitId, ...t, params, key },
+          {
+            failed: o.retryFailed === true || o.fresh === true,
+            done: o.fresh === true,
+          },
+        );
         if (claim.resumed) {
-          report({ state: 'skipped', trialId: claim.id, trial: t, reason: `already ${claim.status}` });
+          const reason = claim.busy ? `running in process ${claim.busy}` : `already ${claim.status}`;
+          report({ state: 'skipped', trialId: claim.id, trial: t, reason });
           continue;
         }
         let space = spaces.get(t.featureSet);
@@ -162,15 +188,8 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
           const t0 = performance.now();
           let source = sources.get(t.featureSet);
           if (!source) sources.set(t.featureSet, (source = readFeatureSource(ing.dir, t.featureSet)));
-          const fitted = FeatureSpace.fit(t.featureSet, source, parts.train);
-          const dir = join(
-            o.cacheDir,
-            'matrices',
-            hashKey({ dataset: ing.key, split: manifest.hash, featureSet: t.featureSet }),
-          );
-          mkdirSync(dir, { recursive: true });
-          const files = Object.fromEntries(PARTS.map((p) => [p, join(dir, `${p}.csr`)])) as Record<Part, string>;
-          for (const p of PARTS) writeCsrFile(files[p], fitted.transform(parts[p]));
+          const dir = matrixDir(o.cacheDir, { dataset: ing.key, split: manifest.hash, featureSet: t.featureSet });
+          const files = writeMatrices(dir, buildMatrices(t.featureSet, source, parts));
           space = { files, ms: performance.now() - t0 };
           spaces.set(t.featureSet, space);
         }
@@ -178,18 +197,28 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
           trialId: claim.id,
           trial: t,
           files: space.files,
-          task: { ...t, threshold: e.threshold, parts: facts, vectorizeMs: space.ms },
+          task: {
+            ...t,
+            threshold: e.threshold,
+            parts: facts,
+            vectorizeMs: space.ms,
+            artifactsDir: join(o.artifactsDir, String(claim.id)),
+            throughput: e.throughput,
+          },
         });
       }
     }
     await Promise.all(inFlight);
-    finishSweep(db, sweepId, outcomes.some((x) => x.state === 'failed') ? 'failed' : 'done');
   } catch (err) {
     for (const p of inFlight) p.catch(() => {}); // abandoned with the sweep
+    releaseTrials(db, sweepId);
     finishSweep(db, sweepId, 'failed');
     throw err;
   } finally {
     await pool?.destroy();
   }
-  return outcomes;
+  const released = signal?.aborted ? releaseTrials(db, sweepId) : 0;
+  const status = signal?.aborted ? 'interrupted' : outcomes.some((x) => x.state === 'failed') ? 'failed' : 'done';
+  finishSweep(db, sweepId, status);
+  return { sweepId, status, outcomes, planned: trials.length, released };
 }

@@ -3,13 +3,16 @@
  * training rows it learns from, score every part, evaluate by the protocol (threshold on
  * validation only), and return metric rows and timings for the store. Never touches SQLite.
  */
+import { Bench } from 'tinybench';
 import { type CsrMatrix, fitDetector, makeDetector, type VariantName } from '../../models/index.ts';
 import type { ThresholdOptions } from '../../splits/eval/index.ts';
 import { evaluateTrial, PARTS, type Part, type ScoredPart } from '../../splits/index.ts';
-import type { MetricRow, TimingRow } from '../store/trials.ts';
+import type { MetricRow, ThroughputRow, TimingRow } from '../store/trials.ts';
+import { type ArtifactRow, predictionsArrow, writeArtifact } from './artifacts.ts';
 
 /** Per-part sequence facts the protocol needs (labels and slice keys), aligned with the matrices. */
 export interface PartFacts {
+  seqIds: string[];
   labels: Uint8Array;
   runs: string[];
   services: string[];
@@ -24,10 +27,29 @@ export interface TrialTask {
   parts: Record<Part, PartFacts>;
   /** Time spent building the feature matrices this trial uses (shared by the trials of a split). */
   vectorizeMs: number;
+  /** Where this trial's files go (`<artifacts>/<trial id>`). */
+  artifactsDir: string;
+  /** tinybench budget for the inference-throughput measurement, or false to skip it. */
+  throughput: ThroughputOptions | false;
+}
+
+export interface ThroughputOptions {
+  /** Minimum measuring time per trial. @default 100 */
+  timeMs: number;
+  /** Minimum timed calls of `score(test)`. @default 5 */
+  samples: number;
 }
 
 export type TrialResult =
-  | { state: 'done'; metrics: MetricRow[]; timings: TimingRow[]; f1: number; aucPr: number }
+  | {
+      state: 'done';
+      metrics: MetricRow[];
+      timings: TimingRow[];
+      artifacts: ArtifactRow[];
+      throughput: ThroughputRow | null;
+      f1: number;
+      aucPr: number;
+    }
   | { state: 'failed'; error: string; stack: string };
 
 function timed<T>(stage: string, timings: TimingRow[], f: () => T): T {
@@ -78,9 +100,58 @@ export function executeTrial(task: TrialTask, matrices: Record<Part, CsrMatrix>)
         }
       }
     }
-    return { state: 'done', metrics, timings, f1: ev.parts.test.f1, aucPr: ev.parts.test.auc_pr };
+    const artifacts = [
+      writeArtifact(
+        task.artifactsDir,
+        'predictions.arrow',
+        'predictions',
+        predictionsArrow(
+          Object.fromEntries(PARTS.map((p) => [p, { ...task.parts[p], scores: scored[p].scores }])) as Record<
+            Part,
+            PartFacts & { scores: Float64Array }
+          >,
+          ev.threshold.threshold,
+        ),
+      ),
+      writeArtifact(task.artifactsDir, 'model.json', 'model', JSON.stringify(detector.toJSON())),
+    ];
+    const throughput = task.throughput
+      ? measureThroughput(() => detector.score(matrices.test), matrices.test.nRows, task.throughput)
+      : null;
+    return {
+      state: 'done',
+      metrics,
+      timings,
+      artifacts,
+      throughput,
+      f1: ev.parts.test.f1,
+      aucPr: ev.parts.test.auc_pr,
+    };
   } catch (err) {
     const e = err instanceof Error ? err : new Error(String(err));
     return { state: 'failed', error: e.message, stack: e.stack ?? '' };
   }
+}
+
+/**
+ * Inference throughput of a fitted model: tinybench times `score` on the whole test matrix (one
+ * warm-up call, then at least `samples` calls and `timeMs`). Measured inside the trial, so with
+ * several workers it is the throughput under the sweep's load, not on an idle machine.
+ */
+export function measureThroughput(score: () => unknown, rows: number, o: ThroughputOptions): ThroughputRow {
+  const bench = new Bench({ time: o.timeMs, iterations: o.samples, warmupIterations: 1, warmupTime: 0 });
+  bench.add('score', score);
+  const [task] = bench.runSync();
+  const r = task?.result;
+  if (r?.state !== 'completed')
+    throw new Error(`throughput measurement failed: ${r && 'error' in r ? String(r.error) : 'no result'}`);
+  const l = r.latency;
+  return {
+    rows,
+    meanMs: l.mean,
+    p99Ms: l.p99,
+    rme: l.rme,
+    samples: l.samplesCount,
+    sequencesPerS: l.mean > 0 ? (rows * 1000) / l.mean : Number.POSITIVE_INFINITY,
+  };
 }

@@ -11,6 +11,7 @@ export {
   concatGroups,
   defaultBootstrapOptions,
   pairedBootstrap,
+  pairedGroupBootstrap,
   quantileSorted,
   summarize,
 } from './stats.ts';

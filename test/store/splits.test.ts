@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import {
   LEAK_CHECK_SQL,
   loadSplit,
@@ -9,6 +10,7 @@ import {
   saveSplit,
   upsertDataset,
 } from '../../harness/store/index.ts';
+import { MIGRATIONS } from '../../harness/store/schema.ts';
 import { makeSplit, type SequenceMeta } from '../../splits/index.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 
@@ -32,6 +34,22 @@ const dataset = {
 describe('SQLite store: datasets and splits', () => {
   const { dir, cleanup } = tempDir();
   after(cleanup);
+
+  it('migrates a version-1 database in place, keeping its rows', () => {
+    const path = join(dir, 'v1.db');
+    const raw = new Database(path);
+    raw.exec(MIGRATIONS[0]!);
+    raw.pragma('user_version = 1');
+    raw.prepare("INSERT INTO experiments (name, created_at, config_json) VALUES ('old', 'then', '{}')").run();
+    raw.close();
+    const db = openDb(path);
+    assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
+    const cols = (db.prepare('PRAGMA table_info(trials)').all() as { name: string }[]).map((c) => c.name);
+    assert.ok(cols.includes('owner'));
+    assert.ok(db.prepare("SELECT name FROM sqlite_master WHERE name = 'throughput'").get());
+    assert.equal((db.prepare('SELECT name FROM experiments').get() as { name: string }).name, 'old');
+    db.close();
+  });
 
   it('creates the documented tables in a WAL database with a schema version', () => {
     const db = openDb(join(dir, 'bench.db'));
@@ -81,6 +99,9 @@ describe('SQLite store: datasets and splits', () => {
     const db = openDb(path);
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
-    assert.throws(() => openDb(path), /has schema version 2, newer than this bench \(1\)/);
+    assert.throws(
+      () => openDb(path),
+      new RegExp(`has schema version ${SCHEMA_VERSION + 1}, newer than this bench \\(${SCHEMA_VERSION}\\)`),
+    );
   });
 });

@@ -1,31 +1,13 @@
 /** `bench data synth` and `bench data ingest`. */
 import { join, resolve } from 'node:path';
-import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { generateSynth, type IngestSummary, ingest, materializeDataset, type SynthOptions } from '../../data/index.ts';
 import type { Service } from '../../data/lo2/constants.ts';
 import { usageError } from '../../errors/index.ts';
+import { intFlag, parseFlags } from '../flags.ts';
 import { benchHome } from '../paths.ts';
 import { createProgress } from '../progress.ts';
 
 const SUBCOMMANDS = 'synth, ingest';
-
-/** parseArgs with our usage errors instead of Node's. */
-export function parseFlags<T extends ParseArgsConfig['options']>(argv: readonly string[], options: T, command: string) {
-  try {
-    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw usageError(`${command}: ${(err as Error).message.split('\n')[0]}`, {
-      hint: `run \`bench ${command} --help\` for the options`,
-    });
-  }
-}
-
-export function intFlag(value: string | undefined, flag: string, min: number): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw usageError(`--${flag} must be an integer ≥ ${min} (got '${value}')`);
-  return n;
-}
 
 const listFlag = (value: string | undefined) =>
   value === undefined

@@ -1,16 +1,14 @@
 /** `bench run <experiment files...>` and `bench ls`. */
-import { join } from 'node:path';
 import { usageError } from '../../errors/index.ts';
 import { loadExperiment } from '../../experiment/index.ts';
-import { openDb } from '../../store/index.ts';
-import { listTrials } from '../../store/trials.ts';
-import { runSweep, type TrialOutcome } from '../../sweep/run.ts';
-import { benchHome } from '../paths.ts';
-import { intFlag, parseFlags } from './data.ts';
+import { listTrials, openDb } from '../../store/index.ts';
+import { runSweep, type SweepResult, type TrialOutcome } from '../../sweep/run.ts';
+import { intFlag, parseFlags } from '../flags.ts';
+import { artifactsDir, cacheDir, dbPath } from '../paths.ts';
+import { createProgress } from '../progress.ts';
 
-const dbPath = (value: string | undefined) => value ?? join(benchHome(), 'bench.db');
-const num = (x: number | null | undefined) =>
-  x === null || x === undefined || Number.isNaN(x) ? '  n/a' : x.toFixed(3);
+export const num = (x: number | null | undefined, digits = 3) =>
+  x === null || x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(digits);
 
 function describe(o: TrialOutcome): string {
   const t = `${o.trial.variant} × ${o.trial.featureSet} × seed ${o.trial.seed}`;
@@ -24,6 +22,30 @@ function describe(o: TrialOutcome): string {
   }
 }
 
+const RUN_USAGE = 'usage: bench run <experiment.ts...> [--db FILE] [--workers N] [--retry-failed] [--fresh] [--json]\n';
+
+/**
+ * Ctrl-C: the first stops the sweep cleanly (no new trials, running ones stopped and left pending,
+ * the sweep marked interrupted); a second one quits at once. Exit code 130 either way.
+ */
+function interruptible(): { controller: AbortController; dispose: () => void } {
+  const controller = new AbortController();
+  const handler = () => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write('\ninterrupt: stopping after cleaning up (Ctrl-C again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    controller,
+    dispose: () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
 export async function runCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseFlags(
     argv,
@@ -31,13 +53,14 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       db: { type: 'string' },
       workers: { type: 'string' },
       'retry-failed': { type: 'boolean' },
+      fresh: { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean' },
     },
     'run',
   );
   if (values.help || positionals.length === 0) {
-    process.stdout.write('usage: bench run <experiment.ts...> [--db FILE] [--workers N] [--retry-failed] [--json]\n');
+    process.stdout.write(RUN_USAGE);
     if (!values.help)
       throw usageError('run: no experiment file given', { hint: 'try `bench run experiments/quickstart.ts`' });
     return 0;
@@ -47,28 +70,58 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   const experiments = [];
   for (const file of positionals) experiments.push({ file, e: await loadExperiment(file) });
   const db = openDb(dbPath(values.db));
-  let failed = 0;
-  const all: TrialOutcome[] = [];
+  // A bar with ETA when a person watches (stderr is a terminal), a line per trial otherwise.
+  const tty = process.stderr.isTTY === true && !values.json;
+  const results: (SweepResult & { experiment: string; file: string })[] = [];
+  const { controller, dispose } = interruptible();
   try {
     for (const { file, e } of experiments) {
+      if (controller.signal.aborted) break;
       if (!values.json) process.stderr.write(`experiment ${e.name} (${file})\n`);
-      const outcomes = await runSweep(file, e, {
+      const bar = tty ? createProgress(`  trials of ${e.name}`) : null;
+      const t0 = performance.now();
+      const result = await runSweep(file, e, {
         db,
-        cacheDir: join(benchHome(), 'cache'),
+        cacheDir: cacheDir(),
+        artifactsDir: artifactsDir(),
+        signal: controller.signal,
         retryFailed: values['retry-failed'] === true,
+        fresh: values.fresh === true,
         ...(workers !== undefined && { workers }),
         onTrial: (o, done, total) => {
-          if (!values.json) process.stdout.write(`[${done}/${total}] ${describe(o)}\n`);
+          if (values.json) return;
+          if (!bar) {
+            process.stdout.write(`[${done}/${total}] ${describe(o)}\n`);
+            return;
+          }
+          if (o.state === 'failed') {
+            bar.finish();
+            process.stderr.write(`  ${describe(o)}\n`);
+          }
+          const last = o.state === 'done' ? `last: ${o.trial.variant} F1 ${num(o.f1)}` : '';
+          bar.update(done, total, last);
         },
       });
-      failed += outcomes.filter((o) => o.state === 'failed').length;
-      all.push(...outcomes);
+      bar?.finish();
+      results.push({ ...result, experiment: e.name, file });
+      if (!values.json) {
+        const count = (s: TrialOutcome['state']) => result.outcomes.filter((o) => o.state === s).length;
+        process.stderr.write(
+          `sweep ${result.sweepId} ${result.status}: ${count('done')} done, ${count('failed')} failed, ` +
+            `${count('skipped')} skipped of ${result.planned} in ${((performance.now() - t0) / 1000).toFixed(1)} s` +
+            (result.status === 'interrupted'
+              ? `; ${result.released} left pending, rerun \`bench run ${file}\` to resume\n`
+              : ' (bench ls, bench show <trial>)\n'),
+        );
+      }
     }
   } finally {
+    dispose();
     db.close();
   }
-  if (values.json) process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
-  return failed > 0 ? 1 : 0;
+  if (values.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+  if (controller.signal.aborted) return 130;
+  return results.some((r) => r.outcomes.some((o) => o.state === 'failed')) ? 1 : 0;
 }
 
 export async function lsCommand(argv: readonly string[]): Promise<number> {

@@ -18,8 +18,8 @@ import { type IngestSummary, ingest, materializeDataset } from '../../data/index
 import { readSequenceBags, readSequenceMeta, type TokenFeatureSet } from '../../data/read.ts';
 import { usageError } from '../../errors/index.ts';
 import { openDb, saveAudit, saveSplit, upsertDataset } from '../../store/index.ts';
+import { intFlag, parseFlags } from '../flags.ts';
 import { benchHome } from '../paths.ts';
-import { intFlag, parseFlags } from './data.ts';
 
 // The audit works on token bags: every feature part but numeric.
 const FEATURE_SETS: readonly TokenFeatureSet[] = FEATURE_PARTS.filter(isTokenPart);

@@ -1,0 +1,244 @@
+/** `bench show <trial>`, `bench compare <a> <b>`, `bench export <trial>`: one trial's record, two side by side, its data out. */
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { exportSvmlight, readFeatureSource } from '../../../models/index.ts';
+import { compareSelectors, compareTrials, parseSelector } from '../../../reports/compare.ts';
+import { readPredictions } from '../../../reports/predictions.ts';
+import { assign, PARTS } from '../../../splits/index.ts';
+import { arrowToParquet } from '../../data/io/parquet.ts';
+import { readSequenceMeta } from '../../data/read.ts';
+import { BenchError, usageError } from '../../errors/index.ts';
+import { getTrial, loadSplit, openDb, type TrialDetail } from '../../store/index.ts';
+import { buildMatrices } from '../../sweep/matrices.ts';
+import { idArg, parseFlags } from '../flags.ts';
+import { cacheDir, dbPath, exportsDir } from '../paths.ts';
+import { num } from './run.ts';
+
+const out = (s: string) => process.stdout.write(s);
+
+function trialOrThrow(db: ReturnType<typeof openDb>, id: number): TrialDetail {
+  const t = getTrial(db, id);
+  if (!t) throw usageError(`trial ${id} is not in the database`, { hint: 'list trials with `bench ls`' });
+  return t;
+}
+
+export async function showCommand(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseFlags(argv, { db: { type: 'string' }, json: { type: 'boolean' } }, 'show');
+  const id = idArg(positionals[0], 'trial', 'show');
+  const db = openDb(dbPath(values.db));
+  try {
+    const t = trialOrThrow(db, id);
+    if (values.json) {
+      out(`${JSON.stringify(t, null, 2)}\n`);
+      return 0;
+    }
+    out(`trial ${t.id}: ${t.variant} × ${t.featureSet} × seed ${t.seed} — ${t.status}\n`);
+    out(
+      `experiment ${t.experiment.name} (${t.experiment.file ?? '?'}), sweep ${t.sweep.id}, git ${t.sweep.gitSha?.slice(0, 10) ?? '?'}\n`,
+    );
+    out(
+      `dataset ${t.dataset.source} (${t.dataset.hash}): ${t.dataset.nRuns} runs, ${t.dataset.nSequences} sequences\n`,
+    );
+    out(
+      `split ${t.split.id}: ${t.split.strategy}, seed ${t.split.seed}, manifest ${t.split.manifestHash.slice(0, 16)}\n`,
+    );
+    if (t.error) out(`\nerror:\n${t.error}\n`);
+    const names = [
+      'f1',
+      'precision',
+      'recall',
+      'auc_pr',
+      'auc_roc',
+      'precision_at_k',
+      'fpr_at_alpha',
+      'accuracy',
+      'threshold',
+      'tp',
+      'fp',
+      'tn',
+      'fn',
+    ];
+    if (Object.keys(t.metrics.test).length > 0) {
+      out(`\n${'metric'.padEnd(16)}${'train'.padStart(10)}${'val'.padStart(10)}${'test'.padStart(10)}\n`);
+      for (const n of names) {
+        const cell = (p: 'train' | 'val' | 'test') => {
+          const v = t.metrics[p][n];
+          return (v === undefined ? '' : ['tp', 'fp', 'tn', 'fn'].includes(n) ? String(v) : num(v)).padStart(10);
+        };
+        out(`${n.padEnd(16)}${cell('train')}${cell('val')}${cell('test')}\n`);
+      }
+      const ci = [t.metrics.test.f1_ci_lo, t.metrics.test.f1_ci_hi];
+      out(`test F1 95% CI over runs [${num(ci[0])}, ${num(ci[1])}], PSI train→test ${num(t.metrics.test.psi)}\n`);
+    }
+    const cases = Object.entries(t.slices)
+      .filter(([k, m]) => k.startsWith('testCase=') && (m.tp ?? 0) + (m.fn ?? 0) > 0)
+      .sort((a, b) => (a[1].recall ?? 0) - (b[1].recall ?? 0));
+    if (cases.length > 0) {
+      out('\nrecall per error case (worst first):\n');
+      for (const [k, m] of cases)
+        out(`  ${k.slice('testCase='.length).padEnd(40)} ${num(m.recall)}  (${m.tp}/${(m.tp ?? 0) + (m.fn ?? 0)})\n`);
+    }
+    if (t.timings.length > 0) {
+      out('\nstage        wall ms    cpu ms  peak RSS MB\n');
+      for (const s of t.timings)
+        out(
+          `${s.stage.padEnd(10)}${num(s.wallMs, 1).padStart(10)}${num(s.cpuMs, 1).padStart(10)}${num(s.peakRssMb, 0).padStart(13)}\n`,
+        );
+    }
+    if (t.throughput) {
+      const q = t.throughput;
+      out(
+        `\ninference (tinybench, score on ${q.rows} test sequences): mean ${num(q.meanMs, 2)} ms, p99 ${num(q.p99Ms, 2)} ms, ±${num(q.rme, 1)} %, ${q.samples} samples → ${num(q.sequencesPerS, 0)} sequences/s\n`,
+      );
+    }
+    if (t.artifacts.length > 0) {
+      out('\nartifacts:\n');
+      for (const a of t.artifacts) out(`  ${a.kind.padEnd(14)} ${a.path}  sha256 ${a.sha256.slice(0, 16)}\n`);
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+export async function compareCommand(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseFlags(
+    argv,
+    { db: { type: 'string' }, experiment: { type: 'string' }, json: { type: 'boolean' } },
+    'compare',
+  );
+  if (positionals.length !== 2) {
+    throw usageError('compare: expected two trials or two variants', {
+      hint: 'bench compare 12 17, or bench compare event_lr_words:words event_rf_words:words [--experiment NAME]',
+    });
+  }
+  const [a, b] = positionals as [string, string];
+  const isId = (s: string) => /^\d+$/.test(s);
+  if (isId(a) !== isId(b)) throw usageError('compare: give two trial ids or two variants, not one of each');
+  const db = openDb(dbPath(values.db));
+  try {
+    const r = isId(a)
+      ? compareTrials(db, Number(a), Number(b))
+      : compareSelectors(db, parseSelector(a, values.experiment), parseSelector(b, values.experiment));
+    if (values.json) {
+      out(`${JSON.stringify(r, null, 2)}\n`);
+      return 0;
+    }
+    const label = (x: { variant: string; featureSet: string }) => `${x.variant}:${x.featureSet}`;
+    out(
+      `a = ${r.kind === 'trials' ? `trial ${r.a.id} ` : ''}${label(r.a)}\nb = ${r.kind === 'trials' ? `trial ${r.b.id} ` : ''}${label(r.b)}\n`,
+    );
+    if (r.kind === 'seeds')
+      out(`paired over ${r.pairs.length} split seed(s): ${r.pairs.map((p) => p.seed).join(', ')}\n`);
+    out(`\n${'test metric'.padEnd(16)}${'a'.padStart(9)}${'b'.padStart(9)}${'b − a'.padStart(9)}\n`);
+    for (const d of r.deltas) {
+      const sign = d.delta !== null && d.delta > 0 ? '+' : '';
+      out(
+        `${d.name.padEnd(16)}${num(d.a).padStart(9)}${num(d.b).padStart(9)}${`${sign}${num(d.delta)}`.padStart(9)}\n`,
+      );
+    }
+    if (r.kind === 'trials') {
+      if (r.paired) {
+        const p = r.paired;
+        out(
+          `\nF1(b) − F1(a) = ${num(p.meanDiff)}, 95% CI [${num(p.ci[0])}, ${num(p.ci[1])}], p = ${num(p.pValue)} (paired bootstrap over ${p.n} test runs)\n`,
+        );
+      } else out(`\n${r.note}\n`);
+    } else {
+      const w = r.wilcoxon;
+      out(
+        `\nF1(b) − F1(a): mean ${num(r.bootstrap.meanDiff)}, 95% CI [${num(r.bootstrap.ci[0])}, ${num(r.bootstrap.ci[1])}] (paired bootstrap over seeds)\n`,
+      );
+      out(
+        `Wilcoxon signed-rank: p = ${num(w.pValue)} (${w.method}, n = ${w.n}) → ${r.tied ? 'tied (not distinguishable at α = 0.05)' : 'different at α = 0.05'}\n`,
+      );
+      if (r.pairs.length < 6)
+        out('note: with fewer than 6 seeds a two-sided Wilcoxon test cannot reach p < 0.05; add seeds\n');
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+const FORMATS = ['svmlight', 'arrow', 'parquet', 'csv'] as const;
+type Format = (typeof FORMATS)[number];
+
+const csvCell = (v: string | number) => {
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+};
+
+export async function exportCommand(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseFlags(
+    argv,
+    { db: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
+    'export',
+  );
+  const id = idArg(positionals[0], 'trial', 'export');
+  const format = (values.format ?? 'svmlight') as Format;
+  if (!FORMATS.includes(format)) {
+    throw usageError(`export: unknown --format '${format}'`, { hint: `one of ${FORMATS.join(', ')}` });
+  }
+  const dir = resolve(values.out ?? join(exportsDir(), `trial-${id}-${format}`));
+  const db = openDb(dbPath(values.db));
+  try {
+    const t = trialOrThrow(db, id);
+    const files: string[] = [];
+    mkdirSync(dir, { recursive: true });
+    if (format === 'svmlight') {
+      // The exact matrices the model saw: rebuilt from the cached ingest (vectorizers fit on train).
+      const ingestDir = join(cacheDir(), 'ingest', t.dataset.hash);
+      if (!existsSync(join(ingestDir, 'sequences.arrow'))) {
+        throw new BenchError('io', `the ingest of dataset ${t.dataset.hash} is no longer in the cache (${ingestDir})`, {
+          file: ingestDir,
+          hint: `rerun its experiment (bench run ${t.experiment.file ?? '<file>'}) to rebuild the cache`,
+        });
+      }
+      const manifest = loadSplit(db, t.split.id);
+      const parts = assign(readSequenceMeta(ingestDir), manifest).parts;
+      const m = buildMatrices(t.featureSet, readFeatureSource(ingestDir, t.featureSet), parts);
+      const labelled = Object.fromEntries(
+        PARTS.map((p) => [p, { x: m.matrices[p], labels: Uint8Array.from(parts[p], (s) => (s.anomaly ? 1 : 0)) }]),
+      ) as Parameters<typeof exportSvmlight>[1];
+      exportSvmlight(dir, labelled, m.columnNames, {
+        trial: { id: t.id, variant: t.variant, featureSet: t.featureSet, seed: t.seed, experiment: t.experiment.name },
+        dataset: t.dataset.hash,
+        split: manifest,
+        seqIds: Object.fromEntries(PARTS.map((p) => [p, parts[p].map((s) => s.seqId)])),
+      });
+      files.push(...PARTS.map((p) => `${p}.svm`), 'features.txt', 'meta.json');
+    } else {
+      const artifact = t.artifacts.find((a) => a.kind === 'predictions');
+      if (!artifact) {
+        throw new BenchError('data', `trial ${id} has no predictions (status ${t.status})`, {
+          hint: t.status === 'done' ? 'rerun it with `bench run --fresh`' : 'finish it with `bench run` first',
+        });
+      }
+      const p = readPredictions(artifact); // checks the sha256
+      const name = `predictions.${format === 'arrow' ? 'arrow' : format}`;
+      const target = join(dir, name);
+      if (format === 'arrow') copyFileSync(artifact.path, target);
+      else if (format === 'parquet') arrowToParquet(artifact.path, target);
+      else {
+        const header = 'seq_id,part,run,test_case,service,anomaly,score,predicted\n';
+        const lines = p.seqId.map((s, i) =>
+          [s, p.part[i]!, p.run[i]!, p.testCase[i]!, p.service[i]!, p.anomaly[i]!, p.score[i]!, p.predicted[i]!]
+            .map(csvCell)
+            .join(','),
+        );
+        writeFileSync(target, header + lines.map((l) => `${l}\n`).join(''));
+      }
+      files.push(name);
+    }
+    const result = { trial: id, format, dir, files: files.map((f) => join(dir, f)) };
+    out(
+      values.json
+        ? `${JSON.stringify(result, null, 2)}\n`
+        : `exported trial ${id} (${format}) to ${dir}: ${files.join(', ')}\n`,
+    );
+    return 0;
+  } finally {
+    db.close();
+  }
+}

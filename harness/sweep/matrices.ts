@@ -1,0 +1,64 @@
+/**
+ * The feature matrices of one (split, feature set): vectorizers fit on the training sequences only,
+ * then train / val / test transformed. `bench run` writes them to files for the pool workers;
+ * `bench export` rebuilds them (deterministically the same) to write svmlight.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type CsrMatrix, type FeatureSource, FeatureSpace } from '../../models/index.ts';
+import { PARTS, type Part } from '../../splits/index.ts';
+import { hashKey } from '../data/cache.ts';
+import type { SequenceMeta } from '../data/read.ts';
+import { readCsrFile, writeCsrFile } from './matrix-file.ts';
+
+export interface SplitMatrices {
+  matrices: Record<Part, CsrMatrix>;
+  columnNames: readonly string[];
+}
+
+export function buildMatrices(
+  featureSet: string,
+  source: FeatureSource,
+  parts: Record<Part, readonly SequenceMeta[]>,
+): SplitMatrices {
+  const space = FeatureSpace.fit(featureSet, source, parts.train);
+  return {
+    matrices: Object.fromEntries(PARTS.map((p) => [p, space.transform(parts[p])])) as Record<Part, CsrMatrix>,
+    columnNames: space.columnNames,
+  };
+}
+
+/** Files of one (dataset, split, feature set): `<part>.csr` and `features.txt` (a column name per line). */
+export interface MatrixFiles {
+  parts: Record<Part, string>;
+  features: string;
+}
+
+export function matrixDir(cacheDir: string, key: { dataset: string; split: string; featureSet: string }): string {
+  return join(cacheDir, 'matrices', hashKey(key));
+}
+
+export function writeMatrices(dir: string, m: SplitMatrices): MatrixFiles {
+  mkdirSync(dir, { recursive: true });
+  const parts = Object.fromEntries(PARTS.map((p) => [p, join(dir, `${p}.csr`)])) as Record<Part, string>;
+  for (const p of PARTS) writeCsrFile(parts[p], m.matrices[p]);
+  const features = join(dir, 'features.txt');
+  const tmp = `${features}.${process.pid}.tmp`;
+  // Column names may hold any character but newlines separate them: escape those.
+  writeFileSync(tmp, m.columnNames.map((n) => `${n.replaceAll('\\', '\\\\').replaceAll('\n', '\\n')}\n`).join(''));
+  renameSync(tmp, features);
+  return { parts, features };
+}
+
+export function readColumnNames(path: string): string[] {
+  const text = readFileSync(path, 'utf8');
+  if (text === '') return [];
+  return text
+    .slice(0, -1)
+    .split('\n')
+    .map((n) => n.replace(/\\(\\|n)/g, (_, c: string) => (c === 'n' ? '\n' : '\\')));
+}
+
+export function readMatrices(files: MatrixFiles): Record<Part, CsrMatrix> {
+  return Object.fromEntries(PARTS.map((p) => [p, readCsrFile(files.parts[p])])) as Record<Part, CsrMatrix>;
+}
