@@ -2,11 +2,10 @@
  * A trial's predictions file (written by the trial, see harness/sweep/artifacts.ts): every sequence
  * of train, val and test with its score, label and decision at the validation threshold.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { tableFromIPC } from 'apache-arrow';
 import { BenchError } from '../harness/errors/index.ts';
 import type { ArtifactRecord } from '../harness/store/index.ts';
+import { readArtifact } from './explanations.ts';
 
 export interface Predictions {
   seqId: string[];
@@ -21,22 +20,7 @@ export interface Predictions {
 
 /** Reads a predictions artifact, checking it is the file the trial wrote (its sha256). */
 export function readPredictions(artifact: ArtifactRecord): Predictions {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(artifact.path);
-  } catch (err) {
-    throw new BenchError('io', `cannot read predictions ${artifact.path}: ${(err as Error).message}`, {
-      file: artifact.path,
-      hint: 'the artifacts folder was moved or cleaned; rerun the trial with `bench run --fresh`',
-    });
-  }
-  const sha = createHash('sha256').update(bytes).digest('hex');
-  if (sha !== artifact.sha256) {
-    throw new BenchError('data', `predictions ${artifact.path} changed since the trial wrote it (sha256 differs)`, {
-      file: artifact.path,
-      hint: 'a later trial may have reused the folder; rerun the trial with `bench run --fresh`',
-    });
-  }
+  const bytes = readArtifact(artifact);
   const t = tableFromIPC(bytes);
   const col = (name: string) => {
     const c = t.getChild(name);

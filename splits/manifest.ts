@@ -119,11 +119,11 @@ export function makeSplit(
 }
 
 /** The sequences of each part; for `unseen-errors`, sequences of another part's error cases are excluded. */
-export function assign(sequences: readonly SequenceMeta[], m: SplitManifest): SplitAssignment {
+export function assign<S extends SequenceMeta>(sequences: readonly S[], m: SplitManifest): SplitAssignment<S> {
   const partOf = new Map<string, Part>();
   for (const part of PARTS) for (const run of m.parts[part]) partOf.set(run, part);
   const allowed = m.errorCases && Object.fromEntries(PARTS.map((p) => [p, new Set(m.errorCases![p])]));
-  const out: SplitAssignment = { parts: { train: [], val: [], test: [] }, excluded: [] };
+  const out: SplitAssignment<S> = { parts: { train: [], val: [], test: [] }, excluded: [] };
   for (const s of sequences) {
     const part = partOf.get(s.run);
     if (part === undefined) throw new Error(`sequence ${s.seqId}: run ${s.run} is not in split ${m.hash.slice(0, 12)}`);

@@ -48,8 +48,8 @@ export interface SplitManifest {
 }
 
 /** Sequences of one split, by part, after exclusions. */
-export interface SplitAssignment {
-  parts: Record<Part, SequenceMeta[]>;
+export interface SplitAssignment<S extends SequenceMeta = SequenceMeta> {
+  parts: Record<Part, S[]>;
   /** Sequences not used: their run is in a part that may not see their error case. */
-  excluded: SequenceMeta[];
+  excluded: S[];
 }

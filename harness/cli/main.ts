@@ -5,6 +5,7 @@
 import { BenchError, usageError } from '../errors/index.ts';
 import { dataCommand } from './commands/data.ts';
 import { lsCommand, runCommand } from './commands/run.ts';
+import { boardCommand, reportCommand } from './commands/reports.ts';
 import { splitCommand } from './commands/split.ts';
 import { compareCommand, exportCommand, showCommand } from './commands/trials.ts';
 
@@ -25,6 +26,11 @@ commands:
   export       <trial> [--format svmlight|arrow|parquet|csv] [--out DIR] [--json]
                svmlight: the matrices the model saw (+ features.txt, meta.json);
                arrow/parquet/csv: its predictions (default DIR: BENCH_HOME/exports/)
+  board        [--experiment NAME] [--metric f1|auc_pr|auc_roc|precision_at_k] [--json]
+               leaderboard over seeds (F1 ± CI, ties, trivial-reach flags); interactive on a
+               terminal (? for keys), a plain table otherwise
+  report       [experiment] [--out DIR] [--metric M] [--json]
+               HTML page + markdown + SVG/PNG charts under BENCH_HOME/reports/<experiment>/
   data synth   [--out DIR] [--preset tiny|standard|large] [--runs N] [--errors-per-run N]
                [--services a,b] [--seed N] [--order v1|shuffled] [--json]
                write a synthetic LO2 tree (default: into the cache)
@@ -63,6 +69,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await compareCommand(rest);
       case 'export':
         return await exportCommand(rest);
+      case 'board':
+        return await boardCommand(rest);
+      case 'report':
+        return await reportCommand(rest);
       default:
         throw usageError(`unknown command '${command}'`, { hint: 'run `bench --help` for the list of commands' });
     }

@@ -65,6 +65,18 @@ export const experimentSchema = z.object({
       z.object({ rule: z.literal('contamination'), contamination: z.number().gt(0).lt(1) }),
     ])
     .default({ rule: 'max-f1' }),
+  /** Explanation files per trial (see harness/sweep/explain.ts); false writes none. */
+  explain: z
+    .union([
+      z.literal(false),
+      z.object({
+        shap: z.enum(['own', 'all', 'none']).default('own'),
+        budgetMs: z.number().min(0).default(2000),
+        rows: z.number().int().min(1).default(300),
+        topK: z.number().int().min(1).default(10),
+      }),
+    ])
+    .default({ shap: 'own', budgetMs: 2000, rows: 300, topK: 10 }),
   /** Inference throughput per trial, timed with tinybench on the test matrix; false skips it. */
   throughput: z
     .union([

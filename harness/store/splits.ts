@@ -80,6 +80,13 @@ export const LEAK_CHECK_SQL = `SELECT split_id, run, COUNT(DISTINCT part) AS par
 FROM split_members GROUP BY split_id, run HAVING COUNT(DISTINCT part) > 1`;
 
 /** Stores (or replaces) the leakage audit of a split for one feature set. */
+export function hasAudit(db: Db, splitId: number, featureSet: string): boolean {
+  return (
+    db.prepare('SELECT 1 FROM leakage_audits WHERE split_id = ? AND feature_set = ?').get(splitId, featureSet) !==
+    undefined
+  );
+}
+
 export function saveAudit(db: Db, splitId: number, featureSet: string, audit: unknown): void {
   db.prepare('INSERT OR REPLACE INTO leakage_audits (split_id, feature_set, audit_json) VALUES (?, ?, ?)').run(
     splitId,

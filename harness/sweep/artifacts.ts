@@ -62,3 +62,13 @@ export function predictionsArrow(parts: Record<Part, PredictionPart>, threshold:
   }
   return tableToIPC(tableFromArrays({ ...cols, anomaly, score, predicted }), 'file');
 }
+
+/** One CSV line (RFC 4180: cells with a comma, quote or line break are quoted). */
+export function csvLine(cells: readonly (string | number)[]): string {
+  return cells
+    .map((v) => {
+      const s = String(v);
+      return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+    })
+    .join(',');
+}

@@ -1,14 +1,21 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
-import { type CsrMatrix, type FeatureSource, readFeatureSource } from '../../models/index.ts';
-import { assign, makeSplit, PARTS, type Part } from '../../splits/index.ts';
+import {
+  type CsrMatrix,
+  type FeatureSource,
+  isTokenPart,
+  parseFeatureSet,
+  type TokenPart,
+} from '../../models/index.ts';
+import { assign, auditSplit, makeSplit, PARTS, type Part } from '../../splits/index.ts';
 import { ingest, materializeDataset } from '../data/index.ts';
-import { readSequenceMeta } from '../data/read.ts';
+import { readSequenceBags, readSequenceMeta, type SequenceBags } from '../data/read.ts';
+import { readSequenceNumeric, type SequenceNumeric } from '../data/read-numeric.ts';
 import { type PlannedTrial, planTrials, trialKey } from '../experiment/plan.ts';
 import type { Experiment } from '../experiment/schema.ts';
 import type { Db } from '../store/db.ts';
-import { saveSplit, upsertDataset } from '../store/splits.ts';
+import { hasAudit, saveAudit, saveSplit, upsertDataset } from '../store/splits.ts';
 import {
   claimTrial,
   completeTrial,
@@ -98,7 +105,23 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
     outcomes.push(out);
     o.onTrial?.(out, outcomes.length, trials.length);
   };
-  const sources = new Map<string, FeatureSource>();
+  // Token bags per part, read once and shared by the feature sources and the leakage audits.
+  const bags = new Map<TokenPart, SequenceBags>();
+  const bagsOf = (part: TokenPart) => {
+    let b = bags.get(part);
+    if (!b) bags.set(part, (b = readSequenceBags(ing.dir, part)));
+    return b;
+  };
+  let numeric: SequenceNumeric | undefined;
+  const sourceOf = (featureSet: string): FeatureSource => {
+    const parts = parseFeatureSet(featureSet);
+    const source: FeatureSource = {
+      bags: Object.fromEntries(parts.filter(isTokenPart).map((p) => [p, bagsOf(p)])),
+    };
+    if (!parts.includes('numeric')) return source;
+    numeric ??= readSequenceNumeric(ing.dir);
+    return { ...source, numeric };
+  };
   type Pending = { trialId: number; trial: PlannedTrial; task: TrialTask; files: MatrixFiles };
   const record = (p: Pending, r: TrialResult) => {
     if (r.state === 'done') {
@@ -186,10 +209,8 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
         let space = spaces.get(t.featureSet);
         if (!space) {
           const t0 = performance.now();
-          let source = sources.get(t.featureSet);
-          if (!source) sources.set(t.featureSet, (source = readFeatureSource(ing.dir, t.featureSet)));
           const dir = matrixDir(o.cacheDir, { dataset: ing.key, split: manifest.hash, featureSet: t.featureSet });
-          const files = writeMatrices(dir, buildMatrices(t.featureSet, source, parts));
+          const files = writeMatrices(dir, buildMatrices(t.featureSet, sourceOf(t.featureSet), parts));
           space = { files, ms: performance.now() - t0 };
           spaces.set(t.featureSet, space);
         }
@@ -204,8 +225,27 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
             vectorizeMs: space.ms,
             artifactsDir: join(o.artifactsDir, String(claim.id)),
             throughput: e.throughput,
+            explain: e.explain,
+            featuresFile: space.files.features,
+            ingestDir: ing.dir,
           },
         });
+      }
+      // While the pool works: the leakage audit of this split for each token part the trials use
+      // (numeric-only feature sets get the drain audit, for its trivial baselines). Stored once.
+      const auditParts = new Set(
+        trials
+          .filter((x) => x.seed === seed)
+          .flatMap((x) => {
+            const tokenParts = parseFeatureSet(x.featureSet).filter(isTokenPart);
+            return tokenParts.length > 0 ? tokenParts : ['drain' as const];
+          }),
+      );
+      for (const part of auditParts) {
+        if (signal?.aborted || hasAudit(db, splitId, part)) continue;
+        const b = bagsOf(part);
+        const a = assign(b.sequences, manifest);
+        saveAudit(db, splitId, part, auditSplit(manifest, part, a.parts, b.vocabulary));
       }
     }
     await Promise.all(inFlight);

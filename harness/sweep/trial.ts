@@ -7,8 +7,11 @@ import { Bench } from 'tinybench';
 import { type CsrMatrix, fitDetector, makeDetector, type VariantName } from '../../models/index.ts';
 import type { ThresholdOptions } from '../../splits/eval/index.ts';
 import { evaluateTrial, PARTS, type Part, type ScoredPart } from '../../splits/index.ts';
+import { readSequenceBags } from '../data/read.ts';
 import type { MetricRow, ThroughputRow, TimingRow } from '../store/trials.ts';
 import { type ArtifactRow, predictionsArrow, writeArtifact } from './artifacts.ts';
+import { type ExplainOptions, type TemplateLookup, writeExplanations } from './explain.ts';
+import { readColumnNames } from './matrices.ts';
 
 /** Per-part sequence facts the protocol needs (labels and slice keys), aligned with the matrices. */
 export interface PartFacts {
@@ -31,6 +34,26 @@ export interface TrialTask {
   artifactsDir: string;
   /** tinybench budget for the inference-throughput measurement, or false to skip it. */
   throughput: ThroughputOptions | false;
+  /** What explanation files to write, or false for none. */
+  explain: ExplainOptions | false;
+  /** Column names of the matrices, one per line (see matrices.ts). */
+  featuresFile: string;
+  /** The ingest the matrices come from (its Drain templates name what is unusual in a sequence). */
+  ingestDir: string;
+}
+
+// Drain templates of the ingest, loaded once per worker and ingest.
+let templateCache: { dir: string; lookup: TemplateLookup } | null = null;
+function templatesOf(ingestDir: string): TemplateLookup {
+  if (templateCache?.dir !== ingestDir) {
+    const bags = readSequenceBags(ingestDir, 'drain');
+    const bySeq = new Map(bags.sequences.map((s) => [s.seqId, s.tokens]));
+    templateCache = {
+      dir: ingestDir,
+      lookup: { templatesOf: (seqId) => bySeq.get(seqId), text: (id) => bags.vocabulary[id] ?? `template ${id}` },
+    };
+  }
+  return templateCache.lookup;
 }
 
 export interface ThroughputOptions {
@@ -115,6 +138,28 @@ export function executeTrial(task: TrialTask, matrices: Record<Part, CsrMatrix>)
       ),
       writeArtifact(task.artifactsDir, 'model.json', 'model', JSON.stringify(detector.toJSON())),
     ];
+    if (task.explain) {
+      const explain = task.explain;
+      artifacts.push(
+        ...timed('explain', timings, () =>
+          writeExplanations(
+            {
+              detector,
+              matrices,
+              trainLabels: task.parts.train.labels,
+              test: { seqIds: task.parts.test.seqIds, labels: task.parts.test.labels, scores: scored.test.scores },
+              trainSeqIds: task.parts.train.seqIds,
+              threshold: ev.threshold.threshold,
+              columnNames: readColumnNames(task.featuresFile),
+              templates: templatesOf(task.ingestDir),
+              seed: task.seed,
+              dir: task.artifactsDir,
+            },
+            explain,
+          ),
+        ),
+      );
+    }
     const throughput = task.throughput
       ? measureThroughput(() => detector.score(matrices.test), matrices.test.nRows, task.throughput)
       : null;

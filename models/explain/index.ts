@@ -25,7 +25,7 @@ export {
   type PermutationOptions,
   type RowsExplanation,
 } from './permutation.ts';
-export { chooseRows, type RowChoice } from './rows.ts';
+export { chooseRows, type RowChoice, sampleIndices } from './rows.ts';
 
 /**
  * Explains the chosen rows of x (`rows` / `sampleRows` in `options`; default all). A detector with its

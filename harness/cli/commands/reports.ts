@@ -1,0 +1,85 @@
+/** `bench board` (interactive leaderboard, or a static table / JSON) and `bench report <experiment>`. */
+import { join, resolve } from 'node:path';
+import { usageError } from '../../errors/index.ts';
+import { openDb } from '../../store/index.ts';
+import { parseFlags } from '../flags.ts';
+import { dbPath, reportsDir } from '../paths.ts';
+
+const METRICS = ['f1', 'auc_pr', 'auc_roc', 'precision_at_k'] as const;
+type Metric = (typeof METRICS)[number];
+
+function metricFlag(value: string | undefined): Metric {
+  const m = (value ?? 'f1') as Metric;
+  if (!METRICS.includes(m)) throw usageError(`--metric must be one of ${METRICS.join(', ')} (got '${value}')`);
+  return m;
+}
+
+export async function boardCommand(argv: readonly string[]): Promise<number> {
+  const { values } = parseFlags(
+    argv,
+    {
+      db: { type: 'string' },
+      experiment: { type: 'string' },
+      metric: { type: 'string' },
+      json: { type: 'boolean' },
+      width: { type: 'string' },
+    },
+    'board',
+  );
+  const primary = metricFlag(values.metric);
+  // The board pulls in Ink and React: loaded only by this command.
+  const { openBoardData } = await import('../../../reports/leaderboard.ts');
+  const db = openDb(dbPath(values.db));
+  try {
+    const data = openBoardData(db);
+    const interactive = !values.json && process.stdout.isTTY === true && process.stdin.isTTY === true;
+    if (interactive) {
+      const { runBoard } = await import('../../../reports/board/index.ts');
+      await runBoard(data, { primary, ...(values.experiment !== undefined && { experiment: values.experiment }) });
+      return 0;
+    }
+    const board = data.leaderboard(primary, values.experiment);
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(board, null, 2)}\n`);
+      return 0;
+    }
+    const { renderStaticTable } = await import('../../../reports/board/static.ts');
+    const width = values.width ? Number(values.width) : (process.stdout.columns ?? 120);
+    process.stdout.write(`${renderStaticTable(board, width)}\n`);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+export async function reportCommand(argv: readonly string[]): Promise<number> {
+  const { values, positionals } = parseFlags(
+    argv,
+    { db: { type: 'string' }, out: { type: 'string' }, metric: { type: 'string' }, json: { type: 'boolean' } },
+    'report',
+  );
+  const primary = metricFlag(values.metric);
+  const { buildReportModel, latestExperiment } = await import('../../../reports/report-model.ts');
+  const { writeReport } = await import('../../../reports/page/index.ts');
+  const db = openDb(dbPath(values.db));
+  try {
+    const experiment = positionals[0] ?? latestExperiment(db);
+    if (experiment === null) {
+      throw usageError('report: the database has no experiments yet', {
+        hint: 'run one first: bench run experiments/quickstart.ts',
+      });
+    }
+    const model = buildReportModel(db, experiment, { primary });
+    const dir = resolve(values.out ?? join(reportsDir(), experiment.replace(/[^\w.-]+/g, '_')));
+    const written = await writeReport(model, dir);
+    if (values.json) process.stdout.write(`${JSON.stringify(written, null, 2)}\n`);
+    else {
+      process.stdout.write(
+        `report of ${experiment}: ${written.html}\n  markdown ${written.markdown}\n  ${written.charts.length} charts (SVG + PNG) in ${join(dir, 'charts')}\n`,
+      );
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+}

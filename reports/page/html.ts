@@ -1,0 +1,387 @@
+/**
+ * The report as one self-contained HTML page: inline `<style>` and inline SVG charts, no scripts,
+ * no external resources, so it opens offline and can be mailed or archived as a single file.
+ */
+import {
+  escapeXml as esc,
+  formatDuration,
+  groupedBarChart,
+  heatmap,
+  lineChart,
+  formatNumber as num,
+  shapBarChart,
+  shapSummaryPlot,
+  stackedBarChart,
+} from '../charts/index.ts';
+import type { LeaderboardEntry, ReportModel } from './model.ts';
+
+/** Section ids in page order (also the markdown order). */
+export const SECTIONS = Object.freeze([
+  { id: 'leaderboard', title: 'Leaderboard' },
+  { id: 'f1-by-feature-set', title: 'F1 by feature set' },
+  { id: 'pr-curves', title: 'Precision–recall curves' },
+  { id: 'recall-by-case', title: 'Recall by error case' },
+  { id: 'timings', title: 'Stage timings' },
+  { id: 'leakage', title: 'Leakage checks' },
+  { id: 'explanations', title: 'Explanations' },
+  { id: 'environment', title: 'Environment' },
+] as const);
+
+/** Id of a report section. */
+export type SectionId = (typeof SECTIONS)[number]['id'];
+
+/** One chart of the report: file stem, the section it belongs to, and its SVG. */
+export interface ReportChart {
+  /** File stem, unique within the report: `charts/<name>.svg|png`. */
+  name: string;
+  section: SectionId;
+  title: string;
+  svg: string;
+  /** Index into `model.explanations` for the SHAP charts. */
+  explanation?: number;
+}
+
+const METRIC_LABEL = { f1: 'F1', auc_pr: 'AUC-PR', auc_roc: 'AUC-ROC', precision_at_k: 'precision@k' } as const;
+
+/** Label of the model's primary metric ("F1", "AUC-PR", "AUC-ROC"). */
+export function primaryMetricLabel(model: ReportModel): string {
+  return METRIC_LABEL[model.primaryMetric];
+}
+
+/** File-name-safe stem of `label`, made unique against `taken`. */
+function slug(label: string, taken: Set<string>): string {
+  const base =
+    label
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'chart';
+  let name = base;
+  for (let i = 2; taken.has(name); i++) name = `${base}-${i}`;
+  taken.add(name);
+  return name;
+}
+
+function primaryValue(e: LeaderboardEntry, metric: ReportModel['primaryMetric']): number {
+  return metric === 'f1' ? e.f1.mean : metric === 'auc_pr' ? e.aucPr : metric === 'auc_roc' ? e.aucRoc : e.precisionAtK;
+}
+
+/**
+ * Every chart of the report in page order. Pure: the same model gives the same SVG strings, and
+ * empty parts of the model give "no data" charts rather than errors.
+ */
+export function reportCharts(model: ReportModel): ReportChart[] {
+  const metric = primaryMetricLabel(model);
+  const leaderboardTitle = `Leaderboard: test ${metric} per variant`;
+  const charts: ReportChart[] = [
+    {
+      name: 'leaderboard',
+      section: 'leaderboard',
+      title: leaderboardTitle,
+      svg: groupedBarChart(
+        [...model.leaderboard]
+          .sort((a, b) => a.rank - b.rank)
+          .map((e) => ({
+            group: e.variant,
+            series: `test ${metric}`,
+            value: primaryValue(e, model.primaryMetric),
+            // Only F1 carries a confidence interval in the model.
+            lo: model.primaryMetric === 'f1' ? e.f1.lo : null,
+            hi: model.primaryMetric === 'f1' ? e.f1.hi : null,
+          })),
+        { title: leaderboardTitle, yLabel: `test ${metric}`, legend: false },
+      ),
+    },
+    {
+      name: 'f1-by-feature-set',
+      section: 'f1-by-feature-set',
+      title: 'Test F1 by feature set per algorithm (95% CI)',
+      svg: groupedBarChart(
+        model.f1ByFeatureSet.map((d) => ({
+          group: d.algorithm,
+          series: d.featureSet,
+          value: d.mean,
+          lo: d.lo,
+          hi: d.hi,
+        })),
+        { title: 'Test F1 by feature set per algorithm (95% CI)', xLabel: 'algorithm', yLabel: 'test F1' },
+      ),
+    },
+    {
+      name: 'pr-curves',
+      section: 'pr-curves',
+      title: 'Precision–recall curves (test)',
+      svg: lineChart(
+        model.prCurves.map((c) => ({
+          label: `${c.label} · AUC-PR ${num(c.aucPr)}`,
+          points: c.points.map((p) => ({ x: p.recall, y: p.precision })),
+        })),
+        { title: 'Precision–recall curves (test)', xLabel: 'recall', yLabel: 'precision' },
+      ),
+    },
+    {
+      name: 'recall-by-case',
+      section: 'recall-by-case',
+      title: 'Recall per error case',
+      svg: heatmap(model.recallByCase, { title: 'Recall per error case', valueLabel: 'recall' }),
+    },
+    {
+      name: 'timings',
+      section: 'timings',
+      title: 'Wall time per stage',
+      svg: stackedBarChart(model.timings, { title: 'Wall time per stage' }),
+    },
+  ];
+  const taken = new Set(charts.map((c) => c.name));
+  for (const [i, ex] of (model.explanations ?? []).entries()) {
+    const stem = slug(`shap ${ex.label}`, taken);
+    const barTitle = `${ex.label}: mean |SHAP| (top features)`;
+    charts.push({
+      name: stem,
+      section: 'explanations',
+      title: barTitle,
+      svg: shapBarChart(ex.shapTop, { title: barTitle }),
+      explanation: i,
+    });
+    if (ex.shapRows !== undefined) {
+      const summaryTitle = `${ex.label}: SHAP values per sequence`;
+      charts.push({
+        name: slug(`shap summary ${ex.label}`, taken),
+        section: 'explanations',
+        title: summaryTitle,
+        svg: shapSummaryPlot(ex.shapRows, { title: summaryTitle }),
+        explanation: i,
+      });
+    }
+  }
+  return charts;
+}
+
+/**
+ * A chart's SVG for inline use in HTML: the HTML parser puts `<svg>` in the SVG namespace by
+ * itself, and dropping the xmlns keeps the page free of any URL.
+ */
+export function inlineSvg(svg: string): string {
+  return svg.replace(' xmlns="http://www.w3.org/2000/svg"', '');
+}
+
+function figure(chart: ReportChart): string {
+  const width = /width="(\d+(?:\.\d+)?)"/.exec(chart.svg)?.[1] ?? '960';
+  return `<figure class="chart" id="chart-${esc(chart.name)}" style="max-width:${width}px">\n${inlineSvg(chart.svg)}\n</figure>`;
+}
+
+/**
+ * `<table>` from header cells (plain text) and rows of already-escaped cell HTML; `numeric` columns
+ * are right-aligned, `rowClass` tags rows for the stylesheet.
+ */
+function table(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  numeric: ReadonlySet<number>,
+  rowClass: (row: number) => string = () => '',
+): string {
+  const cls = (i: number) => (numeric.has(i) ? ' class="num"' : '');
+  const tr = (i: number) => (rowClass(i) ? `<tr class="${rowClass(i)}">` : '<tr>');
+  return [
+    '<div class="table-wrap"><table>',
+    `<thead><tr>${header.map((h, i) => `<th${cls(i)}>${esc(h)}</th>`).join('')}</tr></thead>`,
+    '<tbody>',
+    ...rows.map((r, ri) => `${tr(ri)}${r.map((c, i) => `<td${cls(i)}>${c}</td>`).join('')}</tr>`),
+    '</tbody></table></div>',
+  ].join('\n');
+}
+
+function leaderboardTable(model: ReportModel): string {
+  if (model.leaderboard.length === 0) return '<p class="empty">No finished trials.</p>';
+  // Feature set, algorithm and the trivial-reach flag go in the variant cell: separate columns
+  // would not fit 1280 px.
+  const header = ['Rank', 'Variant', 'Supervised', 'Seeds', 'F1 [95% CI]'];
+  header.push('AUC-PR', 'AUC-ROC', 'P@k', 'Fit time', 'Throughput (seq/s)');
+  const entries = [...model.leaderboard].sort((a, b) => a.rank - b.rank);
+  const rows = entries.map((e) => {
+    const rank = e.tied
+      ? `<span class="tied" title="statistically tied with the row above">≈</span>${e.rank}`
+      : String(e.rank);
+    const flag = e.withinTrivialReach
+      ? ' <span class="flag" title="a trivial rule (sequence length, duration, unseen templates) gets within 0.02 F1">⚠ trivial reach</span>'
+      : '';
+    return [
+      rank,
+      `${esc(e.variant)}${flag}<br><small class="sub">${esc(e.featureSet)} · ${esc(e.algorithm)}</small>`,
+      e.supervised ? 'yes' : 'no',
+      String(e.seeds),
+      `${num(e.f1.mean)} [${num(e.f1.lo)}, ${num(e.f1.hi)}]`,
+      num(e.aucPr),
+      num(e.aucRoc),
+      num(e.precisionAtK),
+      esc(formatDuration(e.fitMs)),
+      num(e.throughputPerS, 1),
+    ];
+  });
+  return table(header, rows, new Set([0, 3, 4, 5, 6, 7, 8, 9]), (i) =>
+    entries[i]!.withinTrivialReach ? 'trivial' : '',
+  );
+}
+
+function f1Table(model: ReportModel): string {
+  const algorithms = [...new Set(model.f1ByFeatureSet.map((d) => d.algorithm))];
+  const featureSets = [...new Set(model.f1ByFeatureSet.map((d) => d.featureSet))];
+  if (algorithms.length === 0) return '';
+  const cell = new Map(model.f1ByFeatureSet.map((d) => [`${d.algorithm}\u0000${d.featureSet}`, d]));
+  const rows = algorithms.map((a) => [
+    esc(a),
+    ...featureSets.map((f) => {
+      const d = cell.get(`${a}\u0000${f}`);
+      return d ? `${num(d.mean)} [${num(d.lo)}, ${num(d.hi)}]` : 'n/a';
+    }),
+  ]);
+  return table(['Algorithm', ...featureSets], rows, new Set(featureSets.map((_, i) => i + 1)));
+}
+
+function recallTable(model: ReportModel): string {
+  const { rows, columns, values } = model.recallByCase;
+  if (rows.length === 0 || columns.length === 0) return '';
+  // Transposed: 53 error cases read better down the page than across it.
+  const body = columns.map((c, ci) => [esc(c), ...rows.map((_, ri) => num(values[ri]?.[ci]))]);
+  const numeric = new Set(rows.map((_, i) => i + 1));
+  return `<details><summary>Table</summary>\n${table(['Error case', ...rows], body, numeric)}\n</details>`;
+}
+
+function timingsTable(model: ReportModel): string {
+  if (model.timings.length === 0) return '';
+  const stages = [...new Set(model.timings.flatMap((t) => Object.keys(t.stages)))];
+  const rows = model.timings.map((t) => {
+    const total = Object.values(t.stages).reduce((s, v) => s + (Number.isFinite(v) ? v : 0), 0);
+    return [esc(t.label), ...stages.map((s) => esc(formatDuration(t.stages[s]))), esc(formatDuration(total))];
+  });
+  return table(['Variant', ...stages, 'Total'], rows, new Set(stages.map((_, i) => i + 1).concat(stages.length + 1)));
+}
+
+function leakageHtml(model: ReportModel): string {
+  if (model.leakage.length === 0) return '<p class="empty">No leakage checks recorded.</p>';
+  return model.leakage
+    .map((l) => {
+      const warnings =
+        l.warnings.length === 0
+          ? '<p class="ok">No warnings.</p>'
+          : `<ul class="warnings">${l.warnings.map((w) => `<li><span class="flag">⚠</span> ${esc(w)}</li>`).join('')}</ul>`;
+      const rules =
+        l.trivialRules.length === 0
+          ? ''
+          : table(
+              ['Trivial rule', 'AUC (test)', 'F1 (test)'],
+              l.trivialRules.map((r) => [esc(r.rule), num(r.aucTest), num(r.f1Test)]),
+              new Set([1, 2]),
+            );
+      return `<h3>${esc(l.split)} · ${esc(l.featureSet)}</h3>\n${warnings}\n${rules}`;
+    })
+    .join('\n');
+}
+
+function explanationsHtml(model: ReportModel, charts: readonly ReportChart[]): string {
+  return (model.explanations ?? [])
+    .map((ex, i) => {
+      const own = charts.filter((c) => c.explanation === i);
+      const top = [...ex.shapTop].sort((a, b) => b.meanAbs - a.meanAbs).slice(0, 10);
+      const rows = top.map((t) => [esc(t.feature), num(t.meanAbs)]);
+      return `<h3>${esc(ex.label)}</h3>\n${own.map(figure).join('\n')}\n${table(['Feature', 'mean |SHAP|'], rows, new Set([1]))}`;
+    })
+    .join('\n');
+}
+
+const STYLE = `
+:root { color-scheme: light; }
+* { box-sizing: border-box; }
+body { margin: 0; background: #F6F6F6; color: #222; font: 15px/1.45 'DejaVu Sans', system-ui, sans-serif; }
+header, main { max-width: 1240px; margin: 0 auto; padding: 0 16px; }
+header { padding-top: 16px; }
+h1 { font-size: 1.6em; margin: 0.3em 0; }
+h2 { font-size: 1.25em; margin: 0 0 0.5em; }
+h3 { font-size: 1.05em; margin: 1em 0 0.4em; }
+nav a { margin-right: 0.9em; color: #0072B2; }
+.meta { color: #555; }
+section { background: #FFF; border: 1px solid #E0E0E0; border-radius: 6px; padding: 12px 16px; margin: 16px 0; }
+figure.chart { margin: 12px 0; }
+figure.chart svg { display: block; width: 100%; height: auto; }
+.table-wrap { overflow-x: auto; }
+table { border-collapse: collapse; font-size: 0.9em; }
+th, td { padding: 4px 8px; border-bottom: 1px solid #EEE; text-align: left; white-space: nowrap; }
+th { background: #FAFAFA; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+tr.trivial { background: #FFF3E0; }
+.sub { color: #666; }
+.flag { color: #A04000; font-weight: bold; }
+.tied { color: #0072B2; font-weight: bold; margin-right: 2px; }
+.notes { background: #FFFBE6; border: 1px solid #F0E0A0; padding: 8px 12px; border-radius: 6px; }
+.empty, .ok { color: #555; }
+code { font-family: 'DejaVu Sans Mono', monospace; font-size: 0.92em; }
+@media (max-width: 640px) {
+  body { font-size: 14px; }
+  header, main { padding: 0 8px; }
+  section { padding: 8px; }
+  /* Below phone width chart text gets too small to read: scroll the charts instead. */
+  figure.chart { overflow-x: auto; }
+  figure.chart svg { min-width: 560px; }
+  table { font-size: 0.8em; }
+}
+`;
+
+/** The report as a standalone HTML page (see the module comment). All model text is escaped. */
+export function renderHtml(model: ReportModel): string {
+  const charts = reportCharts(model);
+  const chart = (name: string) =>
+    charts
+      .filter((c) => c.name === name)
+      .map(figure)
+      .join('\n');
+  const sections = SECTIONS.filter((s) => s.id !== 'explanations' || model.explanations !== undefined);
+  const content: Record<SectionId, string> = {
+    leaderboard: `<p>Ranked by test ${esc(primaryMetricLabel(model))}. <span class="tied">≈</span> marks a rank statistically tied with the row above; <span class="flag">⚠</span> marks variants a trivial rule (sequence length, duration, unseen templates) comes within 0.02 F1 of.</p>\n${leaderboardTable(model)}\n${chart('leaderboard')}`,
+    'f1-by-feature-set': `${chart('f1-by-feature-set')}\n${f1Table(model)}`,
+    'pr-curves': `${chart('pr-curves')}\n${
+      model.prCurves.length === 0
+        ? ''
+        : table(
+            ['Curve', 'AUC-PR', 'Points'],
+            model.prCurves.map((c) => [esc(c.label), num(c.aucPr), String(c.points.length)]),
+            new Set([1, 2]),
+          )
+    }`,
+    'recall-by-case': `${chart('recall-by-case')}\n${recallTable(model)}`,
+    timings: `${chart('timings')}\n${timingsTable(model)}`,
+    leakage: leakageHtml(model),
+    explanations: explanationsHtml(model, charts),
+    environment: table(
+      ['Key', 'Value'],
+      Object.entries(model.environment).map(([k, v]) => [esc(k), `<code>${esc(v)}</code>`]),
+      new Set(),
+    ),
+  };
+  const notes =
+    model.notes && model.notes.length > 0
+      ? `<div class="notes"><ul>${model.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul></div>`
+      : '';
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${esc(model.title)}</title>`,
+    `<style>${STYLE}</style>`,
+    '</head>',
+    '<body>',
+    '<header>',
+    `<h1>${esc(model.title)}</h1>`,
+    `<p class="meta">Experiment <code>${esc(model.experiment)}</code> (<code>${esc(model.experimentFile)}</code>) · generated <time datetime="${esc(model.generatedAt)}">${esc(model.generatedAt)}</time> · primary metric ${esc(primaryMetricLabel(model))}</p>`,
+    `<nav>${sections.map((s) => `<a href="#${s.id}">${esc(s.title)}</a>`).join('')}</nav>`,
+    notes,
+    '</header>',
+    '<main>',
+    ...sections.map((s) => `<section id="${s.id}">\n<h2>${esc(s.title)}</h2>\n${content[s.id]}\n</section>`),
+    '</main>',
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}

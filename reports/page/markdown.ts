@@ -1,0 +1,181 @@
+/** The report as GitHub-flavoured markdown: the HTML page's sections as tables, charts as PNG links. */
+import { formatDuration, formatNumber as num } from '../charts/index.ts';
+import { primaryMetricLabel, type ReportChart, reportCharts, SECTIONS, type SectionId } from './html.ts';
+import type { ReportModel } from './model.ts';
+
+/** Options of `renderMarkdown`. */
+export interface MarkdownOptions {
+  /** Link target of a chart's PNG from the markdown file, e.g. `(name) => \`charts/${name}.png\``. */
+  chartPath: (name: string) => string;
+}
+
+/**
+ * Text safe in a markdown table cell: HTML-significant characters as entities (GitHub would
+ * otherwise render or strip tags), markdown punctuation backslash-escaped, and no line breaks
+ * (a newline ends the table row).
+ */
+export function escapeMarkdown(text: string): string {
+  return String(text)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]|#])/g, '\\$1')
+    .replace(/\r?\n|\r/g, ' ');
+}
+
+/** Markdown table from header cells (plain text) and rows of already-escaped cells. */
+function table(header: readonly string[], rows: readonly (readonly string[])[], numeric: ReadonlySet<number>): string {
+  const align = header.map((_, i) => (numeric.has(i) ? '---:' : '---'));
+  return [
+    `| ${header.map(escapeMarkdown).join(' | ')} |`,
+    `| ${align.join(' | ')} |`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+}
+
+function image(chart: ReportChart, options: MarkdownOptions): string {
+  const alt = chart.title.replace(/[[\]\\]/g, '').replace(/\s+/g, ' ');
+  // Angle brackets keep spaces or parentheses in the path from ending the link early.
+  return `![${alt}](<${options.chartPath(chart.name)}>)`;
+}
+
+const indices = (from: number, count: number) => new Set(Array.from({ length: count }, (_, i) => from + i));
+
+function leaderboard(model: ReportModel): string {
+  if (model.leaderboard.length === 0) return '_No finished trials._';
+  const header = ['Rank', 'Variant', 'Feature set', 'Algorithm', 'Supervised', 'Seeds', 'F1 [95% CI]'];
+  header.push('AUC-PR', 'AUC-ROC', 'P@k', 'Fit time', 'Throughput (seq/s)', 'Flags');
+  const rows = [...model.leaderboard]
+    .sort((a, b) => a.rank - b.rank)
+    .map((e) => [
+      e.tied ? `≈${e.rank}` : String(e.rank),
+      escapeMarkdown(e.variant),
+      escapeMarkdown(e.featureSet),
+      escapeMarkdown(e.algorithm),
+      e.supervised ? 'yes' : 'no',
+      String(e.seeds),
+      `${num(e.f1.mean)} \\[${num(e.f1.lo)}, ${num(e.f1.hi)}\\]`,
+      num(e.aucPr),
+      num(e.aucRoc),
+      num(e.precisionAtK),
+      formatDuration(e.fitMs),
+      num(e.throughputPerS, 1),
+      e.withinTrivialReach ? '⚠ trivial reach' : '',
+    ]);
+  return [
+    `Ranked by test ${primaryMetricLabel(model)}. ≈ marks a rank statistically tied with the row above; ⚠ marks variants a trivial rule (sequence length, duration, unseen templates) comes within 0.02 F1 of.`,
+    '',
+    table(header, rows, new Set([0, 5, 6, 7, 8, 9, 10, 11])),
+  ].join('\n');
+}
+
+function f1ByFeatureSet(model: ReportModel): string {
+  const algorithms = [...new Set(model.f1ByFeatureSet.map((d) => d.algorithm))];
+  const featureSets = [...new Set(model.f1ByFeatureSet.map((d) => d.featureSet))];
+  if (algorithms.length === 0) return '_No data._';
+  const cell = new Map(model.f1ByFeatureSet.map((d) => [`${d.algorithm}\u0000${d.featureSet}`, d]));
+  const rows = algorithms.map((a) => [
+    escapeMarkdown(a),
+    ...featureSets.map((f) => {
+      const d = cell.get(`${a}\u0000${f}`);
+      return d ? `${num(d.mean)} \\[${num(d.lo)}, ${num(d.hi)}\\]` : 'n/a';
+    }),
+  ]);
+  return table(['Algorithm', ...featureSets], rows, indices(1, featureSets.length));
+}
+
+function recallByCase(model: ReportModel): string {
+  const { rows, columns, values } = model.recallByCase;
+  if (rows.length === 0 || columns.length === 0) return '_No data._';
+  // Transposed as in the HTML page: many error cases read better down than across.
+  const body = columns.map((c, ci) => [escapeMarkdown(c), ...rows.map((_, ri) => num(values[ri]?.[ci]))]);
+  return table(['Error case', ...rows], body, indices(1, rows.length));
+}
+
+function timings(model: ReportModel): string {
+  if (model.timings.length === 0) return '_No data._';
+  const stages = [...new Set(model.timings.flatMap((t) => Object.keys(t.stages)))];
+  const rows = model.timings.map((t) => {
+    const total = Object.values(t.stages).reduce((s, v) => s + (Number.isFinite(v) ? v : 0), 0);
+    return [escapeMarkdown(t.label), ...stages.map((s) => formatDuration(t.stages[s])), formatDuration(total)];
+  });
+  return table(['Variant', ...stages, 'Total'], rows, indices(1, stages.length + 1));
+}
+
+function leakage(model: ReportModel): string {
+  if (model.leakage.length === 0) return '_No leakage checks recorded._';
+  return model.leakage
+    .map((l) => {
+      const parts = [`### ${escapeMarkdown(l.split)} · ${escapeMarkdown(l.featureSet)}`, ''];
+      if (l.warnings.length === 0) parts.push('No warnings.');
+      else parts.push(...l.warnings.map((w) => `- ⚠ ${escapeMarkdown(w)}`));
+      if (l.trivialRules.length > 0) {
+        const rows = l.trivialRules.map((r) => [escapeMarkdown(r.rule), num(r.aucTest), num(r.f1Test)]);
+        parts.push('', table(['Trivial rule', 'AUC (test)', 'F1 (test)'], rows, new Set([1, 2])));
+      }
+      return parts.join('\n');
+    })
+    .join('\n\n');
+}
+
+function explanations(model: ReportModel, charts: readonly ReportChart[], options: MarkdownOptions): string {
+  return (model.explanations ?? [])
+    .map((ex, i) => {
+      const top = [...ex.shapTop].sort((a, b) => b.meanAbs - a.meanAbs).slice(0, 10);
+      return [
+        `### ${escapeMarkdown(ex.label)}`,
+        '',
+        ...charts.filter((c) => c.explanation === i).map((c) => `${image(c, options)}\n`),
+        table(
+          ['Feature', 'mean |SHAP|'],
+          top.map((t) => [escapeMarkdown(t.feature), num(t.meanAbs)]),
+          new Set([1]),
+        ),
+      ].join('\n');
+    })
+    .join('\n\n');
+}
+
+/** The report as markdown with the HTML page's sections, tables and chart images (PNG links). */
+export function renderMarkdown(model: ReportModel, options: MarkdownOptions): string {
+  const charts = reportCharts(model);
+  const chart = (name: string) =>
+    charts
+      .filter((c) => c.name === name)
+      .map((c) => image(c, options))
+      .join('\n');
+  const content: Record<SectionId, string> = {
+    leaderboard: `${leaderboard(model)}\n\n${chart('leaderboard')}`,
+    'f1-by-feature-set': `${chart('f1-by-feature-set')}\n\n${f1ByFeatureSet(model)}`,
+    'pr-curves': `${chart('pr-curves')}\n\n${
+      model.prCurves.length === 0
+        ? '_No data._'
+        : table(
+            ['Curve', 'AUC-PR', 'Points'],
+            model.prCurves.map((c) => [escapeMarkdown(c.label), num(c.aucPr), String(c.points.length)]),
+            new Set([1, 2]),
+          )
+    }`,
+    'recall-by-case': `${chart('recall-by-case')}\n\n${recallByCase(model)}`,
+    timings: `${chart('timings')}\n\n${timings(model)}`,
+    leakage: leakage(model),
+    explanations: explanations(model, charts, options),
+    environment: table(
+      ['Key', 'Value'],
+      Object.entries(model.environment).map(([k, v]) => [escapeMarkdown(k), escapeMarkdown(v)]),
+      new Set(),
+    ),
+  };
+  const sections = SECTIONS.filter((s) => s.id !== 'explanations' || model.explanations !== undefined);
+  const header = [
+    `# ${escapeMarkdown(model.title)}`,
+    '',
+    `Experiment \`${model.experiment.replace(/`/g, "'")}\` (\`${model.experimentFile.replace(/`/g, "'")}\`) · generated ${escapeMarkdown(model.generatedAt)} · primary metric ${primaryMetricLabel(model)}`,
+  ];
+  if (model.notes && model.notes.length > 0) header.push('', ...model.notes.map((n) => `> ${escapeMarkdown(n)}`));
+  return [
+    header.join('\n'),
+    ...sections.map((s) => `<a id="${s.id}"></a>\n\n## ${s.title}\n\n${content[s.id]}`),
+    '',
+  ].join('\n\n');
+}

@@ -1,0 +1,316 @@
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import {
+  inlineSvg,
+  type ReportModel,
+  renderHtml,
+  renderMarkdown,
+  reportCharts,
+  SECTIONS,
+  writeReport,
+} from '../../reports/page/index.ts';
+import { tempDir } from '../helpers/fixtures.ts';
+import { hasPngSignature, pngSize } from '../helpers/png.ts';
+
+/** Deterministic value in [0, 1) from an integer (no Math.random in fixtures either). */
+const unit = (i: number) => (((Math.sin(i * 12.9898) * 43758.5453) % 1) + 1) % 1;
+
+function fixtureModel(): ReportModel {
+  const algorithms = ['isolation_forest', 'logistic_regression', 'decision_tree'];
+  const featureSets = ['words', 'events', 'event_trigrams', 'sequence_length'];
+  const variants = algorithms.flatMap((a) => featureSets.map((f) => ({ a, f, name: `${f}_${a}` })));
+  const cases = Array.from({ length: 53 }, (_, i) =>
+    i % 7 === 0 ? `case_${i}_token_expired_during_authorization_code_flow` : `case_${i}`,
+  );
+  return {
+    title: 'LO2 <bench> & "friends"',
+    experiment: 'feature-sets',
+    experimentFile: 'experiments/feature-sets.yaml',
+    generatedAt: '2025-01-02T03:04:05.000Z',
+    primaryMetric: 'f1',
+    leaderboard: variants.map((v, i) => {
+      const mean = 0.95 - i * 0.05;
+      return {
+        rank: i === 2 ? 2 : i + 1,
+        tied: i === 2,
+        variant: v.name,
+        featureSet: v.f,
+        algorithm: v.a,
+        supervised: v.a !== 'isolation_forest',
+        seeds: 5,
+        f1: { mean, lo: mean - 0.03, hi: Math.min(1, mean + 0.03) },
+        aucPr: mean + 0.01,
+        aucRoc: Math.min(1, mean + 0.04),
+        precisionAtK: mean - 0.02,
+        fitMs: 120 + i * 1500,
+        throughputPerS: i === 5 ? null : 10_000 / (i + 1),
+        withinTrivialReach: i === 4,
+      };
+    }),
+    f1ByFeatureSet: algorithms.flatMap((a, ai) =>
+      featureSets.map((f, fi) => {
+        const mean = 0.4 + 0.12 * fi + 0.05 * ai;
+        return { algorithm: a, featureSet: f, mean, lo: mean - 0.04, hi: mean + 0.04 };
+      }),
+    ),
+    prCurves: variants.slice(0, 3).map((v, ci) => {
+      const points = Array.from({ length: 2000 }, (_, i) => {
+        const recall = i / 1999;
+        const base = 1 - recall ** (2 + ci) * (0.6 + 0.1 * ci);
+        return { recall, precision: Math.max(0, Math.min(1, base - 0.02 * unit(i + ci * 2000))) };
+      });
+      return { label: v.name, aucPr: 0.81 - ci * 0.1, points };
+    }),
+    recallByCase: {
+      rows: variants.map((v) => v.name),
+      columns: cases,
+      values: variants.map((_, r) => cases.map((_, c) => ((r + c) % 11 === 0 ? null : unit(r * 100 + c)))),
+    },
+    timings: variants.map((v, i) => ({
+      label: v.name,
+      stages: {
+        load: 200,
+        enhance: 50 + i * 10,
+        vectorize: 300 + i * 40,
+        fit: 100 + i * 500,
+        score: 80,
+        explain: i % 3 === 0 ? 400 : 0,
+      },
+    })),
+    leakage: [
+      {
+        split: 'by-run',
+        featureSet: 'words',
+        warnings: ['token <user_id> appears only in anomalous runs & leaks the label'],
+        trivialRules: [
+          { rule: 'sequence length', aucTest: 0.93, f1Test: 0.88 },
+          { rule: 'duration', aucTest: null, f1Test: Number.NaN },
+        ],
+      },
+      { split: 'by-time', featureSet: 'events', warnings: [], trivialRules: [] },
+    ],
+    environment: {
+      git_sha: 'abc1234',
+      dirty: 'false',
+      node: 'v20.19.0',
+      os: 'linux 6.1',
+      cpu: 'Example CPU @ 2.0GHz',
+      cores: '2',
+      lockfile_hash: 'sha256:00ff',
+      dataset_hash: 'sha256:11ee',
+    },
+    explanations: [
+      {
+        label: 'words_logistic_regression',
+        shapTop: Array.from({ length: 25 }, (_, i) => ({
+          feature:
+            i === 0
+              ? 'a<b&"c"'
+              : i === 1
+                ? 'a_really_long_feature_name_that_will_not_fit_in_the_margin_at_all'
+                : `token_${i}`,
+          meanAbs: 1 / (i + 1),
+        })),
+        shapRows: Array.from({ length: 10 }, (_, f) => ({
+          feature: f === 0 ? 'a<b&"c"' : `token_${f}`,
+          points: Array.from({ length: 300 }, (_, i) => {
+            const value = unit(f * 1000 + i);
+            return { shap: (value - 0.5) * (2 / (f + 1)) + 0.1 * unit(i), value };
+          }),
+        })),
+      },
+    ],
+    notes: ['Fixture report for tests.'],
+  };
+}
+
+const chartPath = (name: string) => `charts/${name}.png`;
+
+describe('renderHtml', () => {
+  const model = fixtureModel();
+  const html = renderHtml(model);
+
+  it('has every section, in order', () => {
+    const positions = SECTIONS.map((s) => html.indexOf(`<section id="${s.id}">`));
+    for (const [i, p] of positions.entries()) assert.ok(p > 0, `section ${SECTIONS[i]!.id} missing`);
+    assert.deepEqual(
+      positions,
+      [...positions].sort((a, b) => a - b),
+    );
+  });
+
+  it('is self-contained: no URLs, no scripts, no external resources', () => {
+    assert.ok(!html.includes('http://'));
+    assert.ok(!html.includes('https://'));
+    assert.ok(!/<script/i.test(html));
+    assert.ok(!/<link\b/i.test(html));
+    assert.ok(!/\ssrc=/i.test(html));
+    assert.ok(html.includes('<style>'));
+    assert.match(html, /^<!doctype html>/);
+  });
+
+  it('inlines every chart', () => {
+    const charts = reportCharts(model);
+    assert.deepEqual(
+      charts.map((c) => c.name),
+      [
+        'leaderboard',
+        'f1-by-feature-set',
+        'pr-curves',
+        'recall-by-case',
+        'timings',
+        'shap-words-logistic-regression',
+        'shap-summary-words-logistic-regression',
+      ],
+    );
+    for (const c of charts) assert.ok(html.includes(inlineSvg(c.svg)), `chart ${c.name} not inlined`);
+    assert.equal((html.match(/<svg\b/g) ?? []).length, charts.length);
+  });
+
+  it('shows the leaderboard with CI, tied marker, trivial-reach flag and n/a', () => {
+    const table = html.slice(html.indexOf('<section id="leaderboard">'), html.indexOf('<figure'));
+    assert.equal((table.match(/<tr/g) ?? []).length, 13, 'header + 12 rows');
+    assert.ok(table.includes('0.950 [0.920, 0.980]'));
+    assert.equal((table.match(/≈<\/span>2</g) ?? []).length, 1, 'tied rank marked');
+    const trivial = table.match(/<tr class="trivial">.*?<\/tr>/s);
+    assert.ok(trivial && trivial.length === 1);
+    assert.ok(trivial[0].includes('words_logistic_regression') && trivial[0].includes('trivial reach'));
+    assert.ok(table.includes('<td class="num">n/a</td>'), 'null throughput');
+    assert.ok(table.includes('1.62 s'), 'fit time');
+  });
+
+  it('escapes all model text', () => {
+    assert.ok(html.includes('<h1>LO2 &lt;bench&gt; &amp; &quot;friends&quot;</h1>'));
+    assert.ok(!html.includes('<bench>'));
+    assert.ok(html.includes('token &lt;user_id&gt; appears only in anomalous runs &amp; leaks the label'));
+    assert.ok(!html.includes('a<b&"c"'));
+    assert.ok(html.includes('a&lt;b&amp;&quot;c&quot;'));
+  });
+
+  it('lists leakage checks with trivial rules and n/a for missing values', () => {
+    const leakage = html.slice(html.indexOf('<section id="leakage">'), html.indexOf('<section id="explanations">'));
+    assert.ok(leakage.includes('by-run · words'));
+    assert.ok(leakage.includes('<td class="num">0.930</td>'));
+    assert.equal((leakage.match(/>n\/a</g) ?? []).length, 2);
+    assert.ok(leakage.includes('No warnings.'));
+  });
+
+  it('shows the environment and notes', () => {
+    assert.ok(html.includes('<code>sha256:11ee</code>'));
+    assert.ok(html.includes('Fixture report for tests.'));
+  });
+
+  it('scales charts with the page and is deterministic', () => {
+    assert.ok(html.includes('figure.chart svg { display: block; width: 100%; height: auto; }'));
+    assert.ok(html.includes('name="viewport"'));
+    assert.equal(renderHtml(fixtureModel()), html);
+  });
+
+  it('leaves out explanations when the model has none', () => {
+    const { explanations: _, ...rest } = fixtureModel();
+    const plain = renderHtml(rest);
+    assert.ok(!plain.includes('id="explanations"'));
+    assert.ok(plain.includes('id="environment"'));
+  });
+
+  it('renders an empty model without throwing', () => {
+    const empty: ReportModel = {
+      ...fixtureModel(),
+      leaderboard: [],
+      f1ByFeatureSet: [],
+      prCurves: [],
+      recallByCase: { rows: [], columns: [], values: [] },
+      timings: [],
+      leakage: [],
+      explanations: [{ label: 'x', shapTop: [], shapRows: [] }],
+    };
+    const out = renderHtml(empty);
+    assert.equal((out.match(/>no data<\/text>/g) ?? []).length, 7);
+    assert.ok(out.includes('No finished trials.'));
+  });
+});
+
+describe('renderMarkdown', () => {
+  const model = fixtureModel();
+  const md = renderMarkdown(model, { chartPath });
+
+  it('has the sections in order, with tables', () => {
+    const headings = [...md.matchAll(/^## (.*)$/gm)].map((m) => m[1]);
+    assert.deepEqual(
+      headings,
+      SECTIONS.map((s) => s.title),
+    );
+    assert.ok(md.includes('| Rank | Variant | Feature set | Algorithm |'));
+    assert.ok(md.includes('| ≈2 |'));
+    assert.ok(md.includes('| 0.950 \\[0.920, 0.980\\] |'));
+    assert.ok(md.includes('⚠ trivial reach'));
+    assert.ok(md.includes('| Error case |'));
+    // 53 error cases + header + alignment row.
+    const recall = md.slice(md.indexOf('## Recall by error case'), md.indexOf('## Stage timings'));
+    assert.equal((recall.match(/^\|/gm) ?? []).length, 55);
+  });
+
+  it('links every chart PNG', () => {
+    for (const c of reportCharts(model)) assert.ok(md.includes(`](<charts/${c.name}.png>)`), `image ${c.name}`);
+  });
+
+  it('escapes text for markdown tables', () => {
+    assert.ok(md.includes('# LO2 &lt;bench&gt; &amp; "friends"'));
+    assert.ok(md.includes('a&lt;b&amp;"c"'));
+    assert.ok(md.includes('words\\_isolation\\_forest'));
+    assert.ok(!md.includes('<bench>'));
+    // Every table row has the same number of cells as its header.
+    for (const block of md.split(/\n\n/)) {
+      const rows = block.split('\n').filter((l) => l.startsWith('|'));
+      if (rows.length === 0) continue;
+      const cells = (row: string) => row.replace(/\\\|/g, '').split('|').length;
+      for (const r of rows) assert.equal(cells(r), cells(rows[0]!), r);
+    }
+  });
+});
+
+describe('writeReport', () => {
+  it('writes the page, the markdown and an SVG + PNG per chart', async () => {
+    const { dir, cleanup } = tempDir('lo2-report-');
+    try {
+      const model = fixtureModel();
+      const out = await writeReport(model, join(dir, 'report'));
+      assert.equal(out.html, join(dir, 'report', 'index.html'));
+      assert.equal(out.markdown, join(dir, 'report', 'report.md'));
+      assert.equal(readFileSync(out.html, 'utf8'), renderHtml(model));
+      assert.equal(readFileSync(out.markdown, 'utf8'), renderMarkdown(model, { chartPath }));
+      const charts = reportCharts(model);
+      assert.deepEqual(
+        out.charts.map((c) => c.name),
+        charts.map((c) => c.name),
+      );
+      for (const [i, c] of out.charts.entries()) {
+        assert.equal(readFileSync(c.svg, 'utf8'), charts[i]!.svg);
+        const png = readFileSync(c.png);
+        assert.ok(hasPngSignature(png), `${c.name}.png signature`);
+        const svgWidth = Number(/width="(\d+)"/.exec(charts[i]!.svg)![1]);
+        assert.equal(pngSize(png).width, svgWidth * 2, `${c.name}.png width`);
+        assert.ok(existsSync(join(dir, 'report', chartPath(c.name))), 'markdown link resolves');
+      }
+      const files = [...readdirSync(join(dir, 'report')), ...readdirSync(join(dir, 'report', 'charts'))];
+      assert.ok(!files.some((f) => f.includes('.tmp-')), 'no temporary files left');
+      assert.equal(files.length, 3 + 2 * charts.length);
+
+      // Writing again replaces the files; a scale of 1 gives PNGs at the SVG's own width.
+      const again = await writeReport(model, join(dir, 'report'), { pngScale: 1 });
+      const svgWidth = Number(/width="(\d+)"/.exec(charts[0]!.svg)![1]);
+      assert.equal(pngSize(readFileSync(again.charts[0]!.png)).width, svgWidth);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('rejects a bad pngScale, naming it', async () => {
+    await assert.rejects(writeReport(fixtureModel(), '/nonexistent/never', { pngScale: 0 }), {
+      name: 'TypeError',
+      message: 'pngScale must be a number in (0, 8] (got 0)',
+    });
+  });
+});
