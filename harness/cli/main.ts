@@ -4,8 +4,8 @@
  */
 import { BenchError, usageError } from '../errors/index.ts';
 import { dataCommand } from './commands/data.ts';
-import { lsCommand, runCommand } from './commands/run.ts';
 import { boardCommand, reportCommand } from './commands/reports.ts';
+import { lsCommand, runCommand } from './commands/run.ts';
 import { splitCommand } from './commands/split.ts';
 import { compareCommand, exportCommand, showCommand } from './commands/trials.ts';
 

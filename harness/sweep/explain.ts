@@ -109,7 +109,9 @@ export function writeExplanations(input: ExplainInput, options: Partial<ExplainO
   const test = input.test;
   const rowShap = new Map<number, Map<number, number>>();
   if (shap) {
-    shap.rowIds.forEach((r, k) => rowShap.set(r, shap.values[k]!));
+    shap.rowIds.forEach((r, k) => {
+      rowShap.set(r, shap.values[k]!);
+    });
     const sumAbs = new Map<number, number>();
     const sum = new Map<number, number>();
     for (const v of shap.values) {
