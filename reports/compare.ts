@@ -3,8 +3,8 @@
  * - two trials on the same split: test-metric deltas and a paired bootstrap over test runs of the F1
  *   difference (each model at its own validation threshold, both on the same resampled runs);
  * - two selectors (variant[:feature set]): the done trials of each are paired by split (same dataset
- *   and seed), deltas of the mean test metrics, Wilcoxon signed-rank and a paired bootstrap over the
- *   seeds' F1 differences.
+ *   and seed), deltas of the mean test metrics, a paired bootstrap over the test runs of every seed
+ *   (the leaderboard's tie test) and Wilcoxon signed-rank over the seeds' F1.
  * Differences are always b − a.
  */
 import { BenchError, usageError } from '../harness/errors/index.ts';
@@ -13,12 +13,12 @@ import {
   concatGroups,
   metricsAt,
   type PairedBootstrapResult,
-  pairedBootstrap,
   pairedGroupBootstrap,
   type ScoredGroup,
   type WilcoxonResult,
   wilcoxonSignedRank,
 } from '../splits/eval/index.ts';
+import { pairedSplitsBootstrap, prepareSplit } from './bootstrap.ts';
 import { readPredictions } from './predictions.ts';
 
 /** Test metrics a comparison lists, in this order. */
@@ -74,9 +74,11 @@ export interface SelectorComparison {
   pairs: SeedPair[];
   /** Mean test metrics over the paired trials. */
   deltas: MetricDelta[];
+  /** Over seeds: with n ≤ 5 seeds a two-sided test cannot reach p < 0.05. */
   wilcoxon: WilcoxonResult;
-  bootstrap: PairedBootstrapResult & { unit: 'seeds' };
-  /** Wilcoxon p ≥ alpha: the data do not tell the two apart. */
+  /** F1(b) − F1(a), paired over the test runs of every shared split. */
+  bootstrap: PairedBootstrapResult & { unit: string };
+  /** The bootstrap's 95 % interval holds 0: the data do not tell the two apart (as the leaderboard's ≈). */
   tied: boolean;
 }
 
@@ -259,7 +261,28 @@ export function compareSelectors(
   const fa = pairs.map((p) => p.f1A);
   const fb = pairs.map((p) => p.f1B);
   const wilcoxon = wilcoxonSignedRank(fb, fa);
-  const bootstrap = pairedBootstrap(fb, fa, { seed: o.seed, resamples: o.resamples });
+  const prepared = (t: TrialDetail) => {
+    const artifact = t.artifacts.find((x) => x.kind === 'predictions');
+    if (!artifact) {
+      throw new BenchError('data', `trial ${t.id} has no predictions artifact`, {
+        hint: 'it ran before predictions were recorded; rerun it with `bench run --fresh`',
+      });
+    }
+    return prepareSplit(readPredictions(artifact));
+  };
+  const runs = pairedSplitsBootstrap(
+    details.map((d) => prepared(d.a)),
+    details.map((d) => prepared(d.b)),
+    'f1',
+    { resamples: o.resamples, seed: String(o.seed) },
+  );
+  const bootstrap = {
+    meanDiff: runs.meanDiff,
+    ci: runs.ci,
+    pValue: runs.pValue,
+    n: runs.runs,
+    unit: `${runs.runs} test runs of ${runs.n} seed${runs.n === 1 ? '' : 's'}`,
+  };
   return {
     kind: 'seeds',
     a: { ...selA, featureSet: ra.featureSet, trials: pairs.map((p) => p.a) },
@@ -267,7 +290,7 @@ export function compareSelectors(
     pairs,
     deltas,
     wilcoxon,
-    bootstrap: { ...bootstrap, unit: 'seeds' },
-    tied: !(wilcoxon.pValue < o.alpha),
+    bootstrap,
+    tied: Number.isNaN(bootstrap.ci[0]) || (bootstrap.ci[0] <= 0 && bootstrap.ci[1] >= 0),
   };
 }

@@ -3,7 +3,7 @@
  * over split seeds, ranked by a primary metric, with ties marked where a paired bootstrap over test
  * runs cannot tell a row from the one above. Read from SQLite and the trials' prediction files only.
  */
-import seedrandom from 'seedrandom';
+
 import { BenchError } from '../harness/errors/index.ts';
 import type { ArtifactRecord, Db } from '../harness/store/index.ts';
 import {
@@ -14,15 +14,15 @@ import {
   VARIANTS,
   type VariantName,
 } from '../models/index.ts';
-import { quantileSorted } from '../splits/eval/index.ts';
-import { aucRoc, averagePrecision, precisionAtK, type TieTable } from '../splits/eval/ranking.ts';
 import type { LeakageAudit } from '../splits/index.ts';
+import type { RankMetric } from './bootstrap.ts';
+import { finiteMean, type PreparedSplit, pairedSplitsBootstrap, prepareSplit, seedInterval } from './bootstrap.ts';
 import { compareSelectors, type SelectorComparison } from './compare.ts';
 import { readShapSummary } from './explanations.ts';
 import type { LeaderboardEntry } from './page/model.ts';
-import { type Predictions, readPredictions, rowsOf } from './predictions.ts';
+import { readPredictions } from './predictions.ts';
 
-export type PrimaryMetric = 'f1' | 'auc_pr' | 'auc_roc' | 'precision_at_k';
+export type PrimaryMetric = RankMetric;
 export const PRIMARY_METRICS: readonly PrimaryMetric[] = ['f1', 'auc_pr', 'auc_roc', 'precision_at_k'];
 
 /** A leaderboard row: LeaderboardEntry (rank, tie, F1 with CI, AUCs, fit time, throughput) plus where it comes from. */
@@ -101,120 +101,8 @@ interface TrialFacts {
 }
 
 /**
- * One split's test part of a trial, prepared for a fast bootstrap over its runs: a resample is a
- * weight per run (how often it was drawn), and every metric is one pass over precomputed tables —
- * confusion counts per run for F1, rows sorted by score with their tie blocks for the ranking
- * metrics (weighted tie tables, so ties count exactly as in `metricsAt`).
- */
-export interface PreparedSplit {
-  runs: string[];
-  tp: Float64Array;
-  fp: Float64Array;
-  fn: Float64Array;
-  /** Per row in descending score order: its tie block, its run, its label. */
-  block: Int32Array;
-  group: Int32Array;
-  label: Uint8Array;
-  /** Distinct scores, descending (one per block). */
-  values: Float64Array;
-}
-
-export function prepareSplit(p: Predictions): PreparedSplit {
-  const test = rowsOf(p, 'test');
-  const runs = [...new Set(test.map((i) => p.run[i]!))].sort();
-  const runIndex = new Map(runs.map((r, k) => [r, k]));
-  const tp = new Float64Array(runs.length);
-  const fp = new Float64Array(runs.length);
-  const fn = new Float64Array(runs.length);
-  for (const i of test) {
-    const g = runIndex.get(p.run[i]!)!;
-    const counts = p.anomaly[i] === 1 ? (p.predicted[i] === 1 ? tp : fn) : p.predicted[i] === 1 ? fp : null;
-    if (counts) counts[g] = counts[g]! + 1;
-  }
-  const order = [...test].sort((a, b) => p.score[b]! - p.score[a]! || a - b);
-  const block = new Int32Array(order.length);
-  const values: number[] = [];
-  order.forEach((i, k) => {
-    // `===` keeps −0 and +0 in one block, as the tie tables of splits/eval do.
-    if (k === 0 || p.score[i] !== p.score[order[k - 1]!]) values.push(p.score[i]!);
-    block[k] = values.length - 1;
-  });
-  return {
-    runs,
-    tp,
-    fp,
-    fn,
-    block,
-    group: Int32Array.from(order, (i) => runIndex.get(p.run[i]!)!),
-    label: Uint8Array.from(order, (i) => p.anomaly[i]!),
-    values: Float64Array.from(values),
-  };
-}
-
-/** The metric of a split with run weights `w` (all ones: the split as it is). */
-export function weightedMetric(s: PreparedSplit, w: Float64Array, metric: PrimaryMetric): number {
-  if (metric === 'f1') {
-    let tp = 0;
-    let other = 0;
-    for (let g = 0; g < w.length; g++) {
-      tp += w[g]! * s.tp[g]!;
-      other += w[g]! * (s.fp[g]! + s.fn[g]!);
-    }
-    return 2 * tp + other === 0 ? 0 : (2 * tp) / (2 * tp + other);
-  }
-  const pos = new Float64Array(s.values.length);
-  const neg = new Float64Array(s.values.length);
-  let nPos = 0;
-  let nNeg = 0;
-  for (let k = 0; k < s.block.length; k++) {
-    const x = w[s.group[k]!]!;
-    if (x === 0) continue;
-    if (s.label[k] === 1) {
-      pos[s.block[k]!]! += x;
-      nPos += x;
-    } else {
-      neg[s.block[k]!]! += x;
-      nNeg += x;
-    }
-  }
-  const t: TieTable = { values: s.values, pos, neg, nPos, nNeg };
-  return metric === 'auc_pr' ? averagePrecision(t) : metric === 'auc_roc' ? aucRoc(t) : precisionAtK(t, nPos);
-}
-
-/** Run weights of one bootstrap resample: n draws with replacement. */
-function drawWeights(n: number, rng: () => number): Float64Array {
-  const w = new Float64Array(n);
-  for (let i = 0; i < n; i++) w[Math.floor(rng() * n)]!++;
-  return w;
-}
-
-const finiteMean = (xs: readonly number[]) => {
-  const f = xs.filter(Number.isFinite);
-  return f.length === 0 ? Number.NaN : f.reduce((s, x) => s + x, 0) / f.length;
-};
-
-function quantile(values: Float64Array, p: number): number {
-  const f = values.filter(Number.isFinite).sort();
-  return f.length === 0 ? Number.NaN : quantileSorted(f, p);
-}
-
-/**
- * The metric averaged over seeds, with a 95 % interval from a bootstrap that redraws each seed's
- * test runs (stratified by seed: every resample keeps every seed).
- */
-function seedInterval(perSplit: readonly PreparedSplit[], metric: PrimaryMetric, resamples: number, seed: string) {
-  const rng = seedrandom(seed);
-  const stats = new Float64Array(resamples);
-  for (let r = 0; r < resamples; r++) {
-    stats[r] = finiteMean(perSplit.map((s) => weightedMetric(s, drawWeights(s.runs.length, rng), metric)));
-  }
-  return { lo: quantile(stats, 0.025), hi: quantile(stats, 0.975) };
-}
-
-/**
- * Whether two rows are tied on `metric`: a paired bootstrap over their shared splits, redrawing the
- * same test runs for both, puts 0 inside the 95 % interval of the mean difference. Rows without a
- * shared split cannot be paired: not tied.
+ * Whether two rows are tied on `metric`: the paired bootstrap over their shared splits puts 0 inside
+ * the 95 % interval of the difference. Rows without a shared split cannot be paired: not tied.
  */
 function tiedRows(
   a: Map<number, PreparedSplit>,
@@ -222,23 +110,16 @@ function tiedRows(
   metric: PrimaryMetric,
   resamples: number,
   seed: string,
-) {
+): boolean {
   const shared = [...a.keys()].filter((k) => b.has(k)).sort((x, y) => x - y);
   if (shared.length === 0) return false;
-  const rng = seedrandom(seed);
-  const diffs = new Float64Array(resamples);
-  for (let r = 0; r < resamples; r++) {
-    diffs[r] = finiteMean(
-      shared.map((k) => {
-        const x = a.get(k)!;
-        const w = drawWeights(x.runs.length, rng);
-        return weightedMetric(b.get(k)!, w, metric) - weightedMetric(x, w, metric);
-      }),
-    );
-  }
-  const lo = quantile(diffs, 0.025);
-  const hi = quantile(diffs, 0.975);
-  return Number.isNaN(lo) || (lo <= 0 && hi >= 0);
+  const r = pairedSplitsBootstrap(
+    shared.map((k) => a.get(k)!),
+    shared.map((k) => b.get(k)!),
+    metric,
+    { resamples, seed },
+  );
+  return Number.isNaN(r.ci[0]) || (r.ci[0] <= 0 && r.ci[1] >= 0);
 }
 
 /** The leaderboard, row details and comparisons over a bench database. */

@@ -54,7 +54,19 @@ describe('bench show / compare / export and what a trial leaves behind', () => {
       path: string;
       sha256: string;
     }[];
-    assert.equal(rows.length, 8);
+    // Both variants have their own exact explainers: every trial writes all eight files.
+    const kinds = [...new Set(rows.map((a) => a.kind))].sort();
+    assert.deepEqual(kinds, [
+      'false-positives',
+      'model',
+      'nearest-normal',
+      'predictions',
+      'shap',
+      'shap-bar-chart',
+      'shap-points',
+      'shap-summary-plot',
+    ]);
+    assert.equal(rows.length, 4 * 8);
     for (const a of rows) {
       assert.equal(createHash('sha256').update(readFileSync(a.path)).digest('hex'), a.sha256, a.path);
     }
@@ -89,7 +101,13 @@ describe('bench show / compare / export and what a trial leaves behind', () => {
     assert.equal(t.status, 'done');
     assert.ok(t.metrics.test.f1 >= 0 && t.metrics.val.threshold === t.metrics.test.threshold);
     assert.ok(Object.keys(t.slices).some((k: string) => k.startsWith('testCase=')));
-    assert.deepEqual(t.timings.map((x: { stage: string }) => x.stage).sort(), ['fit', 'ingest', 'score', 'vectorize']);
+    assert.deepEqual(t.timings.map((x: { stage: string }) => x.stage).sort(), [
+      'explain',
+      'fit',
+      'ingest',
+      'score',
+      'vectorize',
+    ]);
     const text = bench('show', '1');
     assert.match(text.stdout, /trial 1: event_lr_words × words × seed 1 — done/);
     assert.match(text.stdout, /recall per error case/);

@@ -104,7 +104,7 @@ export default defineExperiment({
       .prepare('SELECT DISTINCT stage FROM timings ORDER BY stage')
       .all()
       .map((x) => (x as { stage: string }).stage);
-    assert.deepEqual(stages, ['fit', 'ingest', 'score', 'vectorize']);
+    assert.deepEqual(stages, ['explain', 'fit', 'ingest', 'score', 'vectorize']);
     // The same split thresholds come from validation: a trial's val and test rows share one threshold.
     const thresholds = db
       .prepare(

@@ -146,14 +146,13 @@ export async function compareCommand(argv: readonly string[]): Promise<number> {
       } else out(`\n${r.note}\n`);
     } else {
       const w = r.wilcoxon;
+      const b = r.bootstrap;
       out(
-        `\nF1(b) − F1(a): mean ${num(r.bootstrap.meanDiff)}, 95% CI [${num(r.bootstrap.ci[0])}, ${num(r.bootstrap.ci[1])}] (paired bootstrap over seeds)\n`,
+        `\nF1(b) − F1(a) = ${num(b.meanDiff)}, 95% CI [${num(b.ci[0])}, ${num(b.ci[1])}], p = ${num(b.pValue)} ` +
+          `(paired bootstrap over ${b.unit}) → ${r.tied ? 'tied' : 'different'}\n`,
       );
-      out(
-        `Wilcoxon signed-rank: p = ${num(w.pValue)} (${w.method}, n = ${w.n}) → ${r.tied ? 'tied (not distinguishable at α = 0.05)' : 'different at α = 0.05'}\n`,
-      );
-      if (r.pairs.length < 6)
-        out('note: with fewer than 6 seeds a two-sided Wilcoxon test cannot reach p < 0.05; add seeds\n');
+      out(`Wilcoxon signed-rank over seeds: p = ${num(w.pValue)} (${w.method}, n = ${w.n})\n`);
+      if (r.pairs.length < 6) out('note: with fewer than 6 seeds a two-sided Wilcoxon test cannot reach p < 0.05\n');
     }
     return 0;
   } finally {

@@ -1,0 +1,119 @@
+/**
+ * `<Board>`: the one stateful component. It keeps a `BoardState`, turns keys into reducer actions,
+ * carries out the reducer's effects against `BoardData`, follows terminal resizes, and hands plain
+ * props to the presentational views.
+ */
+import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { BoardData, PrimaryMetric } from '../leaderboard.ts';
+import { footerText, headerText } from './chrome.ts';
+import { layoutColumns } from './columns.ts';
+import { CompareView } from './compare.tsx';
+import { DetailView } from './detail.tsx';
+import { Help } from './help.tsx';
+import { keyToAction } from './keys.ts';
+import { tableBodyRows, usableRows } from './layout.ts';
+import {
+  type Action,
+  type BoardState,
+  initialEffect,
+  initialState,
+  selectedRow,
+  settle,
+  visibleRows,
+} from './state.ts';
+import { GUTTER, Table } from './table.tsx';
+
+/** Shown instead of the table when the database has no done trials. */
+export const EMPTY_MESSAGE = 'no finished trials yet — run `bench run experiments/quickstart.ts`';
+
+export interface BoardProps {
+  readonly data: BoardData;
+  /** Metric that ranks the rows at start. @default 'f1' */
+  readonly primary?: PrimaryMetric;
+  /** Experiment filter at start. @default undefined (all experiments) */
+  readonly experiment?: string;
+}
+
+export function Board({ data, primary, experiment }: BoardProps) {
+  const { exit } = useApp();
+  const { stdout } = useStdout();
+  // Non-TTY streams (and test doubles) may lack a size: assume the classic 80×24.
+  const size = useCallback(() => ({ width: stdout.columns || 80, height: stdout.rows || 24 }), [stdout]);
+  const [state, setState] = useState<BoardState>(() => {
+    const s = initialState({ ...(primary && { primary }), ...(experiment !== undefined && { experiment }), ...size() });
+    return settle(s, { effect: initialEffect(s) }, data, () => {});
+  });
+  // Keys can arrive faster than React re-renders: reduce from the latest state, not a stale closure.
+  const latest = useRef(state);
+  const dispatch = useCallback(
+    (action: Action) => {
+      latest.current = settle(latest.current, { action }, data, () => exit());
+      setState(latest.current);
+    },
+    [data, exit],
+  );
+
+  useEffect(() => {
+    const onResize = () => dispatch({ type: 'resize', ...size() });
+    stdout.on('resize', onResize);
+    // A resize between the first render and this subscription would otherwise be missed.
+    onResize();
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout, dispatch, size]);
+
+  useInput((input, key) => {
+    const action = keyToAction(input, key, latest.current);
+    if (action) dispatch(action);
+  });
+
+  const footer = footerText(state);
+  return (
+    <Box flexDirection="column" width={state.width}>
+      <Text inverse wrap="truncate">
+        {headerText(state)}
+      </Text>
+      <Box flexDirection="column" height={usableRows(state.height) - 2} overflow="hidden">
+        <Body state={state} />
+      </Box>
+      <Text wrap="truncate" {...(footer.notice ? { color: 'yellow' } : { dimColor: true })}>
+        {footer.text}
+      </Text>
+    </Box>
+  );
+}
+
+function Body({ state }: { readonly state: BoardState }) {
+  if (state.help) return <Help width={state.width} />;
+  if (state.view === 'detail' && state.detail) {
+    return <DetailView detail={state.detail} width={state.width} height={state.height} scroll={state.detailScroll} />;
+  }
+  if (state.view === 'compare' && state.comparison) {
+    const { a, b, result } = state.comparison;
+    return <CompareView a={a} b={b} result={result} width={state.width} height={state.height} />;
+  }
+  if (!state.loaded) return <Text>loading…</Text>;
+  if (state.rows.length === 0) {
+    return (
+      <Box flexDirection="column">
+        <Text>{EMPTY_MESSAGE}</Text>
+        <Text dimColor>q quits</Text>
+      </Box>
+    );
+  }
+  const rows = visibleRows(state);
+  if (rows.length === 0) return <Text>no rows match the filters (f, u, / or Esc change them)</Text>;
+  const window = rows.slice(state.scroll, state.scroll + tableBodyRows(state.height));
+  return (
+    <Table
+      rows={window}
+      columns={layoutColumns(state.width - GUTTER, { primary: state.primary, sort: state.sort.key })}
+      primary={state.primary}
+      sort={state.sort}
+      selectedKey={selectedRow(state)?.key}
+      markedKey={state.marked}
+    />
+  );
+}

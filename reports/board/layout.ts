@@ -1,0 +1,147 @@
+/**
+ * Screen geometry and the text of the detail and compare views, as plain lines that fit a width.
+ * Pure, so the reducer can ask how many lines a scrollable list gets and tests can read the text.
+ */
+import type { SelectorComparison } from '../compare.ts';
+import type { BoardRow, RowDetail } from '../leaderboard.ts';
+import { fit, fmtDelta, fmtMetric, fmtMs, fmtP, truncate } from './format.ts';
+
+/** One line of a view; the components map the style hints to Ink props. */
+export interface Line {
+  text: string;
+  tone?: 'title' | 'warn' | 'good' | 'bad' | 'dim';
+}
+
+/** Board header + footer around every view. */
+const CHROME_LINES = 2;
+
+/**
+ * Lines the whole screen may use: one less than the terminal, because Ink redraws the full screen
+ * (and flickers) once its output is as tall as the terminal.
+ */
+export const usableRows = (height: number): number => Math.max(4, height - 1);
+
+/** Table body rows: the usable height minus header, column titles and footer. */
+export const tableBodyRows = (height: number): number => Math.max(1, usableRows(height) - CHROME_LINES - 1);
+
+export interface DetailLayout {
+  /** Lines above the recall list. */
+  head: Line[];
+  /** Title of the recall list (shows the scroll window). */
+  listTitle: (scroll: number) => Line;
+  /** One line per error case, worst first. */
+  list: Line[];
+  /** How many list lines fit. */
+  listRows: number;
+}
+
+const MAX_LEAK_LINES = 3;
+
+/** The detail view of one row at a given terminal size. */
+export function detailLayout(d: RowDetail, width: number, height: number): DetailLayout {
+  const r = d.row;
+  const line = (text: string, tone?: Line['tone']): Line => ({ text: truncate(text, width), ...(tone && { tone }) });
+  const head: Line[] = [
+    line(`${r.variant} · ${r.featureSet} · ${r.experiment}`, 'title'),
+    line(
+      `${r.algorithm} · ${r.supervised ? 'supervised' : 'unsupervised'} · rank ${r.tied ? '≈' : ''}${r.rank} · ` +
+        `${r.seeds} seed${r.seeds === 1 ? '' : 's'}${r.failed > 0 ? ` · ${r.failed} failed` : ''}`,
+    ),
+    line(
+      `F1 ${fmtMetric(r.f1.mean)} [${fmtMetric(r.f1.lo)}, ${fmtMetric(r.f1.hi)}] · AUC-PR ${fmtMetric(r.aucPr)} · ` +
+        `AUC-ROC ${fmtMetric(r.aucRoc)} · P@k ${fmtMetric(r.precisionAtK)}`,
+    ),
+    ...confusionLines(d.confusion).map((t) => line(t)),
+    line(
+      `false positives ${d.confusion.fp} · trivial rule F1 ${fmtMetric(d.trivialF1)}` +
+        (r.withinTrivialReach ? ' ⚠ within reach of a trivial rule' : ''),
+      r.withinTrivialReach ? 'warn' : undefined,
+    ),
+    line(
+      `stages: ${d.timings.length === 0 ? 'none recorded' : d.timings.map((t) => `${t.stage} ${fmtMs(t.wallMs)}`).join(' · ')}`,
+    ),
+    line(
+      `top features: ${
+        d.topFeatures.length === 0
+          ? 'none recorded'
+          : d.topFeatures.map((f) => `${f.feature} ${f.meanAbs.toPrecision(2)}`).join(' · ')
+      }`,
+    ),
+  ];
+  if (d.leakageWarnings.length === 0) head.push(line('leakage audit: no warnings', 'dim'));
+  for (const w of d.leakageWarnings.slice(0, MAX_LEAK_LINES)) head.push(line(`⚠ leakage: ${w}`, 'warn'));
+  if (d.leakageWarnings.length > MAX_LEAK_LINES) {
+    head.push(line(`  … ${d.leakageWarnings.length - MAX_LEAK_LINES} more leakage warnings`, 'warn'));
+  }
+  const listRows = Math.max(1, usableRows(height) - CHROME_LINES - head.length - 1);
+  const n = d.recallByCase.length;
+  const nameWidth = Math.max(8, width - 30);
+  const list = d.recallByCase.map((c) => {
+    const bar = c.recall === null ? '' : '█'.repeat(Math.round(c.recall * 10)).padEnd(10, '·');
+    return line(
+      `  ${fit(c.testCase, nameWidth)} ${fit(fmtMetric(c.recall), 5, 'right')} ${fit(`${c.detected}/${c.total}`, 9, 'right')} ${bar}`,
+      c.recall !== null && c.recall < 0.5 ? 'bad' : undefined,
+    );
+  });
+  const listTitle = (scroll: number): Line => {
+    const from = Math.min(n, scroll + 1);
+    const to = Math.min(n, scroll + listRows);
+    const where = n > listRows ? ` · ${from}–${to} of ${n} · ↑↓ scroll` : n === 0 ? ' · none recorded' : '';
+    return line(`recall by error case, worst first${where}`, 'title');
+  };
+  return { head, listTitle, list, listRows };
+}
+
+function confusionLines(c: RowDetail['confusion']): string[] {
+  const w = Math.max(6, ...[c.tp, c.fp, c.tn, c.fn].map((x) => String(x).length + 3));
+  const cell = (label: string, x: number) => `${label} ${String(x).padStart(w - 3)}`;
+  const col = Math.max(w, 'pred anomaly'.length) + 2;
+  return [
+    `confusion       ${'pred anomaly'.padEnd(col)}pred normal`,
+    `actual anomaly  ${cell('tp', c.tp).padEnd(col)}${cell('fn', c.fn)}`,
+    `actual normal   ${cell('fp', c.fp).padEnd(col)}${cell('tn', c.tn)}`,
+  ];
+}
+
+/** The compare view: metric deltas b − a, Wilcoxon, paired bootstrap, the verdict and the pairs. */
+export function compareLines(a: BoardRow, b: BoardRow, cmp: SelectorComparison, width: number, height: number): Line[] {
+  const line = (text: string, tone?: Line['tone']): Line => ({ text: truncate(text, width), ...(tone && { tone }) });
+  const name = (r: BoardRow) => `${r.variant} · ${r.featureSet}`;
+  const lines: Line[] = [
+    line(`a: ${name(a)}`, 'title'),
+    line(`b: ${name(b)}`, 'title'),
+    line(`paired on ${cmp.pairs.length} split seed${cmp.pairs.length === 1 ? '' : 's'}; differences are b − a`, 'dim'),
+    line(`${'metric'.padEnd(16)}${'a'.padStart(8)}${'b'.padStart(8)}${'b − a'.padStart(9)}`),
+  ];
+  for (const d of cmp.deltas) {
+    const tone = d.delta === null || d.delta === 0 ? undefined : d.delta > 0 ? 'good' : 'bad';
+    lines.push(
+      line(
+        `${d.name.padEnd(16)}${fmtMetric(d.a).padStart(8)}${fmtMetric(d.b).padStart(8)}${fmtDelta(d.delta).padStart(9)}`,
+        // Lower is better for the false-positive rate: flip its colour.
+        d.name === 'fpr_at_alpha' && tone ? (tone === 'good' ? 'bad' : 'good') : tone,
+      ),
+    );
+  }
+  const w = cmp.wilcoxon;
+  const bs = cmp.bootstrap;
+  lines.push(
+    line(`Wilcoxon signed-rank on F1: p = ${fmtP(w.pValue)} (W = ${w.statistic}, n = ${w.n}, ${w.method})`),
+    line(
+      `paired bootstrap over ${bs.unit}, F1 b − a: ${fmtDelta(bs.meanDiff)} [${fmtDelta(bs.ci[0])}, ${fmtDelta(bs.ci[1])}], p = ${fmtP(bs.pValue)}`,
+    ),
+    cmp.tied
+      ? line('tied: the paired bootstrap over test runs does not tell a and b apart', 'warn')
+      : line(`not tied: ${bs.meanDiff > 0 ? 'b' : 'a'} is better on F1`, 'good'),
+  );
+  const room = usableRows(height) - CHROME_LINES - lines.length - 1;
+  if (room > 0 && cmp.pairs.length > 0) {
+    lines.push(line('per seed F1 (a → b)', 'dim'));
+    const shown = cmp.pairs.slice(0, room - (cmp.pairs.length > room ? 1 : 0));
+    for (const p of shown) {
+      lines.push(line(`  seed ${p.seed}: ${fmtMetric(p.f1A)} → ${fmtMetric(p.f1B)}  (trials ${p.a}, ${p.b})`));
+    }
+    if (shown.length < cmp.pairs.length) lines.push(line(`  … ${cmp.pairs.length - shown.length} more`, 'dim'));
+  }
+  return lines;
+}

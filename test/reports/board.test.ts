@@ -1,0 +1,663 @@
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { describe, it } from 'node:test';
+import { stripVTControlCharacters } from 'node:util';
+import { render } from 'ink-testing-library';
+import { createElement } from 'react';
+import { layoutColumns, SORT_KEYS, type SortKey } from '../../reports/board/columns.ts';
+import { fmtMeanCi, fmtMs, fmtRate, truncate } from '../../reports/board/format.ts';
+import { Board, renderStaticTable, runBoard } from '../../reports/board/index.ts';
+import { keyToAction } from '../../reports/board/keys.ts';
+import { tableBodyRows } from '../../reports/board/layout.ts';
+import {
+  type BoardState,
+  initialEffect,
+  initialState,
+  selectedRow,
+  settle,
+  update,
+  visibleRows,
+} from '../../reports/board/state.ts';
+import type { SelectorComparison } from '../../reports/compare.ts';
+import type { BoardData, BoardRow, Leaderboard, PrimaryMetric, RowDetail } from '../../reports/leaderboard.ts';
+
+/** Deterministic value in [0, 1) from an integer. */
+const unit = (i: number) => (((Math.sin(i * 12.9898) * 43758.5453) % 1) + 1) % 1;
+
+/** The 14 registry variants (DESIGN.md) with their feature set, algorithm and supervision. */
+const VARIANTS: readonly [string, string, string, boolean][] = [
+  ['event_lr_words', 'words', 'logistic_regression', true],
+  ['event_lsvm_words', 'words', 'linear_svm', true],
+  ['event_dt_trigrams', 'trigrams', 'decision_tree', true],
+  ['event_rf_words', 'words', 'random_forest', true],
+  ['event_xgb_words', 'words', 'xgboost', true],
+  ['sequence_lr_words', 'words', 'logistic_regression', true],
+  ['sequence_shap_lr_words', 'words', 'logistic_regression', true],
+  ['sequence_lr_numeric', 'numeric', 'logistic_regression', true],
+  ['isolation_forest', 'numeric', 'isolation_forest', false],
+  ['event_lof_words', 'words', 'lof', false],
+  ['event_oneclass_svm_words', 'words', 'oneclass_svm', false],
+  ['event_kmeans_words', 'words', 'kmeans', false],
+  ['event_rarity_words', 'words', 'rarity', false],
+  ['event_oov_words', 'words', 'oov', false],
+];
+
+type RawRow = Omit<BoardRow, 'rank' | 'tied' | 'primary'>;
+
+function rawRow(i: number, experiment: string, variant: string, featureSet: string, algorithm: string, sup: boolean) {
+  // Row 2 lands within 0.01 of row 1: a tie.
+  const f1 = 0.95 - i * 0.045 + (i === 2 ? 0.04 : 0);
+  return {
+    key: `${experiment}|${variant}|${featureSet}`,
+    experiment,
+    variant,
+    featureSet,
+    algorithm,
+    supervised: sup,
+    seeds: 5,
+    trials: [1, 2, 3, 4, 5].map((s) => i * 10 + s),
+    failed: i === 4 ? 1 : 0,
+    falsePositives: 3 + i * 7,
+    f1: { mean: f1, lo: f1 - 0.03, hi: f1 + 0.02 },
+    aucPr: 0.55 + unit(i + 1) * 0.44,
+    aucRoc: 0.7 + unit(i + 2) * 0.29,
+    precisionAtK: 0.4 + unit(i + 3) * 0.59,
+    fitMs: 40 + unit(i + 4) * 90_000,
+    // One variant without a throughput measurement: sorting must put it last either way.
+    throughputPerS: variant === 'event_oov_words' ? null : 300 + unit(i + 5) * 80_000,
+    withinTrivialReach: i === 9 || i === 12,
+  } satisfies RawRow;
+}
+
+/** 14 quickstart rows plus 4 from a feature-set experiment (drain features appear only there). */
+function fixtureRows(): RawRow[] {
+  const quick = VARIANTS.map(([v, fs, a, s], i) => rawRow(i, 'quickstart', v, fs, a, s));
+  const sets = [
+    rawRow(14, 'feature-sets', 'event_lr_words', 'drain', 'logistic_regression', true),
+    rawRow(15, 'feature-sets', 'event_lr_words', 'trigrams', 'logistic_regression', true),
+    rawRow(16, 'feature-sets', 'event_rf_words', 'drain', 'random_forest', true),
+    rawRow(17, 'feature-sets', 'isolation_forest', 'drain', 'isolation_forest', false),
+  ];
+  return [...quick, ...sets];
+}
+
+const metricOf = (r: RawRow, m: PrimaryMetric) =>
+  m === 'f1' ? r.f1.mean : m === 'auc_pr' ? r.aucPr : m === 'auc_roc' ? r.aucRoc : r.precisionAtK;
+
+/** Ranks raw rows by a metric the way the store does: best first, tied when within 0.01 of the row above. */
+function rank(raw: readonly RawRow[], primary: PrimaryMetric, experiments: string[]): Leaderboard {
+  const sorted = [...raw].sort((a, b) => metricOf(b, primary) - metricOf(a, primary));
+  const rows = sorted.map((r, i) => {
+    const v = metricOf(r, primary);
+    const above = sorted[i - 1];
+    return {
+      ...r,
+      rank: i + 1,
+      tied: above !== undefined && metricOf(above, primary) - v < 0.01,
+      primary: { mean: v, lo: v - 0.02, hi: v + 0.015 },
+    };
+  });
+  return { primaryMetric: primary, experiments, rows };
+}
+
+function detailOf(row: BoardRow): RowDetail {
+  return {
+    row,
+    confusion: { tp: 412, fp: row.falsePositives, tn: 9120, fn: 37 },
+    recallByCase: Array.from({ length: 30 }, (_, i) => ({
+      testCase: i % 5 === 0 ? `case_${i}_token_expired_during_authorization_code_flow` : `case_${i}`,
+      recall: i === 29 ? null : i / 30,
+      detected: i,
+      total: 30,
+    })),
+    topFeatures: [
+      { feature: 'w:expired', meanAbs: 0.31 },
+      { feature: 'w:invalid', meanAbs: 0.22 },
+    ],
+    timings: [
+      { stage: 'vectorize', wallMs: 340 },
+      { stage: 'fit', wallMs: row.fitMs },
+      { stage: 'score', wallMs: 95 },
+    ],
+    leakageWarnings: row.withinTrivialReach ? ['sequence length separates test anomalies (AUC 0.97)'] : [],
+    trivialF1: 0.41,
+  };
+}
+
+function comparisonOf(a: BoardRow, b: BoardRow): SelectorComparison {
+  const pairs = [1, 2, 3, 4, 5].map((seed, i) => ({
+    splitId: seed,
+    seed,
+    a: a.trials[i] ?? 0,
+    b: b.trials[i] ?? 0,
+    f1A: a.f1.mean,
+    f1B: b.f1.mean,
+  }));
+  const d = b.f1.mean - a.f1.mean;
+  return {
+    kind: 'seeds',
+    a: { variant: a.variant, featureSet: a.featureSet, trials: a.trials },
+    b: { variant: b.variant, featureSet: b.featureSet, trials: b.trials },
+    pairs,
+    deltas: [
+      { name: 'f1', a: a.f1.mean, b: b.f1.mean, delta: d },
+      { name: 'auc_pr', a: a.aucPr, b: b.aucPr, delta: b.aucPr - a.aucPr },
+    ],
+    wilcoxon: { statistic: 0, pValue: 0.0625, n: 5, method: 'exact' },
+    bootstrap: { meanDiff: d, ci: [d - 0.01, d + 0.01], pValue: 0.03, n: 5, unit: '120 test runs of 5 seeds' },
+    tied: true,
+  };
+}
+
+/** A `BoardData` over literal rows that records what the board asked for. */
+function fixtureData(raw: RawRow[] = fixtureRows()) {
+  const calls = {
+    leaderboard: [] as [PrimaryMetric, string | undefined][],
+    detail: [] as string[],
+    compare: [] as [string, string][],
+  };
+  const experiments = [...new Set(raw.map((r) => r.experiment))];
+  const data: BoardData = {
+    leaderboard(primary, experiment) {
+      calls.leaderboard.push([primary, experiment]);
+      return rank(
+        raw.filter((r) => experiment === undefined || r.experiment === experiment),
+        primary,
+        experiments,
+      );
+    },
+    detail(row) {
+      calls.detail.push(row.key);
+      return detailOf(row);
+    },
+    compare(a, b) {
+      calls.compare.push([a.key, b.key]);
+      return comparisonOf(a, b);
+    },
+  };
+  return { data, calls };
+}
+
+/** A loaded state over the fixture (or `raw`), as the board starts. */
+function loaded(options: Parameters<typeof initialState>[0] = {}, raw?: RawRow[]) {
+  const { data, calls } = fixtureData(raw);
+  const s0 = initialState(options);
+  return { state: settle(s0, { effect: initialEffect(s0) }, data, () => {}), data, calls };
+}
+
+const apply = (s: BoardState, ...types: Parameters<typeof update>[1][]) =>
+  types.reduce((acc, a) => update(acc, a).state, s);
+
+/** Sort value as the board defines it; null = missing. */
+function sortValueOf(r: BoardRow, key: SortKey): number | string | null {
+  const map: Record<SortKey, number | string | null> = {
+    rank: r.rank,
+    variant: r.variant,
+    featureSet: r.featureSet,
+    f1: r.f1.mean,
+    aucPr: r.aucPr,
+    aucRoc: r.aucRoc,
+    precisionAtK: r.precisionAtK,
+    fit: r.fitMs,
+    throughput: r.throughputPerS,
+  };
+  return map[key];
+}
+
+function assertOrdered(rows: BoardRow[], key: SortKey, descending: boolean) {
+  const present = rows.filter((r) => sortValueOf(r, key) !== null);
+  const missing = rows.length - present.length;
+  // Missing values sit at the end whatever the direction.
+  assert.ok(
+    rows.slice(rows.length - missing).every((r) => sortValueOf(r, key) === null),
+    `${key}: missing last`,
+  );
+  for (let i = 1; i < present.length; i++) {
+    const x = sortValueOf(present[i - 1]!, key)!;
+    const y = sortValueOf(present[i]!, key)!;
+    const c = typeof x === 'string' ? x.localeCompare(y as string) : x - (y as number);
+    assert.ok(descending ? c >= 0 : c <= 0, `${key} ${descending ? 'desc' : 'asc'} at ${i}: ${x} then ${y}`);
+  }
+}
+
+const delay = (ms = 50) => new Promise((r) => setTimeout(r, ms));
+const DOWN = '\u001B[B';
+const ENTER = '\r';
+
+describe('board state', () => {
+  it('sorts by every column, best first, and S reverses', () => {
+    let { state } = loaded();
+    assert.equal(state.sort.key, 'rank');
+    assertOrdered(visibleRows(state), 'rank', false);
+    const natural: Record<SortKey, boolean> = {
+      rank: false,
+      variant: false,
+      featureSet: false,
+      f1: true,
+      aucPr: true,
+      aucRoc: true,
+      precisionAtK: true,
+      fit: false,
+      throughput: true,
+    };
+    for (const key of SORT_KEYS.slice(1)) {
+      state = apply(state, { type: 'sortNext' });
+      assert.equal(state.sort.key, key);
+      assert.equal(state.sort.descending, natural[key], `${key} natural direction`);
+      assertOrdered(visibleRows(state), key, natural[key]);
+      const reversed = apply(state, { type: 'sortReverse' });
+      assert.equal(reversed.sort.descending, !natural[key]);
+      assertOrdered(visibleRows(reversed), key, !natural[key]);
+    }
+    // Past the last column `s` wraps to rank; `<` goes the other way.
+    assert.equal(apply(state, { type: 'sortNext' }).sort.key, 'rank');
+    assert.equal(apply(state, { type: 'sortPrev' }).sort.key, 'fit');
+    const { state: fresh } = loaded();
+    assert.equal(apply(fresh, { type: 'sortPrev' }).sort.key, 'throughput');
+  });
+
+  it('keeps the selected row selected when the sort changes', () => {
+    const { state } = loaded();
+    const s = apply(state, { type: 'move', by: 3 });
+    const key = selectedRow(s)!.key;
+    const sorted = apply(s, { type: 'sortNext' });
+    assert.equal(sorted.sort.key, 'variant');
+    assert.equal(selectedRow(sorted)!.key, key);
+    assert.notEqual(sorted.selected, 3, 'the row moved in the new order');
+    // A filter that hides the selected row falls back to a valid index.
+    const hidden = apply(sorted, { type: 'cycleFeatureSet' });
+    assert.ok(selectedRow(hidden), 'something is selected');
+  });
+
+  it('cycles the feature-set and supervision filters through all values and back', () => {
+    const { state } = loaded();
+    assert.equal(visibleRows(state).length, 18);
+    const seen: (string | null)[] = [];
+    let s = state;
+    for (let i = 0; i < 5; i++) {
+      s = apply(s, { type: 'cycleFeatureSet' });
+      seen.push(s.featureSet);
+      const rows = visibleRows(s);
+      if (s.featureSet !== null) {
+        assert.ok(rows.length > 0 && rows.every((r) => r.featureSet === s.featureSet), `only ${s.featureSet}`);
+      } else assert.equal(rows.length, 18);
+    }
+    assert.deepEqual(seen, ['drain', 'numeric', 'trigrams', 'words', null]);
+
+    const sup = apply(state, { type: 'cycleSupervision' });
+    assert.equal(sup.supervision, 'supervised');
+    assert.ok(visibleRows(sup).every((r) => r.supervised));
+    const unsup = apply(sup, { type: 'cycleSupervision' });
+    assert.equal(unsup.supervision, 'unsupervised');
+    assert.deepEqual(
+      visibleRows(unsup).map((r) => r.variant),
+      visibleRows(state)
+        .filter((r) => !r.supervised)
+        .map((r) => r.variant),
+    );
+    assert.equal(apply(unsup, { type: 'cycleSupervision' }).supervision, 'all');
+  });
+
+  it('filters variants by the / text, case-insensitively, and Esc clears it', () => {
+    const { state } = loaded();
+    const s = apply(
+      state,
+      { type: 'searchStart' },
+      { type: 'searchInput', text: 'L' },
+      { type: 'searchInput', text: 'r_' },
+      { type: 'searchDone' },
+    );
+    assert.equal(s.search, 'Lr_');
+    assert.deepEqual(
+      new Set(visibleRows(s).map((r) => r.variant)),
+      new Set(['event_lr_words', 'sequence_lr_words', 'sequence_shap_lr_words', 'sequence_lr_numeric']),
+    );
+    assert.equal(apply(s, { type: 'back' }).search, '');
+  });
+
+  it('switching the metric requests a reload that re-ranks the rows', () => {
+    const { state, data, calls } = loaded();
+    const { state: next, effect } = update(state, { type: 'cycleMetric' });
+    assert.equal(next.primary, 'auc_pr');
+    assert.deepEqual(effect, { kind: 'reload', primary: 'auc_pr', experiment: undefined });
+
+    const reloaded = settle(state, { action: { type: 'cycleMetric' } }, data, () => {});
+    assert.deepEqual(calls.leaderboard.at(-1), ['auc_pr', undefined]);
+    const rows = visibleRows(reloaded);
+    const best = Math.max(...rows.map((r) => r.aucPr));
+    assert.equal(rows[0]!.aucPr, best, 'rank 1 is the best AUC-PR now');
+    assert.notEqual(rows[0]!.key, visibleRows(state)[0]!.key, 'the ranking changed');
+    // Four metrics, then back to F1.
+    const cycled = apply(state, ...Array.from({ length: 4 }, () => ({ type: 'cycleMetric' as const })));
+    assert.equal(cycled.primary, 'f1');
+  });
+
+  it('cycling the experiment reloads with that experiment, then all again', () => {
+    const { state, data, calls } = loaded();
+    assert.deepEqual(state.experiments, ['quickstart', 'feature-sets']);
+    const one = settle(state, { action: { type: 'cycleExperiment' } }, data, () => {});
+    assert.deepEqual(calls.leaderboard.at(-1), ['f1', 'quickstart']);
+    assert.equal(visibleRows(one).length, 14);
+    const two = settle(one, { action: { type: 'cycleExperiment' } }, data, () => {});
+    assert.deepEqual(calls.leaderboard.at(-1), ['f1', 'feature-sets']);
+    assert.ok(visibleRows(two).every((r) => r.experiment === 'feature-sets'));
+    const all = update(two, { type: 'cycleExperiment' });
+    assert.deepEqual(all.effect, { kind: 'reload', primary: 'f1', experiment: undefined });
+  });
+
+  it('marking a second row requests a comparison of the two; the same row twice unmarks', () => {
+    const { state } = loaded();
+    const first = selectedRow(state)!;
+    const marked = apply(state, { type: 'mark' });
+    assert.equal(marked.marked, first.key);
+    assert.deepEqual(update(marked, { type: 'mark' }).state.marked, null);
+
+    const moved = apply(marked, { type: 'move', by: 2 });
+    const second = selectedRow(moved)!;
+    const { state: after, effect } = update(moved, { type: 'mark' });
+    assert.deepEqual(effect, { kind: 'compare', a: first, b: second });
+    assert.equal(after.marked, null);
+  });
+
+  it('keeps the selection inside the window at 24 rows while scrolling', () => {
+    const many = Array.from({ length: 40 }, (_, i) => {
+      const [v, fs, a, s] = VARIANTS[i % VARIANTS.length]!;
+      return rawRow(i, 'quickstart', `${v}_${i}`, fs, a, s);
+    });
+    const { state } = loaded({ height: 24 }, many);
+    const page = tableBodyRows(24);
+    assert.equal(page, 20);
+    const inWindow = (s: BoardState) => s.selected >= s.scroll && s.selected < s.scroll + page;
+    let s = state;
+    for (let i = 0; i < 39; i++) {
+      s = apply(s, { type: 'move', by: 1 });
+      assert.ok(inWindow(s), `after ${i + 1} downs: selected ${s.selected}, scroll ${s.scroll}`);
+    }
+    assert.equal(s.selected, 39);
+    assert.equal(s.scroll, 20);
+    s = apply(s, { type: 'move', by: 1 });
+    assert.equal(s.selected, 39, 'stops at the last row');
+    s = apply(s, { type: 'page', by: -1 });
+    assert.equal(s.selected, 19);
+    assert.ok(inWindow(s));
+    s = apply(s, { type: 'top' });
+    assert.deepEqual([s.selected, s.scroll], [0, 0]);
+    s = apply(s, { type: 'bottom' }, { type: 'resize', width: 80, height: 10 });
+    assert.ok(s.selected >= s.scroll && s.selected < s.scroll + tableBodyRows(10), 'still visible after shrinking');
+    assert.equal(apply(s, { type: 'top' }).scroll, 0);
+  });
+
+  it('maps keys to actions by view, and the / prompt takes letters as text', () => {
+    const { state } = loaded();
+    assert.deepEqual(keyToAction('j', {}, state), { type: 'move', by: 1 });
+    assert.deepEqual(keyToAction('', { upArrow: true }, state), { type: 'move', by: -1 });
+    assert.deepEqual(keyToAction('G', {}, state), { type: 'bottom' });
+    assert.deepEqual(keyToAction('S', {}, state), { type: 'sortReverse' });
+    assert.deepEqual(keyToAction('<', {}, state), { type: 'sortPrev' });
+    assert.deepEqual(keyToAction(' ', {}, state), { type: 'mark' });
+    assert.deepEqual(keyToAction('', { return: true }, state), { type: 'open' });
+    assert.deepEqual(keyToAction('c', { ctrl: true }, state), { type: 'quit' });
+    const searching = apply(state, { type: 'searchStart' });
+    assert.deepEqual(keyToAction('q', {}, searching), { type: 'searchInput', text: 'q' });
+    assert.deepEqual(keyToAction('', { escape: true }, searching), { type: 'searchCancel' });
+    const help = apply(state, { type: 'toggleHelp' });
+    assert.equal(keyToAction('j', {}, help), null, 'help swallows navigation');
+    assert.deepEqual(keyToAction('', { escape: true }, help), { type: 'toggleHelp' });
+  });
+
+  it('turns a failing detail into a notice instead of crashing', () => {
+    const { state, data } = loaded();
+    const broken: BoardData = {
+      ...data,
+      detail: () => {
+        throw new Error('trial 7 has no predictions artifact');
+      },
+    };
+    const s = settle(state, { action: { type: 'open' } }, broken, () => {});
+    assert.equal(s.view, 'table');
+    assert.match(s.message ?? '', /detail failed: trial 7 has no predictions artifact/);
+  });
+});
+
+describe('board layout', () => {
+  it('drops the least important columns first and always keeps rank, variant and the primary metric', () => {
+    const ids = (w: number, primary: PrimaryMetric = 'f1') => layoutColumns(w, { primary }).map((c) => c.id);
+    const wide = ids(140);
+    assert.ok(wide.includes('throughput') && wide.includes('supervised') && wide.includes('seeds'));
+    const narrow = ids(78);
+    assert.ok(!narrow.includes('throughput') && !narrow.includes('seeds'));
+    assert.ok(narrow.includes('featureSet') && narrow.includes('trivial') && narrow.includes('aucPr'));
+    const tiny = ids(40, 'precision_at_k');
+    assert.deepEqual(tiny.slice(0, 2), ['rank', 'variant']);
+    assert.ok(tiny.includes('precisionAtK'), 'primary column kept');
+    for (const w of [40, 60, 78, 98, 140]) {
+      const total = layoutColumns(w).reduce((s, c) => s + c.size + 1, -1);
+      assert.ok(total <= w, `layout at ${w} is ${total} wide`);
+    }
+  });
+
+  it('formats numbers for the table', () => {
+    assert.equal(fmtRate(12_345), '12.3k/s');
+    assert.equal(fmtRate(850), '850/s');
+    assert.equal(fmtRate(2_500_000), '2.5M/s');
+    assert.equal(fmtRate(null), '–');
+    assert.equal(fmtMs(850), '850ms');
+    assert.equal(fmtMs(1234), '1.2s');
+    assert.equal(fmtMs(185_000), '3m05s');
+    assert.equal(fmtMeanCi({ mean: 0.9, lo: 0.85, hi: 0.92 }), '0.900±0.050');
+    assert.equal(truncate('event_oneclass_svm_words', 10), 'event_one…');
+  });
+
+  it('renders the static table within the width, without ANSI, with ties and trivial markers', () => {
+    const board = rank(fixtureRows(), 'f1', ['quickstart', 'feature-sets']);
+    assert.ok(board.rows.some((r) => r.tied));
+    for (const w of [60, 80, 100, 140]) {
+      const text = renderStaticTable(board, w);
+      const lines = text.trimEnd().split('\n');
+      assert.equal(lines.length, 2 + board.rows.length);
+      for (const l of lines) assert.ok(l.length <= w, `${w}: ${JSON.stringify(l)} is ${l.length} wide`);
+      assert.equal(stripVTControlCharacters(text), text);
+    }
+    const text = renderStaticTable(board);
+    assert.match(text, /ranked by F1 · 18 rows/);
+    assert.match(text, /≈\d+ /);
+    assert.match(text, /⚠ trivial/);
+    assert.match(text, /event_oneclass_svm_words/);
+    assert.match(renderStaticTable({ primaryMetric: 'f1', experiments: [], rows: [] }), /no finished trials yet/);
+  });
+});
+
+/** Sets the test stdout's size (ink-testing-library fixes columns at 100) and tells Ink and the board. */
+function resize(stdout: EventEmitter, columns: number, rows: number) {
+  Object.defineProperty(stdout, 'columns', { value: columns, configurable: true });
+  Object.defineProperty(stdout, 'rows', { value: rows, configurable: true });
+  stdout.emit('resize');
+}
+
+/** Renders the board and waits for its first effects (resize subscription) to settle. */
+async function mount(data: BoardData) {
+  const app = render(createElement(Board, { data }));
+  await delay();
+  return app;
+}
+
+const frameOf = (app: { lastFrame: () => string | undefined }) => stripVTControlCharacters(app.lastFrame() ?? '');
+
+describe('<Board>', () => {
+  it('shows a header, the column titles and the rows, each line within 80 columns at 80×24', async () => {
+    const { data } = fixtureData();
+    const app = await mount(data);
+    try {
+      resize(app.stdout, 80, 24);
+      await delay();
+      const frame = frameOf(app);
+      const lines = frame.split('\n');
+      assert.match(lines[0]!, /exp all · metric F1 · sort rank/);
+      assert.match(lines[0]!, /18\/18 rows$/);
+      assert.match(lines[1]!, /#\s+variant\s+feature(?: set|…)\s+F1 ±CI\s+AUC-PR/);
+      assert.match(frame, /event_lr_words/);
+      assert.match(frame, /⚠ trivial/);
+      assert.match(frame, /q quit {2}\? help .* \/ find/, 'every key hint fits 80 columns');
+      assert.ok(lines.length <= 23, `${lines.length} lines fit in 24 rows`);
+      for (const l of lines) assert.ok([...l].length <= 80, `${JSON.stringify(l)} is ${[...l].length} wide`);
+      assert.doesNotMatch(frame, /thrpt/, 'throughput column dropped at 80');
+
+      resize(app.stdout, 130, 30);
+      await delay();
+      assert.match(frameOf(app), /thrpt/, 'throughput column back at 130');
+      assert.match(frameOf(app), /event_oneclass_svm_words/, 'long names no longer truncated');
+    } finally {
+      app.unmount();
+    }
+  });
+
+  it('↓ then Enter opens the detail of the second row; Esc goes back', async () => {
+    const { data, calls } = fixtureData();
+    const second = data.leaderboard('f1').rows[1]!;
+    const app = await mount(data);
+    try {
+      app.stdin.write(DOWN);
+      await delay();
+      app.stdin.write(ENTER);
+      await delay();
+      assert.deepEqual(calls.detail, [second.key]);
+      const frame = frameOf(app);
+      assert.match(frame, new RegExp(`${second.variant} · ${second.featureSet} · ${second.experiment}`));
+      assert.match(frame, /confusion\s+pred anomaly\s+pred normal/);
+      assert.match(frame, /actual anomaly\s+tp\s+412\s+fn\s+37/);
+      assert.match(frame, /recall by error case, worst first · 1–\d+ of 30/);
+      app.stdin.write('\u001B');
+      await delay();
+      assert.match(frameOf(app), /F1 ±CI/);
+      assert.doesNotMatch(frameOf(app), /recall by error case/);
+    } finally {
+      app.unmount();
+    }
+  });
+
+  it('? toggles the help overlay listing the keys', async () => {
+    const { data } = fixtureData();
+    const app = await mount(data);
+    try {
+      app.stdin.write('?');
+      await delay();
+      assert.match(frameOf(app), /reverse the sort/);
+      assert.match(frameOf(app), /mark a row; a second mark compares the two/);
+      app.stdin.write('?');
+      await delay();
+      assert.doesNotMatch(frameOf(app), /reverse the sort/);
+    } finally {
+      app.unmount();
+    }
+  });
+
+  it('m reloads the leaderboard ranked by AUC-PR', async () => {
+    const { data, calls } = fixtureData();
+    const app = await mount(data);
+    try {
+      assert.deepEqual(calls.leaderboard, [['f1', undefined]]);
+      app.stdin.write('m');
+      await delay();
+      assert.deepEqual(calls.leaderboard.at(-1), ['auc_pr', undefined]);
+      assert.match(frameOf(app), /metric AUC-PR/);
+    } finally {
+      app.unmount();
+    }
+  });
+
+  it('space on two rows compares them and shows the paired tests', async () => {
+    const { data, calls } = fixtureData();
+    const rows = data.leaderboard('f1').rows;
+    const app = await mount(data);
+    try {
+      app.stdin.write(' ');
+      await delay();
+      assert.match(frameOf(app), /marked event_lr_words/);
+      app.stdin.write(DOWN);
+      await delay();
+      app.stdin.write(DOWN);
+      await delay();
+      app.stdin.write(' ');
+      await delay();
+      assert.deepEqual(calls.compare, [[rows[0]!.key, rows[2]!.key]]);
+      const frame = frameOf(app);
+      assert.match(frame, /Wilcoxon signed-rank on F1: p = 0\.063/);
+      assert.match(frame, /tied: the paired bootstrap over test runs does not tell a and b apart/);
+      assert.match(frame, new RegExp(`b: ${rows[2]!.variant}`));
+    } finally {
+      app.unmount();
+    }
+  });
+
+  it('tells an empty database how to get trials', async () => {
+    const { data } = fixtureData([]);
+    const app = await mount(data);
+    try {
+      await delay();
+      assert.match(frameOf(app), /no finished trials yet — run `bench run experiments\/quickstart\.ts`/);
+    } finally {
+      app.unmount();
+    }
+  });
+});
+
+/** Just enough of a TTY stdin for Ink (what ink-testing-library's does). */
+class FakeStdin extends EventEmitter {
+  isTTY = true;
+  #data: string | null = null;
+  write(data: string) {
+    this.#data = data;
+    this.emit('readable');
+    this.emit('data', data);
+  }
+  read() {
+    const d = this.#data;
+    this.#data = null;
+    return d;
+  }
+  setEncoding() {}
+  setRawMode() {}
+  resume() {}
+  pause() {}
+  ref() {}
+  unref() {}
+}
+
+class FakeStdout extends EventEmitter {
+  columns = 80;
+  rows = 24;
+  output = '';
+  write(s: string) {
+    this.output += s;
+    return true;
+  }
+}
+
+describe('runBoard', () => {
+  for (const [name, key, raw] of [
+    ['q', 'q', undefined],
+    ['Ctrl-C', '\u0003', undefined],
+    ['q on an empty database', 'q', [] as RawRow[]],
+  ] as const) {
+    it(`resolves when the user presses ${name}`, async () => {
+      const { data } = fixtureData(raw ? [...raw] : undefined);
+      const stdin = new FakeStdin();
+      const stdout = new FakeStdout();
+      let quit = false;
+      const done = runBoard(data, {
+        stdin: stdin as unknown as NodeJS.ReadStream,
+        stdout: stdout as unknown as NodeJS.WriteStream,
+      }).then(() => {
+        quit = true;
+      });
+      await delay();
+      assert.match(stripVTControlCharacters(stdout.output), raw ? /no finished trials yet/ : /event_lr_words/);
+      stdin.write('j');
+      await delay();
+      assert.equal(quit, false, 'still running after j');
+      stdin.write(key);
+      await Promise.race([done, delay(2000)]);
+      assert.equal(quit, true, `${name} quits`);
+    });
+  }
+});
