@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import standard from '../../experiments/standard.ts';
 import { parseExperiment } from '../../harness/experiment/index.ts';
 import { openDb } from '../../harness/store/index.ts';
 import { runSweep } from '../../harness/sweep/run.ts';
-import standard from '../../experiments/standard.ts';
 
 const [cacheDir, artifactsDir, workers] = process.argv.slice(2);
 const e = parseExperiment({ ...standard, seeds: [1] }, 'experiments/standard.ts (seed 1)');
