@@ -6,7 +6,10 @@
  * Then the models: fit + score of all 14 registry variants next to scikit-learn on the standard
  * dataset's matrices (scripts/parity/registry.ts; needs Debian's python3-sklearn, skipped without).
  *
- * Options (env): PERF_PRESETS=standard,large  PERF_REPEAT=3  PERF_WORKERS=2  PERF_MODELS=1 (0 skips)
+ * Then a whole sweep (scripts/perf/sweep-once.ts): the standard experiment with one seed, cold and
+ * warm cache, 1 worker and N workers.
+ *
+ * Options (env): PERF_PRESETS=standard,large  PERF_REPEAT=3  PERF_WORKERS=2  PERF_SWEEP=1  PERF_MODELS=1 (0 skips)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -56,6 +59,59 @@ for (const preset of presets) {
       `${fmt(r0.events! / (ms / 1000))} | ${fmt(r0.bytes! / 1e6 / (ms / 1000), 1)} | ${fmt(median(runs.map((r) => r.cpuMs!)) / 1000, 2)} | ` +
       `${fmt(Math.max(...runs.map((r) => r.peakRssMb!)))} | ${fmt(raw.peakRssMb!)} |`,
   );
+}
+
+if (process.env.PERF_SWEEP !== '0') {
+  // The standard experiment with one split seed (14 variants): cold = an empty cache but for the
+  // generated tree (generation excluded), warm = the ingest cached; each in a fresh process and a
+  // fresh database, so every trial runs.
+  console.log(`\n# sweep — standard experiment, 14 variants × 1 seed, median of ${repeat}, fresh process each\n`);
+  console.log('| cache | workers | wall s | CPU s | peak RSS MB | trials | Σ fit s | Σ explain s |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  await materializeDataset({ source: 'synthetic', preset: 'standard' }, { cacheDir: join(benchHome(), 'cache') });
+  const synthDir = join(benchHome(), 'cache', 'synth');
+  const once = (cache: string, w: number) => {
+    const artifacts = mkdtempSync(join(tmpdir(), 'lo2-perf-artifacts-'));
+    try {
+      return child('sweep-once.ts', [cache, artifacts, String(w)]);
+    } finally {
+      rmSync(artifacts, { recursive: true, force: true });
+    }
+  };
+  const row = (label: string, w: number, runs: Record<string, number>[]) => {
+    const ms = median(runs.map((r) => r.ms!));
+    console.log(
+      `| ${label} | ${w} | ${fmt(ms / 1000, 1)} | ${fmt(median(runs.map((r) => r.cpuMs!)) / 1000, 1)} | ` +
+        `${fmt(Math.max(...runs.map((r) => r.peakRssMb!)))} | ${runs[0]!.done} | ${fmt(runs[0]!.fitMs! / 1000, 1)} | ${fmt((runs[0]!.explainMs ?? 0) / 1000, 1)} |`,
+    );
+    return ms;
+  };
+  const sweepWorkers = Math.max(2, workers);
+  const cold: Record<string, number>[] = [];
+  for (let i = 0; i < repeat; i++) {
+    const cache = mkdtempSync(join(tmpdir(), 'lo2-perf-cache-'));
+    try {
+      // Only the generated tree is shared: link the synth cache, everything else starts empty.
+      execFileSync('ln', ['-s', synthDir, join(cache, 'synth')]);
+      cold.push(once(cache, sweepWorkers));
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  }
+  row('cold', sweepWorkers, cold);
+  once(join(benchHome(), 'cache'), sweepWorkers); // fills the warm cache (ingest, matrices), not measured
+  const warm = new Map<number, number>();
+  for (const w of [1, sweepWorkers]) {
+    warm.set(
+      w,
+      row(
+        'warm',
+        w,
+        Array.from({ length: repeat }, () => once(join(benchHome(), 'cache'), w)),
+      ),
+    );
+  }
+  console.log(`\n${sweepWorkers} workers vs 1 (warm): ${fmt(warm.get(1)! / warm.get(sweepWorkers)!, 2)}× faster`);
 }
 
 if (process.env.PERF_MODELS !== '0') {
