@@ -8,7 +8,6 @@ import {
   type BootstrapResult,
   bootstrapCI,
   chooseThreshold,
-  concatGroups,
   type Metrics,
   type MetricsOptions,
   metricsAt,
@@ -74,10 +73,23 @@ export function groupsByRun(part: ScoredPart): ScoredGroup[] {
   });
 }
 
+/**
+ * F1 of `score >= threshold` pooled over groups: confusion counts only (the bootstrap evaluates it a
+ * thousand times per trial; `metricsAt` would also sort for the ranking metrics). Same definition as
+ * metricsAt's f1 (0 when nothing is predicted or positive).
+ */
 function f1AtThreshold(threshold: number) {
   return (groups: readonly ScoredGroup[]) => {
-    const { scores, labels } = concatGroups(groups);
-    return metricsAt(scores, labels, threshold).f1;
+    let tp = 0;
+    let wrong = 0;
+    for (const g of groups) {
+      for (let i = 0; i < g.scores.length; i++) {
+        const flagged = g.scores[i]! >= threshold;
+        if (g.labels[i] === 1) flagged ? tp++ : wrong++;
+        else if (flagged) wrong++;
+      }
+    }
+    return 2 * tp + wrong === 0 ? 0 : (2 * tp) / (2 * tp + wrong);
   };
 }
 

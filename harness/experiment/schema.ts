@@ -72,21 +72,22 @@ export const experimentSchema = z.object({
       z.object({
         shap: z.enum(['own', 'all', 'none']).default('own'),
         budgetMs: z.number().min(0).default(2000),
-        rows: z.number().int().min(1).default(300),
+        rows: z.number().int().min(1).default(128),
         topK: z.number().int().min(1).default(10),
       }),
     ])
-    .default({ shap: 'own', budgetMs: 2000, rows: 300, topK: 10 }),
+    .default({ shap: 'own', budgetMs: 2000, rows: 128, topK: 10 }),
   /** Inference throughput per trial, timed with tinybench on the test matrix; false skips it. */
   throughput: z
     .union([
       z.literal(false),
       z.object({
-        timeMs: z.number().min(0).default(100),
+        timeMs: z.number().min(0).default(50),
         samples: z.number().int().min(1).default(5),
+        rows: z.number().int().min(1).default(256),
       }),
     ])
-    .default({ timeMs: 100, samples: 5 }),
+    .default({ timeMs: 50, samples: 5, rows: 256 }),
 });
 
 export type ExperimentInput = z.input<typeof experimentSchema>;

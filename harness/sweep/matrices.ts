@@ -4,11 +4,12 @@
  * `bench export` rebuilds them (deterministically the same) to write svmlight.
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type CsrMatrix, type FeatureSource, FeatureSpace } from '../../models/index.ts';
 import { PARTS, type Part } from '../../splits/index.ts';
 import { hashKey } from '../data/cache.ts';
-import type { SequenceMeta } from '../data/read.ts';
+import type { SequenceBags, SequenceMeta } from '../data/read.ts';
+import type { TemplateLookup } from './explain.ts';
 import { readCsrFile, writeCsrFile } from './matrix-file.ts';
 
 export interface SplitMatrices {
@@ -57,6 +58,33 @@ export function readColumnNames(path: string): string[] {
     .slice(0, -1)
     .split('\n')
     .map((n) => n.replace(/\\(\\|n)/g, (_, c: string) => (c === 'n' ? '\n' : '\\')));
+}
+
+/**
+ * The Drain templates of every sequence of an ingest, for the explanation files: one JSON file per
+ * ingest, written by the main thread (which reads the templates for the leakage audit anyway) so the
+ * pool workers do not each re-read the ingest's tables.
+ */
+export function writeTemplates(path: string, bags: SequenceBags): void {
+  const doc = {
+    vocabulary: bags.vocabulary,
+    seqIds: bags.sequences.map((s) => s.seqId),
+    templates: bags.sequences.map((s) => [...s.tokens]),
+  };
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(doc));
+  renameSync(tmp, path);
+}
+
+export function readTemplates(path: string): TemplateLookup {
+  const doc = JSON.parse(readFileSync(path, 'utf8')) as {
+    vocabulary: string[];
+    seqIds: string[];
+    templates: number[][];
+  };
+  const bySeq = new Map(doc.seqIds.map((s, i) => [s, Int32Array.from(doc.templates[i]!)]));
+  return { templatesOf: (seqId) => bySeq.get(seqId), text: (id) => doc.vocabulary[id] ?? `template ${id}` };
 }
 
 export function readMatrices(files: MatrixFiles): Record<Part, CsrMatrix> {

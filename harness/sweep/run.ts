@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
@@ -27,7 +28,8 @@ import {
 } from '../store/trials.ts';
 import { bundledWorker } from '../workers/bundle.ts';
 import { fingerprint } from './fingerprint.ts';
-import { buildMatrices, type MatrixFiles, matrixDir, readMatrices, writeMatrices } from './matrices.ts';
+import { buildMatrices, type MatrixFiles, matrixDir, readMatrices, writeMatrices, writeTemplates } from './matrices.ts';
+import { startOrder } from './schedule.ts';
 import { executeTrial, type PartFacts, type TrialResult, type TrialTask } from './trial.ts';
 
 export type TrialOutcome =
@@ -100,6 +102,8 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
   const sweepId = startSweep(db, experimentId, { gitSha: env.gitSha, env });
   const meta = readSequenceMeta(ing.dir);
   const trials = planTrials(e);
+  // Written before any trial starts: explanation files name the Drain templates of sequences.
+  const templatesFile = join(o.cacheDir, 'matrices', `templates-${ing.key}.json`);
   const outcomes: TrialOutcome[] = [];
   const report = (out: TrialOutcome) => {
     outcomes.push(out);
@@ -112,6 +116,8 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
     if (!b) bags.set(part, (b = readSequenceBags(ing.dir, part)));
     return b;
   };
+  // Content-addressed by the ingest: written once, reused by later sweeps.
+  if (e.explain && !existsSync(templatesFile)) writeTemplates(templatesFile, bagsOf('drain'));
   let numeric: SequenceNumeric | undefined;
   const sourceOf = (featureSet: string): FeatureSource => {
     const parts = parseFeatureSet(featureSet);
@@ -189,7 +195,7 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
         ]),
       ) as Record<Part, PartFacts>;
       const spaces = new Map<string, { files: MatrixFiles; ms: number }>();
-      for (const t of trials.filter((x) => x.seed === seed)) {
+      for (const t of startOrder(trials.filter((x) => x.seed === seed))) {
         if (signal?.aborted) break;
         const params = { threshold: e.threshold };
         const key = trialKey(ing.key, manifest.hash, t, params);
@@ -227,7 +233,7 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
             throughput: e.throughput,
             explain: e.explain,
             featuresFile: space.files.features,
-            ingestDir: ing.dir,
+            templatesFile,
           },
         });
       }

@@ -4,14 +4,13 @@
  * validation only), and return metric rows and timings for the store. Never touches SQLite.
  */
 import { Bench } from 'tinybench';
-import { type CsrMatrix, fitDetector, makeDetector, type VariantName } from '../../models/index.ts';
+import { type CsrMatrix, fitDetector, makeDetector, sliceRows, type VariantName } from '../../models/index.ts';
 import type { ThresholdOptions } from '../../splits/eval/index.ts';
 import { evaluateTrial, PARTS, type Part, type ScoredPart } from '../../splits/index.ts';
-import { readSequenceBags } from '../data/read.ts';
 import type { MetricRow, ThroughputRow, TimingRow } from '../store/trials.ts';
 import { type ArtifactRow, predictionsArrow, writeArtifact } from './artifacts.ts';
 import { type ExplainOptions, type TemplateLookup, writeExplanations } from './explain.ts';
-import { readColumnNames } from './matrices.ts';
+import { readColumnNames, readTemplates } from './matrices.ts';
 
 /** Per-part sequence facts the protocol needs (labels and slice keys), aligned with the matrices. */
 export interface PartFacts {
@@ -38,27 +37,22 @@ export interface TrialTask {
   explain: ExplainOptions | false;
   /** Column names of the matrices, one per line (see matrices.ts). */
   featuresFile: string;
-  /** The ingest the matrices come from (its Drain templates name what is unusual in a sequence). */
-  ingestDir: string;
+  /** Drain templates of every sequence of the ingest (see matrices.ts `writeTemplates`). */
+  templatesFile: string;
 }
 
-// Drain templates of the ingest, loaded once per worker and ingest.
-let templateCache: { dir: string; lookup: TemplateLookup } | null = null;
-function templatesOf(ingestDir: string): TemplateLookup {
-  if (templateCache?.dir !== ingestDir) {
-    const bags = readSequenceBags(ingestDir, 'drain');
-    const bySeq = new Map(bags.sequences.map((s) => [s.seqId, s.tokens]));
-    templateCache = {
-      dir: ingestDir,
-      lookup: { templatesOf: (seqId) => bySeq.get(seqId), text: (id) => bags.vocabulary[id] ?? `template ${id}` },
-    };
-  }
+// Drain templates of the ingest, loaded once per worker and file.
+let templateCache: { file: string; lookup: TemplateLookup } | null = null;
+function templatesOf(file: string): TemplateLookup {
+  if (templateCache?.file !== file) templateCache = { file, lookup: readTemplates(file) };
   return templateCache.lookup;
 }
 
 export interface ThroughputOptions {
-  /** Minimum measuring time per trial. @default 100 */
+  /** Minimum measuring time per trial. @default 50 */
   timeMs: number;
+  /** Test sequences scored per call (the first ones): a batch, so slow scorers stay cheap to time. @default 256 */
+  rows: number;
   /** Minimum timed calls of `score(test)`. @default 5 */
   samples: number;
 }
@@ -151,7 +145,7 @@ export function executeTrial(task: TrialTask, matrices: Record<Part, CsrMatrix>)
               trainSeqIds: task.parts.train.seqIds,
               threshold: ev.threshold.threshold,
               columnNames: readColumnNames(task.featuresFile),
-              templates: templatesOf(task.ingestDir),
+              templates: templatesOf(task.templatesFile),
               seed: task.seed,
               dir: task.artifactsDir,
             },
@@ -161,7 +155,11 @@ export function executeTrial(task: TrialTask, matrices: Record<Part, CsrMatrix>)
       );
     }
     const throughput = task.throughput
-      ? measureThroughput(() => detector.score(matrices.test), matrices.test.nRows, task.throughput)
+      ? (() => {
+          const n = Math.min(task.throughput.rows, matrices.test.nRows);
+          const batch = sliceRows(matrices.test, 0, n);
+          return measureThroughput(() => detector.score(batch), n, task.throughput);
+        })()
       : null;
     return {
       state: 'done',
