@@ -20,7 +20,7 @@ function formatSeconds(s: number): string {
 export function createProgress(label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
   const start = performance.now();
   const tty = stream.isTTY === true;
-  let lastPrint = 0;
+  let lastPrint = Number.NEGATIVE_INFINITY; // the first update always prints
   let drawn = false;
   return {
     update(done, total, detail = '') {
@@ -32,7 +32,12 @@ export function createProgress(label: string, stream: NodeJS.WriteStream = proce
       const pct = total > 0 ? Math.floor((100 * done) / total) : 100;
       const text = `${label} ${done}/${total} (${pct}%) ${detail} elapsed ${formatSeconds(elapsed)} eta ${formatSeconds(eta)}`;
       if (tty) {
-        stream.write(`\r\x1b[2K${text}`);
+        const width = 20;
+        const filled = total > 0 ? Math.round((width * done) / total) : width;
+        const bar = `[${'█'.repeat(filled)}${'·'.repeat(width - filled)}]`;
+        // Cut to the terminal so the line never wraps (a wrapped line cannot be redrawn with \r).
+        const line = `${bar} ${text}`.slice(0, Math.max(20, (stream.columns ?? 100) - 1));
+        stream.write(`\r\x1b[2K${line}`);
         drawn = true;
       } else stream.write(`${text}\n`);
     },

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -153,6 +154,8 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
   const inFlight: Promise<void>[] = [];
   let inline: { files: MatrixFiles; matrices: Record<Part, CsrMatrix> } | null = null;
   const signal = o.signal;
+  // Piscina adds one abort listener per queued task: many trials are queued at once, by design.
+  if (signal) setMaxListeners(0, signal);
   const start = (p: Pending) => {
     if (pool) {
       inFlight.push(
