@@ -1,23 +1,22 @@
+/**
+ * A sweep: one `bench run` of one experiment. Ingest (cached) → split per seed (stored) → feature
+ * matrices per (split, feature set), fit on train and written to files → trials, claimed in SQLite
+ * (resume) and run in a piscina pool (or on the main thread), longest first → results, artifacts and
+ * leakage audits stored by the main thread, the only SQLite writer. Aborting (Ctrl-C) stops new
+ * trials, stops running ones and leaves them pending.
+ */
 import { setMaxListeners } from 'node:events';
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
-import {
-  type CsrMatrix,
-  type FeatureSource,
-  isTokenPart,
-  parseFeatureSet,
-  type TokenPart,
-} from '../../models/index.ts';
-import { assign, auditSplit, makeSplit, PARTS, type Part } from '../../splits/index.ts';
+import type { CsrMatrix } from '../../models/index.ts';
+import { assign, makeSplit, PARTS, type Part } from '../../splits/index.ts';
 import { ingest, materializeDataset } from '../data/index.ts';
-import { readSequenceBags, readSequenceMeta, type SequenceBags } from '../data/read.ts';
-import { readSequenceNumeric, type SequenceNumeric } from '../data/read-numeric.ts';
+import { readSequenceMeta } from '../data/read.ts';
 import { type PlannedTrial, planTrials, trialKey } from '../experiment/plan.ts';
 import type { Experiment } from '../experiment/schema.ts';
 import type { Db } from '../store/db.ts';
-import { hasAudit, saveAudit, saveSplit, upsertDataset } from '../store/splits.ts';
+import { saveSplit, upsertDataset } from '../store/splits.ts';
 import {
   claimTrial,
   completeTrial,
@@ -29,7 +28,8 @@ import {
 } from '../store/trials.ts';
 import { bundledWorker } from '../workers/bundle.ts';
 import { fingerprint } from './fingerprint.ts';
-import { buildMatrices, type MatrixFiles, matrixDir, readMatrices, writeMatrices, writeTemplates } from './matrices.ts';
+import { IngestInputs } from './inputs.ts';
+import { buildMatrices, type MatrixFiles, matrixDir, readMatrices, writeMatrices } from './matrices.ts';
 import { startOrder } from './schedule.ts';
 import { executeTrial, type PartFacts, type TrialResult, type TrialTask } from './trial.ts';
 
@@ -103,31 +103,13 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
   const sweepId = startSweep(db, experimentId, { gitSha: env.gitSha, env });
   const meta = readSequenceMeta(ing.dir);
   const trials = planTrials(e);
+  const inputs = new IngestInputs(ing.dir);
   // Written before any trial starts: explanation files name the Drain templates of sequences.
-  const templatesFile = join(o.cacheDir, 'matrices', `templates-${ing.key}.json`);
+  const templatesFile = e.explain ? inputs.templatesFile(o.cacheDir, ing.key) : '';
   const outcomes: TrialOutcome[] = [];
   const report = (out: TrialOutcome) => {
     outcomes.push(out);
     o.onTrial?.(out, outcomes.length, trials.length);
-  };
-  // Token bags per part, read once and shared by the feature sources and the leakage audits.
-  const bags = new Map<TokenPart, SequenceBags>();
-  const bagsOf = (part: TokenPart) => {
-    let b = bags.get(part);
-    if (!b) bags.set(part, (b = readSequenceBags(ing.dir, part)));
-    return b;
-  };
-  // Content-addressed by the ingest: written once, reused by later sweeps.
-  if (e.explain && !existsSync(templatesFile)) writeTemplates(templatesFile, bagsOf('drain'));
-  let numeric: SequenceNumeric | undefined;
-  const sourceOf = (featureSet: string): FeatureSource => {
-    const parts = parseFeatureSet(featureSet);
-    const source: FeatureSource = {
-      bags: Object.fromEntries(parts.filter(isTokenPart).map((p) => [p, bagsOf(p)])),
-    };
-    if (!parts.includes('numeric')) return source;
-    numeric ??= readSequenceNumeric(ing.dir);
-    return { ...source, numeric };
   };
   type Pending = { trialId: number; trial: PlannedTrial; task: TrialTask; files: MatrixFiles };
   const record = (p: Pending, r: TrialResult) => {
@@ -173,8 +155,9 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
     record(p, executeTrial(p.task, inline.matrices));
   };
   try {
-    // Phase 1, main thread: splits (stored), feature matrices (written once per split × feature
-    // set), trial claims (resume). Phase 2 runs the claimed trials, in the pool or here.
+    // Per seed, on the main thread: the split (stored), trial claims (resume), each feature set's
+    // matrices just before its first trial starts; the trials run in the pool (or right here)
+    // while the main thread goes on to the audits and the next seed.
     for (const seed of e.seeds) {
       if (signal?.aborted) break;
       const manifest = makeSplit(meta, {
@@ -219,7 +202,7 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
         if (!space) {
           const t0 = performance.now();
           const dir = matrixDir(o.cacheDir, { dataset: ing.key, split: manifest.hash, featureSet: t.featureSet });
-          const files = writeMatrices(dir, buildMatrices(t.featureSet, sourceOf(t.featureSet), parts));
+          const files = writeMatrices(dir, buildMatrices(t.featureSet, inputs.source(t.featureSet), parts));
           space = { files, ms: performance.now() - t0 };
           spaces.set(t.featureSet, space);
         }
@@ -240,22 +223,14 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
           },
         });
       }
-      // While the pool works: the leakage audit of this split for each token part the trials use
-      // (numeric-only feature sets get the drain audit, for its trivial baselines). Stored once.
-      const auditParts = new Set(
-        trials
-          .filter((x) => x.seed === seed)
-          .flatMap((x) => {
-            const tokenParts = parseFeatureSet(x.featureSet).filter(isTokenPart);
-            return tokenParts.length > 0 ? tokenParts : ['drain' as const];
-          }),
+      // While the pool works: this split's leakage audits (stored once per split and token part).
+      inputs.audit(
+        db,
+        splitId,
+        manifest,
+        trials.filter((x) => x.seed === seed).map((x) => x.featureSet),
+        signal,
       );
-      for (const part of auditParts) {
-        if (signal?.aborted || hasAudit(db, splitId, part)) continue;
-        const b = bagsOf(part);
-        const a = assign(b.sequences, manifest);
-        saveAudit(db, splitId, part, auditSplit(manifest, part, a.parts, b.vocabulary));
-      }
     }
     await Promise.all(inFlight);
   } catch (err) {
