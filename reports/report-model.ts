@@ -87,7 +87,8 @@ export function buildReportModel(
   const prCurves = rows.map((r) => {
     const t = getTrial(db, r.trials[0]!)!;
     const a = t.artifacts.find((x) => x.kind === 'predictions');
-    if (!a) return { label: `${label(r)} · no predictions`, aucPr: Number.NaN, points: [] };
+    const group = r.supervised ? 'supervised' : 'unsupervised';
+    if (!a) return { label: `${label(r)} (no predictions)`, group, aucPr: Number.NaN, points: [] };
     const p = readPredictions(a);
     const test = rowsOf(p, 'test');
     const points = precisionRecallCurve(
@@ -95,7 +96,7 @@ export function buildReportModel(
       Uint8Array.from(test, (i) => p.anomaly[i]!),
     );
     const aucPr = t.metrics.test.auc_pr ?? Number.NaN;
-    return { label: `${label(r)} · AUC-PR ${aucPr.toFixed(3)}`, aucPr, points };
+    return { label: label(r), group, aucPr, points };
   });
 
   const cases = [...new Set(rows.flatMap((r) => details.get(r.key)!.recallByCase.map((c) => c.testCase)))].sort();
@@ -169,7 +170,8 @@ export function buildReportModel(
       : null;
     return [
       {
-        label: `${label(r)} — top-${o.topK} stability across ${perSeed.length} seeds (mean Jaccard): ${stability === null ? 'n/a (one seed)' : stability.toFixed(2)}`,
+        label: label(r),
+        note: `Top-${o.topK} features' stability across ${perSeed.length} seed${perSeed.length === 1 ? '' : 's'} (mean pairwise Jaccard): ${stability === null ? 'n/a (one seed)' : stability.toFixed(2)}.`,
         shapTop,
         ...(points && { shapRows: points.features }),
       },

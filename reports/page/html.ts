@@ -66,6 +66,29 @@ function primaryValue(e: LeaderboardEntry, metric: ReportModel['primaryMetric'])
   return metric === 'f1' ? e.f1.mean : metric === 'auc_pr' ? e.aucPr : metric === 'auc_roc' ? e.aucRoc : e.precisionAtK;
 }
 
+/** One precision–recall chart per curve group, in the order the groups first appear. */
+function prCurveCharts(model: ReportModel): ReportChart[] {
+  const groups = [...new Set(model.prCurves.map((c) => c.group ?? ''))];
+  if (groups.length === 0) groups.push('');
+  return groups.map((g, i) => {
+    const title = `Precision–recall curves (test)${g ? ` — ${g}` : ''}`;
+    return {
+      name: i === 0 ? 'pr-curves' : `pr-curves-${i + 1}`,
+      section: 'pr-curves' as const,
+      title,
+      svg: lineChart(
+        model.prCurves
+          .filter((c) => (c.group ?? '') === g)
+          .map((c) => ({
+            label: `${c.label} · AUC-PR ${num(c.aucPr)}`,
+            points: c.points.map((p) => ({ x: p.recall, y: p.precision })),
+          })),
+        { title, xLabel: 'recall', yLabel: 'precision' },
+      ),
+    };
+  });
+}
+
 /**
  * Every chart of the report in page order. Pure: the same model gives the same SVG strings, and
  * empty parts of the model give "no data" charts rather than errors.
@@ -107,18 +130,7 @@ export function reportCharts(model: ReportModel): ReportChart[] {
         { title: 'Test F1 by feature set per algorithm (95% CI)', xLabel: 'algorithm', yLabel: 'test F1' },
       ),
     },
-    {
-      name: 'pr-curves',
-      section: 'pr-curves',
-      title: 'Precision–recall curves (test)',
-      svg: lineChart(
-        model.prCurves.map((c) => ({
-          label: `${c.label} · AUC-PR ${num(c.aucPr)}`,
-          points: c.points.map((p) => ({ x: p.recall, y: p.precision })),
-        })),
-        { title: 'Precision–recall curves (test)', xLabel: 'recall', yLabel: 'precision' },
-      ),
-    },
+    ...prCurveCharts(model),
     {
       name: 'recall-by-case',
       section: 'recall-by-case',
@@ -284,7 +296,8 @@ function explanationsHtml(model: ReportModel, charts: readonly ReportChart[]): s
       const own = charts.filter((c) => c.explanation === i);
       const top = [...ex.shapTop].sort((a, b) => b.meanAbs - a.meanAbs).slice(0, 10);
       const rows = top.map((t) => [esc(t.feature), num(t.meanAbs)]);
-      return `<h3>${esc(ex.label)}</h3>\n${own.map(figure).join('\n')}\n${table(['Feature', 'mean |SHAP|'], rows, new Set([1]))}`;
+      const note = ex.note === undefined ? '' : `<p>${esc(ex.note)}</p>\n`;
+      return `<h3>${esc(ex.label)}</h3>\n${note}${own.map(figure).join('\n')}\n${table(['Feature', 'mean |SHAP|'], rows, new Set([1]))}`;
     })
     .join('\n');
 }
@@ -338,7 +351,10 @@ export function renderHtml(model: ReportModel): string {
   const content: Record<SectionId, string> = {
     leaderboard: `<p>Ranked by test ${esc(primaryMetricLabel(model))}. <span class="tied">≈</span> marks a rank statistically tied with the row above; <span class="flag">⚠</span> marks variants a trivial rule (sequence length, duration, unseen templates) comes within 0.02 F1 of.</p>\n${leaderboardTable(model)}\n${chart('leaderboard')}`,
     'f1-by-feature-set': `${chart('f1-by-feature-set')}\n${f1Table(model)}`,
-    'pr-curves': `${chart('pr-curves')}\n${
+    'pr-curves': `${charts
+      .filter((c) => c.section === 'pr-curves')
+      .map(figure)
+      .join('\n')}\n${
       model.prCurves.length === 0
         ? ''
         : table(

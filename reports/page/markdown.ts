@@ -125,6 +125,7 @@ function explanations(model: ReportModel, charts: readonly ReportChart[], option
       return [
         `### ${escapeMarkdown(ex.label)}`,
         '',
+        ...(ex.note === undefined ? [] : [escapeMarkdown(ex.note), '']),
         ...charts.filter((c) => c.explanation === i).map((c) => `${image(c, options)}\n`),
         table(
           ['Feature', 'mean |SHAP|'],
@@ -147,7 +148,10 @@ export function renderMarkdown(model: ReportModel, options: MarkdownOptions): st
   const content: Record<SectionId, string> = {
     leaderboard: `${leaderboard(model)}\n\n${chart('leaderboard')}`,
     'f1-by-feature-set': `${chart('f1-by-feature-set')}\n\n${f1ByFeatureSet(model)}`,
-    'pr-curves': `${chart('pr-curves')}\n\n${
+    'pr-curves': `${charts
+      .filter((c) => c.section === 'pr-curves')
+      .map((c) => image(c, options))
+      .join('\n')}\n\n${
       model.prCurves.length === 0
         ? '_No data._'
         : table(

@@ -35,7 +35,8 @@ export interface ReportModel {
   primaryMetric: 'f1' | 'auc_pr' | 'auc_roc' | 'precision_at_k';
   leaderboard: LeaderboardEntry[];
   f1ByFeatureSet: { algorithm: string; featureSet: string; mean: number; lo: number; hi: number }[];
-  prCurves: { label: string; aucPr: number; points: { recall: number; precision: number }[] }[];
+  /** One chart per `group` (e.g. supervised / unsupervised), so that no chart holds too many curves. */
+  prCurves: { label: string; group?: string; aucPr: number; points: { recall: number; precision: number }[] }[];
   recallByCase: { rows: string[]; columns: string[]; values: (number | null)[][] };
   /** Wall ms per stage. */
   timings: { label: string; stages: Record<string, number> }[];
@@ -49,6 +50,8 @@ export interface ReportModel {
   environment: Record<string, string>;
   explanations?: {
     label: string;
+    /** One line under the heading, e.g. the top-k stability across seeds. */
+    note?: string;
     shapTop: { feature: string; meanAbs: number }[];
     shapRows?: { feature: string; points: { shap: number; value: number }[] }[];
   }[];

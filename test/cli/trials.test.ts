@@ -235,6 +235,38 @@ describe('bench run under interruption and concurrency', () => {
     assert.equal((again.stdout.match(/\] done /g) ?? []).length, 42 - done);
   });
 
+  it('two databases in one BENCH_HOME keep their trials’ files apart', () => {
+    const home = join(dir, 'twodb');
+    const env = { ...process.env, BENCH_HOME: home };
+    const a = experiment(dir, 'dba', TINY('dba', '[1]', "['event_rarity_words']"));
+    const b = experiment(dir, 'dbb', TINY('dbb', '[2]', "['event_oov_words']"));
+    const other = join(dir, 'other.db');
+    for (const args of [
+      ['run', a],
+      ['run', b, '--db', other],
+    ]) {
+      const r = spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+    }
+    // Both databases have a trial 1; each still reads back the files it wrote (sha256 checked).
+    for (const db of [[], ['--db', other]]) {
+      const r = spawnSync(process.execPath, [BIN, 'export', '1', '--format', 'csv', '--json', ...db], {
+        env,
+        encoding: 'utf8',
+      });
+      assert.equal(r.status, 0, r.stderr);
+    }
+    const paths = [join(home, 'bench.db'), other].map((p) => {
+      const d = new Database(p, { readonly: true });
+      const row = d.prepare("SELECT path FROM artifacts WHERE trial_id = 1 AND kind = 'predictions'").get() as {
+        path: string;
+      };
+      d.close();
+      return row.path;
+    });
+    assert.notEqual(paths[0], paths[1]);
+  });
+
   it('two bench run processes on one database both finish, without running a trial twice', async () => {
     const home = join(dir, 'two');
     const env = { ...process.env, BENCH_HOME: home };

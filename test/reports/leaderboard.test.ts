@@ -155,7 +155,7 @@ export default defineExperiment({
     assert.ok(model.recallByCase.columns.length > 0);
     assert.ok(model.leakage.length >= 2, 'an audit per split');
     assert.ok(model.explanations && model.explanations.length >= 3);
-    assert.match(model.explanations![0]!.label, /stability across 2 seeds/);
+    assert.match(model.explanations![0]!.note!, /stability across 2 seeds \(mean pairwise Jaccard\): (0|1)\.\d\d/);
     assert.equal(model.environment.datasetHash?.length, 32);
     const r = bench('report', 'lb-test', '--json');
     assert.equal(r.status, 0, r.stderr);

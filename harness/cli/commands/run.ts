@@ -83,7 +83,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       const result = await runSweep(file, e, {
         db,
         cacheDir: cacheDir(),
-        artifactsDir: artifactsDir(),
+        artifactsDir: artifactsDir(dbPath(values.db)),
         signal: controller.signal,
         retryFailed: values['retry-failed'] === true,
         fresh: values.fresh === true,
