@@ -4,7 +4,6 @@
  * runs cannot tell a row from the one above. Read from SQLite and the trials' prediction files only.
  */
 
-import { BenchError } from '../harness/errors/index.ts';
 import type { ArtifactRecord, Db } from '../harness/store/index.ts';
 import {
   ALGORITHMS,
@@ -126,16 +125,15 @@ function tiedRows(
 export function openBoardData(db: Db, options: Partial<BoardDataOptions> = {}): BoardData {
   const o = { ...defaultBoardDataOptions, ...options };
   const prepared = new Map<number, PreparedSplit>();
-  const prepare = (t: TrialFacts): PreparedSplit => {
+  /**
+   * A trial's test part for the bootstrap; null for a trial from before predictions were recorded
+   * (its row then has intervals and ties from its other seeds only, or none). A predictions file that
+   * changed or vanished is an error, not a gap (readPredictions throws with a hint).
+   */
+  const prepare = (t: TrialFacts): PreparedSplit | null => {
+    if (!t.predictions) return null;
     let x = prepared.get(t.id);
-    if (x) return x;
-    if (!t.predictions) {
-      throw new BenchError('data', `trial ${t.id} has no predictions artifact`, {
-        hint: 'it ran before predictions were recorded; rerun it with `bench run --fresh`',
-      });
-    }
-    x = prepareSplit(readPredictions(t.predictions));
-    prepared.set(t.id, x);
+    if (!x) prepared.set(t.id, (x = prepareSplit(readPredictions(t.predictions))));
     return x;
   };
 
@@ -207,7 +205,12 @@ export function openBoardData(db: Db, options: Partial<BoardDataOptions> = {}): 
       for (const [key, g] of loadTrials(experiment)) {
         if (g.trials.length === 0) continue;
         const t0 = g.trials[0]!;
-        const perSplit = new Map(g.trials.map((t) => [t.splitId, prepare(t)]));
+        const perSplit = new Map(
+          g.trials.flatMap((t) => {
+            const x = prepare(t);
+            return x ? [[t.splitId, x] as const] : [];
+          }),
+        );
         rowsBySplit.set(key, perSplit);
         trialsByRow.set(key, g.trials);
         const mean = (name: string) => finiteMean(g.trials.map((t) => t.metrics[name] ?? Number.NaN));

@@ -104,6 +104,29 @@ export default defineExperiment({
     assert.ok(detail.timings.some((t) => t.stage === 'fit'));
   });
 
+  it('still ranks trials recorded before predictions existed, with intervals from the seeds that have them', () => {
+    db.exec('BEGIN');
+    try {
+      const rf = db.prepare("SELECT id FROM trials WHERE variant = 'event_rf_words' ORDER BY id").all() as {
+        id: number;
+      }[];
+      db.prepare("DELETE FROM artifacts WHERE trial_id = ? AND kind = 'predictions'").run(rf[0]!.id);
+      let row = openBoardData(db, { resamples: 100 })
+        .leaderboard('f1')
+        .rows.find((r) => r.variant === 'event_rf_words')!;
+      assert.equal(row.seeds, 2);
+      assert.ok(Number.isFinite(row.f1.lo) && Number.isFinite(row.f1.hi), 'interval from the other seed');
+      db.prepare("DELETE FROM artifacts WHERE trial_id = ? AND kind = 'predictions'").run(rf[1]!.id);
+      row = openBoardData(db, { resamples: 100 })
+        .leaderboard('f1')
+        .rows.find((r) => r.variant === 'event_rf_words')!;
+      assert.ok(Number.isNaN(row.f1.lo) && Number.isNaN(row.f1.hi), 'no interval without predictions');
+      assert.ok(Number.isFinite(row.f1.mean), 'the stored metrics still rank it');
+    } finally {
+      db.exec('ROLLBACK');
+    }
+  });
+
   it('writes SHAP, nearest-normal and false-positive files for a trial', () => {
     const lr = db.prepare("SELECT id FROM trials WHERE variant = 'event_lr_words' ORDER BY id LIMIT 1").get() as {
       id: number;
