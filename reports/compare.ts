@@ -9,16 +9,8 @@
  */
 import { BenchError, usageError } from '../harness/errors/index.ts';
 import { type Db, findDoneTrials, getTrial, type TrialDetail, type TrialSelector } from '../harness/store/index.ts';
-import {
-  concatGroups,
-  metricsAt,
-  type PairedBootstrapResult,
-  pairedGroupBootstrap,
-  type ScoredGroup,
-  type WilcoxonResult,
-  wilcoxonSignedRank,
-} from '../splits/eval/index.ts';
-import { pairedSplitsBootstrap, prepareSplit } from './bootstrap.ts';
+import { type PairedBootstrapResult, type WilcoxonResult, wilcoxonSignedRank } from '../splits/eval/index.ts';
+import { type PreparedSplit, pairedSplitsBootstrap, prepareSplit } from './bootstrap.ts';
 import { readPredictions } from './predictions.ts';
 
 /** Test metrics a comparison lists, in this order. */
@@ -115,25 +107,15 @@ const ref = (t: TrialDetail): TrialRef => ({
   splitId: t.split.id,
 });
 
-/** Test part of a trial's predictions as per-run groups (score = decision at its threshold), keyed by run. */
-function testGroups(t: TrialDetail): Map<string, { seqIds: string[]; predicted: number[]; labels: number[] }> {
+/** A trial's test part prepared for the paired bootstrap over its runs. */
+function preparedTest(t: TrialDetail): PreparedSplit {
   const artifact = t.artifacts.find((x) => x.kind === 'predictions');
   if (!artifact) {
     throw new BenchError('data', `trial ${t.id} has no predictions artifact`, {
       hint: 'it ran before predictions were recorded; rerun it with `bench run --fresh`',
     });
   }
-  const p = readPredictions(artifact);
-  const byRun = new Map<string, { seqIds: string[]; predicted: number[]; labels: number[] }>();
-  for (let i = 0; i < p.part.length; i++) {
-    if (p.part[i] !== 'test') continue;
-    let g = byRun.get(p.run[i]!);
-    if (!g) byRun.set(p.run[i]!, (g = { seqIds: [], predicted: [], labels: [] }));
-    g.seqIds.push(p.seqId[i]!);
-    g.predicted.push(p.predicted[i]!);
-    g.labels.push(p.anomaly[i]!);
-  }
-  return byRun;
+  return prepareSplit(readPredictions(artifact));
 }
 
 export function compareTrials(
@@ -160,38 +142,12 @@ export function compareTrials(
       note: `different splits (${a.split.id} and ${b.split.id}): no paired test; compare variants across seeds instead (bench compare ${a.variant}:${a.featureSet} ${b.variant}:${b.featureSet})`,
     };
   }
-  const ga = testGroups(a);
-  const gb = testGroups(b);
-  const runs = [...ga.keys()].sort();
-  const pairs = runs.map((run) => {
-    const x = ga.get(run)!;
-    const y = gb.get(run);
-    const order = new Map(y?.seqIds.map((s, i) => [s, i]));
-    if (!y || y.seqIds.length !== x.seqIds.length || x.seqIds.some((s) => !order.has(s))) {
-      throw new BenchError(
-        'data',
-        `trials ${a.id} and ${b.id} share a split but not the test sequences of run ${run}`,
-        {
-          hint: 'their predictions files were overwritten; rerun both with `bench run --fresh`',
-        },
-      );
-    }
-    const yi = x.seqIds.map((s) => order.get(s)!);
-    const group = (pred: number[], idx: number[] | null): ScoredGroup => ({
-      scores: Float64Array.from(idx ? idx.map((i) => pred[i]!) : pred),
-      labels: Uint8Array.from(x.labels),
-    });
-    return { a: group(x.predicted, null), b: group(y.predicted, yi) };
-  });
-  // Decisions are 0/1 at each model's own validation threshold: 0.5 separates them.
-  const f1 = (gs: readonly ScoredGroup[]) => {
-    const { scores, labels } = concatGroups(gs);
-    return metricsAt(scores, labels, 0.5).f1;
-  };
-  const paired = pairedGroupBootstrap(pairs, (s) => f1(s.map((p) => p.b)) - f1(s.map((p) => p.a)), {
-    seed: o.seed,
+  // Each model at its own validation threshold; the same resampled test runs for both.
+  const r = pairedSplitsBootstrap([preparedTest(a)], [preparedTest(b)], 'f1', {
     resamples: o.resamples,
+    seed: String(o.seed),
   });
+  const paired = { meanDiff: r.meanDiff, ci: r.ci, pValue: r.pValue, n: r.runs, invalidResamples: 0 };
   return { kind: 'trials', a: ref(a), b: ref(b), deltas, paired: { ...paired, unit: 'test runs' }, note: null };
 }
 
@@ -261,18 +217,9 @@ export function compareSelectors(
   const fa = pairs.map((p) => p.f1A);
   const fb = pairs.map((p) => p.f1B);
   const wilcoxon = wilcoxonSignedRank(fb, fa);
-  const prepared = (t: TrialDetail) => {
-    const artifact = t.artifacts.find((x) => x.kind === 'predictions');
-    if (!artifact) {
-      throw new BenchError('data', `trial ${t.id} has no predictions artifact`, {
-        hint: 'it ran before predictions were recorded; rerun it with `bench run --fresh`',
-      });
-    }
-    return prepareSplit(readPredictions(artifact));
-  };
   const runs = pairedSplitsBootstrap(
-    details.map((d) => prepared(d.a)),
-    details.map((d) => prepared(d.b)),
+    details.map((d) => preparedTest(d.a)),
+    details.map((d) => preparedTest(d.b)),
     'f1',
     { resamples: o.resamples, seed: String(o.seed) },
   );

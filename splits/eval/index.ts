@@ -11,7 +11,6 @@ export {
   concatGroups,
   defaultBootstrapOptions,
   pairedBootstrap,
-  pairedGroupBootstrap,
   quantileSorted,
   summarize,
 } from './stats.ts';

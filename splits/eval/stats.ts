@@ -179,37 +179,3 @@ export function pairedBootstrap(
   const pValue = Math.min(1, (2 * (1 + Math.min(atOrBelow, atOrAbove))) / (o.resamples + 1));
   return { meanDiff: total / n, ci: [lo, hi], pValue, n };
 }
-
-/**
- * Paired bootstrap over groups for a statistic that pools them (say, F1 of model B minus F1 of
- * model A on the same resampled test runs): each resample draws `groups.length` groups with
- * replacement and evaluates `difference`. Interval and p-value as in `pairedBootstrap`; resamples
- * giving a non-finite difference are left out of both.
- */
-export function pairedGroupBootstrap<G>(
-  groups: readonly G[],
-  difference: (sample: readonly G[]) => number,
-  options: BootstrapOptions,
-): PairedBootstrapResult & { invalidResamples: number } {
-  const o = resolveBootstrap(options);
-  if (!Array.isArray(groups) || groups.length === 0) throw new TypeError('groups must be a non-empty array');
-  const rng = seedrandom(o.seed);
-  const n = groups.length;
-  const diffs = new Float64Array(o.resamples);
-  const sample: G[] = new Array(n);
-  let atOrBelow = 0;
-  let atOrAbove = 0;
-  let valid = 0;
-  for (let r = 0; r < o.resamples; r++) {
-    for (let i = 0; i < n; i++) sample[i] = groups[Math.floor(rng() * n)]!;
-    const d = difference(sample);
-    diffs[r] = d;
-    if (!Number.isFinite(d)) continue;
-    valid++;
-    if (d <= 0) atOrBelow++;
-    if (d >= 0) atOrAbove++;
-  }
-  const { lo, hi, invalid } = percentileInterval(diffs, o.confidence);
-  const pValue = valid === 0 ? Number.NaN : Math.min(1, (2 * (1 + Math.min(atOrBelow, atOrAbove))) / (valid + 1));
-  return { meanDiff: difference(groups), ci: [lo, hi], pValue, n, invalidResamples: invalid };
-}

@@ -6,7 +6,6 @@ import {
   concatGroups,
   metricsAt,
   pairedBootstrap,
-  pairedGroupBootstrap,
   quantileSorted,
   type ScoredGroup,
   summarize,
@@ -138,43 +137,5 @@ describe('pairedBootstrap', () => {
       name: 'TypeError',
       message: 'a and b must have the same length (got 2 and 1)',
     });
-  });
-});
-
-describe('pairedGroupBootstrap (pooled statistic over resampled groups)', () => {
-  // Each group: a pair of per-run outcomes; the statistic pools them (here: hit rate of b − of a).
-  const pooled = (gs: readonly { a: number[]; b: number[] }[], k: 'a' | 'b') => {
-    const xs = gs.flatMap((g) => g[k]);
-    return xs.reduce((s, x) => s + x, 0) / xs.length;
-  };
-  const diff = (gs: readonly { a: number[]; b: number[] }[]) => pooled(gs, 'b') - pooled(gs, 'a');
-
-  it('gives difference 0 and p = 1 for identical models', () => {
-    const groups = Array.from({ length: 10 }, (_, i) => ({ a: [i % 2, 1], b: [i % 2, 1] }));
-    const r = pairedGroupBootstrap(groups, diff, { seed: 1, resamples: 500 });
-    assert.equal(r.meanDiff, 0);
-    assert.deepEqual(r.ci, [0, 0]);
-    assert.equal(r.pValue, 1);
-  });
-
-  it('finds a consistently better model, and is reproducible by seed', () => {
-    const groups = Array.from({ length: 12 }, (_, i) => ({ a: [0, i % 3 === 0 ? 1 : 0], b: [1, 1] }));
-    const r = pairedGroupBootstrap(groups, diff, { seed: 7, resamples: 999 });
-    assert.ok(r.meanDiff > 0.5);
-    assert.ok(r.ci[0] > 0, `interval ${r.ci} excludes 0`);
-    assert.equal(r.pValue, 2 / 1000); // no resample on the far side of 0: 2·(1 + 0)/(999 + 1)
-    assert.deepEqual(pairedGroupBootstrap(groups, diff, { seed: 7, resamples: 999 }), r);
-  });
-
-  it('leaves non-finite resamples out and counts them', () => {
-    const groups = [
-      { a: [1], b: [1] },
-      { a: [0], b: [1] },
-    ];
-    const r = pairedGroupBootstrap(groups, (gs) => (gs.every((g) => g === groups[0]) ? Number.NaN : diff(gs)), {
-      seed: 3,
-      resamples: 200,
-    });
-    assert.ok(r.invalidResamples > 0 && r.invalidResamples < 200);
   });
 });

@@ -2,7 +2,7 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { exportSvmlight, readFeatureSource } from '../../../models/index.ts';
-import { compareSelectors, compareTrials, parseSelector } from '../../../reports/compare.ts';
+import { COMPARED_METRICS, compareSelectors, compareTrials, parseSelector } from '../../../reports/compare.ts';
 import { readPredictions } from '../../../reports/predictions.ts';
 import { assign, PARTS } from '../../../splits/index.ts';
 import { arrowToParquet } from '../../data/io/parquet.ts';
@@ -43,21 +43,7 @@ export async function showCommand(argv: readonly string[]): Promise<number> {
       `split ${t.split.id}: ${t.split.strategy}, seed ${t.split.seed}, manifest ${t.split.manifestHash.slice(0, 16)}\n`,
     );
     if (t.error) out(`\nerror:\n${t.error}\n`);
-    const names = [
-      'f1',
-      'precision',
-      'recall',
-      'auc_pr',
-      'auc_roc',
-      'precision_at_k',
-      'fpr_at_alpha',
-      'accuracy',
-      'threshold',
-      'tp',
-      'fp',
-      'tn',
-      'fn',
-    ];
+    const names = [...COMPARED_METRICS, 'threshold', 'tp', 'fp', 'tn', 'fn'];
     if (Object.keys(t.metrics.test).length > 0) {
       out(`\n${'metric'.padEnd(16)}${'train'.padStart(10)}${'val'.padStart(10)}${'test'.padStart(10)}\n`);
       for (const n of names) {
