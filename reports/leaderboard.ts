@@ -4,7 +4,7 @@
  * runs cannot tell a row from the one above. Read from SQLite and the trials' prediction files only.
  */
 
-import type { ArtifactRecord, Db } from '../harness/store/index.ts';
+import { type ArtifactRecord, type Db, experimentNames } from '../harness/store/index.ts';
 import {
   ALGORITHMS,
   type Algorithm,
@@ -194,13 +194,7 @@ export function openBoardData(db: Db, options: Partial<BoardDataOptions> = {}): 
 
   return {
     leaderboard(primary, experiment) {
-      const experiments = (
-        db
-          .prepare('SELECT DISTINCT e.name FROM experiments e JOIN sweeps w ON w.experiment_id = e.id ORDER BY e.name')
-          .all() as {
-          name: string;
-        }[]
-      ).map((x) => x.name);
+      const experiments = experimentNames(db);
       const rows: BoardRow[] = [];
       for (const [key, g] of loadTrials(experiment)) {
         if (g.trials.length === 0) continue;

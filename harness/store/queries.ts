@@ -159,3 +159,12 @@ export function findDoneTrials(db: Db, s: TrialSelector) {
     experiment: string;
   }[];
 }
+
+/** Names of the experiments that have at least one sweep, sorted. */
+export function experimentNames(db: Db): string[] {
+  return (
+    db
+      .prepare('SELECT DISTINCT e.name FROM experiments e JOIN sweeps w ON w.experiment_id = e.id ORDER BY e.name')
+      .all() as { name: string }[]
+  ).map((x) => x.name);
+}

@@ -179,6 +179,9 @@ describe('bench show / compare / export and what a trial leaves behind', () => {
       .split('\n');
     assert.equal(csv[0], 'seq_id,part,run,test_case,service,anomaly,score,predicted');
     assert.equal(csv.length, pred.numRows + 1);
+    const unwritable = bench('export', '1', '--format', 'csv', '--out', join(out, 'c', 'predictions.csv', 'x'));
+    assert.equal(unwritable.status, 1);
+    assert.match(unwritable.stderr, /export: cannot create .*\nhint: pass a writable folder with --out/);
     const bad = bench('export', '1', '--format', 'xlsx');
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /one of svmlight, arrow, parquet, csv/);

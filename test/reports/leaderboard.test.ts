@@ -200,6 +200,9 @@ export default defineExperiment({
     const j = bench('board', '--json', '--metric', 'auc_pr');
     assert.equal(JSON.parse(j.stdout).primaryMetric, 'auc_pr');
     assert.equal(bench('board', '--metric', 'bogus').status, 2);
+    const unknown = bench('board', '--experiment', 'nope');
+    assert.equal(unknown.status, 2);
+    assert.match(unknown.stderr, /no experiment named 'nope'.*\n.*experiments: lb-test/);
   });
 });
 

@@ -1,7 +1,7 @@
 /** `bench board` (interactive leaderboard, or a static table / JSON) and `bench report <experiment>`. */
 import { join, resolve } from 'node:path';
 import { usageError } from '../../errors/index.ts';
-import { openDb } from '../../store/index.ts';
+import { experimentNames, openDb } from '../../store/index.ts';
 import { parseFlags } from '../flags.ts';
 import { dbPath, reportsDir } from '../paths.ts';
 
@@ -32,6 +32,17 @@ export async function boardCommand(argv: readonly string[]): Promise<number> {
   const db = openDb(dbPath(values.db));
   try {
     const data = openBoardData(db);
+    if (values.experiment !== undefined) {
+      const known = experimentNames(db);
+      if (!known.includes(values.experiment)) {
+        throw usageError(`board: no experiment named '${values.experiment}' in the database`, {
+          hint:
+            known.length > 0
+              ? `experiments: ${known.join(', ')}`
+              : 'run one first: bench run experiments/quickstart.ts',
+        });
+      }
+    }
     const interactive = !values.json && process.stdout.isTTY === true && process.stdin.isTTY === true;
     if (interactive) {
       const { runBoard } = await import('../../../reports/board/index.ts');

@@ -170,7 +170,14 @@ export async function exportCommand(argv: readonly string[]): Promise<number> {
   try {
     const t = trialOrThrow(db, id);
     const files: string[] = [];
-    mkdirSync(dir, { recursive: true });
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      throw new BenchError('io', `export: cannot create ${dir}: ${(err as Error).message}`, {
+        file: dir,
+        hint: 'pass a writable folder with --out',
+      });
+    }
     if (format === 'svmlight') {
       // The exact matrices the model saw: rebuilt from the cached ingest (vectorizers fit on train).
       const ingestDir = join(cacheDir(), 'ingest', t.dataset.hash);
