@@ -17,7 +17,8 @@ commands:
   run          <experiment.ts...> [--db FILE] [--workers N] [--retry-failed] [--fresh] [--json]
                run an experiment's trials (split seeds × variants × feature sets); resumes done
                work; Ctrl-C stops cleanly (rerun to resume)
-  ls           [--db FILE] [--json]        trials with their test F1, AUC-PR, AUC-ROC
+  ls           [--experiment NAME] [--status S] [--variant V] [--db FILE] [--json]
+               trials with their test F1, AUC-PR, AUC-ROC
   show         <trial> [--json]            one trial: metrics per part, recall per error case,
                                            timings, throughput, artifacts, error
   compare      <trial> <trial> | <variant[:features]> <variant[:features]> [--experiment NAME] [--json]

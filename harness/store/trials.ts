@@ -207,21 +207,32 @@ export function releaseTrials(db: Db, sweepId: number): number {
     .run(sweepId, THIS_OWNER).changes;
 }
 
-/** Test-part headline metrics of the trials of a sweep (or of every sweep), for listings. */
-export function listTrials(db: Db, sweepId?: number) {
+export interface TrialFilter {
+  /** Only trials of sweeps of this experiment (by name). */
+  experiment?: string;
+  status?: TrialRow['status'];
+  variant?: string;
+}
+
+/** Test-part headline metrics of the trials matching `filter`, for listings (oldest first). */
+export function listTrials(db: Db, filter: TrialFilter = {}) {
+  const f = { experiment: null, status: null, variant: null, ...filter };
   return db
     .prepare(
-      `SELECT t.id, t.sweep_id, t.variant, t.feature_set, t.seed, t.status,
+      `SELECT t.id, t.sweep_id, e.name AS experiment, t.variant, t.feature_set, t.seed, t.status,
               MAX(CASE WHEN m.name = 'f1' THEN m.value END) AS f1,
               MAX(CASE WHEN m.name = 'auc_pr' THEN m.value END) AS auc_pr,
               MAX(CASE WHEN m.name = 'auc_roc' THEN m.value END) AS auc_roc
-       FROM trials t LEFT JOIN metrics m ON m.trial_id = t.id AND m.part = 'test' AND m.slice = ''
-       ${sweepId === undefined ? '' : 'WHERE t.sweep_id = ?'}
+       FROM trials t JOIN sweeps w ON w.id = t.sweep_id JOIN experiments e ON e.id = w.experiment_id
+       LEFT JOIN metrics m ON m.trial_id = t.id AND m.part = 'test' AND m.slice = ''
+       WHERE (@experiment IS NULL OR e.name = @experiment) AND (@status IS NULL OR t.status = @status)
+         AND (@variant IS NULL OR t.variant = @variant)
        GROUP BY t.id ORDER BY t.id`,
     )
-    .all(...(sweepId === undefined ? [] : [sweepId])) as {
+    .all(f) as {
     id: number;
     sweep_id: number;
+    experiment: string;
     variant: string;
     feature_set: string;
     seed: number;

@@ -111,6 +111,11 @@ describe('bench show / compare / export and what a trial leaves behind', () => {
     const text = bench('show', '1');
     assert.match(text.stdout, /trial 1: event_lr_words × words × seed 1 — done/);
     assert.match(text.stdout, /recall per error case/);
+    const listed = json('ls', '--variant', 'event_rarity_words', '--status', 'done');
+    assert.equal(listed.length, 2);
+    assert.ok(listed.every((r: { variant: string; experiment: string }) => r.variant === 'event_rarity_words'));
+    assert.equal(listed[0].experiment, 'tiny-trials');
+    assert.equal(json('ls', '--experiment', 'nope').length, 0);
     const missing = bench('show', '999');
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /trial 999 is not in the database/);

@@ -125,18 +125,39 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
 }
 
 export async function lsCommand(argv: readonly string[]): Promise<number> {
-  const { values } = parseFlags(argv, { db: { type: 'string' }, json: { type: 'boolean' } }, 'ls');
+  const { values } = parseFlags(
+    argv,
+    {
+      db: { type: 'string' },
+      experiment: { type: 'string' },
+      status: { type: 'string' },
+      variant: { type: 'string' },
+      json: { type: 'boolean' },
+    },
+    'ls',
+  );
+  const statuses = ['pending', 'running', 'done', 'failed'] as const;
+  const status = values.status as (typeof statuses)[number] | undefined;
+  if (status !== undefined && !statuses.includes(status)) {
+    throw usageError(`ls: --status must be one of ${statuses.join(', ')} (got '${values.status}')`);
+  }
   const db = openDb(dbPath(values.db));
   try {
-    const rows = listTrials(db);
+    const rows = listTrials(db, {
+      ...(values.experiment !== undefined && { experiment: values.experiment }),
+      ...(status !== undefined && { status }),
+      ...(values.variant !== undefined && { variant: values.variant }),
+    });
     if (values.json) {
       process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
       return 0;
     }
-    process.stdout.write('trial sweep variant                    feature set  seed status  test F1  AUC-PR AUC-ROC\n');
+    process.stdout.write(
+      'trial sweep experiment       variant                    feature set  seed status  test F1  AUC-PR AUC-ROC\n',
+    );
     for (const r of rows) {
       process.stdout.write(
-        `${String(r.id).padStart(5)} ${String(r.sweep_id).padStart(5)} ${r.variant.padEnd(26)} ${r.feature_set.padEnd(12)} ` +
+        `${String(r.id).padStart(5)} ${String(r.sweep_id).padStart(5)} ${r.experiment.slice(0, 16).padEnd(16)} ${r.variant.padEnd(26)} ${r.feature_set.padEnd(12)} ` +
           `${String(r.seed).padStart(4)} ${r.status.padEnd(7)} ${num(r.f1).padStart(7)} ${num(r.auc_pr).padStart(7)} ${num(r.auc_roc).padStart(7)}\n`,
       );
     }
