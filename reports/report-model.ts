@@ -187,7 +187,9 @@ export function buildReportModel(
     'Within trivial reach: F1 no better than the best trivial rule (sequence length, duration, unseen templates) + 0.02 on the same splits.',
     'Precision–recall curves use each row’s first split seed (scores of different seeds’ models are not on one scale).',
     ...(ingestMs !== undefined
-      ? [`Ingest (load + enhance, shared by all trials): ${(ingestMs / 1000).toFixed(1)} s.`]
+      ? [
+          `Ingest stage of the sweep (load + enhance, or reading them from the cache; shared by all trials): ${(ingestMs / 1000).toFixed(1)} s.`,
+        ]
       : []),
   ];
   return {

@@ -17,6 +17,7 @@ export {
   FONT_FAMILY,
   formatDuration,
   formatNumber,
+  formatRate,
   MISSING_COLOR,
   noDataSvg,
   PALETTE,

@@ -88,6 +88,14 @@ export function formatNumber(value: number | null | undefined, digits = 3): stri
   return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
 }
 
+/** A rate per second with a unit prefix: "850/s", "12.3k/s", "4.1M/s"; "n/a" when not finite. */
+export function formatRate(perS: number | null | undefined): string {
+  if (!isFiniteNumber(perS) || perS < 0) return 'n/a';
+  const three = (x: number) => (x < 100 ? x.toFixed(1) : String(Math.round(x)));
+  if (perS < 1000) return `${perS < 10 ? perS.toFixed(1) : Math.round(perS)}/s`;
+  return perS < 1e6 ? `${three(perS / 1e3)}k/s` : `${three(perS / 1e6)}M/s`;
+}
+
 /** Milliseconds as a readable duration: "12.3 ms", "4.56 s", "2.5 min"; "n/a" when not finite. */
 export function formatDuration(ms: number | null | undefined): string {
   if (!isFiniteNumber(ms)) return 'n/a';

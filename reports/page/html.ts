@@ -5,6 +5,7 @@
 import {
   escapeXml as esc,
   formatDuration,
+  formatRate,
   groupedBarChart,
   heatmap,
   lineChart,
@@ -227,7 +228,7 @@ function leaderboardTable(model: ReportModel): string {
       num(e.aucRoc),
       num(e.precisionAtK),
       esc(formatDuration(e.fitMs)),
-      num(e.throughputPerS, 1),
+      formatRate(e.throughputPerS),
     ];
   });
   return table(header, rows, new Set([0, 3, 4, 5, 6, 7, 8, 9]), (i) =>

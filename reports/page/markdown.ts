@@ -1,5 +1,5 @@
 /** The report as GitHub-flavoured markdown: the HTML page's sections as tables, charts as PNG links. */
-import { formatDuration, formatNumber as num } from '../charts/index.ts';
+import { formatDuration, formatRate, formatNumber as num } from '../charts/index.ts';
 import { primaryMetricLabel, type ReportChart, reportCharts, SECTIONS, type SectionId } from './html.ts';
 import type { ReportModel } from './model.ts';
 
@@ -59,7 +59,7 @@ function leaderboard(model: ReportModel): string {
       num(e.aucRoc),
       num(e.precisionAtK),
       formatDuration(e.fitMs),
-      num(e.throughputPerS, 1),
+      formatRate(e.throughputPerS),
       e.withinTrivialReach ? '⚠ trivial reach' : '',
     ]);
   return [

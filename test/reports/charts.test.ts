@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  formatRate,
   groupedBarChart,
   heatmap,
   lineChart,
@@ -340,5 +341,17 @@ describe('all charts', () => {
     assert.equal(pngSize(png).width, 500);
     const control = shapBarChart([{ feature: 'bad\u0001name', meanAbs: 1 }], { title: 't' });
     assert.ok(hasPngSignature(svgToPng(control)), 'control characters do not break the XML');
+  });
+});
+
+describe('formatRate', () => {
+  it('uses k and M with at most three significant digits', () => {
+    assert.equal(formatRate(850.4), '850/s');
+    assert.equal(formatRate(7.25), '7.3/s');
+    assert.equal(formatRate(98_032.3), '98.0k/s');
+    assert.equal(formatRate(131_310), '131k/s');
+    assert.equal(formatRate(4_924_492), '4.9M/s');
+    assert.equal(formatRate(null), 'n/a');
+    assert.equal(formatRate(Number.POSITIVE_INFINITY), 'n/a');
   });
 });
