@@ -6,7 +6,7 @@
 import { Bench } from 'tinybench';
 import { type CsrMatrix, fitDetector, makeDetector, sliceRows, type VariantName } from '../../models/index.ts';
 import type { ThresholdOptions } from '../../splits/eval/index.ts';
-import { evaluateTrial, PARTS, type Part, type ScoredPart } from '../../splits/index.ts';
+import { evaluateTrial, PARTS, type Part, type ScoredPart, type TrialEvaluation } from '../../splits/index.ts';
 import type { MetricRow, ThroughputRow, TimingRow } from '../store/trials.ts';
 import { type ArtifactRow, predictionsArrow, writeArtifact } from './artifacts.ts';
 import { type ExplainOptions, type TemplateLookup, writeExplanations } from './explain.ts';
@@ -102,21 +102,6 @@ export function executeTrial(task: TrialTask, matrices: Record<Part, CsrMatrix>)
       ),
     ) as Record<Part, ScoredPart>;
     const ev = evaluateTrial(scored, { seed: task.seed, threshold: task.threshold });
-    const metrics: MetricRow[] = [];
-    for (const p of PARTS)
-      for (const [name, value] of Object.entries(ev.parts[p])) metrics.push({ part: p, name, value });
-    metrics.push(
-      { part: 'test', name: 'psi', value: ev.psi },
-      { part: 'test', name: 'f1_ci_lo', value: ev.f1Ci.lo },
-      { part: 'test', name: 'f1_ci_hi', value: ev.f1Ci.hi },
-    );
-    for (const [kind, slices] of Object.entries(ev.slices)) {
-      for (const [key, m] of Object.entries(slices)) {
-        for (const name of ['recall', 'precision', 'f1', 'tp', 'fp', 'tn', 'fn'] as const) {
-          metrics.push({ part: 'test', name, value: m[name], slice: `${kind}=${key}` });
-        }
-      }
-    }
     const artifacts = [
       writeArtifact(
         task.artifactsDir,
@@ -154,16 +139,14 @@ export function executeTrial(task: TrialTask, matrices: Record<Part, CsrMatrix>)
         ),
       );
     }
-    const throughput = task.throughput
-      ? (() => {
-          const n = Math.min(task.throughput.rows, matrices.test.nRows);
-          const batch = sliceRows(matrices.test, 0, n);
-          return measureThroughput(() => detector.score(batch), n, task.throughput);
-        })()
-      : null;
+    let throughput: ThroughputRow | null = null;
+    if (task.throughput) {
+      const batch = sliceRows(matrices.test, 0, Math.min(task.throughput.rows, matrices.test.nRows));
+      throughput = measureThroughput(() => detector.score(batch), batch.nRows, task.throughput);
+    }
     return {
       state: 'done',
-      metrics,
+      metrics: metricRows(ev),
       timings,
       artifacts,
       throughput,
@@ -176,10 +159,29 @@ export function executeTrial(task: TrialTask, matrices: Record<Part, CsrMatrix>)
   }
 }
 
+/** The store's metric rows of an evaluation: every part, PSI and the F1 interval, test slices. */
+function metricRows(ev: TrialEvaluation): MetricRow[] {
+  const rows: MetricRow[] = [];
+  for (const p of PARTS) for (const [name, value] of Object.entries(ev.parts[p])) rows.push({ part: p, name, value });
+  rows.push(
+    { part: 'test', name: 'psi', value: ev.psi },
+    { part: 'test', name: 'f1_ci_lo', value: ev.f1Ci.lo },
+    { part: 'test', name: 'f1_ci_hi', value: ev.f1Ci.hi },
+  );
+  for (const [kind, slices] of Object.entries(ev.slices)) {
+    for (const [key, m] of Object.entries(slices)) {
+      for (const name of ['recall', 'precision', 'f1', 'tp', 'fp', 'tn', 'fn'] as const) {
+        rows.push({ part: 'test', name, value: m[name], slice: `${kind}=${key}` });
+      }
+    }
+  }
+  return rows;
+}
+
 /**
- * Inference throughput of a fitted model: tinybench times `score` on the whole test matrix (one
- * warm-up call, then at least `samples` calls and `timeMs`). Measured inside the trial, so with
- * several workers it is the throughput under the sweep's load, not on an idle machine.
+ * Inference throughput of a fitted model: tinybench times `score` (one warm-up call, then at least
+ * `samples` calls and `timeMs`). Measured inside the trial, so with several workers it is the
+ * throughput under the sweep's load, not on an idle machine.
  */
 export function measureThroughput(score: () => unknown, rows: number, o: ThroughputOptions): ThroughputRow {
   const bench = new Bench({ time: o.timeMs, iterations: o.samples, warmupIterations: 1, warmupTime: 0 });
