@@ -121,6 +121,18 @@ describe('bench show / compare / export and what a trial leaves behind', () => {
     assert.match(missing.stderr, /trial 999 is not in the database/);
   });
 
+  it('stops quietly when its reader goes away (bench show 1 | head -1)', async () => {
+    const child = spawn(process.execPath, [BIN, 'show', '1'], { env });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((done) => child.on('exit', done));
+    assert.equal(code, 0, stderr);
+    assert.doesNotMatch(stderr, /EPIPE|Error/);
+  });
+
   it('compare pairs two trials of one split over its test runs, and two variants over seeds', () => {
     const ids = db.prepare('SELECT id, variant, split_id FROM trials WHERE seed = 1 ORDER BY variant').all() as {
       id: number;
