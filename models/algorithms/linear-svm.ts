@@ -15,6 +15,7 @@ import type { CsrMatrix, Detector, DetectorJSON } from '../types.ts';
 import { checkCsr, checkInteger, checkLabels, checkPositive, checkTag, loadVector } from './checks.ts';
 import { type ClassWeight, checkClassWeight, classWeights, seededUint32 } from './linear.ts';
 import { csrMatVec } from './sparse.ts';
+import { MemoryLayout, svmPassKernel } from './wasm/kernels.ts';
 
 /** Loss of the linear SVM (sklearn's `loss`). */
 export type SvmLoss = 'squared_hinge' | 'hinge';
@@ -123,25 +124,43 @@ export class LinearSvm implements Detector {
     const cw = classWeights(labels, classWeight);
     const n = x.nRows;
     const { indptr, indices, data } = x;
-    const w = new Float64Array(x.nCols);
-    let wb = 0; // weight of the constant bias column (value 1)
-    const alpha = new Float64Array(n);
-    // Per row, precomputed so the inner loop reads typed arrays only: label ±1, the dual diagonal
-    // shift (½/C_i for squared hinge, 0 for hinge), alpha's upper bound (∞ resp. C_i) and
-    // Q_ii = shift + ‖x̃_i‖².
-    const ys = new Float64Array(n);
-    const shift = new Float64Array(n);
-    const upper = new Float64Array(n);
-    const qd = new Float64Array(n);
+    const nnz = indptr[n]!;
+    // Everything the pass touches lives in the kernel's memory (see wasm/svm-pass.wat): f64 arrays
+    // first (8-byte aligned), then the i32 ones.
+    const layout = new MemoryLayout();
+    const oW = layout.f64(x.nCols);
+    const oData = layout.f64(nnz);
+    const oAlpha = layout.f64(n);
+    const oY = layout.f64(n);
+    const oShift = layout.f64(n);
+    const oUpper = layout.f64(n);
+    const oQd = layout.f64(n);
+    const oState = layout.f64(3); // wb, pgMaxNew, pgMinNew
+    const oIndex = layout.i32(n);
+    const oIndptr = layout.i32(n + 1);
+    const oIndices = layout.i32(nnz);
+    const kernel = svmPassKernel(layout.bytes);
+    const f64 = (offset: number, length: number) => new Float64Array(kernel.memory.buffer, offset, length);
+    const i32 = (offset: number, length: number) => new Int32Array(kernel.memory.buffer, offset, length);
+    f64(oData, nnz).set(data.subarray(0, nnz));
+    i32(oIndptr, n + 1).set(indptr.subarray(0, n + 1));
+    i32(oIndices, nnz).set(indices.subarray(0, nnz));
+    // Per row: label ±1, the dual diagonal shift (½/C_i for squared hinge, 0 for hinge), alpha's
+    // upper bound (∞ resp. C_i) and Q_ii = shift + ‖x̃_i‖² (the bias column's 1² included).
+    const ys = f64(oY, n);
+    const shift = f64(oShift, n);
+    const upper = f64(oUpper, n);
+    const qd = f64(oQd, n);
+    const index = i32(oIndex, n);
+    const state = f64(oState, 3);
     const squared = loss === 'squared_hinge';
-    const index = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       const anomaly = labels[i] === 1;
       const ci = C * (anomaly ? cw.anomaly : cw.normal);
       ys[i] = anomaly ? 1 : -1;
       shift[i] = squared ? 0.5 / ci : 0;
       upper[i] = squared ? Number.POSITIVE_INFINITY : ci;
-      let sq = 1; // the bias column's 1²
+      let sq = 1;
       for (let k = indptr[i]!; k < indptr[i + 1]!; k++) sq += data[k]! * data[k]!;
       qd[i] = shift[i]! + sq;
       index[i] = i;
@@ -153,8 +172,6 @@ export class LinearSvm implements Detector {
     let iter = 0;
     let converged = false;
     while (iter < maxIter) {
-      let pgMaxNew = Number.NEGATIVE_INFINITY;
-      let pgMinNew = Number.POSITIVE_INFINITY;
       for (let s = 0; s < active; s++) {
         // Uniform in [s, active) like liblinear's `s + rand() % (active − s)`, by scaling instead
         // of `%`: a uint32 above 2^31 is a double in V8, and a double `%` is a slow fmod call.
@@ -163,49 +180,24 @@ export class LinearSvm implements Detector {
         index[s] = index[j]!;
         index[j] = t;
       }
-      for (let s = 0; s < active; s++) {
-        const i = index[s]!;
-        const yi = ys[i]!;
-        const start = indptr[i]!;
-        const end = indptr[i + 1]!;
-        let margin = wb;
-        for (let k = start; k < end; k++) margin += w[indices[k]!]! * data[k]!;
-        const a = alpha[i]!;
-        const ub = upper[i]!;
-        const g = yi * margin - 1 + a * shift[i]!;
-        let pg = 0;
-        if (a === 0) {
-          // Shrinking: a row at its lower bound whose gradient points further out is set aside.
-          if (g > pgMaxOld) {
-            active--;
-            index[s] = index[active]!;
-            index[active] = i;
-            s--;
-            continue;
-          }
-          if (g < 0) pg = g;
-        } else if (a === ub) {
-          if (g < pgMinOld) {
-            active--;
-            index[s] = index[active]!;
-            index[active] = i;
-            s--;
-            continue;
-          }
-          if (g > 0) pg = g;
-        } else {
-          pg = g;
-        }
-        if (pg > pgMaxNew) pgMaxNew = pg;
-        if (pg < pgMinNew) pgMinNew = pg;
-        if (Math.abs(pg) > 1e-12) {
-          const next = Math.min(Math.max(a - g / qd[i]!, 0), ub);
-          alpha[i] = next;
-          const d = (next - a) * yi;
-          for (let k = start; k < end; k++) w[indices[k]!]! += d * data[k]!;
-          wb += d;
-        }
-      }
+      active = kernel.pass(
+        active,
+        pgMaxOld,
+        pgMinOld,
+        oIndex,
+        oIndptr,
+        oIndices,
+        oData,
+        oW,
+        oAlpha,
+        oY,
+        oShift,
+        oUpper,
+        oQd,
+        oState,
+      );
+      const pgMaxNew = state[1]!;
+      const pgMinNew = state[2]!;
       iter++;
       if (pgMaxNew - pgMinNew <= tol) {
         if (active === n) {
@@ -221,6 +213,8 @@ export class LinearSvm implements Detector {
       pgMaxOld = pgMaxNew <= 0 ? Number.POSITIVE_INFINITY : pgMaxNew;
       pgMinOld = pgMinNew >= 0 ? Number.NEGATIVE_INFINITY : pgMinNew;
     }
+    const w = Float64Array.from(f64(oW, x.nCols));
+    const wb = state[0]!;
     this.#weights = w;
     this.#intercept = wb;
     this.#fitInfo = { iterations: iter, converged };
