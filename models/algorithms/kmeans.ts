@@ -17,6 +17,7 @@ import seedrandom from 'seedrandom';
 import type { CsrMatrix, Detector, DetectorJSON } from '../types.ts';
 import { rowNormsSq } from '../vectorize/csr.ts';
 import { checkCsr, checkInteger, checkPositive, checkSeed, checkTag, loadVector } from './checks.ts';
+import { type KMeansAssignKernel, kmeansAssignKernel, MemoryLayout } from './wasm/kernels.ts';
 
 /** Options of `KMeans`. `seed` is required: no default, the fit is random. */
 export interface KMeansOptions {
@@ -85,27 +86,87 @@ interface Assignment {
   inertia: number;
 }
 
-/** E-step: nearest centre per row. */
-function assign(x: CsrMatrix, xx: Float64Array, centers: Float64Array, k: number, labels: Int32Array): Assignment {
-  const p = x.nCols;
-  const cc = centerNormsSq(centers, k, p);
-  const d2 = new Float64Array(x.nRows);
-  let inertia = 0;
-  for (let i = 0; i < x.nRows; i++) {
-    let best = Number.POSITIVE_INFINITY;
-    let arg = 0;
-    for (let c = 0; c < k; c++) {
-      const d = distSq(x, i, xx[i]!, centers, c * p, cc[c]!);
-      if (d < best) {
-        best = d;
-        arg = c;
-      }
-    }
-    labels[i] = arg;
-    d2[i] = best;
-    inertia += best;
+/**
+ * The E-step (nearest centre per row) in a WebAssembly kernel (wasm/kmeans-assign.wat: the same
+ * arithmetic as `distSq`, bit-identical). The rows are copied into its memory once per fit; the
+ * centres live there too and the M-step writes them in place. Labels and distances alternate
+ * between two slots so an iteration can compare its labels with the previous ones.
+ */
+class Assigner {
+  readonly centers: Float64Array;
+  readonly #kernel: KMeansAssignKernel;
+  readonly #cc: Float64Array;
+  readonly #slots: { labels: Int32Array; d2: Float64Array; oLabels: number; oD2: number }[];
+  readonly #o: { indptr: number; indices: number; data: number; xx: number; centers: number; cc: number };
+  readonly #n: number;
+  readonly #k: number;
+  readonly #p: number;
+
+  constructor(x: CsrMatrix, xx: Float64Array, k: number) {
+    const n = x.nRows;
+    const p = x.nCols;
+    const nnz = x.indptr[n]!;
+    const layout = new MemoryLayout();
+    const o = {
+      data: layout.f64(nnz),
+      xx: layout.f64(n),
+      centers: layout.f64(k * p),
+      cc: layout.f64(k),
+      d2A: layout.f64(n),
+      d2B: layout.f64(n),
+      indptr: layout.i32(n + 1),
+      indices: layout.i32(nnz),
+      labelsA: layout.i32(n),
+      labelsB: layout.i32(n),
+    };
+    this.#kernel = kmeansAssignKernel(layout.bytes);
+    const buf = this.#kernel.memory.buffer;
+    new Float64Array(buf, o.data, nnz).set(x.data.subarray(0, nnz));
+    new Float64Array(buf, o.xx, n).set(xx);
+    new Int32Array(buf, o.indptr, n + 1).set(x.indptr.subarray(0, n + 1));
+    new Int32Array(buf, o.indices, nnz).set(x.indices.subarray(0, nnz));
+    this.centers = new Float64Array(buf, o.centers, k * p);
+    this.#cc = new Float64Array(buf, o.cc, k);
+    this.#slots = [
+      {
+        labels: new Int32Array(buf, o.labelsA, n),
+        d2: new Float64Array(buf, o.d2A, n),
+        oLabels: o.labelsA,
+        oD2: o.d2A,
+      },
+      {
+        labels: new Int32Array(buf, o.labelsB, n),
+        d2: new Float64Array(buf, o.d2B, n),
+        oLabels: o.labelsB,
+        oD2: o.d2B,
+      },
+    ];
+    this.#o = o;
+    this.#n = n;
+    this.#k = k;
+    this.#p = p;
   }
-  return { labels, d2, inertia };
+
+  /** Assigns every row to its nearest centre, writing into slot 0 or 1. */
+  assign(slot: 0 | 1): Assignment {
+    this.#cc.set(centerNormsSq(this.centers, this.#k, this.#p));
+    const s = this.#slots[slot]!;
+    const o = this.#o;
+    const inertia = this.#kernel.assign(
+      this.#n,
+      this.#k,
+      this.#p,
+      o.indptr,
+      o.indices,
+      o.data,
+      o.xx,
+      o.centers,
+      o.cc,
+      s.oLabels,
+      s.oD2,
+    );
+    return { labels: s.labels, d2: s.d2, inertia };
+  }
 }
 
 function centerNormsSq(centers: Float64Array, k: number, p: number): Float64Array {
@@ -176,13 +237,15 @@ function searchCumsum(w: Float64Array, target: number): number {
   return w.length - 1;
 }
 
-/** Lloyd iterations from `centers` (updated in place); returns the final assignment. */
-function lloyd(x: CsrMatrix, xx: Float64Array, centers: Float64Array, k: number, maxIter: number, tol: number) {
+/** Lloyd iterations from `start` (updated in place); returns the final inertia. */
+function lloyd(x: CsrMatrix, assigner: Assigner, start: Float64Array, k: number, maxIter: number, tol: number) {
   const n = x.nRows;
   const p = x.nCols;
   const { indptr, indices, data } = x;
-  let labels = new Int32Array(n);
-  let a = assign(x, xx, centers, k, labels);
+  const centers = assigner.centers;
+  centers.set(start);
+  let slot: 0 | 1 = 0;
+  let a = assigner.assign(slot);
   const sums = new Float64Array(k * p);
   const counts = new Int32Array(k);
   for (let it = 0; it < maxIter; it++) {
@@ -221,14 +284,15 @@ function lloyd(x: CsrMatrix, xx: Float64Array, centers: Float64Array, k: number,
         centers[j] = v;
       }
     }
-    const prev = labels;
-    labels = new Int32Array(n);
-    a = assign(x, xx, centers, k, labels);
+    const prev = a.labels;
+    slot = slot === 0 ? 1 : 0;
+    a = assigner.assign(slot);
     let same = true;
-    for (let i = 0; i < n && same; i++) same = prev[i] === labels[i];
+    for (let i = 0; i < n && same; i++) same = prev[i] === a.labels[i];
     if (same || shift <= tol) break;
   }
-  return a;
+  start.set(centers);
+  return a.inertia;
 }
 
 /** Mean over columns of the column variance (implicit zeros included): sklearn's tolerance scale. */
@@ -292,12 +356,13 @@ export class KMeans implements Detector {
     const rng = seedrandom(`kmeans:${String(seed)}`);
     let bestCenters: Float64Array | null = null;
     let bestInertia = Number.POSITIVE_INFINITY;
+    const assigner = new Assigner(x, xx, k);
     for (let r = 0; r < nInit; r++) {
       const centers = kmeansPlusPlus(x, xx, k, rng);
-      const a = lloyd(x, xx, centers, k, maxIter, tolAbs);
+      const inertia = lloyd(x, assigner, centers, k, maxIter, tolAbs);
       // Strictly lower, like sklearn: ties keep the earlier restart.
-      if (a.inertia < bestInertia) {
-        bestInertia = a.inertia;
+      if (inertia < bestInertia) {
+        bestInertia = inertia;
         bestCenters = centers;
       }
     }

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { seededUint32 } from '../../models/algorithms/linear.ts';
 import { LinearSvm } from '../../models/algorithms/linear-svm.ts';
-import { MemoryLayout } from '../../models/algorithms/wasm/kernels.ts';
+import { kmeansAssignKernel, MemoryLayout } from '../../models/algorithms/wasm/kernels.ts';
 import type { CsrMatrix } from '../../models/types.ts';
 import { compileWat, constantName, moduleSource, WASM_DIR } from '../../scripts/build-wasm.ts';
 import { makeParityData } from '../../scripts/parity/linear.ts';
@@ -132,5 +132,54 @@ describe('WebAssembly kernels', () => {
       assert.deepEqual([...svm.weights], [...ref.w], `${o.loss} C=${o.C}`);
       assert.equal(svm.intercept, ref.wb);
     }
+  });
+
+  it('the k-means E-step gives bit-identical labels, distances and inertia to plain JavaScript', () => {
+    const { x } = makeParityData({ rows: 200, cols: 50, seed: 'kmeans' }).train;
+    const n = x.nRows;
+    const p = x.nCols;
+    const k = 5;
+    const nnz = x.indptr[n]!;
+    const xx = new Float64Array(n);
+    for (let i = 0; i < n; i++) for (let q = x.indptr[i]!; q < x.indptr[i + 1]!; q++) xx[i]! += x.data[q]! ** 2;
+    // Centres: rows 0..k−1 made dense, and one far away so that some distances clamp and tie.
+    const centers = new Float64Array(k * p);
+    for (let c = 0; c < k; c++)
+      for (let q = x.indptr[c]!; q < x.indptr[c + 1]!; q++) centers[c * p + x.indices[q]!] = x.data[q]! * (c + 1);
+    const cc = new Float64Array(k);
+    for (let c = 0; c < k; c++) for (let j = 0; j < p; j++) cc[c]! += centers[c * p + j]! ** 2;
+    // Reference: kmeans.ts's distSq loop before the kernel.
+    const labels = new Int32Array(n);
+    const d2 = new Float64Array(n);
+    let inertia = 0;
+    for (let i = 0; i < n; i++) {
+      let best = Number.POSITIVE_INFINITY;
+      for (let c = 0; c < k; c++) {
+        let dot = 0;
+        for (let q = x.indptr[i]!; q < x.indptr[i + 1]!; q++) dot += x.data[q]! * centers[c * p + x.indices[q]!]!;
+        const d = Math.max(xx[i]! - 2 * dot + cc[c]!, 0);
+        if (d < best) {
+          best = d;
+          labels[i] = c;
+        }
+      }
+      d2[i] = best;
+      inertia += best;
+    }
+    const l = new MemoryLayout();
+    const o = [l.f64(nnz), l.f64(n), l.f64(k * p), l.f64(k), l.f64(n), l.i32(n + 1), l.i32(nnz), l.i32(n)] as const;
+    const kernel = kmeansAssignKernel(l.bytes);
+    const buf = kernel.memory.buffer;
+    new Float64Array(buf, o[0], nnz).set(x.data.subarray(0, nnz));
+    new Float64Array(buf, o[1], n).set(xx);
+    new Float64Array(buf, o[2], k * p).set(centers);
+    new Float64Array(buf, o[3], k).set(cc);
+    new Int32Array(buf, o[5], n + 1).set(x.indptr.subarray(0, n + 1));
+    new Int32Array(buf, o[6], nnz).set(x.indices.subarray(0, nnz));
+    const got = kernel.assign(n, k, p, o[5], o[6], o[0], o[1], o[2], o[3], o[7], o[4]);
+    assert.equal(got, inertia);
+    assert.deepEqual([...new Int32Array(buf, o[7], n)], [...labels]);
+    assert.deepEqual([...new Float64Array(buf, o[4], n)], [...d2]);
+    assert.ok(new Set(labels).size > 1, 'the fixture uses several centres');
   });
 });

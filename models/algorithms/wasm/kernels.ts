@@ -3,6 +3,7 @@
  * once per thread from the bytes that scripts/build-wasm.ts generates from the `.wat` sources, each
  * instance with its own memory sized for one fit.
  */
+import { KMEANS_ASSIGN_WASM } from './kmeans-assign.ts';
 import { SVM_PASS_WASM } from './svm-pass.ts';
 
 // @types/node 20 declares the WebAssembly namespace without its classes (they live in lib.dom):
@@ -71,6 +72,35 @@ export function svmPassKernel(bytes: number): SvmPassKernel {
   svmPassModule ??= new WebAssembly.Module(Buffer.from(SVM_PASS_WASM, 'base64'));
   const instance = new WebAssembly.Instance(svmPassModule);
   const exports = instance.exports as unknown as SvmPassKernel;
+  const have = exports.memory.buffer.byteLength;
+  if (bytes > have) exports.memory.grow(Math.ceil((bytes - have) / PAGE));
+  return exports;
+}
+
+let kmeansAssignModule: object | null = null;
+
+export interface KMeansAssignKernel {
+  memory: WasmMemory;
+  /** Nearest centre per row (see kmeans-assign.wat); returns the inertia. */
+  assign(
+    n: number,
+    k: number,
+    p: number,
+    oIndptr: number,
+    oIndices: number,
+    oData: number,
+    oXx: number,
+    oCenters: number,
+    oCc: number,
+    oLabels: number,
+    oD2: number,
+  ): number;
+}
+
+/** A fresh instance of the k-means E-step with at least `bytes` of zeroed memory. */
+export function kmeansAssignKernel(bytes: number): KMeansAssignKernel {
+  kmeansAssignModule ??= new WebAssembly.Module(Buffer.from(KMEANS_ASSIGN_WASM, 'base64'));
+  const exports = new WebAssembly.Instance(kmeansAssignModule).exports as unknown as KMeansAssignKernel;
   const have = exports.memory.buffer.byteLength;
   if (bytes > have) exports.memory.grow(Math.ceil((bytes - have) / PAGE));
   return exports;
