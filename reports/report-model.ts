@@ -8,7 +8,7 @@ import { usageError } from '../harness/errors/index.ts';
 import { type Db, getTrial } from '../harness/store/index.ts';
 import type { LeakageAudit } from '../splits/index.ts';
 import { precisionRecallCurve } from './curves.ts';
-import { readJsonArtifact } from './explanations.ts';
+import { parseCsvLine, readArtifact, readJsonArtifact } from './explanations.ts';
 import { type BoardData, type BoardRow, openBoardData, type PrimaryMetric, topFeatures } from './leaderboard.ts';
 import type { ReportModel } from './page/index.ts';
 import { readPredictions, rowsOf } from './predictions.ts';
@@ -18,9 +18,18 @@ export interface ReportOptions {
   primary: PrimaryMetric;
   /** Features compared across seeds for SHAP stability. @default 10 */
   topK: number;
+  /** Rows (best first) whose false positives the report lists, from their first seed. @default 5 */
+  falsePositiveRows: number;
+  /** False positives listed per row, highest score first. @default 8 */
+  falsePositivesEach: number;
 }
 
-export const defaultReportOptions: Readonly<ReportOptions> = Object.freeze({ primary: 'f1', topK: 10 });
+export const defaultReportOptions: Readonly<ReportOptions> = Object.freeze({
+  primary: 'f1',
+  topK: 10,
+  falsePositiveRows: 5,
+  falsePositivesEach: 8,
+});
 
 /** The name of the experiment of the most recent sweep, or null with no sweeps. */
 export function latestExperiment(db: Db): string | null {
@@ -178,6 +187,29 @@ export function buildReportModel(
     ];
   });
 
+  // The trials' false-positive lists (already sorted by score), first seed of the best rows.
+  const falsePositives = rows.slice(0, o.falsePositiveRows).flatMap((r) => {
+    const t = getTrial(db, r.trials[0]!)!;
+    const a = t.artifacts.find((x) => x.kind === 'false-positives');
+    if (!a) return [];
+    const lines = readArtifact(a)
+      .toString('utf8')
+      .split('\n')
+      .filter((l) => l.length > 0)
+      .slice(1);
+    return [
+      {
+        label: `${label(r)} (seed ${t.split.seed}, trial ${t.id})`,
+        total: lines.length,
+        threshold: t.metrics.test.threshold ?? Number.NaN,
+        rows: lines.slice(0, o.falsePositivesEach).map((l) => {
+          const [seqId = '', score = '', , topFeatures = '', uniqueTemplates = ''] = parseCsvLine(l);
+          return { seqId, score: Number(score), topFeatures, uniqueTemplates };
+        }),
+      },
+    ];
+  });
+
   const testSeqs = getTrial(db, rows[0]!.trials[0]!)!.metrics.test;
   const n = (testSeqs.tp ?? 0) + (testSeqs.fp ?? 0) + (testSeqs.tn ?? 0) + (testSeqs.fn ?? 0);
   const notes = [
@@ -206,6 +238,7 @@ export function buildReportModel(
     leakage,
     environment,
     ...(explanations.length > 0 && { explanations }),
+    ...(falsePositives.length > 0 && { falsePositives }),
     notes,
   };
 }

@@ -25,6 +25,7 @@ export const SECTIONS = Object.freeze([
   { id: 'timings', title: 'Stage timings' },
   { id: 'leakage', title: 'Leakage checks' },
   { id: 'explanations', title: 'Explanations' },
+  { id: 'false-positives', title: 'False positives' },
   { id: 'environment', title: 'Environment' },
 ] as const);
 
@@ -303,6 +304,43 @@ function explanationsHtml(model: ReportModel, charts: readonly ReportChart[]): s
     .join('\n');
 }
 
+/** Sections shown only when the model has their data. */
+export function sectionsOf(model: ReportModel): (typeof SECTIONS)[number][] {
+  return SECTIONS.filter(
+    (s) =>
+      (s.id !== 'explanations' || model.explanations !== undefined) &&
+      (s.id !== 'false-positives' || model.falsePositives !== undefined),
+  );
+}
+
+/** What a reader needs to judge a false positive: its score and what in it the model reacted to. */
+export const FALSE_POSITIVE_COLUMNS = [
+  'Sequence',
+  'Score',
+  'Top contributing features',
+  'Templates no normal training sequence has',
+];
+
+function falsePositivesHtml(model: ReportModel): string {
+  return (model.falsePositives ?? [])
+    .map(
+      (fp) =>
+        `<h3>${esc(fp.label)}</h3>\n<p>${fp.total} false positive${fp.total === 1 ? '' : 's'} on test at threshold ${num(fp.threshold)}${
+          fp.rows.length < fp.total ? `; the ${fp.rows.length} highest-scoring` : ''
+        }.</p>\n${table(
+          FALSE_POSITIVE_COLUMNS,
+          fp.rows.map((r) => [
+            `<code>${esc(r.seqId)}</code>`,
+            num(r.score),
+            esc(r.topFeatures || 'n/a (no SHAP for this model)'),
+            esc(r.uniqueTemplates || 'none'),
+          ]),
+          new Set([1]),
+        )}`,
+    )
+    .join('\n');
+}
+
 const STYLE = `
 :root { color-scheme: light; }
 * { box-sizing: border-box; }
@@ -348,7 +386,7 @@ export function renderHtml(model: ReportModel): string {
       .filter((c) => c.name === name)
       .map(figure)
       .join('\n');
-  const sections = SECTIONS.filter((s) => s.id !== 'explanations' || model.explanations !== undefined);
+  const sections = sectionsOf(model);
   const content: Record<SectionId, string> = {
     leaderboard: `<p>Ranked by test ${esc(primaryMetricLabel(model))}. <span class="tied">≈</span> marks a rank statistically tied with the row above; <span class="flag">⚠</span> marks variants a trivial rule (sequence length, duration, unseen templates) comes within 0.02 F1 of.</p>\n${leaderboardTable(model)}\n${chart('leaderboard')}`,
     'f1-by-feature-set': `${chart('f1-by-feature-set')}\n${f1Table(model)}`,
@@ -368,6 +406,7 @@ export function renderHtml(model: ReportModel): string {
     timings: `${chart('timings')}\n${timingsTable(model)}`,
     leakage: leakageHtml(model),
     explanations: explanationsHtml(model, charts),
+    'false-positives': falsePositivesHtml(model),
     environment: table(
       ['Key', 'Value'],
       Object.entries(model.environment).map(([k, v]) => [esc(k), `<code>${esc(v)}</code>`]),

@@ -1,6 +1,13 @@
 /** The report as GitHub-flavoured markdown: the HTML page's sections as tables, charts as PNG links. */
 import { formatDuration, formatRate, formatNumber as num } from '../charts/index.ts';
-import { primaryMetricLabel, type ReportChart, reportCharts, SECTIONS, type SectionId } from './html.ts';
+import {
+  FALSE_POSITIVE_COLUMNS,
+  primaryMetricLabel,
+  type ReportChart,
+  reportCharts,
+  type SectionId,
+  sectionsOf,
+} from './html.ts';
 import type { ReportModel } from './model.ts';
 
 /** Options of `renderMarkdown`. */
@@ -164,13 +171,35 @@ export function renderMarkdown(model: ReportModel, options: MarkdownOptions): st
     timings: `${chart('timings')}\n\n${timings(model)}`,
     leakage: leakage(model),
     explanations: explanations(model, charts, options),
+    'false-positives': (model.falsePositives ?? [])
+      .map((fp) =>
+        [
+          `### ${escapeMarkdown(fp.label)}`,
+          '',
+          `${fp.total} false positive${fp.total === 1 ? '' : 's'} on test at threshold ${num(fp.threshold)}${
+            fp.rows.length < fp.total ? `; the ${fp.rows.length} highest-scoring` : ''
+          }.`,
+          '',
+          table(
+            FALSE_POSITIVE_COLUMNS,
+            fp.rows.map((r) => [
+              `\`${r.seqId.replace(/`/g, "'")}\``,
+              num(r.score),
+              escapeMarkdown(r.topFeatures || 'n/a (no SHAP for this model)'),
+              escapeMarkdown(r.uniqueTemplates || 'none'),
+            ]),
+            new Set([1]),
+          ),
+        ].join('\n'),
+      )
+      .join('\n\n'),
     environment: table(
       ['Key', 'Value'],
       Object.entries(model.environment).map(([k, v]) => [escapeMarkdown(k), escapeMarkdown(v)]),
       new Set(),
     ),
   };
-  const sections = SECTIONS.filter((s) => s.id !== 'explanations' || model.explanations !== undefined);
+  const sections = sectionsOf(model);
   const header = [
     `# ${escapeMarkdown(model.title)}`,
     '',

@@ -55,5 +55,13 @@ export interface ReportModel {
     shapTop: { feature: string; meanAbs: number }[];
     shapRows?: { feature: string; points: { shap: number; value: number }[] }[];
   }[];
+  /** The highest-scoring false positives of some rows (one seed each), from the trials' lists. */
+  falsePositives?: {
+    label: string;
+    /** Test false positives of that trial in all, and its validation threshold. */
+    total: number;
+    threshold: number;
+    rows: { seqId: string; score: number; topFeatures: string; uniqueTemplates: string }[];
+  }[];
   notes?: string[];
 }

@@ -180,6 +180,11 @@ export default defineExperiment({
     assert.ok(model.explanations && model.explanations.length >= 3);
     assert.match(model.explanations![0]!.note!, /stability across 2 seeds \(mean pairwise Jaccard\): (0|1)\.\d\d/);
     assert.equal(model.environment.datasetHash?.length, 32);
+    assert.equal(model.falsePositives?.length, 4, 'one list per row (first seed)');
+    for (const fp of model.falsePositives!) {
+      assert.ok(fp.rows.length <= Math.min(8, fp.total));
+      for (let i = 1; i < fp.rows.length; i++) assert.ok(fp.rows[i - 1]!.score >= fp.rows[i]!.score);
+    }
     const r = bench('report', 'lb-test', '--json');
     assert.equal(r.status, 0, r.stderr);
     const written = JSON.parse(r.stdout);

@@ -122,6 +122,22 @@ function fixtureModel(): ReportModel {
         })),
       },
     ],
+    falsePositives: [
+      {
+        label: 'event_lr_words:words (seed 1, trial 3)',
+        total: 12,
+        threshold: 0.4162,
+        rows: [
+          {
+            seqId: 'run-1__correct__token',
+            score: 0.52,
+            topFeatures: 'words:Unable (+0.311); words:<x> (+0.2)',
+            uniqueTemplates: 'ApiException <*> | Error <&>',
+          },
+          { seqId: 'run-2__correct__code', score: 0.47, topFeatures: '', uniqueTemplates: '' },
+        ],
+      },
+    ],
     notes: ['Fixture report for tests.'],
   };
 }
@@ -208,11 +224,21 @@ describe('renderHtml', () => {
     assert.equal(renderHtml(fixtureModel()), html);
   });
 
-  it('leaves out explanations when the model has none', () => {
-    const { explanations: _, ...rest } = fixtureModel();
+  it('leaves out explanations and false positives when the model has none', () => {
+    const { explanations: _, falsePositives: __, ...rest } = fixtureModel();
     const plain = renderHtml(rest);
     assert.ok(!plain.includes('id="explanations"'));
+    assert.ok(!plain.includes('id="false-positives"'));
     assert.ok(plain.includes('id="environment"'));
+  });
+
+  it('lists false positives with their features and unseen templates, escaped', () => {
+    const fp = html.slice(html.indexOf('<section id="false-positives">'), html.indexOf('<section id="environment">'));
+    assert.match(fp, /12 false positives on test at threshold 0\.416; the 2 highest-scoring\./);
+    assert.ok(fp.includes('words:&lt;x&gt; (+0.2)'));
+    assert.ok(fp.includes('ApiException &lt;*&gt; | Error &lt;&amp;&gt;'));
+    assert.ok(fp.includes('n/a (no SHAP for this model)'));
+    assert.equal((fp.match(/<tr>/g) ?? []).length, 3, 'header + 2 rows');
   });
 
   it('renders an empty model without throwing', () => {
