@@ -19,17 +19,8 @@ export type ColumnId =
   | 'supervised'
   | 'seeds';
 
-/** Columns the board can sort by, in the order `s` / `>` cycles through them. */
-export type SortKey =
-  | 'rank'
-  | 'variant'
-  | 'featureSet'
-  | 'f1'
-  | 'aucPr'
-  | 'aucRoc'
-  | 'precisionAtK'
-  | 'fit'
-  | 'throughput';
+/** Columns the board can sort by (every column but the flags and counts). */
+export type SortKey = Exclude<ColumnId, 'trivial' | 'supervised' | 'seeds'>;
 export const SORT_KEYS: readonly SortKey[] = [
   'rank',
   'variant',
