@@ -22,8 +22,8 @@ commands:
   show         <trial> [--json]            one trial: metrics per part, recall per error case,
                                            timings, throughput, artifacts, error
   compare      <trial> <trial> | <variant[:features]> <variant[:features]> [--experiment NAME] [--json]
-               test-metric deltas (b − a) with a paired test: bootstrap over test runs (two
-               trials of one split) or Wilcoxon + bootstrap over split seeds (two variants)
+               test-metric deltas (b − a) with a paired bootstrap over test runs (two trials
+               of one split, or two variants over every shared split seed, + Wilcoxon on seeds)
   export       <trial> [--format svmlight|arrow|parquet|csv] [--out DIR] [--json]
                svmlight: the matrices the model saw (+ features.txt, meta.json);
                arrow/parquet/csv: its predictions (default DIR: BENCH_HOME/exports/)
