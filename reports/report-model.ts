@@ -5,7 +5,7 @@
  */
 
 import { usageError } from '../harness/errors/index.ts';
-import { type Db, getTrial } from '../harness/store/index.ts';
+import { type Db, getTrial, type TrialDetail } from '../harness/store/index.ts';
 import type { LeakageAudit } from '../splits/index.ts';
 import { precisionRecallCurve } from './curves.ts';
 import { parseCsvLine, readArtifact, readJsonArtifact } from './explanations.ts';
@@ -81,6 +81,13 @@ export function buildReportModel(
     });
   }
   const rows = board.rows;
+  // Several sections read the same trials: each record is read from SQLite once.
+  const trials = new Map<number, TrialDetail>();
+  const trial = (id: number): TrialDetail => {
+    let t = trials.get(id);
+    if (!t) trials.set(id, (t = getTrial(db, id)!));
+    return t;
+  };
   const details = new Map(rows.map((r) => [r.key, data.detail(r)]));
 
   // F1 by feature set per algorithm: the best row of each (algorithm, feature set).
@@ -94,7 +101,7 @@ export function buildReportModel(
 
   // PR curves from each row's first split seed: scores of different seeds' models are not comparable.
   const prCurves = rows.map((r) => {
-    const t = getTrial(db, r.trials[0]!)!;
+    const t = trial(r.trials[0]!);
     const a = t.artifacts.find((x) => x.kind === 'predictions');
     const group = r.supervised ? 'supervised' : 'unsupervised';
     if (!a) return { label: `${label(r)} (no predictions)`, group, aucPr: Number.NaN, points: [] };
@@ -131,7 +138,7 @@ export function buildReportModel(
   const ingestMs = details.get(rows[0]!.key)!.timings.find((t) => t.stage === 'ingest')?.wallMs;
 
   const splitIds = [
-    ...new Set(rows.flatMap((r) => r.trials.map((id) => getTrial(db, id)!.split)).map((s) => `${s.id}:${s.seed}`)),
+    ...new Set(rows.flatMap((r) => r.trials.map((id) => trial(id).split)).map((s) => `${s.id}:${s.seed}`)),
   ];
   const audits = db.prepare(
     'SELECT feature_set, audit_json FROM leakage_audits WHERE split_id = ? ORDER BY feature_set',
@@ -173,7 +180,7 @@ export function buildReportModel(
       .map((id) => topFeatures(db, [id], o.topK).map((f) => f.feature))
       .filter((s) => s.length > 0);
     const stability = topKStability(perSeed);
-    const first = getTrial(db, r.trials[0]!)!.artifacts.find((a) => a.kind === 'shap-points');
+    const first = trial(r.trials[0]!).artifacts.find((a) => a.kind === 'shap-points');
     const points = first
       ? readJsonArtifact<{ features: { feature: string; points: { shap: number; value: number }[] }[] }>(first)
       : null;
@@ -189,7 +196,7 @@ export function buildReportModel(
 
   // The trials' false-positive lists (already sorted by score), first seed of the best rows.
   const falsePositives = rows.slice(0, o.falsePositiveRows).flatMap((r) => {
-    const t = getTrial(db, r.trials[0]!)!;
+    const t = trial(r.trials[0]!);
     const a = t.artifacts.find((x) => x.kind === 'false-positives');
     if (!a) return [];
     const lines = readArtifact(a)
@@ -210,7 +217,7 @@ export function buildReportModel(
     ];
   });
 
-  const testSeqs = getTrial(db, rows[0]!.trials[0]!)!.metrics.test;
+  const testSeqs = trial(rows[0]!.trials[0]!).metrics.test;
   const n = (testSeqs.tp ?? 0) + (testSeqs.fp ?? 0) + (testSeqs.tn ?? 0) + (testSeqs.fn ?? 0);
   const notes = [
     `${rows.length} rows (variant × feature set), ${rows.reduce((s, r) => s + r.seeds, 0)} finished trials; ${rows.reduce((s, r) => s + r.failed, 0)} failed.`,

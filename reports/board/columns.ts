@@ -21,17 +21,6 @@ export type ColumnId =
 
 /** Columns the board can sort by (every column but the flags and counts). */
 export type SortKey = Exclude<ColumnId, 'trivial' | 'supervised' | 'seeds'>;
-export const SORT_KEYS: readonly SortKey[] = [
-  'rank',
-  'variant',
-  'featureSet',
-  'f1',
-  'aucPr',
-  'aucRoc',
-  'precisionAtK',
-  'fit',
-  'throughput',
-];
 
 export interface ColumnSpec {
   id: ColumnId;
@@ -81,6 +70,10 @@ const DISPLAY_ORDER: readonly ColumnId[] = [
   'supervised',
   'seeds',
 ];
+
+const isSortKey = (c: ColumnId): c is SortKey => c !== 'trivial' && c !== 'supervised' && c !== 'seeds';
+/** Sortable columns in screen order: the order `s` / `>` cycles through them. */
+export const SORT_KEYS: readonly SortKey[] = DISPLAY_ORDER.filter(isSortKey);
 
 /**
  * Most important first: narrow terminals drop steps from the end of this list. A `grow` step widens a

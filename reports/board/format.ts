@@ -3,6 +3,8 @@
  * single-width characters only, so a string's length is its width in terminal columns.
  */
 
+import { formatRate } from '../charts/index.ts';
+
 /** A metric in [0, 1] with three decimals; `–` when missing or not finite. */
 export function fmtMetric(x: number | null | undefined, digits = 3): string {
   return x === null || x === undefined || !Number.isFinite(x) ? '–' : x.toFixed(digits);
@@ -45,14 +47,9 @@ export function fmtMs(ms: number | null | undefined): string {
 
 /** Sequences per second, humanised: `850/s`, `12.3k/s`, `4.1M/s`. */
 export function fmtRate(perS: number | null | undefined): string {
-  if (perS === null || perS === undefined || !Number.isFinite(perS) || perS < 0) return '–';
-  if (perS < 1000) return `${perS < 10 ? perS.toFixed(1) : Math.round(perS)}/s`;
-  if (perS < 1e6) return `${trimUnit(perS / 1e3)}k/s`;
-  return `${trimUnit(perS / 1e6)}M/s`;
+  const s = formatRate(perS);
+  return s === 'n/a' ? '–' : s;
 }
-
-// 12.3k but 123k: three significant digits at most.
-const trimUnit = (x: number) => (x < 100 ? x.toFixed(1) : String(Math.round(x)));
 
 /** Cuts `text` to `width` columns, ending in `…` when something was cut. */
 export function truncate(text: string, width: number): string {

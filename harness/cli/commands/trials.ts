@@ -9,6 +9,7 @@ import { arrowToParquet } from '../../data/io/parquet.ts';
 import { readSequenceMeta } from '../../data/read.ts';
 import { BenchError, usageError } from '../../errors/index.ts';
 import { getTrial, loadSplit, openDb, type TrialDetail } from '../../store/index.ts';
+import { csvLine } from '../../sweep/artifacts.ts';
 import { buildMatrices } from '../../sweep/matrices.ts';
 import { idArg, parseFlags } from '../flags.ts';
 import { cacheDir, dbPath, exportsDir } from '../paths.ts';
@@ -149,11 +150,6 @@ export async function compareCommand(argv: readonly string[]): Promise<number> {
 const FORMATS = ['svmlight', 'arrow', 'parquet', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
 
-const csvCell = (v: string | number) => {
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
-
 export async function exportCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseFlags(
     argv,
@@ -215,9 +211,16 @@ export async function exportCommand(argv: readonly string[]): Promise<number> {
       else {
         const header = 'seq_id,part,run,test_case,service,anomaly,score,predicted\n';
         const lines = p.seqId.map((s, i) =>
-          [s, p.part[i]!, p.run[i]!, p.testCase[i]!, p.service[i]!, p.anomaly[i]!, p.score[i]!, p.predicted[i]!]
-            .map(csvCell)
-            .join(','),
+          csvLine([
+            s,
+            p.part[i]!,
+            p.run[i]!,
+            p.testCase[i]!,
+            p.service[i]!,
+            p.anomaly[i]!,
+            p.score[i]!,
+            p.predicted[i]!,
+          ]),
         );
         writeFileSync(target, header + lines.map((l) => `${l}\n`).join(''));
       }
