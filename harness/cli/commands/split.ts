@@ -119,12 +119,7 @@ export async function splitCommand(argv: readonly string[]): Promise<number> {
           },
         ]),
       ) as SplitReport['parts'];
-      const audit = auditSplit(
-        manifest,
-        fs,
-        a.parts as Record<Part, (typeof bags.sequences)[number][]>,
-        bags.vocabulary,
-      );
+      const audit = auditSplit(manifest, fs, a.parts, bags.vocabulary);
       saveAudit(db, splitId, fs, audit);
       audits.push(audit);
     }
