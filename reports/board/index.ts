@@ -1,6 +1,7 @@
 /**
  * `bench board`: the interactive terminal leaderboard (Ink) and its plain-text fallback.
- * The CLI picks `runBoard` on a TTY and `renderStaticTable` otherwise.
+ * The CLI picks `runBoard` on a TTY (loaded through `loadTerminalBoard` in terminal.ts, which
+ * keeps a `CI` variable from blanking the screen) and `renderStaticTable` otherwise.
  */
 import { render } from 'ink';
 import { createElement } from 'react';

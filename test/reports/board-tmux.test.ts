@@ -75,10 +75,11 @@ function fixture() {
   return { experiments: ['quickstart'], rows, detail };
 }
 
-/** The app the pane runs: runBoard over the fixture file, the way `bench board` calls it. */
+/** The app the pane runs: runBoard over the fixture file, loaded and called the way `bench board` does. */
 const SCRIPT = `
 import { readFileSync } from 'node:fs';
-const { runBoard } = await import(process.argv[2]);
+const { loadTerminalBoard } = await import(process.argv[2]);
+const { runBoard } = await loadTerminalBoard();
 const fx = JSON.parse(readFileSync(process.argv[3], 'utf8'));
 const value = { f1: (r) => r.f1.mean, auc_pr: (r) => r.aucPr, auc_roc: (r) => r.aucRoc, precision_at_k: (r) => r.precisionAtK };
 const data = {
@@ -129,10 +130,11 @@ describe('bench board in tmux', { skip: hasTmux ? false : 'tmux not found on PAT
   before(() => {
     writeFileSync(join(tmp.dir, 'fixture.json'), JSON.stringify(fixture()));
     writeFileSync(join(tmp.dir, 'board.mjs'), SCRIPT);
-    const entry = pathToFileURL(join(REPO, 'reports/board/index.ts')).href;
-    // Ink renders only the final frame when it thinks it runs in CI, so the pane must not inherit CI.
+    const entry = pathToFileURL(join(REPO, 'reports/board/terminal.ts')).href;
+    // With CI set, Ink draws only the final frame unless the loader keeps it out of CI mode: set it
+    // whatever this test's own environment is, so the pane checks that too.
     const command = [
-      'env -u CI -u CONTINUOUS_INTEGRATION',
+      'env CI=true',
       'node --import tsx',
       JSON.stringify(join(tmp.dir, 'board.mjs')),
       JSON.stringify(entry),

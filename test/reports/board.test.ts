@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
+import type { EventEmitter } from 'node:events';
 import { describe, it } from 'node:test';
 import { stripVTControlCharacters } from 'node:util';
 import { render } from 'ink-testing-library';
 import { createElement } from 'react';
 import { layoutColumns, SORT_KEYS, type SortKey } from '../../reports/board/columns.ts';
 import { fmtMeanCi, fmtMs, fmtRate, truncate } from '../../reports/board/format.ts';
-import { Board, renderStaticTable, runBoard } from '../../reports/board/index.ts';
+import { Board, renderStaticTable } from '../../reports/board/index.ts';
 import { keyToAction } from '../../reports/board/keys.ts';
 import { tableBodyRows } from '../../reports/board/layout.ts';
 import {
@@ -18,165 +18,8 @@ import {
   update,
   visibleRows,
 } from '../../reports/board/state.ts';
-import type { SelectorComparison } from '../../reports/compare.ts';
-import type { BoardData, BoardRow, Leaderboard, PrimaryMetric, RowDetail } from '../../reports/leaderboard.ts';
-
-/** Deterministic value in [0, 1) from an integer. */
-const unit = (i: number) => (((Math.sin(i * 12.9898) * 43758.5453) % 1) + 1) % 1;
-
-/** The 14 registry variants (DESIGN.md) with their feature set, algorithm and supervision. */
-const VARIANTS: readonly [string, string, string, boolean][] = [
-  ['event_lr_words', 'words', 'logistic_regression', true],
-  ['event_lsvm_words', 'words', 'linear_svm', true],
-  ['event_dt_trigrams', 'trigrams', 'decision_tree', true],
-  ['event_rf_words', 'words', 'random_forest', true],
-  ['event_xgb_words', 'words', 'xgboost', true],
-  ['sequence_lr_words', 'words', 'logistic_regression', true],
-  ['sequence_shap_lr_words', 'words', 'logistic_regression', true],
-  ['sequence_lr_numeric', 'numeric', 'logistic_regression', true],
-  ['isolation_forest', 'numeric', 'isolation_forest', false],
-  ['event_lof_words', 'words', 'lof', false],
-  ['event_oneclass_svm_words', 'words', 'oneclass_svm', false],
-  ['event_kmeans_words', 'words', 'kmeans', false],
-  ['event_rarity_words', 'words', 'rarity', false],
-  ['event_oov_words', 'words', 'oov', false],
-];
-
-type RawRow = Omit<BoardRow, 'rank' | 'tied' | 'primary'>;
-
-function rawRow(i: number, experiment: string, variant: string, featureSet: string, algorithm: string, sup: boolean) {
-  // Row 2 lands within 0.01 of row 1: a tie.
-  const f1 = 0.95 - i * 0.045 + (i === 2 ? 0.04 : 0);
-  return {
-    key: `${experiment}|${variant}|${featureSet}`,
-    experiment,
-    variant,
-    featureSet,
-    algorithm,
-    supervised: sup,
-    seeds: 5,
-    trials: [1, 2, 3, 4, 5].map((s) => i * 10 + s),
-    failed: i === 4 ? 1 : 0,
-    falsePositives: 3 + i * 7,
-    f1: { mean: f1, lo: f1 - 0.03, hi: f1 + 0.02 },
-    aucPr: 0.55 + unit(i + 1) * 0.44,
-    aucRoc: 0.7 + unit(i + 2) * 0.29,
-    precisionAtK: 0.4 + unit(i + 3) * 0.59,
-    fitMs: 40 + unit(i + 4) * 90_000,
-    // One variant without a throughput measurement: sorting must put it last either way.
-    throughputPerS: variant === 'event_oov_words' ? null : 300 + unit(i + 5) * 80_000,
-    withinTrivialReach: i === 9 || i === 12,
-  } satisfies RawRow;
-}
-
-/** 14 quickstart rows plus 4 from a feature-set experiment (drain features appear only there). */
-function fixtureRows(): RawRow[] {
-  const quick = VARIANTS.map(([v, fs, a, s], i) => rawRow(i, 'quickstart', v, fs, a, s));
-  const sets = [
-    rawRow(14, 'feature-sets', 'event_lr_words', 'drain', 'logistic_regression', true),
-    rawRow(15, 'feature-sets', 'event_lr_words', 'trigrams', 'logistic_regression', true),
-    rawRow(16, 'feature-sets', 'event_rf_words', 'drain', 'random_forest', true),
-    rawRow(17, 'feature-sets', 'isolation_forest', 'drain', 'isolation_forest', false),
-  ];
-  return [...quick, ...sets];
-}
-
-const metricOf = (r: RawRow, m: PrimaryMetric) =>
-  m === 'f1' ? r.f1.mean : m === 'auc_pr' ? r.aucPr : m === 'auc_roc' ? r.aucRoc : r.precisionAtK;
-
-/** Ranks raw rows by a metric the way the store does: best first, tied when within 0.01 of the row above. */
-function rank(raw: readonly RawRow[], primary: PrimaryMetric, experiments: string[]): Leaderboard {
-  const sorted = [...raw].sort((a, b) => metricOf(b, primary) - metricOf(a, primary));
-  const rows = sorted.map((r, i) => {
-    const v = metricOf(r, primary);
-    const above = sorted[i - 1];
-    return {
-      ...r,
-      rank: i + 1,
-      tied: above !== undefined && metricOf(above, primary) - v < 0.01,
-      primary: { mean: v, lo: v - 0.02, hi: v + 0.015 },
-    };
-  });
-  return { primaryMetric: primary, experiments, rows };
-}
-
-function detailOf(row: BoardRow): RowDetail {
-  return {
-    row,
-    confusion: { tp: 412, fp: row.falsePositives, tn: 9120, fn: 37 },
-    recallByCase: Array.from({ length: 30 }, (_, i) => ({
-      testCase: i % 5 === 0 ? `case_${i}_token_expired_during_authorization_code_flow` : `case_${i}`,
-      recall: i === 29 ? null : i / 30,
-      detected: i,
-      total: 30,
-    })),
-    topFeatures: [
-      { feature: 'w:expired', meanAbs: 0.31 },
-      { feature: 'w:invalid', meanAbs: 0.22 },
-    ],
-    timings: [
-      { stage: 'vectorize', wallMs: 340 },
-      { stage: 'fit', wallMs: row.fitMs },
-      { stage: 'score', wallMs: 95 },
-    ],
-    leakageWarnings: row.withinTrivialReach ? ['sequence length separates test anomalies (AUC 0.97)'] : [],
-    trivialF1: 0.41,
-  };
-}
-
-function comparisonOf(a: BoardRow, b: BoardRow): SelectorComparison {
-  const pairs = [1, 2, 3, 4, 5].map((seed, i) => ({
-    splitId: seed,
-    seed,
-    a: a.trials[i] ?? 0,
-    b: b.trials[i] ?? 0,
-    f1A: a.f1.mean,
-    f1B: b.f1.mean,
-  }));
-  const d = b.f1.mean - a.f1.mean;
-  return {
-    kind: 'seeds',
-    a: { variant: a.variant, featureSet: a.featureSet, trials: a.trials },
-    b: { variant: b.variant, featureSet: b.featureSet, trials: b.trials },
-    pairs,
-    deltas: [
-      { name: 'f1', a: a.f1.mean, b: b.f1.mean, delta: d },
-      { name: 'auc_pr', a: a.aucPr, b: b.aucPr, delta: b.aucPr - a.aucPr },
-    ],
-    wilcoxon: { statistic: 0, pValue: 0.0625, n: 5, method: 'exact' },
-    bootstrap: { meanDiff: d, ci: [d - 0.01, d + 0.01], pValue: 0.03, n: 5, unit: '120 test runs of 5 seeds' },
-    tied: true,
-  };
-}
-
-/** A `BoardData` over literal rows that records what the board asked for. */
-function fixtureData(raw: RawRow[] = fixtureRows()) {
-  const calls = {
-    leaderboard: [] as [PrimaryMetric, string | undefined][],
-    detail: [] as string[],
-    compare: [] as [string, string][],
-  };
-  const experiments = [...new Set(raw.map((r) => r.experiment))];
-  const data: BoardData = {
-    leaderboard(primary, experiment) {
-      calls.leaderboard.push([primary, experiment]);
-      return rank(
-        raw.filter((r) => experiment === undefined || r.experiment === experiment),
-        primary,
-        experiments,
-      );
-    },
-    detail(row) {
-      calls.detail.push(row.key);
-      return detailOf(row);
-    },
-    compare(a, b) {
-      calls.compare.push([a.key, b.key]);
-      return comparisonOf(a, b);
-    },
-  };
-  return { data, calls };
-}
+import type { BoardData, BoardRow, PrimaryMetric } from '../../reports/leaderboard.ts';
+import { fixtureData, fixtureRows, type RawRow, rank, rawRow, VARIANTS } from '../helpers/board-fixture.ts';
 
 /** A loaded state over the fixture (or `raw`), as the board starts. */
 function loaded(options: Parameters<typeof initialState>[0] = {}, raw?: RawRow[]) {
@@ -599,65 +442,4 @@ describe('<Board>', () => {
       app.unmount();
     }
   });
-});
-
-/** Just enough of a TTY stdin for Ink (what ink-testing-library's does). */
-class FakeStdin extends EventEmitter {
-  isTTY = true;
-  #data: string | null = null;
-  write(data: string) {
-    this.#data = data;
-    this.emit('readable');
-    this.emit('data', data);
-  }
-  read() {
-    const d = this.#data;
-    this.#data = null;
-    return d;
-  }
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-}
-
-class FakeStdout extends EventEmitter {
-  columns = 80;
-  rows = 24;
-  output = '';
-  write(s: string) {
-    this.output += s;
-    return true;
-  }
-}
-
-describe('runBoard', () => {
-  for (const [name, key, raw] of [
-    ['q', 'q', undefined],
-    ['Ctrl-C', '\u0003', undefined],
-    ['q on an empty database', 'q', [] as RawRow[]],
-  ] as const) {
-    it(`resolves when the user presses ${name}`, async () => {
-      const { data } = fixtureData(raw ? [...raw] : undefined);
-      const stdin = new FakeStdin();
-      const stdout = new FakeStdout();
-      let quit = false;
-      const done = runBoard(data, {
-        stdin: stdin as unknown as NodeJS.ReadStream,
-        stdout: stdout as unknown as NodeJS.WriteStream,
-      }).then(() => {
-        quit = true;
-      });
-      await delay();
-      assert.match(stripVTControlCharacters(stdout.output), raw ? /no finished trials yet/ : /event_lr_words/);
-      stdin.write('j');
-      await delay();
-      assert.equal(quit, false, 'still running after j');
-      stdin.write(key);
-      await Promise.race([done, delay(2000)]);
-      assert.equal(quit, true, `${name} quits`);
-    });
-  }
 });

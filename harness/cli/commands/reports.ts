@@ -45,7 +45,8 @@ export async function boardCommand(argv: readonly string[]): Promise<number> {
     }
     const interactive = !values.json && process.stdout.isTTY === true && process.stdin.isTTY === true;
     if (interactive) {
-      const { runBoard } = await import('../../../reports/board/index.ts');
+      const { loadTerminalBoard } = await import('../../../reports/board/terminal.ts');
+      const { runBoard } = await loadTerminalBoard();
       await runBoard(data, { primary, ...(values.experiment !== undefined && { experiment: values.experiment }) });
       return 0;
     }
