@@ -1,5 +1,5 @@
 /**
- * Compiles the WebAssembly kernels (`models/algorithms/wasm/*.wat`) with wabt and writes each one's
+ * Compiles the WebAssembly kernels (`*.wat` in `WASM_DIRS`) with wabt and writes each one's
  * bytes as base64 into a sibling `.ts` module, so the package needs no compiler at run time.
  * `npm run build:wasm` after editing a `.wat`; test/models/wasm.test.ts fails while a `.ts` is stale.
  */
@@ -7,7 +7,11 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import wabtInit from 'wabt';
 
-export const WASM_DIR = join(import.meta.dirname, '..', 'models', 'algorithms', 'wasm');
+/** Folders holding `.wat` sources: the models' kernels and the loader's. */
+export const WASM_DIRS = [
+  join(import.meta.dirname, '..', 'models', 'algorithms', 'wasm'),
+  join(import.meta.dirname, '..', 'harness', 'data', 'wasm'),
+];
 
 /** The binary of one `.wat` file. */
 export async function compileWat(path: string): Promise<Uint8Array> {
@@ -37,11 +41,13 @@ export const ${constantName(file)} =
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const file of readdirSync(WASM_DIR)
-    .filter((f) => f.endsWith('.wat'))
-    .sort()) {
-    const bytes = await compileWat(join(WASM_DIR, file));
-    writeFileSync(join(WASM_DIR, file.replace(/\.wat$/, '.ts')), moduleSource(file, bytes));
-    process.stdout.write(`${file}: ${bytes.length} bytes\n`);
+  for (const dir of WASM_DIRS) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.wat'))
+      .sort()) {
+      const bytes = await compileWat(join(dir, file));
+      writeFileSync(join(dir, file.replace(/\.wat$/, '.ts')), moduleSource(file, bytes));
+      process.stdout.write(`${file}: ${bytes.length} bytes\n`);
+    }
   }
 }

@@ -27,7 +27,7 @@ import {
 
 /** The loader's and enhancers' code identity: part of every ingest cache key. */
 export const INGEST_CODE_VERSION = sourceHash(
-  ['./', './lo2/', './enhance/', './io/'].map((p) => new URL(p, import.meta.url)),
+  ['./', './lo2/', './enhance/', './io/', './wasm/'].map((p) => new URL(p, import.meta.url)),
 );
 
 export interface IngestOptions {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import seedrandom from 'seedrandom';
 import { CachedNormalizer, classifyToken, normalizeMessage } from '../../harness/data/enhance/normalize.ts';
 import { trigrams, words } from '../../harness/data/enhance/tokens.ts';
 
@@ -42,6 +43,65 @@ describe('normalizeMessage', () => {
     assert.equal(classifyToken('wwrAauqqRkyhgLqpNjfOdg'), 'base64');
     assert.equal(classifyToken('handleClientCredentials'), 'keep');
     assert.equal(classifyToken('12345'), 'num');
+  });
+
+  it('runs in linear time on long lower-case tokens (a backtracking regex took seconds at 40 letters)', {
+    timeout: 5_000,
+  }, () => {
+    for (const n of [40, 200, 5_000]) {
+      const token = `${'a'.repeat(n)}-b`;
+      assert.equal(classifyToken(token), 'keep');
+      assert.equal(normalizeMessage(`x ${token} 7`), `x ${token} <NUM>`);
+    }
+  });
+
+  // The scans stand in for regular expressions; the expressions stay here as the definition.
+  const STANDALONE_NUMBER = /(?<![A-Za-z0-9_])\d+(?![A-Za-z_])/g;
+  const IDENTIFIER = /^(?:[A-Z]?[a-z]{2,}\d*)+$/;
+  const SNAKE_OR_KEBAB = /^[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*$/;
+  const CONSTANT_CASE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
+
+  it('masks standalone numbers of short tokens as the regular expression does', () => {
+    const rng = seedrandom('short tokens');
+    const chars = '0123456789aZ_+/-';
+    for (let k = 0; k < 20_000; k++) {
+      const token = Array.from(
+        { length: 1 + Math.floor(rng() * 7) },
+        () => chars[Math.floor(rng() * chars.length)],
+      ).join('');
+      assert.equal(normalizeMessage(token), token.replace(STANDALONE_NUMBER, '<NUM>'), token);
+    }
+  });
+
+  it('tells code words from ids as the regular expressions do', () => {
+    const rng = seedrandom('long tokens');
+    // Runs of at most a few letters keep the backtracking expressions fast.
+    const styles = [
+      ['Abc', 'xyz', 'ab', 'Kjt', '7', 'aeiou'], // CamelCase, some with too few vowels
+      ['xyz', 'ab', '_', '-', '42', 'e'], // snake and kebab, some with doubled separators
+      ['QR', '_', 'ZZ_9', 'IO'], // CONSTANT_CASE
+      ['ab', 'Abc', 'xyz', 'Q', 'QR', '7', '42', '_', '-', 'e', 'IO', 'aeiou', 'ZZ_9'], // anything
+    ];
+    const vowelShare = (t: string) => (t.match(/[aeiou]/gi)?.length ?? 0) / (t.match(/[a-z]/gi)?.length ?? 1);
+    let ids = 0;
+    for (let k = 0; k < 20_000; k++) {
+      let token = '';
+      const parts = styles[k % styles.length]!;
+      while (token.length < 16) token += parts[Math.floor(rng() * parts.length)];
+      const expected = /^\d+$/.test(token)
+        ? 'num'
+        : (/[a-z]/i.test(token) &&
+              !IDENTIFIER.test(token) &&
+              !SNAKE_OR_KEBAB.test(token) &&
+              !CONSTANT_CASE.test(token)) ||
+            (IDENTIFIER.test(token) && vowelShare(token) < 0.25)
+          ? 'base64'
+          : 'keep';
+      if (/^[0-9a-fA-F]+$/.test(token) && /\d/.test(token)) continue; // hex: another rule
+      if (expected === 'base64') ids++;
+      assert.equal(classifyToken(token), expected, token);
+    }
+    assert.ok(ids > 1_000 && ids < 19_000, `both kinds drawn (${ids} ids)`);
   });
 
   it('CachedNormalizer returns what normalizeMessage returns, also past its capacity', () => {

@@ -11,7 +11,7 @@ import { seededUint32 } from '../../models/algorithms/linear.ts';
 import { LinearSvm } from '../../models/algorithms/linear-svm.ts';
 import { kmeansAssignKernel, MemoryLayout } from '../../models/algorithms/wasm/kernels.ts';
 import type { CsrMatrix } from '../../models/types.ts';
-import { compileWat, constantName, moduleSource, WASM_DIR } from '../../scripts/build-wasm.ts';
+import { compileWat, constantName, moduleSource, WASM_DIRS } from '../../scripts/build-wasm.ts';
 import { makeParityData } from '../../scripts/parity/linear.ts';
 
 /** liblinear's dual coordinate descent in plain JavaScript, as linear-svm.ts had it before the kernel. */
@@ -100,12 +100,14 @@ function referenceSvm(
 
 describe('WebAssembly kernels', () => {
   it('the committed modules are the current .wat sources compiled', async () => {
-    const sources = readdirSync(WASM_DIR).filter((f) => f.endsWith('.wat'));
-    assert.ok(sources.length > 0);
-    for (const file of sources) {
-      const committed = readFileSync(join(WASM_DIR, file.replace(/\.wat$/, '.ts')), 'utf8');
-      const fresh = moduleSource(file, await compileWat(join(WASM_DIR, file)));
-      assert.equal(committed, fresh, `${file} changed: run npm run build:wasm (${constantName(file)})`);
+    for (const dir of WASM_DIRS) {
+      const sources = readdirSync(dir).filter((f) => f.endsWith('.wat'));
+      assert.ok(sources.length > 0, dir);
+      for (const file of sources) {
+        const committed = readFileSync(join(dir, file.replace(/\.wat$/, '.ts')), 'utf8');
+        const fresh = moduleSource(file, await compileWat(join(dir, file)));
+        assert.equal(committed, fresh, `${file} changed: run npm run build:wasm (${constantName(file)})`);
+      }
     }
   });
 

@@ -13,76 +13,179 @@ export const MASKS = {
   num: '<NUM>',
 } as const;
 
-function vowelShare(tok: string): number {
-  let vowels = 0;
-  let letters = 0;
-  for (const ch of tok.toLowerCase()) {
-    if (ch >= 'a' && ch <= 'z') {
-      letters++;
-      if ('aeiou'.includes(ch)) vowels++;
-    }
+const isDigit = (c: number) => c >= 48 && c <= 57;
+const isHexChar = (c: number) => (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+const isWordChar = (c: number) => isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+const isUpper = (c: number) => c >= 65 && c <= 90;
+const isLower = (c: number) => c >= 97 && c <= 122;
+
+/** `s[a, b)` is a UUID: 8-4-4-4-12 hex digits. */
+function isUuid(s: string, a: number, b: number): boolean {
+  if (b - a !== 36) return false;
+  for (let k = 0; k < 36; k++) {
+    const c = s.charCodeAt(a + k);
+    if (k === 8 || k === 13 || k === 18 || k === 23 ? c !== 45 : !isHexChar(c)) return false;
   }
-  return letters === 0 ? 0 : vowels / letters;
+  return true;
 }
 
-function isHexChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+// The three code-like shapes below are recognisers of these regular languages, written as scans
+// (the normaliser runs on every message; see docs/PERFORMANCE.md):
+//   identifier  ^(?:[A-Z]?[a-z]{2,}\d*)+$   CamelCase of words of ≥ 2 lower-case letters, digits may end
+//                                           a word, as in `Oauth2TokenPostHandler`
+//   snake/kebab ^[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*$
+//   constant    ^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$
+// Random base64 of length ≥ 16 almost never has one of these shapes (≈0.1 % for a 22-char cId), so
+// everything else long is an id.
+
+function isIdentifier(s: string, a: number, b: number): boolean {
+  let p = a;
+  while (p < b) {
+    if (isUpper(s.charCodeAt(p))) p++;
+    // A maximal run of lower-case letters: splitting it into several words never helps.
+    const from = p;
+    while (p < b && isLower(s.charCodeAt(p))) p++;
+    if (p - from < 2) return false;
+    while (p < b && isDigit(s.charCodeAt(p))) p++;
+  }
+  return b > a;
 }
 
-// Code-like words: CONSTANT_CASE, CamelCase made of words of ≥ 2 lower-case letters (digits may end a word,
-// as in `Oauth2TokenPostHandler`), or lower-case snake/kebab case. Random base64 of length ≥ 16
-// almost never has this shape (≈0.1 % for a 22-char cId), so everything else long is an id.
-const IDENTIFIER = /^(?:[A-Z]?[a-z]{2,}\d*)+$/;
-const SNAKE_OR_KEBAB = /^[a-z][a-z0-9]*(?:[-_.][a-z0-9]+)*$/;
-const CONSTANT_CASE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
+/** `s[a, b)` is `first` then characters of `rest`, with single `separator`s between non-empty parts. */
+function isSeparated(
+  s: string,
+  a: number,
+  b: number,
+  first: (c: number) => boolean,
+  rest: (c: number) => boolean,
+  separator: (c: number) => boolean,
+): boolean {
+  if (b <= a || !first(s.charCodeAt(a))) return false;
+  let afterSeparator = false;
+  for (let p = a + 1; p < b; p++) {
+    const c = s.charCodeAt(p);
+    if (separator(c)) {
+      if (afterSeparator) return false;
+      afterSeparator = true;
+    } else if (rest(c)) afterSeparator = false;
+    else return false;
+  }
+  return !afterSeparator;
+}
+
+const isLowerOrDigit = (c: number) => isLower(c) || isDigit(c);
+const isUpperOrDigit = (c: number) => isUpper(c) || isDigit(c);
+const isSnakeSeparator = (c: number) => c === 45 || c === 95 || c === 46;
+const isUnderscore = (c: number) => c === 95;
+
+type TokenKind = 'uuid' | 'base64' | 'hex' | 'num' | 'path' | 'keep';
+
+/** What the token `s[a, b)` is; see `classifyToken`. */
+function classifyRange(s: string, a: number, b: number): TokenKind {
+  const n = b - a;
+  if (n === 0) return 'keep';
+  let digits = 0;
+  let letters = 0;
+  let vowels = 0;
+  let hex = 0;
+  let slashes = 0;
+  for (let p = a; p < b; p++) {
+    const c = s.charCodeAt(p);
+    if (isDigit(c)) digits++;
+    else if (isUpper(c) || isLower(c)) {
+      letters++;
+      const l = c | 32;
+      if (l === 97 || l === 101 || l === 105 || l === 111 || l === 117) vowels++;
+    } else if (c === 47) slashes++;
+    if (isHexChar(c)) hex++;
+  }
+  if (n === 36 && isUuid(s, a, b)) return 'uuid';
+  if (digits === n) return 'num';
+  if (hex === n && digits > 0 && n >= 8) return 'hex';
+  if (s.charCodeAt(b - 1) === 61 && n >= 12 && letters > 0) return 'base64';
+  if (slashes > 0) return 'path'; // masked segment by segment
+  if (n >= 16 && letters > 0) {
+    const identifier = isIdentifier(s, a, b);
+    if (
+      !identifier &&
+      !isSeparated(s, a, b, isLower, isLowerOrDigit, isSnakeSeparator) &&
+      !isSeparated(s, a, b, isUpper, isUpperOrDigit, isUnderscore)
+    )
+      return 'base64';
+    // Random letters are ≈19 % vowels, identifiers ≈35 %: catches cIds that happen to look CamelCase.
+    if (identifier && vowels / letters < 0.25) return 'base64';
+  }
+  return 'keep';
+}
 
 /**
  * Decides what a long word-like token is. Random ids (cIds, base64 credentials, hex keys) are
  * masked; code and English words are kept, including CamelCase class names with a digit such as
  * `Oauth2TokenPostHandler` and paths such as `/oauth2/refresh_token`.
  */
-export function classifyToken(tok: string): 'uuid' | 'base64' | 'hex' | 'num' | 'path' | 'keep' {
-  let digits = 0;
-  let upper = 0;
-  let lower = 0;
-  let hex = 0;
-  let slashes = 0;
-  for (let i = 0; i < tok.length; i++) {
-    const c = tok.charCodeAt(i);
-    if (c >= 48 && c <= 57) digits++;
-    else if (c >= 65 && c <= 90) upper++;
-    else if (c >= 97 && c <= 122) lower++;
-    else if (c === 47) slashes++;
-    if (isHexChar(c)) hex++;
-  }
-  if (tok.length === 0) return 'keep';
-  if (tok.length === 36 && UUID.test(tok)) return 'uuid';
-  if (digits === tok.length) return 'num';
-  if (hex === tok.length && digits > 0 && tok.length >= 8) return 'hex';
-  if (tok.endsWith('=') && tok.length >= 12 && upper + lower > 0) return 'base64';
-  if (slashes > 0) return 'path'; // masked segment by segment
-  if (tok.length >= 16 && upper + lower > 0) {
-    if (!IDENTIFIER.test(tok) && !SNAKE_OR_KEBAB.test(tok) && !CONSTANT_CASE.test(tok)) return 'base64';
-    // Random letters are ≈19 % vowels, identifiers ≈35 %: catches cIds that happen to look CamelCase.
-    if (IDENTIFIER.test(tok) && vowelShare(tok) < 0.25) return 'base64';
-  }
-  return 'keep';
+export function classifyToken(tok: string): TokenKind {
+  return classifyRange(tok, 0, tok.length);
 }
 
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const UUID_INSIDE = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/g;
 const STANDALONE_NUMBER = /(?<![A-Za-z0-9_])\d+(?![A-Za-z_])/g;
 
-function maskToken(token: string): string {
-  const kind = classifyToken(token);
+/** The masked token `s[a, b)`, or null when masking leaves it as it is. */
+function maskToken(s: string, a: number, b: number): string | null {
+  const kind = classifyRange(s, a, b);
   switch (kind) {
     case 'keep':
-      return maskShort(token.length >= 36 ? token.replace(UUID_INSIDE, MASKS.uuid) : token);
-    case 'path':
-      return token.split('/').map(maskToken).join('/');
+      if (b - a >= 36) {
+        // Rare (a long token with a UUID inside): the regular expressions are the definition.
+        const token = s.slice(a, b);
+        const masked = token.replace(UUID_INSIDE, MASKS.uuid).replace(STANDALONE_NUMBER, MASKS.num);
+        return masked === token ? null : masked;
+      }
+      return maskShort(s, a, b);
+    case 'path': {
+      let out = '';
+      let changed = false;
+      let from = a;
+      for (let p = a; p <= b; p++) {
+        if (p < b && s.charCodeAt(p) !== 47) continue;
+        const m = maskToken(s, from, p);
+        if (m !== null) changed = true;
+        out += (from > a ? '/' : '') + (m ?? s.slice(from, p));
+        from = p + 1;
+      }
+      return changed ? out : null;
+    }
     default:
       return MASKS[kind];
   }
+}
+
+/**
+ * Masks the standalone numbers of a short token (never an id), or returns null when there are
+ * none: what `token.replace(/(?<![A-Za-z0-9_])\d+(?![A-Za-z_])/g, '<NUM>')` does, without the
+ * regular expression. A digit run right after a letter or `_` stays; one followed by a letter or
+ * `_` loses all but its last digit (the backtracking match stops before a digit); others are masked.
+ */
+function maskShort(s: string, a: number, b: number): string | null {
+  let out = '';
+  let copied = a;
+  let p = a;
+  while (p < b) {
+    if (!isDigit(s.charCodeAt(p))) {
+      p++;
+      continue;
+    }
+    const from = p;
+    while (p < b && isDigit(s.charCodeAt(p))) p++;
+    const before = from > a ? s.charCodeAt(from - 1) : 32;
+    if (isUpper(before) || isLower(before) || before === 95) continue;
+    const after = p < b ? s.charCodeAt(p) : 32;
+    const end = isUpper(after) || isLower(after) || after === 95 ? p - 1 : p;
+    if (end === from) continue;
+    out += s.slice(copied, from) + MASKS.num;
+    copied = end;
+  }
+  return copied === a ? null : out + s.slice(copied, b);
 }
 
 // Characters of a token: letters, digits and the base64url/path symbols + / _ -.
@@ -92,8 +195,6 @@ for (let c = 0; c < 128; c++) {
   TOKEN_CHAR[c] = /[A-Za-z0-9+/_-]/.test(ch) ? 1 : 0;
 }
 const isTokenChar = (c: number) => c < 128 && TOKEN_CHAR[c] === 1;
-const isDigit = (c: number) => c >= 48 && c <= 57;
-const isWordChar = (c: number) => isDigit(c) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
 /** End of an IPv4 address `d{1,3}(.d{1,3}){3}` starting at `i`, or -1. */
 function ipEnd(s: string, i: number): number {
@@ -173,9 +274,7 @@ export function normalizeMessage(message: string): string {
         // base64 padding belongs to the token
         while (end < s.length && end - j < 2 && s.charCodeAt(end) === 61) end++;
       }
-      const token = s.slice(i, end);
-      const m = j - i >= 8 ? maskToken(token) : maskShort(token);
-      if (m !== token) masked = m;
+      masked = j - i >= 8 ? maskToken(s, i, end) : maskShort(s, i, end);
     }
     if (masked !== null) {
       out += s.slice(copied, i) + masked;
@@ -184,14 +283,6 @@ export function normalizeMessage(message: string): string {
     i = end;
   }
   return copied === 0 ? s : out + s.slice(copied);
-}
-
-/** Tokens under 8 characters are never ids: only their standalone numbers are masked. */
-function maskShort(token: string): string {
-  for (let k = 0; k < token.length; k++) {
-    if (isDigit(token.charCodeAt(k))) return token.replace(STANDALONE_NUMBER, MASKS.num);
-  }
-  return token;
 }
 
 /**

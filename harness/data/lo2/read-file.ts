@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { CachedNormalizer } from '../enhance/normalize.ts';
 import type { Utf8Column } from '../io/utf8.ts';
+import { gatherColumns } from '../wasm/columns.ts';
 import { emptyOffsets, isContinuation, parseLineAt, type SkipReason } from './parse.ts';
 
 export interface FileEvents {
@@ -93,26 +94,6 @@ class EventOffsets {
     }
     return this.count++;
   }
-}
-
-/** Copies the byte ranges `[offsets[i*STRIDE+field], offsets[i*STRIDE+field+1])` into a Utf8 column. */
-function gather(bytes: Uint8Array, offsets: Int32Array, field: number, n: number): Utf8Column {
-  const out = new Int32Array(n + 1);
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    total += offsets[i * STRIDE + field + 1]! - offsets[i * STRIDE + field]!;
-    out[i + 1] = total;
-  }
-  const data = new Uint8Array(total);
-  let pos = 0;
-  for (let i = 0; i < n; i++) {
-    const s = offsets[i * STRIDE + field]!;
-    const e = offsets[i * STRIDE + field + 1]!;
-    if (e - s > 48) data.set(bytes.subarray(s, e), pos);
-    else for (let k = s; k < e; k++) data[pos + k - s] = bytes[k]!;
-    pos += e - s;
-  }
-  return { offsets: out, data };
 }
 
 /** Removes the CR of every CRLF; returns the new bytes and how many line endings changed. */
@@ -247,18 +228,22 @@ export function parseLogBytes(
     }
     localMessageId[i] = id;
   }
-  // A plain Uint8Array view: indexing and subarray on a Buffer are measurably slower (Buffer
-  // subarray allocates a FastBuffer per call).
-  const src = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const [thread, cId, logger, method, message] = gatherColumns(
+    bytes,
+    ev.offsets,
+    STRIDE,
+    [THREAD, CID, LOGGER, METHOD, MESSAGE],
+    n,
+  ) as [Utf8Column, Utf8Column, Utf8Column, Utf8Column, Utf8Column];
   const events: FileEvents = {
     count: n,
     timeMs: ev.timeMs.slice(0, n),
     level: ev.level.slice(0, n),
-    thread: gather(src, ev.offsets, THREAD, n),
-    cId: gather(src, ev.offsets, CID, n),
-    logger: gather(src, ev.offsets, LOGGER, n),
-    method: gather(src, ev.offsets, METHOD, n),
-    message: gather(src, ev.offsets, MESSAGE, n),
+    thread,
+    cId,
+    logger,
+    method,
+    message,
     charsLen,
     localMessageId,
   };
