@@ -1,0 +1,47 @@
+/**
+ * Parsing alone (no I/O, no main thread): `parseLogBytes` over the first N files of a tree, read into
+ * memory first, six passes; prints the fastest pass per event and a hash of every output column, so
+ * two versions can be compared for speed and identical output. argv: <tree> [files = 1500].
+ * Run versions alternately: this machine's speed drifts by tens of per cent within minutes.
+ */
+
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseLogBytes } from '../../harness/data/lo2/read-file.ts';
+
+const root = process.argv[2]!;
+const limit = Number(process.argv[3] ?? 1500);
+const files: string[] = [];
+for (const run of readdirSync(root).sort())
+  for (const c of readdirSync(join(root, run)).sort())
+    for (const f of readdirSync(join(root, run, c)).sort()) files.push(join(root, run, c, f));
+const sel = files.slice(0, limit);
+const bufs = sel.map((f) => readFileSync(f));
+let events = 0;
+const h = createHash('sha256');
+let best = Infinity;
+for (let rep = 0; rep < 6; rep++) {
+  const t0 = performance.now();
+  events = 0;
+  for (const b of bufs) {
+    const r = parseLogBytes(b, { runEpochSec: 1700000000, trimLines: 100 });
+    events += r.events.count;
+    if (rep === 0) {
+      for (const c of [r.events.message, r.events.thread, r.events.cId, r.events.logger, r.events.method]) {
+        h.update(c.data);
+        h.update(new Uint8Array(c.offsets.buffer));
+      }
+      h.update(new Uint8Array(r.events.localMessageId.buffer));
+      h.update(r.normalized.join('\n'));
+      h.update(new Uint8Array(r.events.timeMs.buffer));
+    }
+  }
+  const ms = performance.now() - t0;
+  if (rep > 0) best = Math.min(best, ms);
+  if (process.env.VERBOSE)
+    console.log(
+      `rep ${rep}: ${sel.length} files ${events} events ${ms.toFixed(0)} ms ${((ms * 1e6) / events).toFixed(0)} ns/event`,
+    );
+}
+console.log(`min ${((best * 1e6) / events).toFixed(0)} ns/event`, 'hash', h.digest('hex').slice(0, 16));
