@@ -2,6 +2,10 @@
  * String columns gathered from a file's bytes by the WebAssembly kernel in gather.wat. A JavaScript
  * byte loop (or a `subarray` + `set` per value) cost ≈460 ns per event for the five columns on this
  * machine, a third of parsing a file (measured; docs/PERFORMANCE.md).
+ *
+ * Memory: one instance per thread, grown to twice the largest file read so far plus 44 bytes per
+ * event of it, and kept for the thread's life (a few MB for LO2's files; not part of the reader
+ * workers' V8 heap cap).
  */
 import type { Utf8Column } from '../io/utf8.ts';
 import { GATHER_WASM } from './gather.ts';
