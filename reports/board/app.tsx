@@ -7,7 +7,7 @@ import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BoardData, PrimaryMetric } from '../leaderboard.ts';
 import { footerText, headerText } from './chrome.ts';
-import { layoutColumns } from './columns.ts';
+import { layoutColumns, METRIC_LABEL } from './columns.ts';
 import { CompareView } from './compare.tsx';
 import { DetailView } from './detail.tsx';
 import { Help } from './help.tsx';
@@ -16,10 +16,12 @@ import { tableBodyRows, usableRows } from './layout.ts';
 import {
   type Action,
   type BoardState,
+  type Effect,
   initialEffect,
   initialState,
   selectedRow,
   settle,
+  update,
   visibleRows,
 } from './state.ts';
 import { GUTTER, Table } from './table.tsx';
@@ -40,19 +42,38 @@ export function Board({ data, primary, experiment }: BoardProps) {
   const { stdout } = useStdout();
   // Non-TTY streams (and test doubles) may lack a size: assume the classic 80×24.
   const size = useCallback(() => ({ width: stdout.columns || 80, height: stdout.rows || 24 }), [stdout]);
-  const [state, setState] = useState<BoardState>(() => {
-    const s = initialState({ ...(primary && { primary }), ...(experiment !== undefined && { experiment }), ...size() });
-    return settle(s, { effect: initialEffect(s) }, data, () => {});
-  });
+  const [state, setState] = useState<BoardState>(() =>
+    initialState({ ...(primary && { primary }), ...(experiment !== undefined && { experiment }), ...size() }),
+  );
   // Keys can arrive faster than React re-renders: reduce from the latest state, not a stale closure.
   const latest = useRef(state);
-  const dispatch = useCallback(
-    (action: Action) => {
-      latest.current = settle(latest.current, { action }, data, () => exit());
+  // Ranking the leaderboard runs on the next tick, after a frame that says so: by AUC it takes
+  // seconds on a few dozen trials, and a blank or frozen screen for that long looks like a hang.
+  // Details and comparisons are quick enough to load in place.
+  const perform = useCallback(
+    (effect: Effect) => {
+      const run = () => {
+        latest.current = settle(latest.current, { effect }, data, () => exit());
+        setState(latest.current);
+      };
+      if (effect.kind !== 'reload') return run();
+      latest.current = { ...latest.current, loaded: false };
       setState(latest.current);
+      setTimeout(run, 0);
     },
     [data, exit],
   );
+  const dispatch = useCallback(
+    (action: Action) => {
+      const { state: next, effect } = update(latest.current, action);
+      latest.current = next;
+      setState(next);
+      if (effect) perform(effect);
+    },
+    [perform],
+  );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the first load happens once, at mount.
+  useEffect(() => perform(initialEffect(latest.current)), []);
 
   useEffect(() => {
     const onResize = () => dispatch({ type: 'resize', ...size() });
@@ -94,7 +115,7 @@ function Body({ state }: { readonly state: BoardState }) {
     const { a, b, result } = state.comparison;
     return <CompareView a={a} b={b} result={result} width={state.width} height={state.height} />;
   }
-  if (!state.loaded) return <Text>loading…</Text>;
+  if (!state.loaded) return <Text>{`ranking by ${METRIC_LABEL[state.primary]}…`}</Text>;
   if (state.rows.length === 0) {
     return (
       <Box flexDirection="column">

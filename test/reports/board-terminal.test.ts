@@ -64,8 +64,13 @@ describe('runBoard', () => {
       }).then(() => {
         quit = true;
       });
-      await delay();
-      assert.match(stripVTControlCharacters(stdout.output), raw ? /no finished trials yet/ : /event_lr_words/);
+      // The first frame says what is being computed; the table follows on the next tick.
+      const expected = raw ? /no finished trials yet/ : /event_lr_words/;
+      const start = Date.now();
+      while (!expected.test(stripVTControlCharacters(stdout.output)) && Date.now() - start < 3_000) await delay(10);
+      const output = stripVTControlCharacters(stdout.output);
+      assert.match(output, /ranking by F1…/);
+      assert.match(output, expected);
       stdin.write('j');
       await delay();
       assert.equal(quit, false, 'still running after j');

@@ -317,14 +317,29 @@ function resize(stdout: EventEmitter, columns: number, rows: number) {
   stdout.emit('resize');
 }
 
-/** Renders the board and waits for its first effects (resize subscription) to settle. */
+const frameOf = (app: { lastFrame: () => string | undefined }) => stripVTControlCharacters(app.lastFrame() ?? '');
+
+/** Polls the frame until `predicate` holds (the leaderboard loads on the tick after a frame). */
+async function frameWhen(
+  app: { lastFrame: () => string | undefined },
+  predicate: (f: string) => boolean,
+  what: string,
+) {
+  const start = Date.now();
+  while (!predicate(frameOf(app))) {
+    if (Date.now() - start > 3_000) assert.fail(`timed out waiting for ${what}; the frame shows:\n${frameOf(app)}`);
+    await delay(10);
+  }
+  return frameOf(app);
+}
+
+/** Renders the board and waits until its leaderboard is loaded. */
 async function mount(data: BoardData) {
   const app = render(createElement(Board, { data }));
+  await frameWhen(app, (f) => f.includes('rows') && !f.includes('ranking by'), 'the first load');
   await delay();
   return app;
 }
-
-const frameOf = (app: { lastFrame: () => string | undefined }) => stripVTControlCharacters(app.lastFrame() ?? '');
 
 describe('<Board>', () => {
   it('shows a header, the column titles and the rows, each line within 80 columns at 80×24', async () => {
@@ -400,9 +415,13 @@ describe('<Board>', () => {
     try {
       assert.deepEqual(calls.leaderboard, [['f1', undefined]]);
       app.stdin.write('m');
-      await delay();
+      // The header switches at once and the body says what is being computed…
+      await frameWhen(app, (f) => /metric AUC-PR/.test(f), 'the new metric in the header');
+      // …until the ranking arrives.
+      const frame = await frameWhen(app, (f) => !f.includes('ranking by'), 'the AUC-PR ranking');
       assert.deepEqual(calls.leaderboard.at(-1), ['auc_pr', undefined]);
-      assert.match(frameOf(app), /metric AUC-PR/);
+      assert.match(frame, /metric AUC-PR/);
+      assert.match(frame, /event_lr_words/);
     } finally {
       app.unmount();
     }
