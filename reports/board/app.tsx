@@ -50,18 +50,29 @@ export function Board({ data, primary, experiment }: BoardProps) {
   // Ranking the leaderboard runs on the next tick, after a frame that says so: by AUC it takes
   // seconds on a few dozen trials, and a blank or frozen screen for that long looks like a hang.
   // Details and comparisons are quick enough to load in place.
+  const pending = useRef<NodeJS.Timeout | null>(null);
   const perform = useCallback(
     (effect: Effect) => {
       const run = () => {
+        pending.current = null;
         latest.current = settle(latest.current, { effect }, data, () => exit());
         setState(latest.current);
       };
       if (effect.kind !== 'reload') return run();
       latest.current = { ...latest.current, loaded: false };
       setState(latest.current);
-      setTimeout(run, 0);
+      // A newer ranking replaces one not started yet (m pressed twice quickly computes once).
+      if (pending.current) clearTimeout(pending.current);
+      pending.current = setTimeout(run, 0);
     },
     [data, exit],
+  );
+  // Quitting while a ranking waits to start: the database is about to close, do not start it.
+  useEffect(
+    () => () => {
+      if (pending.current) clearTimeout(pending.current);
+    },
+    [],
   );
   const dispatch = useCallback(
     (action: Action) => {
