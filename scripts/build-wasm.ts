@@ -1,17 +1,44 @@
 /**
- * Compiles the WebAssembly kernels (`*.wat` in `WASM_DIRS`) with wabt and writes each one's
- * bytes as base64 into a sibling `.ts` module, so the package needs no compiler at run time.
- * `npm run build:wasm` after editing a `.wat`; test/models/wasm.test.ts fails while a `.ts` is stale.
+ * Compiles the WebAssembly kernels and writes each one's bytes as base64 into a `.ts` module, so
+ * the package needs no compiler at run time:
+ * - `*.wat` in `WASM_DIRS` (hand-written text format, compiled with wabt) → a sibling `.ts`;
+ * - AssemblyScript in `harness/data/wasm/assembly/*.ts` (compiled with asc) → `harness/data/wasm/`.
+ * `npm run build:wasm` after editing a source; test/models/wasm.test.ts fails while a `.ts` is stale.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, relative } from 'node:path';
+import asc from 'assemblyscript/asc';
 import wabtInit from 'wabt';
 
+const ROOT = join(import.meta.dirname, '..');
+
 /** Folders holding `.wat` sources: the models' kernels and the loader's. */
-export const WASM_DIRS = [
-  join(import.meta.dirname, '..', 'models', 'algorithms', 'wasm'),
-  join(import.meta.dirname, '..', 'harness', 'data', 'wasm'),
-];
+export const WASM_DIRS = [join(ROOT, 'models', 'algorithms', 'wasm'), join(ROOT, 'harness', 'data', 'wasm')];
+
+/** AssemblyScript sources; each compiles to `<dir>/../<name>.ts`. */
+export const ASSEMBLY_DIR = join(ROOT, 'harness', 'data', 'wasm', 'assembly');
+
+export interface WasmSource {
+  path: string;
+  /** The generated module. */
+  out: string;
+  kind: 'wat' | 'assemblyscript';
+}
+
+/** Every kernel source, in a fixed order. */
+export function wasmSources(): WasmSource[] {
+  const wat = WASM_DIRS.flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.wat'))
+      .sort()
+      .map((f) => ({ path: join(dir, f), out: join(dir, f.replace(/\.wat$/, '.ts')), kind: 'wat' as const })),
+  );
+  const as = readdirSync(ASSEMBLY_DIR)
+    .filter((f) => f.endsWith('.ts'))
+    .sort()
+    .map((f) => ({ path: join(ASSEMBLY_DIR, f), out: join(ASSEMBLY_DIR, '..', f), kind: 'assemblyscript' as const }));
+  return [...wat, ...as];
+}
 
 /** The binary of one `.wat` file. */
 export async function compileWat(path: string): Promise<Uint8Array> {
@@ -25,10 +52,27 @@ export async function compileWat(path: string): Promise<Uint8Array> {
   }
 }
 
+/** The binary of one AssemblyScript file: optimised, no garbage collector (the code never allocates). */
+export async function compileAssemblyScript(path: string): Promise<Uint8Array> {
+  let binary: Uint8Array | null = null;
+  const { error, stderr } = await asc.main(
+    [path, '--outFile', 'out.wasm', '-O3', '--runtime', 'stub', '--noAssert', '--converge'],
+    {
+      writeFile(name: string, contents: Uint8Array | string) {
+        if (name.endsWith('.wasm') && typeof contents !== 'string') binary = contents;
+      },
+    },
+  );
+  if (error || !binary) throw new Error(`asc ${relative(ROOT, path)}: ${error?.message ?? 'no output'}\n${stderr}`);
+  return Uint8Array.from(binary);
+}
+
+export const compileSource = (s: WasmSource) => (s.kind === 'wat' ? compileWat(s.path) : compileAssemblyScript(s.path));
+
 /** `svm-pass.wat` → `SVM_PASS_WASM`. */
 export const constantName = (file: string) =>
-  `${file
-    .replace(/\.wat$/, '')
+  `${basename(file)
+    .replace(/\.(wat|ts)$/, '')
     .replace(/-/g, '_')
     .toUpperCase()}_WASM`;
 
@@ -40,14 +84,13 @@ export const ${constantName(file)} =
 `;
 }
 
+/** How a source is named in its generated module. */
+export const sourceLabel = (s: WasmSource) => (s.kind === 'wat' ? basename(s.path) : `assembly/${basename(s.path)}`);
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const dir of WASM_DIRS) {
-    for (const file of readdirSync(dir)
-      .filter((f) => f.endsWith('.wat'))
-      .sort()) {
-      const bytes = await compileWat(join(dir, file));
-      writeFileSync(join(dir, file.replace(/\.wat$/, '.ts')), moduleSource(file, bytes));
-      process.stdout.write(`${file}: ${bytes.length} bytes\n`);
-    }
+  for (const source of wasmSources()) {
+    const bytes = await compileSource(source);
+    writeFileSync(source.out, moduleSource(sourceLabel(source), bytes));
+    process.stdout.write(`${sourceLabel(source)}: ${bytes.length} bytes\n`);
   }
 }

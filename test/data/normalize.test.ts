@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import seedrandom from 'seedrandom';
 import { CachedNormalizer, classifyToken, normalizeMessage } from '../../harness/data/enhance/normalize.ts';
 import { trigrams, words } from '../../harness/data/enhance/tokens.ts';
+import { normalizeAscii, normalizeMessages } from '../../harness/data/wasm/normalizer.ts';
 
 describe('normalizeMessage', () => {
   const cases: [string, string][] = [
@@ -102,6 +105,60 @@ describe('normalizeMessage', () => {
       assert.equal(classifyToken(token), expected, token);
     }
     assert.ok(ids > 1_000 && ids < 19_000, `both kinds drawn (${ids} ids)`);
+  });
+
+  it('the WebAssembly normaliser writes the same bytes: every real message and seeded fuzz', () => {
+    const real = readFileSync(join(import.meta.dirname, '../../../shared/lo2/real/token-correct.log'), 'latin1')
+      .split('\n')
+      .map((l) => l.slice(l.indexOf(' - ') + 3));
+    const rng = seedrandom('wasm normaliser');
+    const alphabet = 'aeiouAEIObcdxyzQRS0123456789+/_-=.:, ()"<>@#';
+    const pieces = [
+      ...cases.map(([input]) => input),
+      '10.0.0.12',
+      '3.5',
+      '1.2.3.4.5',
+      '.5',
+      '==',
+      'ab/12/cd=',
+      '12ab',
+      '_9x',
+    ];
+    const fuzz = Array.from({ length: 20_000 }, () => {
+      let m = '';
+      for (let t = 1 + Math.floor(rng() * 10); t > 0; t--) {
+        m +=
+          rng() < 0.35
+            ? pieces[Math.floor(rng() * pieces.length)]
+            : Array.from(
+                { length: 1 + Math.floor(rng() * 24) },
+                () => alphabet[Math.floor(rng() * alphabet.length)],
+              ).join('');
+      }
+      return m;
+    });
+    for (const m of [...real, ...fuzz]) assert.equal(normalizeAscii(m), normalizeMessage(m), JSON.stringify(m));
+  });
+
+  it("numbers a file's distinct normalised messages in order of first appearance, as a Map would", () => {
+    const messages = ['Load:66c2c2bd', 'a 1', 'Load:abcdef12', 'b', 'a 22', '', 'b'];
+    const text = messages.join('\n');
+    const offsets = new Int32Array(messages.length * 2);
+    let at = 0;
+    messages.forEach((m, i) => {
+      offsets[2 * i] = at;
+      offsets[2 * i + 1] = at + m.length;
+      at += m.length + 1;
+    });
+    const { localMessageId, normalized } = normalizeMessages(
+      Buffer.from(text, 'latin1'),
+      offsets,
+      2,
+      0,
+      messages.length,
+    );
+    assert.deepEqual(normalized, ['Load:<HEX>', 'a <NUM>', 'b', '']);
+    assert.deepEqual([...localMessageId], [0, 1, 0, 2, 1, 3, 2]);
   });
 
   it('CachedNormalizer returns what normalizeMessage returns, also past its capacity', () => {

@@ -4,14 +4,13 @@
  * plain JavaScript coordinate descent below computes (the loop the kernel replaced).
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { seededUint32 } from '../../models/algorithms/linear.ts';
 import { LinearSvm } from '../../models/algorithms/linear-svm.ts';
 import { kmeansAssignKernel, MemoryLayout } from '../../models/algorithms/wasm/kernels.ts';
 import type { CsrMatrix } from '../../models/types.ts';
-import { compileWat, constantName, moduleSource, WASM_DIRS } from '../../scripts/build-wasm.ts';
+import { compileSource, constantName, moduleSource, sourceLabel, wasmSources } from '../../scripts/build-wasm.ts';
 import { makeParityData } from '../../scripts/parity/linear.ts';
 
 /** liblinear's dual coordinate descent in plain JavaScript, as linear-svm.ts had it before the kernel. */
@@ -100,14 +99,16 @@ function referenceSvm(
 
 describe('WebAssembly kernels', () => {
   it('the committed modules are the current .wat sources compiled', async () => {
-    for (const dir of WASM_DIRS) {
-      const sources = readdirSync(dir).filter((f) => f.endsWith('.wat'));
-      assert.ok(sources.length > 0, dir);
-      for (const file of sources) {
-        const committed = readFileSync(join(dir, file.replace(/\.wat$/, '.ts')), 'utf8');
-        const fresh = moduleSource(file, await compileWat(join(dir, file)));
-        assert.equal(committed, fresh, `${file} changed: run npm run build:wasm (${constantName(file)})`);
-      }
+    const sources = wasmSources();
+    assert.deepEqual(new Set(sources.map((s) => s.kind)), new Set(['wat', 'assemblyscript']));
+    for (const source of sources) {
+      const label = sourceLabel(source);
+      const fresh = moduleSource(label, await compileSource(source));
+      assert.equal(
+        readFileSync(source.out, 'utf8'),
+        fresh,
+        `${label} changed: run npm run build:wasm (${constantName(label)})`,
+      );
     }
   });
 
