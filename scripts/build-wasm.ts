@@ -2,7 +2,7 @@
  * Compiles the WebAssembly kernels and writes each one's bytes as base64 into a `.ts` module, so
  * the package needs no compiler at run time:
  * - `*.wat` in `WASM_DIRS` (hand-written text format, compiled with wabt) → a sibling `.ts`;
- * - AssemblyScript in `harness/data/wasm/assembly/*.ts` (compiled with asc) → `harness/data/wasm/`.
+ * - AssemblyScript entries `harness/data/wasm/assembly/*.ts` (compiled with asc) → `harness/data/wasm/*-wasm.ts`.
  * `npm run build:wasm` after editing a source; test/models/wasm.test.ts fails while a `.ts` is stale.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,10 +12,10 @@ import wabtInit from 'wabt';
 
 const ROOT = join(import.meta.dirname, '..');
 
-/** Folders holding `.wat` sources: the models' kernels and the loader's. */
-export const WASM_DIRS = [join(ROOT, 'models', 'algorithms', 'wasm'), join(ROOT, 'harness', 'data', 'wasm')];
+/** Folders holding `.wat` sources: the models' kernels. */
+export const WASM_DIRS = [join(ROOT, 'models', 'algorithms', 'wasm')];
 
-/** AssemblyScript sources; each compiles to `<dir>/../<name>.ts`. */
+/** AssemblyScript entry files (their libraries sit in `lib/`); each compiles to `<dir>/../<name>-wasm.ts`. */
 export const ASSEMBLY_DIR = join(ROOT, 'harness', 'data', 'wasm', 'assembly');
 
 export interface WasmSource {
@@ -36,7 +36,11 @@ export function wasmSources(): WasmSource[] {
   const as = readdirSync(ASSEMBLY_DIR)
     .filter((f) => f.endsWith('.ts'))
     .sort()
-    .map((f) => ({ path: join(ASSEMBLY_DIR, f), out: join(ASSEMBLY_DIR, '..', f), kind: 'assemblyscript' as const }));
+    .map((f) => ({
+      path: join(ASSEMBLY_DIR, f),
+      out: join(ASSEMBLY_DIR, '..', f.replace(/\.ts$/, '-wasm.ts')),
+      kind: 'assemblyscript' as const,
+    }));
   return [...wat, ...as];
 }
 

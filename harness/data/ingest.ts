@@ -270,10 +270,9 @@ async function build(
     // On an early exit, reads still in flight are abandoned: keep their rejections handled.
     for (const p of inFlight) p.catch(() => {});
     await reader.close();
-    eventsSink.close();
-    sequencesSink.close();
+    await Promise.all([eventsSink.close(), sequencesSink.close()]);
   }
-  writeIngestTables(entry, paths, table);
+  await writeIngestTables(entry, paths, table);
   return {
     key: entry.key,
     dir: entry.dir,

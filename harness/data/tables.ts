@@ -213,20 +213,20 @@ export function sequenceBatch(rows: readonly SequenceRow[], table: MessageTable)
   ]);
 }
 
-function writeTable(path: string, batch: RecordBatch): void {
+async function writeTable(path: string, batch: RecordBatch): Promise<void> {
   const sink = new ArrowFileSink(path, batch.schema);
   sink.write(batch);
-  sink.close();
+  await sink.close();
 }
 
 /** Writes the messages and templates tables once all files are folded in. */
-export function writeIngestTables(
+export async function writeIngestTables(
   entry: CacheEntry,
   paths: { messages: string; templates: string },
   table: MessageTable,
-): void {
+): Promise<void> {
   const msgs = table.messages;
-  writeTable(
+  await writeTable(
     entry.tmpPath(paths.messages),
     makeBatch(messagesSchema, [
       int32Data(Int32Array.from(msgs, (_, i) => i)),
@@ -246,7 +246,7 @@ export function writeIngestTables(
     ]),
   );
   const clusters = table.drain.clusters();
-  writeTable(
+  await writeTable(
     entry.tmpPath(paths.templates),
     makeBatch(templatesSchema, [
       int32Data(Int32Array.from(clusters, (c) => c.id)),

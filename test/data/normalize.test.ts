@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import seedrandom from 'seedrandom';
 import { CachedNormalizer, classifyToken, normalizeMessage } from '../../harness/data/enhance/normalize.ts';
 import { trigrams, words } from '../../harness/data/enhance/tokens.ts';
-import { normalizeAscii, normalizeMessages } from '../../harness/data/wasm/normalizer.ts';
+import { FIELDS, normalizeAscii, normalizeMessages, STRIDE } from '../../harness/data/wasm/log-file.ts';
 
 describe('normalizeMessage', () => {
   const cases: [string, string][] = [
@@ -143,20 +143,15 @@ describe('normalizeMessage', () => {
   it("numbers a file's distinct normalised messages in order of first appearance, as a Map would", () => {
     const messages = ['Load:66c2c2bd', 'a 1', 'Load:abcdef12', 'b', 'a 22', '', 'b'];
     const text = messages.join('\n');
-    const offsets = new Int32Array(messages.length * 2);
+    const offsets = new Int32Array(messages.length * STRIDE);
     let at = 0;
     messages.forEach((m, i) => {
-      offsets[2 * i] = at;
-      offsets[2 * i + 1] = at + m.length;
+      offsets[i * STRIDE + FIELDS.message] = at;
+      offsets[i * STRIDE + FIELDS.message + 1] = at + m.length;
       at += m.length + 1;
     });
-    const { localMessageId, normalized } = normalizeMessages(
-      Buffer.from(text, 'latin1'),
-      offsets,
-      2,
-      0,
-      messages.length,
-    );
+    const bytes = Buffer.from(text, 'latin1');
+    const { localMessageId, normalized } = normalizeMessages(bytes, offsets, FIELDS.message, messages.length);
     assert.deepEqual(normalized, ['Load:<HEX>', 'a <NUM>', 'b', '']);
     assert.deepEqual([...localMessageId], [0, 1, 0, 2, 1, 3, 2]);
   });

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
-import { type FileResult, readLogFile } from '../../harness/data/lo2/read-file.ts';
+import seedrandom from 'seedrandom';
+import { type FileResult, parseLogBytes, readLogFile } from '../../harness/data/lo2/read-file.ts';
 import { line, tempDir, writeTree } from '../helpers/fixtures.ts';
 
 const EPOCH = 1_719_592_986; // 2024-06-28T16:43:06Z
@@ -144,5 +145,47 @@ describe('readLogFile', () => {
     // n0..n9 normalise to `n<NUM>`? No: `n0` is a word, digits inside words are kept.
     assert.equal(r.normalized.length, 10);
     assert.deepEqual([...r.events.localMessageId], [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+});
+
+describe('the WebAssembly kernel for ASCII files', () => {
+  const both = (bytes: Buffer, trimLines: number, runEpochSec: number | null) => {
+    const task = { trimLines, runEpochSec };
+    assert.deepEqual(parseLogBytes(bytes, task), parseLogBytes(bytes, task, false));
+  };
+
+  it('reads the real token log exactly as the JavaScript parser does, with and without trimming', () => {
+    const real = readFileSync(join(import.meta.dirname, '../../../shared/lo2/real/token-correct.log'));
+    for (const trim of [0, 100, 5000]) both(real, trim, 1_700_000_000);
+  });
+
+  it('agrees on seeded garbage: bad lines of every kind, continuations, blank lines, midnight, long tokens', () => {
+    const rng = seedrandom('kernel fuzz');
+    const good = (t: string) =>
+      `${t} [XNIO-1 task-2]  AbCdEfGhIjKlMnOpQrSt01 DEBUG c.n.openapi.ApiNormalisedPath handle - `;
+    const pieces = [
+      `${good('12:34:56.789')}normalised = /oauth2/token`,
+      `${good('23:59:59.999')}code = keNUio1dQP-rs6SyE15iUw 10.0.0.12:5701 3.5`,
+      `${good('00:00:01.000')}refreshToken = 96bce40c-3e1e-41df-ac31-34e16e0a46b8`,
+      '12:34:56.789 [XNIO-1 task-2]  cid INFO  c.n.Foo bar - x 1',
+      '12:34:56.789 [XNIO-1 task-2]  cid WARN c.n.Foo bar -',
+      '\tat com.x.Y.z(Y.java:12)',
+      'com.x.FooException: bad',
+      'Caused by: java.io.IOException',
+      '',
+      '   ',
+      'garbage line',
+      '99:99:99.999 [x] a b INFO l m - q',
+      '12:34:56.789 [',
+      '12:34:56.789 [t]  c NOPE l m - x',
+      '12:34:56.789 [t]  c INFO l m -x',
+      '12:34:56.789 [t]  c INFO l',
+      `${good('01:02:03.004')}${'a'.repeat(3000)}-b 7`,
+    ];
+    for (let k = 0; k < 300; k++) {
+      const lines = Array.from({ length: Math.floor(rng() * 200) }, () => pieces[Math.floor(rng() * pieces.length)]);
+      const text = lines.join('\n') + (rng() < 0.5 ? '\n' : '');
+      both(Buffer.from(text, 'latin1'), Math.floor(rng() * 4), rng() < 0.2 ? null : 1_700_000_000 + k * 977);
+    }
   });
 });

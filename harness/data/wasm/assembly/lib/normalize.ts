@@ -3,7 +3,7 @@
 // messages. Same rules, same order of decisions, byte for byte the same output on ASCII messages
 // (test/data/normalize.test.ts compares the two on the real log and on seeded fuzz).
 //
-// All pointers are byte offsets into this module's memory, laid out by the caller (wasm/normalize.ts).
+// All pointers are byte offsets into the module's memory, laid out by the caller (wasm/log-file.ts).
 
 // Masks, as bytes.
 const UUID_MASK = memory.data<u8>([60, 85, 85, 73, 68, 62]); // <UUID>
