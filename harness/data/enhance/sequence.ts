@@ -45,7 +45,7 @@ export interface EventFeatures {
  * Token counts of a sequence from its distinct messages' token lists and how often each occurs.
  * Dense counters indexed by token id (reused across calls) are several times faster than a Map.
  */
-function bagOf(perMessage: readonly Int32Array[], occurrences: readonly number[], scratch: Scratch): TokenBag {
+function bagOf(perMessage: readonly Int32Array[], occurrences: Int32Array, scratch: Scratch): TokenBag {
   const touched: number[] = [];
   for (let m = 0; m < perMessage.length; m++) {
     const c = occurrences[m]!;
@@ -104,17 +104,19 @@ export function enhanceSequence(
   const drainId = new Int32Array(n);
   const wordsLen = new Int32Array(n);
   const trigramsLen = new Int32Array(n);
-  const occurrences = new Array<number>(normalized.length).fill(0);
+  const occurrences = new Int32Array(normalized.length);
+  const localIds = events.localMessageId;
+  const times = events.timeMs;
   let start = Number.POSITIVE_INFINITY;
   let end = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
-    const local = events.localMessageId[i]!;
+    const local = localIds[i]!;
     occurrences[local]!++;
     messageId[i] = globalIds[local]!;
     drainId[i] = localDrain[local]!;
     wordsLen[i] = localWords[local]!;
     trigramsLen[i] = localTrigrams[local]!;
-    const t = events.timeMs[i]!;
+    const t = times[i]!;
     if (t < start) start = t;
     if (t > end) end = t;
   }
