@@ -33,6 +33,30 @@ let scratch: usize = 0;
 @inline function isLower(c: i32): bool {
   return c >= 97 && c <= 122;
 }
+// Character classes of every byte, one load instead of a chain of comparisons (the scans below
+// run over every byte of every message). Bytes ≥ 128, and -1 (past the end), are in no class.
+const CLASS = memory.data(256);
+const C_DIGIT = 1;
+const C_UPPER = 2;
+const C_LOWER = 4;
+const C_HEX_LETTER = 8;
+const C_TOKEN = 16;
+const C_VOWEL = 32;
+for (let c = 0; c < 128; c++) {
+  let f = 0;
+  if (c >= 48 && c <= 57) f |= C_DIGIT | C_TOKEN;
+  if (c >= 65 && c <= 90) f |= C_UPPER | C_TOKEN;
+  if (c >= 97 && c <= 122) f |= C_LOWER | C_TOKEN;
+  if ((c >= 97 && c <= 102) || (c >= 65 && c <= 70)) f |= C_HEX_LETTER;
+  if (c == 43 || c == 47 || c == 95 || c == 45) f |= C_TOKEN;
+  const l = c | 32;
+  if ((f & (C_UPPER | C_LOWER)) != 0 && (l == 97 || l == 101 || l == 105 || l == 111 || l == 117)) f |= C_VOWEL;
+  store<u8>(CLASS + <usize>c, <u8>f);
+}
+@inline function cls(c: i32): i32 {
+  return <i32>load<u8>(CLASS + <usize>(c & 255));
+}
+
 @inline function isHexChar(c: i32): bool {
   return isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 }
@@ -41,7 +65,7 @@ let scratch: usize = 0;
 }
 // Letters, digits and + / _ - (what the JavaScript TOKEN_CHAR table holds).
 @inline function isTokenChar(c: i32): bool {
-  return isDigit(c) || isUpper(c) || isLower(c) || c == 43 || c == 47 || c == 95 || c == 45;
+  return (cls(c) & C_TOKEN) != 0;
 }
 
 /** The byte at p of [.., b), or -1 past the end (JavaScript's charCodeAt gives NaN there). */
@@ -127,13 +151,12 @@ function classify(a: usize, b: usize): i32 {
   let slashes = 0;
   for (let p = a; p < b; p++) {
     const c = <i32>load<u8>(p);
-    if (isDigit(c)) digits++;
-    else if (isUpper(c) || isLower(c)) {
-      letters++;
-      const l = c | 32;
-      if (l == 97 || l == 101 || l == 105 || l == 111 || l == 117) vowels++;
-    } else if (c == 47) slashes++;
-    if (isHexChar(c)) hex++;
+    const f = cls(c);
+    digits += f & C_DIGIT;
+    letters += <i32>((f & (C_UPPER | C_LOWER)) != 0);
+    vowels += (f >> 5) & 1;
+    hex += <i32>((f & (C_DIGIT | C_HEX_LETTER)) != 0);
+    slashes += <i32>(c == 47);
   }
   if (n == 36 && isUuid(a, b)) return UUID;
   if (digits == n) return NUM;
@@ -245,9 +268,9 @@ function normalize(a: usize, b: usize): void {
     let j = i + 1;
     let hasDigit = isDigit(c);
     while (j < b) {
-      const d = <i32>load<u8>(j);
-      if (!isTokenChar(d)) break;
-      if (isDigit(d)) hasDigit = true;
+      const f = cls(<i32>load<u8>(j));
+      if ((f & C_TOKEN) == 0) break;
+      if ((f & C_DIGIT) != 0) hasDigit = true;
       j++;
     }
     if (!hasDigit && j - i < 16 && at(j, b) != 61) {
