@@ -60,7 +60,7 @@ export async function compileWat(path: string): Promise<Uint8Array> {
 export async function compileAssemblyScript(path: string): Promise<Uint8Array> {
   let binary: Uint8Array | null = null;
   const { error, stderr } = await asc.main(
-    [path, '--outFile', 'out.wasm', '-O3', '--runtime', 'stub', '--noAssert', '--converge'],
+    [path, '--outFile', 'out.wasm', '-O3', '--runtime', 'stub', '--noAssert', '--converge', '--enable', 'simd'],
     {
       writeFile(name: string, contents: Uint8Array | string) {
         if (name.endsWith('.wasm') && typeof contents !== 'string') binary = contents;

@@ -43,6 +43,19 @@ function find(ch: i32, from: usize, end: usize): usize {
   return 0;
 }
 
+/** The next newline in [from, end), or 0; 16 bytes at a time (lines are ≈ 220 bytes). */
+function findNewline(from: usize, end: usize): usize {
+  let p = from;
+  const newline = i8x16.splat(10);
+  while (p + 16 <= end) {
+    const hits = i8x16.bitmask(i8x16.eq(v128.load(p), newline));
+    if (hits != 0) return p + <usize>ctz(hits);
+    p += 16;
+  }
+  for (; p < end; p++) if (byte(p) == 10) return p;
+  return 0;
+}
+
 @inline function digit(p: usize): i32 {
   const c = byte(p) - 48;
   return c >= 0 && c <= 9 ? c : -1;
@@ -178,7 +191,7 @@ export function parseLines(
   let p = start;
   for (let k = 0; k < 9; k++) store<i32>(counts + (<usize>k << 2), 0);
   while (p < end) {
-    let e = find(10, p, end);
+    let e = findNewline(p, end);
     const next = e == 0 ? end : e + 1;
     if (e == 0) e = end;
     lines++;
