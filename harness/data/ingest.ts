@@ -104,8 +104,11 @@ const SEQUENCE_BATCH_ROWS = 256;
 /** Old-generation heap of a reader worker: many times a typical LO2 file (a few MB), still bounded. */
 const WORKER_HEAP_MB = 96;
 
-/** Files per worker task: fewer, larger messages (measured: one message per file cost ≈8 % of the main thread). */
-const FILES_PER_TASK = 8;
+/**
+ * Files per worker task: fewer, larger messages. One message per file cost ≈8 % of the main thread;
+ * 16 files instead of 8 took 0.1–0.4 s off a large ingest in three alternating pairs (measured).
+ */
+const FILES_PER_TASK = 16;
 
 type Reader = { read: (batch: FileTask[]) => Promise<FileResult[]>; close: () => Promise<void> };
 
