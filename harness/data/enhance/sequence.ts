@@ -5,7 +5,7 @@
  */
 import type { SequenceFile } from '../lo2/discover.ts';
 import type { FileEvents } from '../lo2/read-file.ts';
-import type { MessageTable } from './messages.ts';
+import type { MessageFeatures, MessageTable } from './messages.ts';
 
 /** Distinct token ids (ascending) with their number of occurrences in the sequence. */
 export interface TokenBag {
@@ -93,12 +93,27 @@ export function enhanceSequence(
   normalized: readonly string[],
   table: MessageTable,
 ): { row: SequenceRow; features: EventFeatures } {
-  const globalIds = Int32Array.from(normalized, (n) => table.id(n));
-  const messages = Array.from(globalIds, (g) => table.messages[g]!);
-  // Per distinct message: its features once, then cheap per-event gathers through local ids.
-  const localDrain = Int32Array.from(messages, (m) => m.drainId);
-  const localWords = Int32Array.from(messages, (m) => m.words.length);
-  const localTrigrams = Int32Array.from(messages, (m) => m.trigrams.length);
+  // Per distinct message: its features once, then cheap per-event gathers through local ids. Plain
+  // loops: `Int32Array.from` with a callback, five times per file, was a third of this function.
+  const distinct = normalized.length;
+  const globalIds = new Int32Array(distinct);
+  const messages: MessageFeatures[] = new Array(distinct);
+  const localDrain = new Int32Array(distinct);
+  const localWords = new Int32Array(distinct);
+  const localTrigrams = new Int32Array(distinct);
+  const wordLists: Int32Array[] = new Array(distinct);
+  const trigramLists: Int32Array[] = new Array(distinct);
+  for (let m = 0; m < distinct; m++) {
+    const g = table.id(normalized[m]!);
+    const message = table.messages[g]!;
+    globalIds[m] = g;
+    messages[m] = message;
+    localDrain[m] = message.drainId;
+    localWords[m] = message.words.length;
+    localTrigrams[m] = message.trigrams.length;
+    wordLists[m] = message.words;
+    trigramLists[m] = message.trigrams;
+  }
   const n = events.count;
   const messageId = new Int32Array(n);
   const drainId = new Int32Array(n);
@@ -138,16 +153,8 @@ export function enhanceSequence(
     startMs: n > 0 ? start : Number.NaN,
     endMs: n > 0 ? end : Number.NaN,
     durationSec: n > 0 ? (end - start) / 1000 : 0,
-    words: bagOf(
-      messages.map((m) => m.words),
-      occurrences,
-      wordScratch,
-    ),
-    trigrams: bagOf(
-      messages.map((m) => m.trigrams),
-      occurrences,
-      trigramScratch,
-    ),
+    words: bagOf(wordLists, occurrences, wordScratch),
+    trigrams: bagOf(trigramLists, occurrences, trigramScratch),
     drainIds: drainId,
     wordsLen: totalWords,
     trigramsLen: totalTrigrams,
