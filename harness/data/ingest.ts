@@ -16,12 +16,14 @@ import { ArrowFileSink, eventsSchema, sequencesSchema } from './io/arrow.ts';
 import { exportParquet } from './io/parquet.ts';
 import { type Discovery, discover, type SelectionOptions, type SequenceFile } from './lo2/discover.ts';
 import { SKIP_REASONS, type SkipReason } from './lo2/parse.ts';
-import { type FileResult, type FileTask, readLogFile } from './lo2/read-file.ts';
+import type { FileResult, FileTask } from './lo2/read-file.ts';
+import { readTask, type TaskResult } from './lo2/read-task.ts';
 import {
-  EventBatcher,
   type EventDictionaries,
+  type EventsPart,
   makeEventDictionaries,
   sequenceBatch,
+  writeEventBatch,
   writeIngestTables,
 } from './tables.ts';
 
@@ -110,12 +112,10 @@ const WORKER_HEAP_MB = 96;
  */
 const FILES_PER_TASK = 16;
 
-type Reader = { read: (batch: FileTask[]) => Promise<FileResult[]>; close: () => Promise<void> };
+type Reader = { read: (batch: FileTask[]) => Promise<TaskResult>; close: () => Promise<void> };
 
 async function readerFor(workers: number): Promise<Reader> {
-  if (workers === 0) {
-    return { read: async (batch) => Promise.all(batch.map(readLogFile)), close: async () => {} };
-  }
+  if (workers === 0) return { read: readTask, close: async () => {} };
   const pool = new Piscina({
     filename: await bundledWorker(new URL('./read-worker.ts', import.meta.url)),
     minThreads: workers,
@@ -128,7 +128,7 @@ async function readerFor(workers: number): Promise<Reader> {
     resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 16 },
   });
   const read = (batch: FileTask[]) =>
-    (pool.run(batch) as Promise<FileResult[]>).catch((err: Error) => {
+    (pool.run(batch) as Promise<TaskResult>).catch((err: Error) => {
       throw new BenchError('io', `reading ${batch[0]!.path} (+${batch.length - 1} more files) failed: ${err.message}`, {
         file: batch[0]!.path,
         hint:
@@ -197,7 +197,6 @@ async function build(
     templates: 'templates.arrow',
   };
   const eventsSink = new ArrowFileSink(entry.tmpPath(paths.events), eventsSchema);
-  const eventBatches = new EventBatcher(eventsSink, dicts);
   const sequencesSink = new ArrowFileSink(entry.tmpPath(paths.sequences), sequencesSchema);
   const skipped = Object.fromEntries(SKIP_REASONS.map((r) => [r, 0])) as Record<SkipReason, number>;
   const s = {
@@ -224,9 +223,11 @@ async function build(
   const reader = await readerFor(o.workers);
   // A bounded window of batches in flight; results are consumed strictly in file order.
   const window = Math.max(2, o.workers * 2);
-  const inFlight: Promise<FileResult[]>[] = [];
+  const inFlight: Promise<TaskResult>[] = [];
   let next = 0;
   let pending: FileResult[] = [];
+  let task: TaskResult | null = null;
+  let parts: EventsPart[] = [];
   try {
     for (let i = 0; i < files.length; i++) {
       while (next < files.length && inFlight.length < window) {
@@ -236,44 +237,54 @@ async function build(
           reader.read(batch.map((f) => ({ path: f.path, runEpochSec: f.runEpochSec, trimLines: o.trimLines }))),
         );
       }
-      if (pending.length === 0) pending = (await inFlight.shift()!).reverse();
+      if (pending.length === 0) {
+        task = await inFlight.shift()!;
+        pending = [...task.files].reverse();
+        parts = [];
+      }
       const result = pending.pop()!;
       const file: SequenceFile = files[i]!;
       if (i > 0) o.onProgress?.({ filesDone: i, filesTotal: files.length, events: s.events, bytes: s.bytes });
-      if (result.state === 'failed') {
-        s.failedFiles.push({ path: result.path, error: result.error });
-        continue;
-      }
-      const c = result.counts;
-      s.bytes += result.bytes;
-      s.lines += c.lines;
-      s.trimmed += c.trimmed;
-      s.continuation += c.continuation;
-      s.crlf += c.crlf;
-      s.bom += c.bom;
-      s.invalidUtf8 += c.invalidUtf8;
-      if (Object.keys(c.skipped).length > 0) s.skippedByFile[result.path] = c.skipped;
-      for (const [reason, n] of Object.entries(c.skipped)) skipped[reason as SkipReason] += n;
-      if (result.events.count === 0) {
-        s.emptySequences.push(result.path);
-        continue;
-      }
-      const { row, features } = enhanceSequence(file, result.events, result.normalized, table);
-      eventBatches.add(file, result.events, features);
-      s.events += result.events.count;
-      s.sequences++;
-      testCases.add(`${file.run}/${file.testCase}`);
-      rows.push(row);
-      if (rows.length >= SEQUENCE_BATCH_ROWS) flushRows();
+      fold(result, file);
+      // The task's last file: its events go out as one record batch.
+      if (pending.length === 0) writeEventBatch(eventsSink, dicts, task!.columns, parts);
     }
     o.onProgress?.({ filesDone: files.length, filesTotal: files.length, events: s.events, bytes: s.bytes });
     flushRows();
-    eventBatches.flush();
   } finally {
     // On an early exit, reads still in flight are abandoned: keep their rejections handled.
     for (const p of inFlight) p.catch(() => {});
     await reader.close();
     await Promise.all([eventsSink.close(), sequencesSink.close()]);
+  }
+
+  /** Adds one file's counts, sequence row and events. */
+  function fold(result: FileResult, file: SequenceFile): void {
+    if (result.state === 'failed') {
+      s.failedFiles.push({ path: result.path, error: result.error });
+      return;
+    }
+    const c = result.counts;
+    s.bytes += result.bytes;
+    s.lines += c.lines;
+    s.trimmed += c.trimmed;
+    s.continuation += c.continuation;
+    s.crlf += c.crlf;
+    s.bom += c.bom;
+    s.invalidUtf8 += c.invalidUtf8;
+    if (Object.keys(c.skipped).length > 0) s.skippedByFile[result.path] = c.skipped;
+    for (const [reason, n] of Object.entries(c.skipped)) skipped[reason as SkipReason] += n;
+    if (result.events.count === 0) {
+      s.emptySequences.push(result.path);
+      return;
+    }
+    const { row, features } = enhanceSequence(file, result.events, result.normalized, table);
+    parts.push({ file, events: result.events, features });
+    s.events += result.events.count;
+    s.sequences++;
+    testCases.add(`${file.run}/${file.testCase}`);
+    rows.push(row);
+    if (rows.length >= SEQUENCE_BATCH_ROWS) flushRows();
   }
   await writeIngestTables(entry, paths, table);
   return {

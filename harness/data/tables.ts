@@ -1,6 +1,6 @@
 /**
  * Builds the ingest's Arrow record batches from the enhancers' typed arrays: one events batch per
- * file, sequence batches of a few hundred rows, and the messages and templates tables at the end.
+ * reader task, sequence batches of a few hundred rows, and the messages and templates tables at the end.
  */
 import type { Dictionary, Int8, Int32, RecordBatch, Utf8, Vector } from 'apache-arrow';
 import type { CacheEntry } from './cache.ts';
@@ -27,6 +27,7 @@ import { packUtf8, type Utf8Column } from './io/utf8.ts';
 import type { SequenceFile } from './lo2/discover.ts';
 import { LEVELS } from './lo2/parse.ts';
 import type { FileEvents } from './lo2/read-file.ts';
+import type { StringField } from './lo2/read-task.ts';
 
 type DictColumn = { vector: Vector<Utf8>; index: Map<string, number>; type: Dictionary<Utf8, Int32> };
 
@@ -70,24 +71,6 @@ export function makeEventDictionaries(files: readonly SequenceFile[]): EventDict
   };
 }
 
-/** Concatenates Utf8 columns (offsets shifted, bytes appended). */
-function concatUtf8(cols: readonly Utf8Column[]): Utf8Column {
-  const n = cols.reduce((a, c) => a + c.offsets.length - 1, 0);
-  const bytes = cols.reduce((a, c) => a + c.data.length, 0);
-  const offsets = new Int32Array(n + 1);
-  const data = new Uint8Array(bytes);
-  let row = 0;
-  let base = 0;
-  for (const c of cols) {
-    const m = c.offsets.length - 1;
-    for (let i = 1; i <= m; i++) offsets[row + i] = base + c.offsets[i]!;
-    data.set(c.data, base);
-    row += m;
-    base += c.data.length;
-  }
-  return { offsets, data };
-}
-
 function concat<T extends Int8Array | Int32Array | Float64Array>(parts: readonly T[], make: (n: number) => T): T {
   const out = make(parts.reduce((a, p) => a + p.length, 0));
   let o = 0;
@@ -98,90 +81,78 @@ function concat<T extends Int8Array | Int32Array | Float64Array>(parts: readonly
   return out;
 }
 
+/** One file's events as they go into the events table. */
+export interface EventsPart {
+  file: SequenceFile;
+  events: FileEvents;
+  features: EventFeatures;
+}
+
 /**
- * Collects the events of consecutive files into record batches of about `rows` events. One
- * batch per file cost ≈100 µs of Arrow bookkeeping per batch on the main thread (≈1 s of a large
- * ingest, measured); batching amortises it for the price of one memcpy.
+ * Writes the events of one reader task as one record batch. The string columns come as the task
+ * laid them out (read-task.ts), so nothing per event is copied here: concatenating files into
+ * 64k-row batches cost the main thread ≈ 0.45 s of a large ingest (measured), more than the Arrow
+ * bookkeeping of ≈ 750 smaller batches.
  */
-export class EventBatcher {
-  readonly #sink: ArrowFileSink;
-  readonly #dicts: EventDictionaries;
-  readonly #rows: number;
-  #files: { file: SequenceFile; events: FileEvents; features: EventFeatures }[] = [];
-  #pending = 0;
-
-  /** @param rows events per record batch. @default 65536 */
-  constructor(sink: ArrowFileSink, dicts: EventDictionaries, rows = 65_536) {
-    this.#sink = sink;
-    this.#dicts = dicts;
-    this.#rows = rows;
-  }
-
-  add(file: SequenceFile, events: FileEvents, features: EventFeatures): void {
-    this.#files.push({ file, events, features });
-    this.#pending += events.count;
-    if (this.#pending >= this.#rows) this.flush();
-  }
-
-  flush(): void {
-    const parts = this.#files;
-    if (parts.length === 0) return;
-    this.#files = [];
-    this.#pending = 0;
-    const d = this.#dicts;
-    const n = parts.reduce((a, p) => a + p.events.count, 0);
-    const constant = (dict: DictColumn, value: (f: SequenceFile) => string) => {
-      const idx = new Int32Array(n);
-      let o = 0;
-      for (const p of parts) {
-        idx.fill(dict.index.get(value(p.file))!, o, o + p.events.count);
-        o += p.events.count;
-      }
-      return dictionaryData(dict.type, idx, dict.vector);
-    };
-    const anomaly = new Array<boolean>(n);
+export function writeEventBatch(
+  sink: ArrowFileSink,
+  d: EventDictionaries,
+  columns: Record<StringField, Utf8Column>,
+  parts: readonly EventsPart[],
+): void {
+  const n = parts.reduce((a, p) => a + p.events.count, 0);
+  if (n !== columns.message.offsets.length - 1)
+    throw new Error(`internal: ${n} events in the files, ${columns.message.offsets.length - 1} in the task's columns`);
+  if (n === 0) return;
+  const constant = (dict: DictColumn, value: (f: SequenceFile) => string) => {
+    const idx = new Int32Array(n);
     let o = 0;
     for (const p of parts) {
-      anomaly.fill(p.file.anomaly, o, o + p.events.count);
+      idx.fill(dict.index.get(value(p.file))!, o, o + p.events.count);
       o += p.events.count;
     }
-    const ints = (get: (p: (typeof parts)[number]) => Int32Array) =>
-      int32Data(concat(parts.map(get), (k) => new Int32Array(k)));
-    const utf8 = (get: (e: FileEvents) => Utf8Column) => utf8Data(concatUtf8(parts.map((p) => get(p.events))));
-    this.#sink.write(
-      makeBatch(eventsSchema, [
-        constant(d.seq_id, (f) => f.seqId),
-        constant(d.run, (f) => f.run),
-        constant(d.test_case, (f) => f.testCase),
-        constant(d.service, (f) => f.service),
-        boolData(anomaly),
-        timestampData(
-          concat(
-            parts.map((p) => p.events.timeMs),
-            (k) => new Float64Array(k),
-          ),
-        ),
-        dictionaryData(
-          d.m_level.type,
-          concat(
-            parts.map((p) => p.events.level),
-            (k) => new Int8Array(k),
-          ),
-          d.m_level.vector,
-        ),
-        utf8((e) => e.thread),
-        utf8((e) => e.cId),
-        utf8((e) => e.logger),
-        utf8((e) => e.method),
-        utf8((e) => e.message),
-        ints((p) => p.features.messageId),
-        ints((p) => p.features.drainId),
-        ints((p) => p.events.charsLen),
-        ints((p) => p.features.wordsLen),
-        ints((p) => p.features.trigramsLen),
-      ]),
-    );
+    return dictionaryData(dict.type, idx, dict.vector);
+  };
+  const anomaly = new Array<boolean>(n);
+  let o = 0;
+  for (const p of parts) {
+    anomaly.fill(p.file.anomaly, o, o + p.events.count);
+    o += p.events.count;
   }
+  const ints = (get: (p: EventsPart) => Int32Array) => int32Data(concat(parts.map(get), (k) => new Int32Array(k)));
+  sink.write(
+    makeBatch(eventsSchema, [
+      constant(d.seq_id, (f) => f.seqId),
+      constant(d.run, (f) => f.run),
+      constant(d.test_case, (f) => f.testCase),
+      constant(d.service, (f) => f.service),
+      boolData(anomaly),
+      timestampData(
+        concat(
+          parts.map((p) => p.events.timeMs),
+          (k) => new Float64Array(k),
+        ),
+      ),
+      dictionaryData(
+        d.m_level.type,
+        concat(
+          parts.map((p) => p.events.level),
+          (k) => new Int8Array(k),
+        ),
+        d.m_level.vector,
+      ),
+      utf8Data(columns.thread),
+      utf8Data(columns.cId),
+      utf8Data(columns.logger),
+      utf8Data(columns.method),
+      utf8Data(columns.message),
+      ints((p) => p.features.messageId),
+      ints((p) => p.features.drainId),
+      ints((p) => p.events.charsLen),
+      ints((p) => p.features.wordsLen),
+      ints((p) => p.features.trigramsLen),
+    ]),
+  );
 }
 
 /** A batch of sequence rows. */
