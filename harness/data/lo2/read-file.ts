@@ -4,10 +4,12 @@
  * invalid UTF-8 repaired and counted. Runs inside ingest workers, so its result is made of
  * transferable typed arrays.
  *
- * Hot path design: the file is parsed as one latin1 string, whose character offsets are the
- * file's byte offsets. Fields are recorded as offsets, and the Arrow string columns are gathered
+ * Hot path design: fields are recorded as byte offsets, and the Arrow string columns are gathered
  * straight from the file's bytes — no per-field strings, no re-encoding. A multi-line event's
- * message is one contiguous byte range (lines joined by the file's own `\n`).
+ * message is one contiguous byte range (lines joined by the file's own `\n`). ASCII files (the
+ * usual case) go through the WebAssembly kernel (`parseAscii`, harness/data/wasm/log-file.ts),
+ * which does what the JavaScript below does, byte for byte; this code is its definition and reads
+ * every other file, as one latin1 string whose character offsets are the file's byte offsets.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
 import { readFileSync } from 'node:fs';
