@@ -125,6 +125,9 @@ function repairUtf8(buf: Buffer): { bytes: Buffer; invalidLines: number } {
 
 const normalizer = new CachedNormalizer();
 
+/** Largest file the WebAssembly kernel takes. */
+const KERNEL_MAX_BYTES = 64 << 20;
+
 /**
  * Parses a whole log file's bytes. Pure apart from the shared normaliser cache; `readLogFile`
  * adds the I/O. Memory is proportional to the file (LO2 files are a few MB).
@@ -157,7 +160,9 @@ export function parseLogBytes(
     bytes = stripped.bytes;
     counts.crlf = stripped.crlf;
   }
-  if (ascii && kernel) return parseAscii(bytes, task, counts);
+  // The kernel reserves ≈ 19 bytes of WebAssembly memory per file byte (32-bit: 4 GB at most);
+  // LO2's files are a few MB, anything far larger is read by the JavaScript below.
+  if (ascii && kernel && bytes.length <= KERNEL_MAX_BYTES) return parseAscii(bytes, task, counts);
   // latin1 maps every byte to one character, so string offsets are byte offsets.
   const text = bytes.toString('latin1');
   const ev = new EventOffsets();
