@@ -16,7 +16,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { CachedNormalizer } from '../enhance/normalize.ts';
 import type { Utf8Column } from '../io/utf8.ts';
-import { gatherColumns, parseAsciiFile } from '../wasm/log-file.ts';
+import { FIELDS, gatherColumns, parseAsciiFile, STRIDE } from '../wasm/log-file.ts';
 import { emptyOffsets, isContinuation, parseLineAt, SKIP_REASONS, type SkipReason } from './parse.ts';
 
 export interface FileEvents {
@@ -66,13 +66,9 @@ export type FileResult =
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 
-// Per-event offsets into the file, stride STRIDE: thread, cId, logger, method, message [start, end).
-const STRIDE = 10;
-const THREAD = 0;
-const CID = 2;
-const LOGGER = 4;
-const METHOD = 6;
-const MESSAGE = 8;
+// Per-event offsets into the file, laid out as the kernel lays them out (STRIDE i32 per event,
+// FIELDS: thread, cId, logger, method, message as [start, end)), so one gather serves both paths.
+const { thread: THREAD, cId: CID, logger: LOGGER, method: METHOD, message: MESSAGE } = FIELDS;
 
 /** Growable columns of one file's events while it is being parsed. */
 class EventOffsets {

@@ -143,10 +143,13 @@ function normalizeIn(k: Kernel, o: ReturnType<typeof layout>['o'], field: number
   return { localMessageId: new Int32Array(mem, o.ids, n).slice(), normalized };
 }
 
-/** Copies a file's bytes and its events' file-relative offsets into the kernel (offsets become addresses). */
-function load(bytes: Uint8Array, offsets: Int32Array | null, n: number) {
+/**
+ * Copies a file's bytes into the kernel, with room for `cap` events, and its events' file-relative
+ * offsets when given (they become addresses).
+ */
+function load(bytes: Uint8Array, offsets: Int32Array | null, n: number, cap = Math.max(n, 1)) {
   const { k, base } = instance(0);
-  const { o, bytes: need } = layout(base, bytes.length, Math.max(n, 1));
+  const { o, bytes: need } = layout(base, bytes.length, cap);
   instance(need);
   new Uint8Array(k.memory.buffer, o.file, bytes.length).set(bytes);
   if (offsets) {
@@ -175,10 +178,7 @@ export interface AsciiFile {
 export function parseAsciiFile(bytes: Uint8Array, trimLines: number, epochMs: number): AsciiFile {
   // An event's line has at least 14 bytes and a newline.
   const cap = Math.floor(bytes.length / 15) + 1;
-  const { k, base } = instance(0);
-  const { o, bytes: need } = layout(base, bytes.length, cap);
-  instance(need);
-  new Uint8Array(k.memory.buffer, o.file, bytes.length).set(bytes);
+  const { k, o } = load(bytes, null, 0, cap);
   const n = k.parseLines(
     o.file,
     o.file + bytes.length,
