@@ -29,7 +29,7 @@ export async function readTask(tasks: readonly FileTask[]): Promise<TaskResult> 
 }
 
 /** Copies the results' columns into one buffer and points the results at it. */
-export function pack(files: FileResult[]): TaskResult {
+function pack(files: FileResult[]): TaskResult {
   const read = files.filter((r) => r.state === 'read');
   const numeric = (e: FileEvents): Numeric[] => [e.timeMs, e.level, e.charsLen, e.localMessageId];
   const events = read.reduce((a, r) => a + r.events.count, 0);
