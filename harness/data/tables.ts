@@ -8,6 +8,7 @@ import type { MessageTable } from './enhance/messages.ts';
 import type { EventFeatures, SequenceRow } from './enhance/sequence.ts';
 import {
   ArrowFileSink,
+  bitmapData,
   boolData,
   dictionaryData,
   eventsSchema,
@@ -71,16 +72,6 @@ export function makeEventDictionaries(files: readonly SequenceFile[]): EventDict
   };
 }
 
-function concat<T extends Int8Array | Int32Array | Float64Array>(parts: readonly T[], make: (n: number) => T): T {
-  const out = make(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p as never, o);
-    o += p.length;
-  }
-  return out;
-}
-
 /** One file's events as they go into the events table. */
 export interface EventsPart {
   file: SequenceFile;
@@ -100,59 +91,75 @@ export function writeEventBatch(
   columns: Record<StringField, Utf8Column>,
   parts: readonly EventsPart[],
 ): void {
-  const n = parts.reduce((a, p) => a + p.events.count, 0);
+  let n = 0;
+  for (const p of parts) n += p.events.count;
   if (n !== columns.message.offsets.length - 1)
     throw new Error(`internal: ${n} events in the files, ${columns.message.offsets.length - 1} in the task's columns`);
   if (n === 0) return;
-  const constant = (dict: DictColumn, value: (f: SequenceFile) => string) => {
-    const idx = new Int32Array(n);
-    let o = 0;
-    for (const p of parts) {
-      idx.fill(dict.index.get(value(p.file))!, o, o + p.events.count);
-      o += p.events.count;
-    }
-    return dictionaryData(dict.type, idx, dict.vector);
-  };
-  const anomaly = new Array<boolean>(n);
+  // One pass over the files fills every non-string column: per-column `map` + concat with a
+  // closure each was ≈ 15 % of this function (profiled).
+  const seqId = new Int32Array(n);
+  const run = new Int32Array(n);
+  const testCase = new Int32Array(n);
+  const service = new Int32Array(n);
+  const anomaly = new Uint8Array((n + 7) >> 3);
+  const time = new Float64Array(n);
+  const level = new Int8Array(n);
+  const messageId = new Int32Array(n);
+  const drainId = new Int32Array(n);
+  const charsLen = new Int32Array(n);
+  const wordsLen = new Int32Array(n);
+  const trigramsLen = new Int32Array(n);
   let o = 0;
-  for (const p of parts) {
-    anomaly.fill(p.file.anomaly, o, o + p.events.count);
-    o += p.events.count;
+  for (const { file, events, features } of parts) {
+    const end = o + events.count;
+    seqId.fill(d.seq_id.index.get(file.seqId)!, o, end);
+    run.fill(d.run.index.get(file.run)!, o, end);
+    testCase.fill(d.test_case.index.get(file.testCase)!, o, end);
+    service.fill(d.service.index.get(file.service)!, o, end);
+    if (file.anomaly) setBits(anomaly, o, end);
+    time.set(events.timeMs, o);
+    level.set(events.level, o);
+    charsLen.set(events.charsLen, o);
+    messageId.set(features.messageId, o);
+    drainId.set(features.drainId, o);
+    wordsLen.set(features.wordsLen, o);
+    trigramsLen.set(features.trigramsLen, o);
+    o = end;
   }
-  const ints = (get: (p: EventsPart) => Int32Array) => int32Data(concat(parts.map(get), (k) => new Int32Array(k)));
   sink.write(
     makeBatch(eventsSchema, [
-      constant(d.seq_id, (f) => f.seqId),
-      constant(d.run, (f) => f.run),
-      constant(d.test_case, (f) => f.testCase),
-      constant(d.service, (f) => f.service),
-      boolData(anomaly),
-      timestampData(
-        concat(
-          parts.map((p) => p.events.timeMs),
-          (k) => new Float64Array(k),
-        ),
-      ),
-      dictionaryData(
-        d.m_level.type,
-        concat(
-          parts.map((p) => p.events.level),
-          (k) => new Int8Array(k),
-        ),
-        d.m_level.vector,
-      ),
+      dictionaryData(d.seq_id.type, seqId, d.seq_id.vector),
+      dictionaryData(d.run.type, run, d.run.vector),
+      dictionaryData(d.test_case.type, testCase, d.test_case.vector),
+      dictionaryData(d.service.type, service, d.service.vector),
+      bitmapData(anomaly, n),
+      timestampData(time),
+      dictionaryData(d.m_level.type, level, d.m_level.vector),
       utf8Data(columns.thread),
       utf8Data(columns.cId),
       utf8Data(columns.logger),
       utf8Data(columns.method),
       utf8Data(columns.message),
-      ints((p) => p.features.messageId),
-      ints((p) => p.features.drainId),
-      ints((p) => p.events.charsLen),
-      ints((p) => p.features.wordsLen),
-      ints((p) => p.features.trigramsLen),
+      int32Data(messageId),
+      int32Data(drainId),
+      int32Data(charsLen),
+      int32Data(wordsLen),
+      int32Data(trigramsLen),
     ]),
   );
+}
+
+/** Sets bits [from, to) of an LSB-first bitmap. */
+function setBits(bits: Uint8Array, from: number, to: number): void {
+  let i = from;
+  for (; i < to && (i & 7) !== 0; i++) bits[i >> 3]! |= 1 << (i & 7);
+  const wholeEnd = to & ~7;
+  if (i < wholeEnd) {
+    bits.fill(0xff, i >> 3, wholeEnd >> 3);
+    i = wholeEnd;
+  }
+  for (; i < to; i++) bits[i >> 3]! |= 1 << (i & 7);
 }
 
 /** A batch of sequence rows. */

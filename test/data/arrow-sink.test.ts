@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { Field, Int32, Schema, tableFromIPC, Utf8 } from 'apache-arrow';
+import { ArrowFileSink, int32Data, makeBatch, utf8Data } from '../../harness/data/io/arrow.ts';
+import { packUtf8 } from '../../harness/data/io/utf8.ts';
+import { BenchError } from '../../harness/errors/index.ts';
+import { tempDir } from '../helpers/fixtures.ts';
+
+const schema = new Schema([new Field('id', new Int32(), false), new Field('text', new Utf8(), false)]);
+
+/** A batch of `rows` rows whose text column holds ≈ `bytesPerRow` bytes a row, seeded by `batch`. */
+function batchOf(batch: number, rows: number, bytesPerRow: number) {
+  const ids = Int32Array.from({ length: rows }, (_, i) => batch * rows + i);
+  const texts = Array.from({ length: rows }, (_, i) =>
+    `${batch}:${i}:`.padEnd(bytesPerRow, String.fromCharCode(97 + ((batch + i) % 26))),
+  );
+  return { ids, texts, batch: makeBatch(schema, [int32Data(ids), utf8Data(packUtf8(texts))]) };
+}
+
+describe('ArrowFileSink', () => {
+  it('writes small and large column buffers, in and past the background window, in order', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const path = join(dir, 't.arrow');
+      const sink = new ArrowFileSink(path, schema);
+      // Small batches are copied into the sink's buffer; 600 KB text buffers go out on their own,
+      // and 40 of them (24 MB) overflow the 16 MB background window into synchronous writes.
+      const expected: { ids: Int32Array; texts: string[] }[] = [];
+      for (let b = 0; b < 60; b++) {
+        const { ids, texts, batch } = b % 3 === 0 ? batchOf(b, 20, 10) : batchOf(b, 1000, 600);
+        expected.push({ ids, texts });
+        sink.write(batch);
+      }
+      await sink.close();
+      const table = tableFromIPC(readFileSync(path));
+      assert.equal(table.batches.length, 60);
+      for (const [b, e] of expected.entries()) {
+        const got = table.batches[b]!;
+        assert.deepEqual(got.getChild('id')!.toArray(), e.ids, `batch ${b} ids`);
+        assert.deepEqual(got.getChild('text')!.toArray(), e.texts, `batch ${b} texts`);
+      }
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('names the file and gives a hint when the disk is full', { skip: !existsSync('/dev/full') }, async () => {
+    const sink = new ArrowFileSink('/dev/full', schema);
+    let error: unknown;
+    try {
+      for (let b = 0; b < 4; b++) sink.write(batchOf(b, 1000, 600).batch);
+      await sink.close();
+    } catch (err) {
+      error = err;
+    }
+    assert.ok(error instanceof BenchError, `expected a BenchError, got ${error}`);
+    assert.match(error.message, /writing \/dev\/full failed: .*ENOSPC/);
+    assert.equal(error.details.file, '/dev/full');
+    assert.match(error.details.hint ?? '', /disk is full/);
+  });
+});
