@@ -7,7 +7,6 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type CsrMatrix, type FeatureSource, FeatureSpace } from '../../models/index.ts';
 import { PARTS, type Part } from '../../splits/index.ts';
-import { hashKey } from '../data/cache.ts';
 import type { SequenceBags, SequenceMeta } from '../data/read.ts';
 import type { TemplateLookup } from './explain.ts';
 import { readCsrFile, writeCsrFile } from './matrix-file.ts';
@@ -35,15 +34,18 @@ export interface MatrixFiles {
   features: string;
 }
 
-export function matrixDir(cacheDir: string, key: { dataset: string; split: string; featureSet: string }): string {
-  return join(cacheDir, 'matrices', hashKey(key));
+export function matrixFiles(dir: string): MatrixFiles {
+  return {
+    parts: Object.fromEntries(PARTS.map((p) => [p, join(dir, `${p}.csr`)])) as Record<Part, string>,
+    features: join(dir, 'features.txt'),
+  };
 }
 
+/** Writes the part files, then the column names: the last file in place marks a complete set. */
 export function writeMatrices(dir: string, m: SplitMatrices): MatrixFiles {
   mkdirSync(dir, { recursive: true });
-  const parts = Object.fromEntries(PARTS.map((p) => [p, join(dir, `${p}.csr`)])) as Record<Part, string>;
+  const { parts, features } = matrixFiles(dir);
   for (const p of PARTS) writeCsrFile(parts[p], m.matrices[p]);
-  const features = join(dir, 'features.txt');
   const tmp = `${features}.${process.pid}.tmp`;
   // Column names may hold any character but newlines separate them: escape those.
   writeFileSync(tmp, m.columnNames.map((n) => `${n.replaceAll('\\', '\\\\').replaceAll('\n', '\\n')}\n`).join(''));

@@ -29,7 +29,8 @@ import {
 import { bundledWorker } from '../workers/bundle.ts';
 import { fingerprint } from './fingerprint.ts';
 import { IngestInputs } from './inputs.ts';
-import { buildMatrices, type MatrixFiles, matrixDir, readMatrices, writeMatrices } from './matrices.ts';
+import { buildMatrices, type MatrixFiles, readMatrices } from './matrices.ts';
+import { cachedMatrices } from './matrix-cache.ts';
 import { startOrder } from './schedule.ts';
 import { executeTrial, type PartFacts, type TrialResult, type TrialTask } from './trial.ts';
 
@@ -201,8 +202,11 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
         let space = spaces.get(t.featureSet);
         if (!space) {
           const t0 = performance.now();
-          const dir = matrixDir(o.cacheDir, { dataset: ing.key, split: manifest.hash, featureSet: t.featureSet });
-          const files = writeMatrices(dir, buildMatrices(t.featureSet, inputs.source(t.featureSet), parts));
+          const { files } = cachedMatrices(
+            o.cacheDir,
+            { dataset: ing.key, split: manifest.hash, featureSet: t.featureSet },
+            () => buildMatrices(t.featureSet, inputs.source(t.featureSet), parts),
+          );
           space = { files, ms: performance.now() - t0 };
           spaces.set(t.featureSet, space);
         }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -126,6 +126,33 @@ export default defineExperiment({
       before,
     );
     db2.close();
+
+    // --fresh reruns every trial on the matrices the first run cached: the same metrics.
+    const byTrial = (path: string) => {
+      const d = new Database(path, { readonly: true });
+      const rows = d
+        .prepare(
+          "SELECT t.variant, t.seed, m.part, m.name, m.value FROM metrics m JOIN trials t ON t.id = m.trial_id WHERE m.slice = '' AND t.status = 'done' ORDER BY 1, 2, 3, 4",
+        )
+        .all();
+      d.close();
+      return rows;
+    };
+    const first = byTrial(join(dir, 'home', 'bench.db'));
+    // Each set's files with their modification times: a cache hit rewrites none of them.
+    const matrixFiles = () => {
+      const root = join(dir, 'home', 'cache', 'matrices');
+      return readdirSync(root, { recursive: true, encoding: 'utf8' })
+        .sort()
+        .map((f) => [f, statSync(join(root, f)).mtimeMs]);
+    };
+    const matrices = matrixFiles();
+    assert.ok(matrices.some(([f]) => String(f).endsWith('features.txt')));
+    const fresh = bench('run', file, '--fresh');
+    assert.equal(fresh.status, 0, fresh.stderr);
+    assert.equal((fresh.stdout.match(/^\[\d+\/6\] done /gm) ?? []).length, 6);
+    assert.deepEqual(matrixFiles(), matrices, 'matrices served from the cache, not rewritten');
+    assert.deepEqual(byTrial(join(dir, 'home', 'bench.db')), first);
   });
 
   it('gives identical metrics with 1 worker and with 2 (determinism)', () => {
