@@ -124,8 +124,9 @@ async function readerFor(workers: number): Promise<Reader> {
     // per worker (≈0.4 s each, measured).
     execArgv: process.env.LO2_WORKER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LO2_WORKER_PROF}`] : [],
     // A reader holds one batch of files at a time; without a cap V8 lets each worker's heap grow to hundreds
-    // of MB of garbage before collecting (peak RSS 800 MB on the large preset, measured).
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 16 },
+    // of MB of garbage before collecting (peak RSS 800 MB on the large preset, measured). A 4 MB young
+    // generation instead of 16 MB: large's peak RSS 359–361 → 322–331 MB, same speed (two pairs).
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 4 },
   });
   const read = (batch: FileTask[]) =>
     (pool.run(batch) as Promise<TaskResult>).catch((err: Error) => {
