@@ -10,6 +10,8 @@
  * warm cache, 1 worker and N workers.
  *
  * Options (env): PERF_PRESETS=standard,large  PERF_REPEAT=3  PERF_WORKERS=2  PERF_SWEEP=1  PERF_MODELS=1 (0 skips)
+ * PERF_SINGLE_THREADED=1 adds warm 1-vs-N pairs under `node --single-threaded` (V8 without its
+ * garbage-collector and compiler helper threads), to show what the 1-worker baseline owes them.
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,11 +25,15 @@ const presets = (process.env.PERF_PRESETS ?? 'standard,large').split(',') as ('s
 const repeat = Number(process.env.PERF_REPEAT ?? 3);
 const workers = Number(process.env.PERF_WORKERS ?? Math.min(availableParallelism(), 4));
 
-function child(script: string, args: string[]): Record<string, number> {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'perf', script), ...args], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 24,
-  });
+function child(script: string, args: string[], nodeFlags: string[] = []): Record<string, number> {
+  const out = execFileSync(
+    process.execPath,
+    [...nodeFlags, '--import', 'tsx', join(import.meta.dirname, 'perf', script), ...args],
+    {
+      encoding: 'utf8',
+      maxBuffer: 1 << 24,
+    },
+  );
   return JSON.parse(out.trim().split('\n').at(-1)!);
 }
 
@@ -71,10 +77,10 @@ if (process.env.PERF_SWEEP !== '0') {
   console.log('|---|---|---|---|---|---|---|---|');
   await materializeDataset({ source: 'synthetic', preset: 'standard' }, { cacheDir: join(benchHome(), 'cache') });
   const synthDir = join(benchHome(), 'cache', 'synth');
-  const once = (cache: string, w: number) => {
+  const once = (cache: string, w: number, nodeFlags: string[] = []) => {
     const artifacts = mkdtempSync(join(tmpdir(), 'lo2-perf-artifacts-'));
     try {
-      return child('sweep-once.ts', [cache, artifacts, String(w)]);
+      return child('sweep-once.ts', [cache, artifacts, String(w)], nodeFlags);
     } finally {
       rmSync(artifacts, { recursive: true, force: true });
     }
@@ -114,24 +120,33 @@ if (process.env.PERF_SWEEP !== '0') {
   }
   row('cold', sweepWorkers, cold);
   once(join(benchHome(), 'cache'), sweepWorkers); // fills the warm cache (ingest, matrices), not measured
+  // 1 and N workers alternate, so that the machine's drift (tens of per cent within minutes here)
+  // falls on both; the ratio of each pair is printed too.
+  const pairs = (nodeFlags: string[]) => {
+    const runs = new Map<number, Record<string, number>[]>([
+      [1, []],
+      [sweepWorkers, []],
+    ]);
+    for (let i = 0; i < repeat; i++)
+      for (const w of [1, sweepWorkers]) runs.get(w)!.push(once(join(benchHome(), 'cache'), w, nodeFlags));
+    const ratios = runs.get(1)!.map((r, i) => r.ms! / runs.get(sweepWorkers)![i]!.ms!);
+    return { runs, ratios };
+  };
+  const warmRuns = pairs([]);
   const warm = new Map<number, number>();
-  for (const w of [1, sweepWorkers]) {
-    warm.set(
-      w,
-      row(
-        'warm',
-        w,
-        Array.from({ length: repeat }, () => once(join(benchHome(), 'cache'), w)),
-      ),
-    );
-  }
+  for (const w of [1, sweepWorkers]) warm.set(w, row('warm', w, warmRuns.runs.get(w)!));
+  const showRatios = (rs: number[]) => `${rs.map((x) => fmt(x, 2)).join(', ')} (median ${fmt(median(rs), 2)})`;
+  const single = process.env.PERF_SINGLE_THREADED === '1' ? pairs(['--single-threaded']) : null;
+  if (single) for (const w of [1, sweepWorkers]) row('warm, --single-threaded', w, single.runs.get(w)!);
   // The machine's own ceiling for this workload at this moment: two independent 1-worker sweeps at
   // once. Their combined throughput bounds what 2 workers in one sweep can reach (no serial part,
   // no shared heap) — on this VM two busy threads each run well below their solo speed.
   const pair = await Promise.all([0, 1].map(() => onceAsync(join(benchHome(), 'cache'), 1)));
   const ceiling = (2 * warm.get(1)!) / Math.max(...pair.map((r) => r.ms!));
+  console.log(`\n${sweepWorkers} workers vs 1 (warm), per alternating pair: ${showRatios(warmRuns.ratios)}`);
+  if (single) console.log(`the same under node --single-threaded: ${showRatios(single.ratios)}`);
   console.log(
-    `\n${sweepWorkers} workers vs 1 (warm): ${fmt(warm.get(1)! / warm.get(sweepWorkers)!, 2)}× faster; ` +
+    `${sweepWorkers} workers vs 1 (warm): ${fmt(warm.get(1)! / warm.get(sweepWorkers)!, 2)}× faster; ` +
       `ceiling measured as two 1-worker sweeps at once: ${fmt(ceiling, 2)}× (each took ${pair.map((r) => fmt(r.ms! / 1000, 1)).join(' s and ')} s vs ${fmt(warm.get(1)! / 1000, 1)} s alone)`,
   );
 }
