@@ -12,18 +12,8 @@
 import type { Utf8Column } from '../io/utf8.ts';
 import { LOG_FILE_WASM } from './log-file-wasm.ts';
 
-// @types/node 20 declares the WebAssembly namespace without its classes (they live in lib.dom).
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: object };
-};
-
 interface Kernel {
-  memory: WasmMemory;
+  memory: WebAssembly.Memory;
   heapBase(): number;
   parseLines(
     start: number,

@@ -6,17 +6,6 @@
 import { KMEANS_ASSIGN_WASM } from './kmeans-assign.ts';
 import { SVM_PASS_WASM } from './svm-pass.ts';
 
-// @types/node 20 declares the WebAssembly namespace without its classes (they live in lib.dom):
-// the little used here, typed locally.
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
-declare const WebAssembly: {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: object };
-};
-
 /** Byte offsets of arrays packed into one kernel memory: f64 arrays first, so all stay aligned. */
 export class MemoryLayout {
   #bytes = 0;
@@ -44,10 +33,10 @@ export class MemoryLayout {
 }
 
 const PAGE = 65_536;
-let svmPassModule: object | null = null;
+let svmPassModule: WebAssembly.Module | null = null;
 
 export interface SvmPassKernel {
-  memory: WasmMemory;
+  memory: WebAssembly.Memory;
   /** One coordinate-descent pass over the active rows (see svm-pass.wat); returns the new active size. */
   pass(
     active: number,
@@ -77,10 +66,10 @@ export function svmPassKernel(bytes: number): SvmPassKernel {
   return exports;
 }
 
-let kmeansAssignModule: object | null = null;
+let kmeansAssignModule: WebAssembly.Module | null = null;
 
 export interface KMeansAssignKernel {
-  memory: WasmMemory;
+  memory: WebAssembly.Memory;
   /** Nearest centre per row (see kmeans-assign.wat); returns the inertia. */
   assign(
     n: number,
