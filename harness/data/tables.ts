@@ -96,8 +96,8 @@ export function writeEventBatch(
   if (n !== columns.message.offsets.length - 1)
     throw new Error(`internal: ${n} events in the files, ${columns.message.offsets.length - 1} in the task's columns`);
   if (n === 0) return;
-  // One pass over the files fills every non-string column: per-column `map` + concat with a
-  // closure each was ≈ 15 % of this function (profiled).
+  // One pass over the files fills every non-string column: a `map` + concat and a closure per
+  // column took ≈ 60 ms of this function's 253 ms on standard (profiled).
   const seqId = new Int32Array(n);
   const run = new Int32Array(n);
   const testCase = new Int32Array(n);
