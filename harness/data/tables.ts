@@ -177,12 +177,12 @@ export function sequenceBatch(rows: readonly SequenceRow[], table: MessageTable)
     float64Data(Float64Array.from(rows, (r) => r.durationSec)),
     tokenListData(
       rows.map((r) => r.words.ids),
-      table.words.tokens,
+      table.words.encoded,
     ),
     int32ListData(rows.map((r) => r.words.counts)),
     tokenListData(
       rows.map((r) => r.trigrams.ids),
-      table.trigrams.tokens,
+      table.trigrams.encoded,
     ),
     int32ListData(rows.map((r) => r.trigrams.counts)),
     int32ListData(rows.map((r) => r.drainIds)),
@@ -211,11 +211,11 @@ export async function writeIngestTables(
       utf8Data(packUtf8(msgs.map((m) => m.normalized))),
       tokenListData(
         msgs.map((m) => m.words),
-        table.words.tokens,
+        table.words.encoded,
       ),
       tokenListData(
         msgs.map((m) => m.trigrams),
-        table.trigrams.tokens,
+        table.trigrams.encoded,
       ),
       int32Data(Int32Array.from(msgs, (m) => m.drainId)),
       int32Data(Int32Array.from(msgs, (m) => m.words.length)),

@@ -5,13 +5,20 @@
  * a fixed order (sorted files, then first appearance in the file). That order makes the ids, and
  * Drain's order-dependent templates, identical whatever the number of workers.
  */
+import type { Utf8Column } from '../io/utf8.ts';
 import { Drain, type DrainOptions } from './drain.ts';
 import { trigrams, words } from './tokens.ts';
 
-/** Interns token strings to dense ids in first-seen order. */
+/**
+ * Interns token strings to dense ids in first-seen order, and keeps every token's UTF-8 bytes, so
+ * the sequences' token lists are written by copying bytes instead of encoding millions of strings
+ * (the sequences table's token lists: 522 → 307 ms of a large ingest's main thread, profiled).
+ */
 export class Vocabulary {
   readonly #ids = new Map<string, number>();
   readonly tokens: string[] = [];
+  #offsets = new Int32Array(1025);
+  #bytes = new Uint8Array(8192);
 
   id(token: string): number {
     let id = this.#ids.get(token);
@@ -19,14 +26,40 @@ export class Vocabulary {
       id = this.tokens.length;
       this.#ids.set(token, id);
       this.tokens.push(token);
+      this.#append(id, token);
     }
     return id;
+  }
+
+  #append(id: number, token: string): void {
+    if (id + 2 > this.#offsets.length) {
+      const grown = new Int32Array(this.#offsets.length * 2);
+      grown.set(this.#offsets);
+      this.#offsets = grown;
+    }
+    const at = this.#offsets[id]!;
+    const need = at + 3 * token.length; // the most UTF-8 bytes a UTF-16 string can take
+    if (need > this.#bytes.length) {
+      const grown = new Uint8Array(Math.max(need, this.#bytes.length * 2));
+      grown.set(this.#bytes);
+      this.#bytes = grown;
+    }
+    const { written } = encoder.encodeInto(token, this.#bytes.subarray(at));
+    this.#offsets[id + 1] = at + written;
+  }
+
+  /** Every token's UTF-8 bytes, in id order (views, valid until the next new token). */
+  get encoded(): Utf8Column {
+    const n = this.tokens.length;
+    return { offsets: this.#offsets.subarray(0, n + 1), data: this.#bytes.subarray(0, this.#offsets[n]) };
   }
 
   get size(): number {
     return this.tokens.length;
   }
 }
+
+const encoder = new TextEncoder();
 
 export interface MessageFeatures {
   normalized: string;

@@ -26,7 +26,7 @@ import {
   vectorFromArray,
 } from 'apache-arrow';
 import { BenchError } from '../../errors/index.ts';
-import { packUtf8, type Utf8Column } from './utf8.ts';
+import type { Utf8Column } from './utf8.ts';
 
 // Dictionary ids of the events table's repeated string columns.
 const DICT = { run: 0, test_case: 1, service: 2, seq_id: 3, m_level: 4 } as const;
@@ -162,18 +162,34 @@ export function dictionaryData<T extends Int8 | Int32>(
 export const stringVector = (values: readonly string[]): Vector<Utf8> =>
   vectorFromArray(values as string[], new Utf8());
 
-/** A List<Utf8> column from per-row lists of token ids and the vocabulary they index. */
-export function tokenListData(rows: readonly Int32Array[], vocab: readonly string[]): Data<List<Utf8>> {
+/**
+ * A List<Utf8> column from per-row lists of token ids and the vocabulary they index, given as its
+ * tokens' UTF-8 bytes: each token's bytes are copied, no string is encoded.
+ */
+export function tokenListData(rows: readonly Int32Array[], vocab: Utf8Column): Data<List<Utf8>> {
   const offsets = new Int32Array(rows.length + 1);
+  const vo = vocab.offsets;
+  const vd = vocab.data;
   let total = 0;
+  let bytes = 0;
   for (let i = 0; i < rows.length; i++) {
-    total += rows[i]!.length;
+    const row = rows[i]!;
+    total += row.length;
     offsets[i + 1] = total;
+    for (let j = 0; j < row.length; j++) bytes += vo[row[j]! + 1]! - vo[row[j]!]!;
   }
-  const flat = new Array<string>(total);
-  let k = 0;
-  for (const row of rows) for (let j = 0; j < row.length; j++) flat[k++] = vocab[row[j]!]!;
-  const child = utf8Data(packUtf8(flat));
+  const valueOffsets = new Int32Array(total + 1);
+  const data = new Uint8Array(bytes);
+  let t = 0;
+  let b = 0;
+  for (const row of rows) {
+    for (let j = 0; j < row.length; j++) {
+      // Tokens are a few bytes (trigrams three): a loop beats a `set` call per token.
+      for (let k = vo[row[j]!]!, end = vo[row[j]! + 1]!; k < end; k++) data[b++] = vd[k]!;
+      valueOffsets[++t] = b;
+    }
+  }
+  const child = utf8Data({ offsets: valueOffsets, data });
   return makeData({
     type: listOf(new Utf8()) as List<Utf8>,
     length: rows.length,

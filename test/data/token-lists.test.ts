@@ -1,0 +1,48 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Schema, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { Vocabulary } from '../../harness/data/enhance/messages.ts';
+import { makeBatch, sequencesSchema, tokenListData } from '../../harness/data/io/arrow.ts';
+
+const decoder = new TextDecoder();
+
+/** 3,000 tokens: ASCII, accented and CJK words, emoji, an empty token, one 18 kB token (3 bytes a character). */
+function tokens(): string[] {
+  const out: string[] = ['日'.repeat(6000), '', 'é', 'naïve', '日本語', '😀x', 'a😀'];
+  for (let i = 0; out.length < 3000; i++) out.push(i % 7 === 0 ? `ü${i}` : `t${i.toString(36)}`);
+  return out;
+}
+
+describe('vocabulary bytes and token lists', () => {
+  it('keeps every token as UTF-8, across growth of its buffers', () => {
+    const v = new Vocabulary();
+    const all = tokens();
+    for (const t of all) v.id(t);
+    for (const t of all) assert.equal(v.id(t), all.indexOf(t), 'interning is stable');
+    const { offsets, data } = v.encoded;
+    assert.equal(offsets.length, all.length + 1);
+    for (const [i, t] of all.entries()) assert.equal(decoder.decode(data.subarray(offsets[i], offsets[i + 1])), t);
+  });
+
+  it('writes List<Utf8> rows that read back as the tokens', () => {
+    const v = new Vocabulary();
+    const all = tokens();
+    for (const t of all) v.id(t);
+    const rows = [
+      Int32Array.of(3, 1, 2999, 0),
+      Int32Array.of(),
+      Int32Array.from({ length: 500 }, (_, i) => (i * 7) % 3000),
+    ];
+    const column = tokenListData(rows, v.encoded);
+    const field = sequencesSchema.fields.find((f) => f.name === 'e_words')!;
+    const back = tableFromIPC(tableToIPC(new Table(makeBatch(new Schema([field]), [column]))));
+    const got = back
+      .getChild('e_words')!
+      .toArray()
+      .map((list: { toArray(): string[] }) => [...list.toArray()]);
+    assert.deepEqual(
+      got,
+      rows.map((r) => [...r].map((id) => all[id])),
+    );
+  });
+});
