@@ -89,8 +89,36 @@ export function resolveSelection(partial: Partial<SelectionOptions> = {}): Reado
   return Object.freeze({ ...o, services: [...new Set(o.services)].sort() });
 }
 
+/** A folder or file the listing cannot read, as an error that names it. */
+function unreadable(path: string, err: unknown): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  return dataError(`cannot read ${path} while listing the dataset: ${code ?? (err as Error).message}`, {
+    file: path,
+    hint:
+      code === 'EACCES' || code === 'EPERM'
+        ? 'give the user running bench read and search permission on it (chmod -R a+rX)'
+        : 'check that it still exists and is readable',
+  });
+}
+
+function readDir(dir: string) {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch (err) {
+    throw unreadable(dir, err);
+  }
+}
+
+function statFile(path: string) {
+  try {
+    return statSync(path);
+  } catch (err) {
+    throw unreadable(path, err);
+  }
+}
+
 function listDirs(dir: string): string[] {
-  const entries = readdirSync(dir, { withFileTypes: true });
+  const entries = readDir(dir);
   return entries
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
@@ -145,7 +173,9 @@ export async function discover(root: string, partial: Partial<SelectionOptions> 
     for (const caseName of listDirs(runDir)) {
       const caseDir = join(runDir, caseName);
       const logs = new Map<Service, string>();
-      const names = readdirSync(caseDir).sort();
+      const names = readDir(caseDir)
+        .map((e) => e.name)
+        .sort();
       for (const file of names) {
         const m = SERVICE_FILE_PATTERN.exec(file);
         if (!m) continue;
@@ -193,7 +223,7 @@ export async function discover(root: string, partial: Partial<SelectionOptions> 
           continue;
         }
         const path = join(root, run.name, testCase, file);
-        const st = statSync(path);
+        const st = statFile(path);
         const stem = basename(file).replace(/\.log(\.gz)?$/, '');
         files.push({
           seqId: `${run.name}__${testCase}__${stem}`,
