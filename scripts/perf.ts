@@ -12,6 +12,8 @@
  * Options (env): PERF_PRESETS=standard,large  PERF_REPEAT=3  PERF_WORKERS=2  PERF_SWEEP=1  PERF_MODELS=1 (0 skips)
  * PERF_SINGLE_THREADED=1 adds warm 1-vs-N pairs under `node --single-threaded` (V8 without its
  * garbage-collector and compiler helper threads), to show what the 1-worker baseline owes them.
+ * PERF_MEMORY_CURVE=1 adds peak RSS against data size: cold ingests of 200, 500, 1,000 and 2,000
+ * runs of the large tree.
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -66,6 +68,26 @@ for (const preset of presets) {
       `${fmt(r0.events! / (ms / 1000))} | ${fmt(r0.bytes! / 1e6 / (ms / 1000), 1)} | ${fmt(median(runs.map((r) => r.cpuMs!)) / 1000, 2)} | ` +
       `${fmt(Math.max(...runs.map((r) => r.peakRssMb!)))} | ${fmt(raw.peakRssMb!)} |`,
   );
+}
+
+if (process.env.PERF_MEMORY_CURVE === '1') {
+  // Does memory grow with the data? The same tree, growing seeded samples of its runs.
+  const { root } = await materializeDataset(
+    { source: 'synthetic', preset: 'large' },
+    { cacheDir: join(benchHome(), 'cache') },
+  );
+  console.log('\n# peak RSS against data size — large tree, seeded samples of its runs, one cold ingest each\n');
+  console.log('| runs | events | ingest s | peak RSS MB |');
+  console.log('|---|---|---|---|');
+  for (const runs of [200, 500, 1000, 2000]) {
+    const cache = mkdtempSync(join(tmpdir(), 'lo2-perf-'));
+    try {
+      const r = child('ingest-once.ts', [root, cache, String(workers), String(runs)]);
+      console.log(`| ${fmt(runs)} | ${fmt(r.events!)} | ${fmt(r.ms! / 1000, 2)} | ${fmt(r.peakRssMb!)} |`);
+    } finally {
+      rmSync(cache, { recursive: true, force: true });
+    }
+  }
 }
 
 if (process.env.PERF_SWEEP !== '0') {

@@ -1,13 +1,19 @@
 /**
  * One measured ingest in a fresh process (so peak RSS belongs to this ingest alone).
- * argv: <root> <cacheDir> <workers>. Prints one JSON line.
+ * argv: <root> <cacheDir> <workers> [runs: a seeded sample of that many runs; default all].
+ * Prints one JSON line.
  */
 import { ingest } from '../../harness/data/ingest.ts';
 
-const [root, cacheDir, workers] = process.argv.slice(2);
+const [root, cacheDir, workers, runs] = process.argv.slice(2);
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
-const s = await ingest(root!, { cacheDir: cacheDir!, workers: Number(workers), force: true });
+const s = await ingest(root!, {
+  cacheDir: cacheDir!,
+  workers: Number(workers),
+  force: true,
+  selection: { runs: Number(runs ?? 0) },
+});
 const ms = performance.now() - t0;
 const cpu = process.cpuUsage(cpu0);
 process.stdout.write(
