@@ -92,7 +92,7 @@ if (process.env.PERF_MEMORY_CURVE === '1') {
 
 if (process.env.PERF_SWEEP !== '0') {
   // The standard experiment with one split seed (14 variants): cold = an empty cache but for the
-  // generated tree (generation excluded), warm = the ingest cached; each in a fresh process and a
+  // generated tree (generation excluded), warm = the ingest and matrices cached; each in a fresh process and a
   // fresh database, so every trial runs.
   console.log(`\n# sweep — standard experiment, 14 variants × 1 seed, median of ${repeat}, fresh process each\n`);
   console.log('| cache | workers | wall s | CPU s | peak RSS MB | trials | Σ fit s | Σ explain s |');

@@ -3,9 +3,8 @@
  * set, vectorizer code), built by the first sweep that needs it and reused by every later one — a
  * rerun with `--fresh`, another experiment over the same splits. Building them is the main thread's
  * largest job in a sweep: 0.4–0.55 s per split seed on the standard preset alone, ≈ 1.1 s while
- * two pool workers run (measured). The key holds
- * the hash of the code that turns an ingest and a split into matrices, so changed code never reads
- * matrices an older version wrote.
+ * two pool workers run (measured). The key holds the hash of the code that turns an ingest and a
+ * split into matrices, so changed code never reads matrices an older version wrote.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
