@@ -248,7 +248,7 @@ class FileByteSink extends AsyncByteQueue {
   #buffer: Buffer = Buffer.allocUnsafe(SINK_BUFFER);
   #length = 0;
   #position = 0;
-  #inFlight = 0;
+  /** Bytes of background writes not finished yet (every send is at least one byte). */
   #inFlightBytes = 0;
   #spare: Buffer[] = [];
   #error: Error | null = null;
@@ -305,14 +305,12 @@ class FileByteSink extends AsyncByteQueue {
       }
       return;
     }
-    this.#inFlight++;
     this.#inFlightBytes += bytes.byteLength;
     const done = (err: Error | null) => {
       if (err && !this.#error) this.#error = this.#failed(err);
-      this.#inFlight--;
       this.#inFlightBytes -= bytes.byteLength;
       if (recycle && recycle !== this.#buffer) this.#spare.push(recycle);
-      if (this.#inFlight === 0) this.#drained?.();
+      if (this.#inFlightBytes === 0) this.#drained?.();
     };
     const rest = (off: number) =>
       write(this.#fd, bytes, off, bytes.byteLength - off, at + off, (err, n) => {
@@ -338,7 +336,7 @@ class FileByteSink extends AsyncByteQueue {
   async closeFile(): Promise<void> {
     try {
       this.flush();
-      if (this.#inFlight > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
+      if (this.#inFlightBytes > 0) await new Promise<void>((resolve) => (this.#drained = resolve));
       if (this.#error) throw this.#error;
     } finally {
       closeSync(this.#fd);
