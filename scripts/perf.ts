@@ -22,10 +22,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { benchHome } from '../harness/cli/paths.ts';
 import { materializeDataset } from '../harness/data/dataset.ts';
+import { defaultIngestOptions } from '../harness/data/ingest.ts';
 
 const presets = (process.env.PERF_PRESETS ?? 'standard,large').split(',') as ('standard' | 'large')[];
 const repeat = Number(process.env.PERF_REPEAT ?? 3);
-const workers = Number(process.env.PERF_WORKERS ?? Math.min(availableParallelism(), 4));
+const workers = Number(process.env.PERF_WORKERS ?? defaultIngestOptions.workers);
 
 function child(script: string, args: string[], nodeFlags: string[] = []): Record<string, number> {
   const out = execFileSync(

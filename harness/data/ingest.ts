@@ -11,13 +11,13 @@ import { bundledWorker } from '../workers/bundle.ts';
 import { type CacheEntry, openCacheEntry, sourceHash } from './cache.ts';
 import { type DrainOptions, defaultDrainOptions } from './enhance/drain.ts';
 import { MessageTable } from './enhance/messages.ts';
-import { enhanceSequence, type SequenceRow } from './enhance/sequence.ts';
+import { enhanceSequence, ReaderIds, type SequenceRow } from './enhance/sequence.ts';
 import { ArrowFileSink, eventsSchema, sequencesSchema } from './io/arrow.ts';
 import { exportParquet } from './io/parquet.ts';
 import { type Discovery, discover, type SelectionOptions, type SequenceFile } from './lo2/discover.ts';
 import { SKIP_REASONS, type SkipReason } from './lo2/parse.ts';
-import type { FileResult, FileTask } from './lo2/read-file.ts';
-import { readTask, type TaskResult } from './lo2/read-task.ts';
+import type { FileTask } from './lo2/read-file.ts';
+import { type ReaderMessages, readTask, type TaskFile, type TaskResult } from './lo2/read-task.ts';
 import {
   type EventDictionaries,
   type EventsPart,
@@ -37,7 +37,10 @@ export interface IngestOptions {
   trimLines: number;
   /** Which runs, error cases and services to read. @default defaultSelection */
   selection: Partial<SelectionOptions>;
-  /** Worker threads reading files; 0 reads on the main thread. @default min(availableParallelism, 4) */
+  /**
+   * Worker threads reading files; the main thread reads too whenever the next file in order is not
+   * ready, and reads everything with 0. @default min(availableParallelism − 1, 4)
+   */
   workers: number;
   /** Cache root; results go to `<cacheDir>/ingest/<key>/`. @default '.bench/cache' */
   cacheDir: string;
@@ -54,7 +57,9 @@ export interface IngestOptions {
 export const defaultIngestOptions: Readonly<Omit<IngestOptions, 'onProgress'>> = Object.freeze({
   trimLines: 100,
   selection: {},
-  workers: Math.min(availableParallelism(), 4),
+  // The main thread is a reader too (see `nextTask`): on 2 cores, 1 worker beat 2 by 10–25 %
+  // (standard and large, alternating runs; docs/PERFORMANCE.md).
+  workers: Math.max(0, Math.min(availableParallelism() - 1, 4)),
   cacheDir: '.bench/cache',
   parquet: false,
   force: false,
@@ -112,14 +117,32 @@ const WORKER_HEAP_MB = 96;
  */
 const FILES_PER_TASK = 16;
 
+/** Batches the main thread may read ahead of the workers. */
+const STOLEN_AHEAD = 4;
+/**
+ * Tasks queued at each reader worker. Piscina hands a worker its next task only once the main
+ * thread has taken the previous answer, which it cannot do while it folds; with one task per
+ * worker the workers sat idle up to half of a standard ingest (profiled).
+ */
+const WORKER_QUEUE = 3;
+
+interface Slot {
+  promise: Promise<TaskResult>;
+  settled: boolean;
+  /** Read on the main thread. */
+  here: boolean;
+}
+
 type Reader = { read: (batch: FileTask[]) => Promise<TaskResult>; close: () => Promise<void> };
 
-async function readerFor(workers: number): Promise<Reader> {
-  if (workers === 0) return { read: readTask, close: async () => {} };
+/** Worker threads reading tasks; with none, `here` (the main thread's reader) reads them. */
+async function readerFor(workers: number, here: (batch: FileTask[]) => Promise<TaskResult>): Promise<Reader> {
+  if (workers === 0) return { read: here, close: async () => {} };
   const pool = new Piscina({
     filename: await bundledWorker(new URL('./read-worker.ts', import.meta.url)),
     minThreads: workers,
     maxThreads: workers,
+    concurrentTasksPerWorker: WORKER_QUEUE,
     // The bundle is plain JS: do not inherit `--import tsx`, which would start a loader thread
     // per worker (≈0.4 s each, measured).
     execArgv: process.env.LO2_WORKER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LO2_WORKER_PROF}`] : [],
@@ -138,7 +161,19 @@ async function readerFor(workers: number): Promise<Reader> {
             : 'rerun with --workers 0 to read on the main thread and see the full error',
       });
     });
-  return { read, close: () => pool.destroy() };
+  // Destroying the pool while reads are in flight (an ingest that failed) makes piscina report
+  // their late answers as 'error' events; the ingest's own error is the one to show.
+  let closing = false;
+  pool.on('error', (err: Error) => {
+    if (!closing) throw err;
+  });
+  return {
+    read,
+    close: () => {
+      closing = true;
+      return pool.destroy();
+    },
+  };
 }
 
 /** Loads and enhances an LO2 tree, or returns the cached result for identical inputs. */
@@ -221,46 +256,84 @@ async function build(
     rows = [];
   };
 
-  const reader = await readerFor(o.workers);
+  // The main thread's own message ids, for the tasks it reads (lo2/read-task.ts); the tasks'
+  // readers' ids mapped to the table's.
+  const mainMessages: ReaderMessages = new Map();
+  const readHere = async (batch: FileTask[]) => readTask(batch, mainMessages);
+  const readers = new Map<number, ReaderIds>();
+  const reader = await readerFor(o.workers, readHere);
   // A bounded window of batches in flight; results are consumed strictly in file order.
-  const window = Math.max(2, o.workers * 2);
-  const inFlight: Promise<TaskResult>[] = [];
+  const window = Math.max(2, o.workers * WORKER_QUEUE);
+  const inFlight: Slot[] = [];
+  let inWorkers = 0;
   let next = 0;
-  let pending: FileResult[] = [];
+  const dispatch = (here: boolean) => {
+    const batch = files
+      .slice(next, next + FILES_PER_TASK)
+      .map((f) => ({ path: f.path, runEpochSec: f.runEpochSec, trimLines: o.trimLines }));
+    next += batch.length;
+    const slot: Slot = { promise: here ? readHere(batch) : reader.read(batch), settled: false, here };
+    const settle = () => {
+      slot.settled = true;
+    };
+    slot.promise.then(settle, settle);
+    if (!here) inWorkers++;
+    inFlight.push(slot);
+  };
+  const fill = () => {
+    while (next < files.length && (o.workers === 0 ? inFlight.length : inWorkers) < window) dispatch(o.workers === 0);
+  };
+  /**
+   * The next batch in file order. While a worker is still reading it, the main thread reads the
+   * following unassigned batch itself instead of waiting.
+   */
+  const nextTask = async (): Promise<TaskResult> => {
+    const head = inFlight[0]!;
+    while (o.workers > 0 && !head.settled && next < files.length && inFlight.length < window + STOLEN_AHEAD) {
+      await new Promise(setImmediate); // lets finished reads arrive
+      if (head.settled) break;
+      fill();
+      if (next >= files.length) break;
+      dispatch(true);
+      await inFlight.at(-1)!.promise.catch(() => {});
+    }
+    const slot = inFlight.shift()!;
+    if (!slot.here) inWorkers--;
+    return slot.promise;
+  };
+  let pending: TaskFile[] = [];
+  let ids: ReaderIds | null = null;
   let task: TaskResult | null = null;
   let parts: EventsPart[] = [];
   try {
     for (let i = 0; i < files.length; i++) {
-      while (next < files.length && inFlight.length < window) {
-        const batch = files.slice(next, next + FILES_PER_TASK);
-        next += batch.length;
-        inFlight.push(
-          reader.read(batch.map((f) => ({ path: f.path, runEpochSec: f.runEpochSec, trimLines: o.trimLines }))),
-        );
-      }
+      fill();
       if (pending.length === 0) {
-        task = await inFlight.shift()!;
+        task = await nextTask();
         pending = [...task.files].reverse();
         parts = [];
+        ids = readers.get(task.reader) ?? new ReaderIds();
+        readers.set(task.reader, ids);
+        ids.add(task.messages.first, task.messages.texts);
       }
       const result = pending.pop()!;
       const file: SequenceFile = files[i]!;
       if (i > 0) o.onProgress?.({ filesDone: i, filesTotal: files.length, events: s.events, bytes: s.bytes });
       fold(result, file);
       // The task's last file: its events go out as one record batch.
-      if (pending.length === 0) writeEventBatch(eventsSink, dicts, task!.columns, parts);
+      if (pending.length === 0) writeEventBatch(eventsSink, dicts, parts);
     }
     o.onProgress?.({ filesDone: files.length, filesTotal: files.length, events: s.events, bytes: s.bytes });
     flushRows();
   } finally {
     // On an early exit, reads still in flight are abandoned: keep their rejections handled.
-    for (const p of inFlight) p.catch(() => {});
+    for (const slot of inFlight) slot.promise.catch(() => {});
     await reader.close();
     await Promise.all([eventsSink.close(), sequencesSink.close()]);
   }
 
   /** Adds one file's counts, sequence row and events. */
-  function fold(result: FileResult, file: SequenceFile): void {
+  function fold(result: TaskFile, file: SequenceFile): void {
     if (result.state === 'failed') {
       s.failedFiles.push({ path: result.path, error: result.error });
       return;
@@ -279,7 +352,7 @@ async function build(
       s.emptySequences.push(result.path);
       return;
     }
-    const { row, features } = enhanceSequence(file, result.events, result.normalized, table);
+    const { row, features } = enhanceSequence(file, result.events, ids!, table);
     parts.push({ file, events: result.events, features });
     s.events += result.events.count;
     s.sequences++;

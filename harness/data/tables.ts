@@ -8,15 +8,15 @@ import type { MessageTable } from './enhance/messages.ts';
 import type { EventFeatures, SequenceRow } from './enhance/sequence.ts';
 import {
   ArrowFileSink,
-  bitmapData,
+  type BufferPieces,
   boolData,
-  dictionaryData,
   eventsSchema,
   float64Data,
   int32Data,
   int32ListData,
   makeBatch,
   messagesSchema,
+  type RawColumn,
   sequencesSchema,
   stringVector,
   templatesSchema,
@@ -24,7 +24,7 @@ import {
   tokenListData,
   utf8Data,
 } from './io/arrow.ts';
-import { packUtf8, type Utf8Column } from './io/utf8.ts';
+import { packUtf8 } from './io/utf8.ts';
 import type { SequenceFile } from './lo2/discover.ts';
 import { LEVELS } from './lo2/parse.ts';
 import type { FileEvents } from './lo2/read-file.ts';
@@ -39,6 +39,8 @@ export interface EventDictionaries {
   test_case: DictColumn;
   service: DictColumn;
   m_level: { vector: Vector<Utf8>; type: Dictionary<Utf8, Int8> };
+  /** The dictionaries by id, in the order of the schema's fields (the order they are written in). */
+  batches: ReadonlyMap<number, Vector<Utf8>>;
 }
 
 function dictColumn(name: keyof EventDictionaries, values: Iterable<string>): DictColumn {
@@ -48,7 +50,7 @@ function dictColumn(name: keyof EventDictionaries, values: Iterable<string>): Di
 }
 
 export function makeEventDictionaries(files: readonly SequenceFile[]): EventDictionaries {
-  return {
+  const d: Omit<EventDictionaries, 'batches'> = {
     seq_id: dictColumn(
       'seq_id',
       files.map((f) => f.seqId),
@@ -70,6 +72,12 @@ export function makeEventDictionaries(files: readonly SequenceFile[]): EventDict
       type: eventsSchema.fields.find((f) => f.name === 'm_level')!.type as Dictionary<Utf8, Int8>,
     },
   };
+  const batches = new Map<number, Vector<Utf8>>();
+  for (const f of eventsSchema.fields) {
+    const column = d[f.name as keyof typeof d];
+    if (column) batches.set(column.type.id, column.vector);
+  }
+  return { ...d, batches };
 }
 
 /** One file's events as they go into the events table. */
@@ -80,74 +88,97 @@ export interface EventsPart {
 }
 
 /**
- * Writes the events of one reader task as one record batch. The string columns come as the task
- * laid them out (read-task.ts), so nothing per event is copied here: concatenating files into
- * 64k-row batches cost the main thread ≈ 0.45 s of a large ingest (measured), more than the Arrow
- * bookkeeping of ≈ 750 smaller batches.
+ * Writes the events of one reader task as one record batch, straight from the files' columns:
+ * each file's strings and numbers are pieces of the batch's buffers (ArrowFileSink.writeColumns),
+ * so no per-event value is copied here but the string offsets (rebased from file to batch).
+ * Concatenating files into 64k-row batches cost the main thread ≈ 0.45 s of a large ingest, and
+ * apache-arrow's assembly of a batch ≈ 1 ms per batch (profiled).
  */
-export function writeEventBatch(
-  sink: ArrowFileSink,
-  d: EventDictionaries,
-  columns: Record<StringField, Utf8Column>,
-  parts: readonly EventsPart[],
-): void {
+export function writeEventBatch(sink: ArrowFileSink, d: EventDictionaries, parts: readonly EventsPart[]): void {
   let n = 0;
   for (const p of parts) n += p.events.count;
-  if (n !== columns.message.offsets.length - 1)
-    throw new Error(`internal: ${n} events in the files, ${columns.message.offsets.length - 1} in the task's columns`);
   if (n === 0) return;
-  // One pass over the files fills every non-string column: a `map` + concat and a closure per
-  // column took ≈ 60 ms of this function's 253 ms on standard (profiled).
   const seqId = new Int32Array(n);
   const run = new Int32Array(n);
   const testCase = new Int32Array(n);
   const service = new Int32Array(n);
   const anomaly = new Uint8Array((n + 7) >> 3);
-  const time = new Float64Array(n);
-  const level = new Int8Array(n);
-  const messageId = new Int32Array(n);
-  const drainId = new Int32Array(n);
-  const charsLen = new Int32Array(n);
-  const wordsLen = new Int32Array(n);
-  const trigramsLen = new Int32Array(n);
   let o = 0;
-  for (const { file, events, features } of parts) {
+  for (const { file, events } of parts) {
     const end = o + events.count;
     seqId.fill(d.seq_id.index.get(file.seqId)!, o, end);
     run.fill(d.run.index.get(file.run)!, o, end);
     testCase.fill(d.test_case.index.get(file.testCase)!, o, end);
     service.fill(d.service.index.get(file.service)!, o, end);
     if (file.anomaly) setBits(anomaly, o, end);
-    time.set(events.timeMs, o);
-    level.set(events.level, o);
-    charsLen.set(events.charsLen, o);
-    messageId.set(features.messageId, o);
-    drainId.set(features.drainId, o);
-    wordsLen.set(features.wordsLen, o);
-    trigramsLen.set(features.trigramsLen, o);
     o = end;
   }
-  sink.write(
-    makeBatch(eventsSchema, [
-      dictionaryData(d.seq_id.type, seqId, d.seq_id.vector),
-      dictionaryData(d.run.type, run, d.run.vector),
-      dictionaryData(d.test_case.type, testCase, d.test_case.vector),
-      dictionaryData(d.service.type, service, d.service.vector),
-      bitmapData(anomaly, n),
-      timestampData(time),
-      dictionaryData(d.m_level.type, level, d.m_level.vector),
-      utf8Data(columns.thread),
-      utf8Data(columns.cId),
-      utf8Data(columns.logger),
-      utf8Data(columns.method),
-      utf8Data(columns.message),
-      int32Data(messageId),
-      int32Data(drainId),
-      int32Data(charsLen),
-      int32Data(wordsLen),
-      int32Data(trigramsLen),
-    ]),
+  const none: BufferPieces = [];
+  const values = (v: ArrayBufferView): RawColumn => ({ length: n, nullCount: 0, buffers: [none, [v]] });
+  const pieces = (f: (p: EventsPart) => ArrayBufferView): RawColumn => ({
+    length: n,
+    nullCount: 0,
+    buffers: [none, parts.map(f)],
+  });
+  const strings = (field: StringField): RawColumn => {
+    const offsets = new Int32Array(n + 1);
+    let row = 0;
+    let base = 0;
+    for (const p of parts) {
+      const c = p.events[field];
+      const count = p.events.count;
+      const first = c.offsets[0]!;
+      for (let i = 1; i <= count; i++) offsets[row + i] = base + c.offsets[i]! - first;
+      row += count;
+      base += c.offsets[count]! - first;
+    }
+    return {
+      length: n,
+      nullCount: 0,
+      buffers: [
+        none,
+        [offsets],
+        parts.map((p) =>
+          p.events[field].data.subarray(p.events[field].offsets[0], p.events[field].offsets[p.events.count]),
+        ),
+      ],
+    };
+  };
+  const time = timestampData(concatTimes(parts, n));
+  const timeValues = time.values.subarray(0, 2 * n);
+  sink.writeColumns(
+    n,
+    [
+      values(seqId),
+      values(run),
+      values(testCase),
+      values(service),
+      values(anomaly),
+      { length: n, nullCount: time.nullCount, buffers: [time.nullCount > 0 ? [time.nullBitmap!] : none, [timeValues]] },
+      pieces((p) => p.events.level),
+      strings('thread'),
+      strings('cId'),
+      strings('logger'),
+      strings('method'),
+      strings('message'),
+      pieces((p) => p.features.messageId),
+      pieces((p) => p.features.drainId),
+      pieces((p) => p.events.charsLen),
+      pieces((p) => p.features.wordsLen),
+      pieces((p) => p.features.trigramsLen),
+    ],
+    d.batches,
   );
+}
+
+function concatTimes(parts: readonly EventsPart[], n: number): Float64Array {
+  const time = new Float64Array(n);
+  let o = 0;
+  for (const p of parts) {
+    time.set(p.events.timeMs, o);
+    o += p.events.count;
+  }
+  return time;
 }
 
 /** Sets bits [from, to) of an LSB-first bitmap. */

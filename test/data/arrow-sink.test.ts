@@ -25,8 +25,8 @@ describe('ArrowFileSink', () => {
     try {
       const path = join(dir, 't.arrow');
       const sink = new ArrowFileSink(path, schema);
-      // Small batches are copied into the sink's buffer; 600 KB text buffers go out on their own,
-      // and 40 of them (24 MB) overflow the 16 MB background window into synchronous writes.
+      // Chunks are grouped into 4 MB writes in the background; 40 batches with 600 KB text buffers
+      // (24 MB) overflow the 16 MB background window into synchronous writes.
       const expected: { ids: Int32Array; texts: string[] }[] = [];
       for (let b = 0; b < 60; b++) {
         const { ids, texts, batch } = b % 3 === 0 ? batchOf(b, 20, 10) : batchOf(b, 1000, 600);

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { tableFromIPC } from 'apache-arrow';
 import { parquetMetadata } from 'hyparquet';
 import { ingest } from '../../harness/data/ingest.ts';
+import { generateSynth } from '../../harness/data/synth/generate.ts';
 import { realSamplePath, tempDir, writeTree } from '../helpers/fixtures.ts';
 
 const REAL = readFileSync(realSamplePath(), 'utf8').split('\n');
@@ -143,5 +144,40 @@ describe('ingest', () => {
     assert.equal(s.sequences, 1);
     const again = await ingest(broken, { cacheDir: join(dir, 'cacheX'), workers: 0 });
     assert.equal(again.cacheHit, false, 'a result with unreadable files is rebuilt, the files may have been fixed');
+  });
+});
+
+describe('ingest over many reader tasks', () => {
+  const { dir, cleanup } = tempDir();
+  after(cleanup);
+  const root = join(dir, 'tree');
+  // 180 files: a dozen tasks of 16 files, spread over the worker threads and the main thread.
+  before(() => generateSynth({ outDir: root, preset: 'tiny', runs: 20, seed: 5 }));
+
+  it('writes the same tables with 0, 1 and 2 reader threads', async () => {
+    const runs = await Promise.all(
+      [0, 1, 2].map((workers) => ingest(root, { cacheDir: join(dir, `c${workers}`), workers, trimLines: 0 })),
+    );
+    assert.equal(runs[0]!.sequences, 180);
+    for (const t of TABLES) {
+      const want = sha(join(runs[0]!.dir, t));
+      for (const r of runs.slice(1)) assert.equal(sha(join(r.dir, t)), want, t);
+    }
+  });
+
+  it('stops with the error that stopped it while reads are still in flight', async () => {
+    const stop = new Error('stopped by the progress callback');
+    await assert.rejects(
+      ingest(root, {
+        cacheDir: join(dir, 'stopped'),
+        workers: 2,
+        onProgress: (p) => {
+          if (p.filesDone === 40) throw stop;
+        },
+      }),
+      (err) => err === stop,
+    );
+    // A late answer of a destroyed reader pool would surface here as an uncaught error.
+    await new Promise((resolve) => setTimeout(resolve, 300));
   });
 });

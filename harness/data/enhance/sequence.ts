@@ -5,7 +5,7 @@
  */
 import type { SequenceFile } from '../lo2/discover.ts';
 import type { FileEvents } from '../lo2/read-file.ts';
-import type { MessageFeatures, MessageTable } from './messages.ts';
+import type { MessageTable } from './messages.ts';
 
 /** Distinct token ids (ascending) with their number of occurrences in the sequence. */
 export interface TokenBag {
@@ -42,23 +42,28 @@ export interface EventFeatures {
 }
 
 /**
- * Token counts of a sequence from its distinct messages' token lists and how often each occurs.
- * Dense counters indexed by token id (reused across calls) are several times faster than a Map.
+ * Token counts of a sequence from its distinct messages (`touched`, by reader id), their token
+ * lists and how often each occurs. Dense counters indexed by token id (reused across calls) are
+ * several times faster than a Map.
  */
-function bagOf(perMessage: readonly Int32Array[], occurrences: Int32Array, scratch: Scratch): TokenBag {
-  const touched: number[] = [];
-  for (let m = 0; m < perMessage.length; m++) {
-    const c = occurrences[m]!;
-    if (c === 0) continue;
-    const tokens = perMessage[m]!;
+function bagOf(
+  touched: readonly number[],
+  tokensOf: (r: number) => Int32Array,
+  occurrences: Int32Array,
+  scratch: Scratch,
+): TokenBag {
+  const distinct: number[] = [];
+  for (const r of touched) {
+    const c = occurrences[r]!;
+    const tokens = tokensOf(r);
     for (let j = 0; j < tokens.length; j++) {
       const t = tokens[j]!;
       const counts = scratch.ensure(t);
-      if (counts[t] === 0) touched.push(t);
+      if (counts[t] === 0) distinct.push(t);
       counts[t]! += c;
     }
   }
-  const ids = Int32Array.from(touched).sort();
+  const ids = Int32Array.from(distinct).sort();
   const counts = new Int32Array(ids.length);
   for (let i = 0; i < ids.length; i++) {
     counts[i] = scratch.counts[ids[i]!]!;
@@ -84,65 +89,100 @@ const wordScratch = new Scratch();
 const trigramScratch = new Scratch();
 
 /**
+ * One reader's message ids (lo2/read-task.ts) mapped to the message table's: the texts as the
+ * reader sent them and, per reader id, the table's id (−1 until a folded file uses it) and the
+ * features the events table repeats. Plain typed arrays reused from file to file: a dozen small
+ * typed arrays per file, each with its own backing store, were a good part of the main thread's
+ * garbage collection (profiled).
+ */
+export class ReaderIds {
+  readonly texts: string[] = [];
+  globalId = new Int32Array(256).fill(-1);
+  drainId = new Int32Array(256);
+  words = new Int32Array(256);
+  trigrams = new Int32Array(256);
+  /** Occurrences in the file being enhanced; zero between files. */
+  occurrences = new Int32Array(256);
+
+  /** Messages the reader sent with a task: ids `first`, `first + 1`, … */
+  add(first: number, texts: readonly string[]): void {
+    if (first !== this.texts.length)
+      throw new Error(`internal: reader message ids out of order (${first}, expected ${this.texts.length})`);
+    this.texts.push(...texts);
+    const need = this.texts.length;
+    if (need <= this.globalId.length) return;
+    const cap = Math.max(need, 2 * this.globalId.length);
+    const grow = (a: Int32Array) => {
+      const b = new Int32Array(cap);
+      b.set(a);
+      return b;
+    };
+    const globalId = grow(this.globalId);
+    globalId.fill(-1, this.globalId.length);
+    this.globalId = globalId;
+    this.drainId = grow(this.drainId);
+    this.words = grow(this.words);
+    this.trigrams = grow(this.trigrams);
+    this.occurrences = grow(this.occurrences);
+  }
+}
+
+/**
  * Registers the file's distinct messages in `table` (in first-appearance order, which keeps ids
- * deterministic) and builds the sequence row and event features.
+ * deterministic) and builds the sequence row and event features. The events' `localMessageId`
+ * are the reader's ids (`ids`).
  */
 export function enhanceSequence(
   file: SequenceFile,
   events: FileEvents,
-  normalized: readonly string[],
+  ids: ReaderIds,
   table: MessageTable,
 ): { row: SequenceRow; features: EventFeatures } {
-  // Per distinct message: its features once, then cheap per-event gathers through local ids. Plain
-  // loops: `Int32Array.from` with a callback, five times per file, was a third of this function.
-  const distinct = normalized.length;
-  const globalIds = new Int32Array(distinct);
-  const messages: MessageFeatures[] = new Array(distinct);
-  const localDrain = new Int32Array(distinct);
-  const localWords = new Int32Array(distinct);
-  const localTrigrams = new Int32Array(distinct);
-  const wordLists: Int32Array[] = new Array(distinct);
-  const trigramLists: Int32Array[] = new Array(distinct);
-  for (let m = 0; m < distinct; m++) {
-    const g = table.id(normalized[m]!);
-    const message = table.messages[g]!;
-    globalIds[m] = g;
-    messages[m] = message;
-    localDrain[m] = message.drainId;
-    localWords[m] = message.words.length;
-    localTrigrams[m] = message.trigrams.length;
-    wordLists[m] = message.words;
-    trigramLists[m] = message.trigrams;
-  }
   const n = events.count;
-  const messageId = new Int32Array(n);
-  const drainId = new Int32Array(n);
-  const wordsLen = new Int32Array(n);
-  const trigramsLen = new Int32Array(n);
-  const occurrences = new Int32Array(normalized.length);
-  const localIds = events.localMessageId;
+  const readerIds = events.localMessageId;
+  const occurrences = ids.occurrences;
+  // The file's distinct messages in first-appearance order; the table meets new ones in that order.
+  const touched: number[] = [];
+  for (let i = 0; i < n; i++) if (occurrences[readerIds[i]!]!++ === 0) touched.push(readerIds[i]!);
+  for (const r of touched) {
+    if (ids.globalId[r]! >= 0) continue;
+    const g = table.id(ids.texts[r]!);
+    const message = table.messages[g]!;
+    ids.globalId[r] = g;
+    ids.drainId[r] = message.drainId;
+    ids.words[r] = message.words.length;
+    ids.trigrams[r] = message.trigrams.length;
+  }
+  // The four event columns share one buffer.
+  const columns = new Int32Array(4 * n);
+  const messageId = columns.subarray(0, n);
+  const drainId = columns.subarray(n, 2 * n);
+  const wordsLen = columns.subarray(2 * n, 3 * n);
+  const trigramsLen = columns.subarray(3 * n);
   const times = events.timeMs;
   let start = Number.POSITIVE_INFINITY;
   let end = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
-    const local = localIds[i]!;
-    occurrences[local]!++;
-    messageId[i] = globalIds[local]!;
-    drainId[i] = localDrain[local]!;
-    wordsLen[i] = localWords[local]!;
-    trigramsLen[i] = localTrigrams[local]!;
+    const r = readerIds[i]!;
+    messageId[i] = ids.globalId[r]!;
+    drainId[i] = ids.drainId[r]!;
+    wordsLen[i] = ids.words[r]!;
+    trigramsLen[i] = ids.trigrams[r]!;
     const t = times[i]!;
     if (t < start) start = t;
     if (t > end) end = t;
   }
   let totalWords = 0;
   let totalTrigrams = 0;
-  for (let m = 0; m < messages.length; m++) {
-    const c = occurrences[m]!;
-    messages[m]!.count += c;
-    totalWords += c * localWords[m]!;
-    totalTrigrams += c * localTrigrams[m]!;
+  for (const r of touched) {
+    const c = occurrences[r]!;
+    table.messages[ids.globalId[r]!]!.count += c;
+    totalWords += c * ids.words[r]!;
+    totalTrigrams += c * ids.trigrams[r]!;
   }
+  const words = bagOf(touched, (r) => table.messages[ids.globalId[r]!]!.words, occurrences, wordScratch);
+  const trigrams = bagOf(touched, (r) => table.messages[ids.globalId[r]!]!.trigrams, occurrences, trigramScratch);
+  for (const r of touched) occurrences[r] = 0;
   const row: SequenceRow = {
     seqId: file.seqId,
     run: file.run,
@@ -153,8 +193,8 @@ export function enhanceSequence(
     startMs: n > 0 ? start : Number.NaN,
     endMs: n > 0 ? end : Number.NaN,
     durationSec: n > 0 ? (end - start) / 1000 : 0,
-    words: bagOf(wordLists, occurrences, wordScratch),
-    trigrams: bagOf(trigramLists, occurrences, trigramScratch),
+    words,
+    trigrams,
     drainIds: drainId,
     wordsLen: totalWords,
     trigramsLen: totalTrigrams,

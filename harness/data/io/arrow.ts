@@ -3,7 +3,7 @@
  * from typed arrays (no row objects), and a streaming file sink so the events table never has to
  * fit in memory.
  */
-import { closeSync, openSync, write, writeSync } from 'node:fs';
+import { closeSync, openSync, write, writeSync, writev, writevSync } from 'node:fs';
 import {
   AsyncByteQueue,
   Bool,
@@ -25,6 +25,7 @@ import {
   type Vector,
   vectorFromArray,
 } from 'apache-arrow';
+import { BufferRegion, FieldNode, Message, RecordBatch as RecordBatchHeader } from 'apache-arrow/ipc/metadata/message';
 import { BenchError } from '../../errors/index.ts';
 import type { Utf8Column } from './utf8.ts';
 
@@ -230,27 +231,29 @@ export function makeBatch(schema: Schema, columns: readonly Data[]): RecordBatch
 }
 
 /**
- * The byte sink the Arrow writer writes into, sending bytes straight to a file descriptor through
- * 4 MB buffers. Arrow's own Node stream adapter queues chunks in an array it drains with
- * `shift()`, which turned quadratic on the events table (≈1 s of 3 s on the standard preset).
+ * The byte sink the Arrow writer writes into, sending bytes straight to a file descriptor. Arrow's
+ * own Node stream adapter queues chunks in an array it drains with `shift()`, which turned
+ * quadratic on the events table (≈1 s of 3 s on the standard preset).
  *
- * Full buffers, and chunks of `DIRECT_CHUNK` bytes or more (column buffers, which the writer hands
- * over and nobody touches again), are written in the background at their file positions, up to
+ * Chunks are not copied: the sink keeps references to them (so a written batch's arrays must not
+ * change afterwards, which holds for every caller: they are built for the batch) and writes them
+ * with one `writev` per `GROUP_BYTES` in the background, at their file positions, up to
  * `MAX_IN_FLIGHT` bytes at once; past that a write waits synchronously, so memory stays bounded.
- * Not copying the large chunks into the buffer took a large ingest from 6.26 / 6.32 / 6.24 s to
- * 6.14 / 6.19 / 5.90 s (alternating pairs). The kernel's copy of ≈0.65 GB of a large ingest
- * cost the main thread ≈0.7 s when every write was synchronous (measured), while the reader workers
- * waited for it.
+ * Copying the events' per-file column pieces into 4 MB buffers cost the main thread ≈ 20 ms of a
+ * standard ingest (profiled); before that, not copying the large chunks took a large ingest from
+ * 6.26 / 6.32 / 6.24 s to 6.14 / 6.19 / 5.90 s (alternating pairs). The kernel's copy of ≈0.65 GB
+ * of a large ingest cost the main thread ≈0.7 s when every write was synchronous (measured), while
+ * the reader workers waited for it.
  */
 class FileByteSink extends AsyncByteQueue {
   readonly #fd: number;
   readonly #path: string;
-  #buffer: Buffer = Buffer.allocUnsafe(SINK_BUFFER);
-  #length = 0;
+  /** Chunks not sent yet, and their bytes. */
+  #group: Uint8Array[] = [];
+  #groupBytes = 0;
   #position = 0;
   /** Bytes of background writes not finished yet (every send is at least one byte). */
   #inFlightBytes = 0;
-  #spare: Buffer[] = [];
   #error: Error | null = null;
   #drained: (() => void) | null = null;
 
@@ -267,58 +270,56 @@ class FileByteSink extends AsyncByteQueue {
         : ArrayBuffer.isView(value)
           ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
           : new Uint8Array(value);
-    if (bytes.byteLength >= DIRECT_CHUNK) {
-      this.flush();
-      this.#send(bytes, null);
-      return;
-    }
-    if (this.#length + bytes.byteLength > this.#buffer.length) this.flush();
-    if (bytes.byteLength >= this.#buffer.length) this.#send(bytes, null);
-    else {
-      this.#buffer.set(bytes, this.#length);
-      this.#length += bytes.byteLength;
-    }
+    if (bytes.byteLength === 0) return;
+    this.#group.push(bytes);
+    this.#groupBytes += bytes.byteLength;
+    if (this.#groupBytes >= GROUP_BYTES) this.flush();
   }
 
   flush(): void {
-    if (this.#length === 0) return;
-    const full = this.#buffer;
-    const bytes = full.subarray(0, this.#length);
-    this.#length = 0;
-    // The same test as #send's: a buffer written in the background must not be refilled meanwhile.
-    if (this.#inFlightBytes + bytes.byteLength <= MAX_IN_FLIGHT)
-      this.#buffer = this.#spare.pop() ?? Buffer.allocUnsafe(SINK_BUFFER);
-    this.#send(bytes, full);
+    if (this.#groupBytes === 0) return;
+    const group = this.#group;
+    const bytes = this.#groupBytes;
+    this.#group = [];
+    this.#groupBytes = 0;
+    this.#send(group, bytes);
   }
 
-  /** Writes `bytes` at the current end of the file; `recycle` goes back to the spare buffers once written. */
-  #send(bytes: Uint8Array, recycle: Buffer | null): void {
+  /** Writes `group` at the current end of the file. */
+  #send(group: Uint8Array[], bytes: number): void {
     if (this.#error) throw this.#error;
     const at = this.#position;
-    this.#position += bytes.byteLength;
-    if (this.#inFlightBytes + bytes.byteLength > MAX_IN_FLIGHT) {
-      let off = 0;
+    this.#position += bytes;
+    if (this.#inFlightBytes + bytes > MAX_IN_FLIGHT) {
       try {
-        while (off < bytes.byteLength) off += writeSync(this.#fd, bytes, off, bytes.byteLength - off, at + off);
+        let done = writevSync(this.#fd, group, at);
+        if (done < bytes) {
+          const all = Buffer.concat(group, bytes);
+          while (done < bytes) done += writeSync(this.#fd, all, done, bytes - done, at + done);
+        }
       } catch (err) {
         throw (this.#error = this.#failed(err as Error));
       }
       return;
     }
-    this.#inFlightBytes += bytes.byteLength;
-    const done = (err: Error | null) => {
+    this.#inFlightBytes += bytes;
+    const finish = (err: Error | null) => {
       if (err && !this.#error) this.#error = this.#failed(err);
-      this.#inFlightBytes -= bytes.byteLength;
-      if (recycle && recycle !== this.#buffer) this.#spare.push(recycle);
+      this.#inFlightBytes -= bytes;
       if (this.#inFlightBytes === 0) this.#drained?.();
     };
-    const rest = (off: number) =>
-      write(this.#fd, bytes, off, bytes.byteLength - off, at + off, (err, n) => {
-        if (err) done(err);
-        else if (off + n < bytes.byteLength) rest(off + n);
-        else done(null);
+    // libuv writes the whole group (in IOV_MAX slices) unless the disk refuses; a short write
+    // then goes on from one buffer.
+    const rest = (all: Buffer, off: number) =>
+      write(this.#fd, all, off, bytes - off, at + off, (err, n) => {
+        if (err) finish(err);
+        else if (off + n < bytes) rest(all, off + n);
+        else finish(null);
       });
-    rest(0);
+    writev(this.#fd, group, at, (err, n) => {
+      if (err || n === bytes) finish(err);
+      else rest(Buffer.concat(group, bytes), n);
+    });
   }
 
   /** A write error that names the file: background writes surface later, far from their cause. */
@@ -344,13 +345,61 @@ class FileByteSink extends AsyncByteQueue {
   }
 }
 
-const SINK_BUFFER = 4 << 20;
-const DIRECT_CHUNK = 256 << 10;
+/** Bytes of chunks sent with one `writev`. */
+const GROUP_BYTES = 4 << 20;
 /** Bytes being written in the background at most. */
 const MAX_IN_FLIGHT = 16 << 20;
 
+/** One Arrow buffer of a column, as consecutive pieces written one after the other. */
+export type BufferPieces = readonly ArrayBufferView[];
+
+/** A record batch column given by its IPC field node and buffers (see `ArrowFileSink.writeColumns`). */
+export interface RawColumn {
+  length: number;
+  nullCount: number;
+  /** The buffers in IPC order: validity (empty when no value is null), then offsets and/or values. */
+  buffers: readonly BufferPieces[];
+}
+
+/**
+ * apache-arrow's file writer, plus record batches written from their buffers: the metadata is
+ * apache-arrow's own, the body is the pieces, so a column can be written from per-file pieces
+ * without concatenating them or going through apache-arrow's generic assembly of a batch
+ * (≈ 1 ms of the main thread per events batch, profiled). The bytes are those `write` produces for
+ * the same data (test/data/arrow-columns.test.ts).
+ */
+class ColumnWriter extends RecordBatchFileWriter {
+  writeColumns(length: number, columns: readonly RawColumn[], dictionaries: ReadonlyMap<number, Vector>): void {
+    const nodes: FieldNode[] = [];
+    const regions: BufferRegion[] = [];
+    let bodyLength = 0;
+    for (const c of columns) {
+      nodes.push(new FieldNode(c.length, c.nullCount));
+      for (const pieces of c.buffers) {
+        let bytes = 0;
+        for (const p of pieces) bytes += p.byteLength;
+        const padded = (bytes + 7) & ~7;
+        regions.push(new BufferRegion(bodyLength, padded));
+        bodyLength += padded;
+      }
+    }
+    this._writeDictionaries({ dictionaries } as unknown as RecordBatch);
+    this._writeMessage(Message.from(new RecordBatchHeader(length, nodes, regions, null), bodyLength));
+    for (const c of columns) {
+      for (const pieces of c.buffers) {
+        let bytes = 0;
+        for (const p of pieces) {
+          this._write(p);
+          bytes += p.byteLength;
+        }
+        this._writePadding(((bytes + 7) & ~7) - bytes);
+      }
+    }
+  }
+}
+
 export class ArrowFileSink {
-  readonly #writer = new RecordBatchFileWriter({ autoDestroy: false });
+  readonly #writer = new ColumnWriter({ autoDestroy: false });
   readonly #sink: FileByteSink;
 
   constructor(path: string, schema: Schema) {
@@ -360,6 +409,14 @@ export class ArrowFileSink {
 
   write(batch: RecordBatch): void {
     this.#writer.write(batch);
+  }
+
+  /**
+   * Writes a record batch of `length` rows from its columns' buffers, in schema order; the
+   * dictionaries of dictionary-encoded columns are written before the first batch (by id).
+   */
+  writeColumns(length: number, columns: readonly RawColumn[], dictionaries: ReadonlyMap<number, Vector>): void {
+    this.#writer.writeColumns(length, columns, dictionaries);
   }
 
   /** Writes the footer, waits for the background writes and closes the file. */

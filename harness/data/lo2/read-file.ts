@@ -32,7 +32,10 @@ export interface FileEvents {
   message: Utf8Column;
   /** Characters of the message (LogLead's e_chars_len). */
   charsLen: Int32Array;
-  /** Index into `FileResult.normalized` of each event's normalised message. */
+  /**
+   * Index into `FileResult.normalized` of each event's normalised message; in a reader task's result
+   * (read-task.ts), the reader's id of it.
+   */
   localMessageId: Int32Array;
 }
 
@@ -291,8 +294,11 @@ function isBlank(s: string, start: number, end: number): boolean {
   return true;
 }
 
-/** Reads one service log. Never throws for bad content; I/O failures come back as `failed`. */
-export async function readLogFile(task: FileTask): Promise<FileResult> {
+/**
+ * Reads one service log. Never throws for bad content; I/O failures come back as `failed`.
+ * Synchronous: a reader thread reads one file at a time.
+ */
+export function readLogFile(task: FileTask): FileResult {
   let raw: Buffer;
   let bytes: number;
   try {

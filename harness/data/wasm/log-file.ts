@@ -5,7 +5,7 @@
  * (and handle files that are not ASCII); the kernel gives the same columns byte for byte
  * (test/data/read-file.test.ts, test/data/normalize.test.ts).
  *
- * Memory: one instance per thread, grown to ≈ 19 bytes per byte of the largest file read so far
+ * Memory: one instance per thread, grown to ≈ 20 bytes per byte of the largest file read so far
  * (the file, its event offsets, and room for the worst-case growth of normalised messages), kept
  * for the thread's life: a few MB for LO2's files, outside the reader workers' V8 heap cap.
  */
@@ -49,6 +49,7 @@ const GROWTH = 6;
 /** i32 offsets per event: thread, cId, logger, method, message as [start, end). */
 export const STRIDE = 10;
 export const FIELDS = { thread: 0, cId: 2, logger: 4, method: 6, message: 8 } as const;
+const STRIDE_FIELDS = STRIDE / 2;
 
 let kernel: Kernel | null = null;
 
@@ -92,7 +93,7 @@ function layout(base: number, fileBytes: number, cap: number) {
     tableCap,
     hashes: l.take(4 * cap),
     starts: l.take(4 * (cap + 1)),
-    colOffsets: l.take(4 * (cap + 1)),
+    colOffsets: l.take(4 * STRIDE_FIELDS * (cap + 1)),
     colData: l.take(fileBytes),
     tmp: l.take(GROWTH * fileBytes + 8),
     arena: l.take(GROWTH * fileBytes + 8),
@@ -130,7 +131,8 @@ function normalizeIn(k: Kernel, o: ReturnType<typeof layout>['o'], field: number
   const arena = Buffer.from(mem, o.arena, starts[count]);
   const normalized: string[] = [];
   for (let m = 0; m < count; m++) normalized.push(arena.toString('latin1', starts[m]!, starts[m + 1]!));
-  return { localMessageId: new Int32Array(mem, o.ids, n).slice(), normalized };
+  // A view into the kernel's memory: valid until the next call.
+  return { localMessageId: new Int32Array(mem, o.ids, n), normalized };
 }
 
 /**
@@ -182,30 +184,66 @@ export function parseAsciiFile(bytes: Uint8Array, trimLines: number, epochMs: nu
   );
   if (n < 0) throw new Error(`internal: more than ${cap} events in ${bytes.length} bytes`);
   const counts = new Int32Array(k.memory.buffer, o.counts, 9);
-  const mem = k.memory.buffer;
-  const offsets = new Int32Array(mem, o.offsets, n * STRIDE);
-  const charsLen = new Int32Array(n);
-  for (let i = 0; i < n; i++)
-    charsLen[i] = offsets[i * STRIDE + FIELDS.message + 1]! - offsets[i * STRIDE + FIELDS.message]!;
-  const result = {
+  const header = {
     n,
     lines: counts[0]!,
     trimmed: counts[1]!,
     continuation: counts[2]!,
     skipped: [...counts.subarray(3, 9)],
-    timeMs: new Float64Array(mem, o.times, n).slice(),
-    level: new Int8Array(mem, o.levels, n).slice(),
-    charsLen,
   };
-  const { localMessageId, normalized } = normalizeIn(k, o, FIELDS.message, n);
-  const [thread, cId, logger, method, message] = gatherAll(k, o, Object.values(FIELDS), n) as [
-    Utf8Column,
-    Utf8Column,
-    Utf8Column,
-    Utf8Column,
-    Utf8Column,
-  ];
-  return { ...result, columns: { thread, cId, logger, method, message }, localMessageId, normalized };
+  const { localMessageId: ids, normalized } = normalizeIn(k, o, FIELDS.message, n);
+  // Every column of the file goes into one buffer, copied once out of the kernel's memory, so a
+  // reader worker moves one buffer per file. The fields are gathered one after the other (their
+  // bytes are disjoint ranges of the file, so they fit in `colData`) and copied in two blocks.
+  const fields = Object.values(FIELDS);
+  const fieldBytes: number[] = [];
+  let dataBytes = 0;
+  for (const [f, field] of fields.entries()) {
+    fieldBytes.push(k.gather(o.offsets, field, n, o.colOffsets + 4 * f * (n + 1), o.colData + dataBytes));
+    dataBytes += fieldBytes[f]!;
+  }
+  const l = new Layout(0);
+  const at = {
+    timeMs: l.take(8 * n),
+    charsLen: l.take(4 * n),
+    localMessageId: l.take(4 * n),
+    offsets: l.take(4 * fields.length * (n + 1)),
+    level: l.take(n),
+    data: l.take(dataBytes),
+  };
+  const buffer = new ArrayBuffer(l.at);
+  const mem = k.memory.buffer;
+  const timeMs = new Float64Array(buffer, at.timeMs, n);
+  timeMs.set(new Float64Array(mem, o.times, n));
+  const level = new Int8Array(buffer, at.level, n);
+  level.set(new Int8Array(mem, o.levels, n));
+  const localMessageId = new Int32Array(buffer, at.localMessageId, n);
+  localMessageId.set(ids);
+  const offsets = new Int32Array(buffer, at.offsets, fields.length * (n + 1));
+  offsets.set(new Int32Array(mem, o.colOffsets, offsets.length));
+  const data = new Uint8Array(buffer, at.data, dataBytes);
+  data.set(new Uint8Array(mem, o.colData, dataBytes));
+  const charsLen = new Int32Array(buffer, at.charsLen, n);
+  const message = offsets.subarray(fields.indexOf(FIELDS.message) * (n + 1));
+  for (let i = 0; i < n; i++) charsLen[i] = message[i + 1]! - message[i]!;
+  let from = 0;
+  const [thread, cId, logger, method, messageColumn] = fieldBytes.map((bytes, f) => {
+    const column = {
+      offsets: offsets.subarray(f * (n + 1), (f + 1) * (n + 1)),
+      data: data.subarray(from, from + bytes),
+    };
+    from += bytes;
+    return column;
+  }) as [Utf8Column, Utf8Column, Utf8Column, Utf8Column, Utf8Column];
+  return {
+    ...header,
+    timeMs,
+    level,
+    columns: { thread, cId, logger, method, message: messageColumn },
+    charsLen,
+    localMessageId,
+    normalized,
+  };
 }
 
 /**
@@ -225,7 +263,8 @@ export function gatherColumns(
 /** The distinct normalised messages of ASCII `bytes`, numbered in order of first appearance. */
 export function normalizeMessages(bytes: Uint8Array, offsets: Int32Array, field: number, n: number) {
   const { k, o } = load(bytes, offsets, n);
-  return normalizeIn(k, o, field, n);
+  const { localMessageId, normalized } = normalizeIn(k, o, field, n);
+  return { localMessageId: localMessageId.slice(), normalized };
 }
 
 /** One ASCII message through the WebAssembly normaliser (for tests and comparisons). */
