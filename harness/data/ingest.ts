@@ -1,13 +1,11 @@
 /**
  * Ingest: LO2 tree → events, sequences, messages and templates as Arrow IPC files in the
- * content-addressed cache. Files are read in parallel by worker threads and folded in file order
- * on the main thread, so the output is identical whatever the number of workers, and memory holds
- * only a bounded window of files plus the (small) table of distinct messages.
+ * content-addressed cache. Files are read in parallel by worker threads and the main thread
+ * (read-schedule.ts) and folded in file order on the main thread, so the output is identical
+ * whatever the number of workers, and memory holds only a bounded window of files plus the (small)
+ * table of distinct messages.
  */
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
-import { BenchError } from '../errors/index.ts';
-import { bundledWorker } from '../workers/bundle.ts';
 import { type CacheEntry, openCacheEntry, sourceHash } from './cache.ts';
 import { type DrainOptions, defaultDrainOptions } from './enhance/drain.ts';
 import { MessageTable } from './enhance/messages.ts';
@@ -16,8 +14,8 @@ import { ArrowFileSink, eventsSchema, sequencesSchema } from './io/arrow.ts';
 import { exportParquet } from './io/parquet.ts';
 import { type Discovery, discover, type SelectionOptions, type SequenceFile } from './lo2/discover.ts';
 import { SKIP_REASONS, type SkipReason } from './lo2/parse.ts';
-import type { FileTask } from './lo2/read-file.ts';
-import { type ReaderMessages, readTask, type TaskFile, type TaskResult } from './lo2/read-task.ts';
+import type { TaskFile, TaskResult } from './lo2/read-task.ts';
+import { ReadSchedule } from './read-schedule.ts';
 import {
   type EventDictionaries,
   type EventsPart,
@@ -57,7 +55,7 @@ export interface IngestOptions {
 export const defaultIngestOptions: Readonly<Omit<IngestOptions, 'onProgress'>> = Object.freeze({
   trimLines: 100,
   selection: {},
-  // The main thread is a reader too (see `nextTask`): on 2 cores, 1 worker beat 2 by 10–25 %
+  // The main thread is a reader too (read-schedule.ts): on 2 cores, 1 worker beat 2 by 10–25 %
   // (standard and large, alternating runs; docs/PERFORMANCE.md).
   workers: Math.max(0, Math.min(availableParallelism() - 1, 4)),
   cacheDir: '.bench/cache',
@@ -107,74 +105,6 @@ export interface IngestSummary {
 }
 
 const SEQUENCE_BATCH_ROWS = 256;
-
-/** Old-generation heap of a reader worker: many times a typical LO2 file (a few MB), still bounded. */
-const WORKER_HEAP_MB = 96;
-
-/**
- * Files per worker task: fewer, larger messages. One message per file cost ≈8 % of the main thread;
- * 16 files instead of 8 took 0.1–0.4 s off a large ingest in three alternating pairs (measured).
- */
-const FILES_PER_TASK = 16;
-
-/** Batches the main thread may read ahead of the workers. */
-const STOLEN_AHEAD = 4;
-/**
- * Tasks queued at each reader worker. Piscina hands a worker its next task only once the main
- * thread has taken the previous answer, which it cannot do while it folds; with one task per
- * worker the workers sat idle up to half of a standard ingest (profiled).
- */
-const WORKER_QUEUE = 3;
-
-interface Slot {
-  promise: Promise<TaskResult>;
-  settled: boolean;
-  /** Read on the main thread. */
-  here: boolean;
-}
-
-type Reader = { read: (batch: FileTask[]) => Promise<TaskResult>; close: () => Promise<void> };
-
-/** Worker threads reading tasks; with none, `here` (the main thread's reader) reads them. */
-async function readerFor(workers: number, here: (batch: FileTask[]) => Promise<TaskResult>): Promise<Reader> {
-  if (workers === 0) return { read: here, close: async () => {} };
-  const pool = new Piscina({
-    filename: await bundledWorker(new URL('./read-worker.ts', import.meta.url)),
-    minThreads: workers,
-    maxThreads: workers,
-    concurrentTasksPerWorker: WORKER_QUEUE,
-    // The bundle is plain JS: do not inherit `--import tsx`, which would start a loader thread
-    // per worker (≈0.4 s each, measured).
-    execArgv: process.env.LO2_WORKER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LO2_WORKER_PROF}`] : [],
-    // A reader holds one batch of files at a time; without a cap V8 lets each worker's heap grow to hundreds
-    // of MB of garbage before collecting (peak RSS 800 MB on the large preset, measured). A 4 MB young
-    // generation instead of 16 MB: large's peak RSS 359–361 → 322–331 MB, same speed (two pairs).
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 4 },
-  });
-  const read = (batch: FileTask[]) =>
-    (pool.run(batch) as Promise<TaskResult>).catch((err: Error) => {
-      throw new BenchError('io', `reading ${batch[0]!.path} (+${batch.length - 1} more files) failed: ${err.message}`, {
-        file: batch[0]!.path,
-        hint:
-          (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
-            ? `a reader worker is limited to ${WORKER_HEAP_MB} MB of heap; files this large need --workers 0`
-            : 'rerun with --workers 0 to read on the main thread and see the full error',
-      });
-    });
-  // Destroying the pool while reads are in flight (an ingest that failed) makes piscina report
-  // their late answers as 'error' events; the ingest's own error is the one to show.
-  let closing = false;
-  pool.on('error', (err: Error) => {
-    if (!closing) throw err;
-  });
-  return {
-    read,
-    close: () => {
-      closing = true;
-      return pool.destroy();
-    },
-  };
-}
 
 /** Loads and enhances an LO2 tree, or returns the cached result for identical inputs. */
 export async function ingest(root: string, partial: Partial<IngestOptions> = {}): Promise<IngestSummary> {
@@ -256,60 +186,20 @@ async function build(
     rows = [];
   };
 
-  // The main thread's own message ids, for the tasks it reads (lo2/read-task.ts); the tasks'
-  // readers' ids mapped to the table's.
-  const mainMessages: ReaderMessages = new Map();
-  const readHere = async (batch: FileTask[]) => readTask(batch, mainMessages);
+  const schedule = await ReadSchedule.open(
+    files.map((f) => ({ task: { path: f.path, runEpochSec: f.runEpochSec, trimLines: o.trimLines }, bytes: f.size })),
+    o.workers,
+  );
+  // Each reader's message ids (lo2/read-task.ts) mapped to the table's.
   const readers = new Map<number, ReaderIds>();
-  const reader = await readerFor(o.workers, readHere);
-  // A bounded window of batches in flight; results are consumed strictly in file order.
-  const window = Math.max(2, o.workers * WORKER_QUEUE);
-  const inFlight: Slot[] = [];
-  let inWorkers = 0;
-  let next = 0;
-  const dispatch = (here: boolean) => {
-    const batch = files
-      .slice(next, next + FILES_PER_TASK)
-      .map((f) => ({ path: f.path, runEpochSec: f.runEpochSec, trimLines: o.trimLines }));
-    next += batch.length;
-    const slot: Slot = { promise: here ? readHere(batch) : reader.read(batch), settled: false, here };
-    const settle = () => {
-      slot.settled = true;
-    };
-    slot.promise.then(settle, settle);
-    if (!here) inWorkers++;
-    inFlight.push(slot);
-  };
-  const fill = () => {
-    while (next < files.length && (o.workers === 0 ? inFlight.length : inWorkers) < window) dispatch(o.workers === 0);
-  };
-  /**
-   * The next batch in file order. While a worker is still reading it, the main thread reads the
-   * following unassigned batch itself instead of waiting.
-   */
-  const nextTask = async (): Promise<TaskResult> => {
-    const head = inFlight[0]!;
-    while (o.workers > 0 && !head.settled && next < files.length && inFlight.length < window + STOLEN_AHEAD) {
-      await new Promise(setImmediate); // lets finished reads arrive
-      if (head.settled) break;
-      fill();
-      if (next >= files.length) break;
-      dispatch(true);
-      await inFlight.at(-1)!.promise.catch(() => {});
-    }
-    const slot = inFlight.shift()!;
-    if (!slot.here) inWorkers--;
-    return slot.promise;
-  };
   let pending: TaskFile[] = [];
   let ids: ReaderIds | null = null;
   let task: TaskResult | null = null;
   let parts: EventsPart[] = [];
   try {
     for (let i = 0; i < files.length; i++) {
-      fill();
       if (pending.length === 0) {
-        task = await nextTask();
+        task = await schedule.next();
         pending = [...task.files].reverse();
         parts = [];
         ids = readers.get(task.reader) ?? new ReaderIds();
@@ -326,9 +216,7 @@ async function build(
     o.onProgress?.({ filesDone: files.length, filesTotal: files.length, events: s.events, bytes: s.bytes });
     flushRows();
   } finally {
-    // On an early exit, reads still in flight are abandoned: keep their rejections handled.
-    for (const slot of inFlight) slot.promise.catch(() => {});
-    await reader.close();
+    await schedule.close();
     await Promise.all([eventsSink.close(), sequencesSink.close()]);
   }
 

@@ -1,0 +1,168 @@
+/**
+ * Who reads which files of an ingest: tasks of a few consecutive files go to reader worker threads,
+ * and the main thread reads the next unassigned task itself whenever the task it needs next is not
+ * ready, so no core waits while there is reading left. Results come back strictly in file order;
+ * what a file reads to does not depend on who read it, so neither does the ingest.
+ */
+import { Piscina } from 'piscina';
+import { BenchError } from '../errors/index.ts';
+import { bundledWorker } from '../workers/bundle.ts';
+import type { FileTask } from './lo2/read-file.ts';
+import { type ReaderMessages, readTask, type TaskResult } from './lo2/read-task.ts';
+
+/**
+ * Files per task: fewer, larger messages. One message per file cost ≈8 % of the main thread;
+ * 16 files instead of 8 took 0.1–0.4 s off a large ingest in three alternating pairs (measured).
+ */
+const FILES_PER_TASK = 16;
+
+/**
+ * Tasks queued at each reader worker. Piscina hands a worker its next task only once the main
+ * thread has taken the previous answer, which it cannot do while it folds; with one task per
+ * worker the workers sat idle up to half of a standard ingest (profiled).
+ */
+const WORKER_QUEUE = 3;
+
+/**
+ * Bytes of files (on disk) the main thread may have read ahead of the task it needs next. While
+ * the first worker starts (≈ 0.1 s) the main thread reads a dozen standard tasks; a bound in tasks
+ * would not bound memory, LO2's real files being far larger than the synthetic ones.
+ */
+const READ_AHEAD_BYTES = 32 << 20;
+
+/** Old-generation heap of a reader worker: many times a typical LO2 file (a few MB), still bounded. */
+const WORKER_HEAP_MB = 96;
+
+interface Slot {
+  promise: Promise<TaskResult>;
+  settled: boolean;
+  /** Read on the main thread. */
+  here: boolean;
+  /** Bytes of its files on disk. */
+  bytes: number;
+}
+
+/** A file to read, and its size on disk. */
+export interface ScheduledFile {
+  task: FileTask;
+  bytes: number;
+}
+
+type Pool = { read: (tasks: FileTask[]) => Promise<TaskResult>; close: () => Promise<void> };
+
+export class ReadSchedule {
+  readonly #files: readonly ScheduledFile[];
+  readonly #workers: number;
+  readonly #pool: Pool | null;
+  /** The main thread's message ids, for the tasks it reads. */
+  readonly #messages: ReaderMessages = new Map();
+  /** Tasks read or being read, in file order. */
+  readonly #slots: Slot[] = [];
+  #inWorkers = 0;
+  /** Bytes of the tasks read here and not taken yet. */
+  #readAhead = 0;
+  #next = 0;
+
+  private constructor(files: readonly ScheduledFile[], workers: number, pool: Pool | null) {
+    this.#files = files;
+    this.#workers = workers;
+    this.#pool = pool;
+  }
+
+  /** Starts `workers` reader threads (none: the main thread reads everything). */
+  static async open(files: readonly ScheduledFile[], workers: number): Promise<ReadSchedule> {
+    return new ReadSchedule(files, workers, workers > 0 ? await readerPool(workers) : null);
+  }
+
+  /** The next task's result, in file order. */
+  async next(): Promise<TaskResult> {
+    this.#fill();
+    const head = this.#slots[0];
+    if (!head) throw new Error('internal: no task left to read');
+    // While a worker is still reading the head, read the next unassigned task here.
+    while (this.#pool && !head.settled && this.#next < this.#files.length && this.#readAhead < READ_AHEAD_BYTES) {
+      await new Promise(setImmediate); // lets finished reads arrive
+      if (head.settled) break;
+      this.#fill();
+      if (this.#next === this.#files.length) break;
+      await this.#dispatch(true).catch(() => {});
+    }
+    const slot = this.#slots.shift()!;
+    if (slot.here) this.#readAhead -= slot.bytes;
+    else this.#inWorkers--;
+    return slot.promise;
+  }
+
+  /** Abandons the reads still in flight and stops the workers. */
+  async close(): Promise<void> {
+    for (const slot of this.#slots) slot.promise.catch(() => {});
+    await this.#pool?.close();
+  }
+
+  /** Keeps the workers' queues full; without workers, keeps two tasks read ahead. */
+  #fill(): void {
+    const here = this.#pool === null;
+    const limit = here ? 2 : this.#workers * WORKER_QUEUE;
+    while (this.#next < this.#files.length && (here ? this.#slots.length : this.#inWorkers) < limit)
+      this.#dispatch(here);
+  }
+
+  #dispatch(here: boolean): Promise<TaskResult> {
+    const files = this.#files.slice(this.#next, this.#next + FILES_PER_TASK);
+    this.#next += files.length;
+    const tasks = files.map((f) => f.task);
+    const bytes = files.reduce((a, f) => a + f.bytes, 0);
+    // readTask is synchronous: the main thread's message ids follow the file order.
+    const promise = here || !this.#pool ? call(() => readTask(tasks, this.#messages)) : this.#pool.read(tasks);
+    const slot: Slot = { promise, settled: false, here, bytes };
+    const settle = () => {
+      slot.settled = true;
+    };
+    promise.then(settle, settle);
+    if (here) this.#readAhead += bytes;
+    else this.#inWorkers++;
+    this.#slots.push(slot);
+    return promise;
+  }
+}
+
+const call = async <T>(f: () => T): Promise<T> => f();
+
+async function readerPool(workers: number): Promise<Pool> {
+  const pool = new Piscina({
+    filename: await bundledWorker(new URL('./read-worker.ts', import.meta.url)),
+    minThreads: workers,
+    maxThreads: workers,
+    concurrentTasksPerWorker: WORKER_QUEUE,
+    // The bundle is plain JS: do not inherit `--import tsx`, which would start a loader thread
+    // per worker (≈0.4 s each, measured).
+    execArgv: process.env.LO2_WORKER_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.LO2_WORKER_PROF}`] : [],
+    // A reader holds a few tasks of files at a time; without a cap V8 lets each worker's heap grow to hundreds
+    // of MB of garbage before collecting (peak RSS 800 MB on the large preset, measured). A 4 MB young
+    // generation instead of 16 MB: large's peak RSS 359–361 → 322–331 MB, same speed (two pairs).
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 4 },
+  });
+  const read = (tasks: FileTask[]) =>
+    (pool.run(tasks) as Promise<TaskResult>).catch((err: Error) => {
+      throw new BenchError('io', `reading ${tasks[0]!.path} (+${tasks.length - 1} more files) failed: ${err.message}`, {
+        file: tasks[0]!.path,
+        hint:
+          (err as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY'
+            ? `a reader worker is limited to ${WORKER_HEAP_MB} MB of heap; files this large need --workers 0`
+            : 'rerun with --workers 0 to read on the main thread and see the full error',
+      });
+    });
+  // Destroying the pool while reads are in flight (an ingest that failed) makes piscina report
+  // their late answers as 'error' events; the ingest's own error is the one to show.
+  let closing = false;
+  pool.on('error', (err: Error) => {
+    if (!closing) throw err;
+  });
+  return {
+    read,
+    close: () => {
+      closing = true;
+      return pool.destroy();
+    },
+  };
+}
