@@ -9,7 +9,7 @@
  * Then a whole sweep (scripts/perf/sweep-once.ts): the standard experiment with one seed, cold and
  * warm cache, 1 worker and N workers.
  *
- * Options (env): PERF_PRESETS=standard,large  PERF_REPEAT=3  PERF_WORKERS=2  PERF_SWEEP=1  PERF_MODELS=1 (0 skips)
+ * Options (env): PERF_PRESETS=standard,large  PERF_REPEAT=3  PERF_WORKERS=auto (ingest readers)  PERF_SWEEP=1  PERF_MODELS=1 (0 skips)
  * PERF_SINGLE_THREADED=1 adds warm 1-vs-N pairs under `node --single-threaded` (V8 without its
  * garbage-collector and compiler helper threads), to show what the 1-worker baseline owes them.
  * PERF_MEMORY_CURVE=1 adds peak RSS against data size: cold ingests of 200, 500, 1,000 and 2,000
@@ -22,11 +22,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { benchHome } from '../harness/cli/paths.ts';
 import { materializeDataset } from '../harness/data/dataset.ts';
-import { defaultIngestOptions } from '../harness/data/ingest.ts';
 
 const presets = (process.env.PERF_PRESETS ?? 'standard,large').split(',') as ('standard' | 'large')[];
 const repeat = Number(process.env.PERF_REPEAT ?? 3);
-const workers = Number(process.env.PERF_WORKERS ?? defaultIngestOptions.workers);
+// Reader workers of the ingests: 'auto' (the default: none below 128 MB of logs) or a number.
+const workers = process.env.PERF_WORKERS ?? 'auto';
+// Trial workers of the sweeps: N in "1 vs N workers".
+const sweepWorkers = Math.max(2, Math.min(availableParallelism(), 4));
 
 function child(script: string, args: string[], nodeFlags: string[] = []): Record<string, number> {
   const out = execFileSync(
@@ -129,7 +131,6 @@ if (process.env.PERF_SWEEP !== '0') {
     );
     return ms;
   };
-  const sweepWorkers = Math.max(2, workers);
   const cold: Record<string, number>[] = [];
   for (let i = 0; i < repeat; i++) {
     const cache = mkdtempSync(join(tmpdir(), 'lo2-perf-cache-'));

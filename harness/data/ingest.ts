@@ -5,7 +5,6 @@
  * whatever the number of workers, and memory holds only a bounded window of files plus the (small)
  * table of distinct messages.
  */
-import { availableParallelism } from 'node:os';
 import { type CacheEntry, openCacheEntry, sourceHash } from './cache.ts';
 import { type DrainOptions, defaultDrainOptions } from './enhance/drain.ts';
 import { MessageTable } from './enhance/messages.ts';
@@ -15,7 +14,7 @@ import { exportParquet } from './io/parquet.ts';
 import { type Discovery, discover, type SelectionOptions, type SequenceFile } from './lo2/discover.ts';
 import { SKIP_REASONS, type SkipReason } from './lo2/parse.ts';
 import type { TaskFile, TaskResult } from './lo2/read-task.ts';
-import { ReadSchedule } from './read-schedule.ts';
+import { autoWorkers, ReadSchedule } from './read-schedule.ts';
 import {
   type EventDictionaries,
   type EventsPart,
@@ -37,9 +36,10 @@ export interface IngestOptions {
   selection: Partial<SelectionOptions>;
   /**
    * Worker threads reading files; the main thread reads too whenever the next file in order is not
-   * ready, and reads everything with 0. @default min(availableParallelism − 1, 4)
+   * ready, and reads everything with 0. 'auto': none below 128 MB of logs, else one per core but
+   * the main thread's, at most 4 (read-schedule.ts). @default 'auto'
    */
-  workers: number;
+  workers: number | 'auto';
   /** Cache root; results go to `<cacheDir>/ingest/<key>/`. @default '.bench/cache' */
   cacheDir: string;
   /** Also write Parquet copies of the tables. @default false */
@@ -55,9 +55,7 @@ export interface IngestOptions {
 export const defaultIngestOptions: Readonly<Omit<IngestOptions, 'onProgress'>> = Object.freeze({
   trimLines: 100,
   selection: {},
-  // The main thread is a reader too (read-schedule.ts): on 2 cores, 1 worker beat 2 by 10–25 %
-  // (standard and large, alternating runs; docs/PERFORMANCE.md).
-  workers: Math.max(0, Math.min(availableParallelism() - 1, 4)),
+  workers: 'auto',
   cacheDir: '.bench/cache',
   parquet: false,
   force: false,
@@ -112,8 +110,8 @@ export async function ingest(root: string, partial: Partial<IngestOptions> = {})
   if (!Number.isInteger(o.trimLines) || o.trimLines < 0) {
     throw new TypeError(`trimLines must be a non-negative integer (got ${o.trimLines})`);
   }
-  if (!Number.isInteger(o.workers) || o.workers < 0)
-    throw new TypeError(`workers must be a non-negative integer (got ${o.workers})`);
+  if (o.workers !== 'auto' && (!Number.isInteger(o.workers) || o.workers < 0))
+    throw new TypeError(`workers must be a non-negative integer or 'auto' (got ${o.workers})`);
   const drain: DrainOptions = { ...defaultDrainOptions, ...o.drain };
   const t0 = performance.now();
   const found = await discover(root, o.selection);
@@ -188,7 +186,7 @@ async function build(
 
   const schedule = await ReadSchedule.open(
     files.map((f) => ({ task: { path: f.path, runEpochSec: f.runEpochSec, trimLines: o.trimLines }, bytes: f.size })),
-    o.workers,
+    o.workers === 'auto' ? autoWorkers(files.reduce((a, f) => a + f.size, 0)) : o.workers,
   );
   // Each reader's message ids (lo2/read-task.ts) mapped to the table's.
   const readers = new Map<number, ReaderIds>();

@@ -4,6 +4,7 @@
  * ready, so no core waits while there is reading left. Results come back strictly in file order;
  * what a file reads to does not depend on who read it, so neither does the ingest.
  */
+import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { BenchError } from '../errors/index.ts';
 import { bundledWorker } from '../workers/bundle.ts';
@@ -29,6 +30,20 @@ const WORKER_QUEUE = 3;
  * would not bound memory, LO2's real files being far larger than the synthetic ones.
  */
 const READ_AHEAD_BYTES = 32 << 20;
+
+/**
+ * Logs (bytes on disk) from which reader workers pay. A worker costs ≈ 0.25 CPU-s to start and warm
+ * up (its own compiled code and garbage collection, measured) and competes with the main thread for
+ * the cores: on 2 cores, the standard preset (69 MB) took as long with 1 worker as with none and more
+ * CPU and memory; 180 MB were 16 % faster with one, the large preset (716 MB) 15–23 % (alternating
+ * runs, docs/PERFORMANCE.md).
+ */
+const WORKERS_FROM_BYTES = 128 << 20;
+
+/** Reader workers for `bytes` of logs: none for small inputs, else one per core but the main thread's, at most 4. */
+export function autoWorkers(bytes: number, cores = availableParallelism()): number {
+  return bytes < WORKERS_FROM_BYTES ? 0 : Math.max(0, Math.min(cores - 1, 4));
+}
 
 /** Old-generation heap of a reader worker: many times a typical LO2 file (a few MB), still bounded. */
 const WORKER_HEAP_MB = 96;

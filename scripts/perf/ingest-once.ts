@@ -1,6 +1,6 @@
 /**
  * One measured ingest in a fresh process (so peak RSS belongs to this ingest alone).
- * argv: <root> <cacheDir> <workers> [runs: a seeded sample of that many runs; default all].
+ * argv: <root> <cacheDir> <workers: a number or 'auto'> [runs: a seeded sample of that many runs; default all].
  * Prints one JSON line.
  */
 import { ingest } from '../../harness/data/ingest.ts';
@@ -10,7 +10,7 @@ const t0 = performance.now();
 const cpu0 = process.cpuUsage();
 const s = await ingest(root!, {
   cacheDir: cacheDir!,
-  workers: Number(workers),
+  workers: workers === 'auto' ? 'auto' : Number(workers),
   force: true,
   selection: { runs: Number(runs ?? 0) },
 });

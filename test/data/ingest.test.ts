@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { tableFromIPC } from 'apache-arrow';
 import { parquetMetadata } from 'hyparquet';
 import { ingest } from '../../harness/data/ingest.ts';
+import { autoWorkers } from '../../harness/data/read-schedule.ts';
 import { generateSynth } from '../../harness/data/synth/generate.ts';
 import { realSamplePath, tempDir, writeTree } from '../helpers/fixtures.ts';
 
@@ -179,5 +180,14 @@ describe('ingest over many reader tasks', () => {
     );
     // A late answer of a destroyed reader pool would surface here as an uncaught error.
     await new Promise((resolve) => setTimeout(resolve, 300));
+  });
+});
+
+describe('autoWorkers', () => {
+  it('reads small inputs on the main thread alone, larger ones with a worker per other core, at most 4', () => {
+    assert.equal(autoWorkers(69e6, 2), 0); // the standard preset
+    assert.equal(autoWorkers(716e6, 2), 1); // the large preset
+    assert.equal(autoWorkers(716e6, 1), 0);
+    assert.equal(autoWorkers(716e6, 16), 4);
   });
 });

@@ -119,7 +119,8 @@ async function ingestCommand(argv: readonly string[]): Promise<number> {
       'usage: bench data ingest [DIR] [--runs N] [--errors-per-run N] [--error-case NAME]\n' +
         '                         [--services code,token,refresh-token] [--seed N] [--trim N] [--workers N]\n' +
         '                         [--parquet] [--force] [--json]\n' +
-        'Without DIR the embedded default is used: the synthetic standard preset (--preset/--order pick another).\n',
+        'Without DIR the embedded default is used: the synthetic standard preset (--preset/--order pick another).\n' +
+        '--workers N: reader threads besides the main thread (default: none below 128 MB of logs, else one per other core).\n',
     );
     return 0;
   }
