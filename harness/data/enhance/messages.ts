@@ -7,7 +7,7 @@
  */
 import type { Utf8Column } from '../io/utf8.ts';
 import { Drain, type DrainOptions } from './drain.ts';
-import { trigrams, words } from './tokens.ts';
+import { trigrams, trigramText, words } from './tokens.ts';
 
 /**
  * Interns token strings to dense ids in first-seen order, and keeps every token's UTF-8 bytes, so
@@ -76,10 +76,33 @@ export class MessageTable {
   readonly messages: MessageFeatures[] = [];
   readonly words = new Vocabulary();
   readonly trigrams = new Vocabulary();
+  /** Trigram ids by their three code units (`#trigramIds`). */
+  readonly #trigramKeys = new Map<number, number>();
   readonly drain: Drain;
 
   constructor(drainOptions: Partial<DrainOptions> = {}) {
     this.drain = new Drain(drainOptions);
+  }
+
+  /**
+   * `trigrams(normalized)` as vocabulary ids. Known trigrams are found by their three UTF-16 code
+   * units as one number, without a string each: a standard ingest's messages hold ≈ 80k trigrams
+   * of ≈ 1,600 distinct ones.
+   */
+  #trigramIds(normalized: string): Int32Array {
+    const s = trigramText(normalized);
+    if (s.length < 3) return Int32Array.from(trigrams(normalized), (t) => this.trigrams.id(t));
+    const ids = new Int32Array(s.length - 2);
+    for (let i = 0; i + 3 <= s.length; i++) {
+      const key = (s.charCodeAt(i) * 65_536 + s.charCodeAt(i + 1)) * 65_536 + s.charCodeAt(i + 2);
+      let id = this.#trigramKeys.get(key);
+      if (id === undefined) {
+        id = this.trigrams.id(s.slice(i, i + 3));
+        this.#trigramKeys.set(key, id);
+      }
+      ids[i] = id;
+    }
+    return ids;
   }
 
   /** Global id of a normalised message, computing its features the first time it is seen. */
@@ -91,7 +114,7 @@ export class MessageTable {
       this.messages.push({
         normalized,
         words: Int32Array.from(words(normalized), (w) => this.words.id(w)),
-        trigrams: Int32Array.from(trigrams(normalized), (t) => this.trigrams.id(t)),
+        trigrams: this.#trigramIds(normalized),
         drainId: this.drain.add(normalized).clusterId,
         count: 0,
       });

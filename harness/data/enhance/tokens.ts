@@ -26,9 +26,14 @@ export function words(normalized: string): string[] {
  * the message itself.
  */
 export function trigrams(normalized: string): string[] {
-  const s = normalized.replace(/\s+/g, ' ').trim();
+  const s = trigramText(normalized);
   if (s.length < 3) return s.length === 0 ? [] : [s];
   const out = new Array<string>(s.length - 2);
   for (let i = 0; i + 3 <= s.length; i++) out[i] = s.slice(i, i + 3);
   return out;
+}
+
+/** The text `trigrams` slides over: runs of whitespace as one space, trimmed. */
+export function trigramText(normalized: string): string {
+  return normalized.replace(/\s+/g, ' ').trim();
 }
