@@ -5,7 +5,7 @@
  * (and handle files that are not ASCII); the kernel gives the same columns byte for byte
  * (test/data/read-file.test.ts, test/data/normalize.test.ts).
  *
- * Memory: one instance per thread, grown to ≈ 20 bytes per byte of the largest file read so far
+ * Memory: one instance per thread, grown to ≈ 21 bytes per byte of the largest file read so far
  * (the file, its event offsets, and room for the worst-case growth of normalised messages), kept
  * for the thread's life: a few MB for LO2's files, outside the reader workers' V8 heap cap.
  */
@@ -39,6 +39,8 @@ interface Kernel {
     starts: number,
     arena: number,
     tmp: number,
+    rawTable: number,
+    rawHashes: number,
   ): number;
   gather(offsets: number, field: number, n: number, outOffsets: number, data: number): number;
 }
@@ -97,6 +99,8 @@ function layout(base: number, fileBytes: number, cap: number) {
     colData: l.take(fileBytes),
     tmp: l.take(GROWTH * fileBytes + 8),
     arena: l.take(GROWTH * fileBytes + 8),
+    rawTable: l.take(4 * tableCap),
+    rawHashes: l.take(4 * cap),
   };
   return { o, bytes: l.at - base };
 }
@@ -113,6 +117,7 @@ function gatherAll(k: Kernel, o: ReturnType<typeof layout>['o'], fields: readonl
 
 function normalizeIn(k: Kernel, o: ReturnType<typeof layout>['o'], field: number, n: number) {
   new Int32Array(k.memory.buffer, o.table, o.tableCap).fill(0);
+  new Int32Array(k.memory.buffer, o.rawTable, o.tableCap).fill(0);
   const count = k.normalizeAll(
     o.offsets,
     STRIDE,
@@ -125,6 +130,8 @@ function normalizeIn(k: Kernel, o: ReturnType<typeof layout>['o'], field: number
     o.starts,
     o.arena,
     o.tmp,
+    o.rawTable,
+    o.rawHashes,
   );
   const mem = k.memory.buffer;
   const starts = new Int32Array(mem, o.starts, count + 1);
