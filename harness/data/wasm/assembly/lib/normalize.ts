@@ -321,6 +321,19 @@ export function normalizeInto(a: usize, b: usize, dst: usize, tmp: usize): i32 {
   return <i32>(out - dst);
 }
 
+/** A hash of the bytes [a, b), eight at a time (only for the tables: equal keys are compared). */
+@inline function hashBytes(a: usize, b: usize): u32 {
+  let h: u64 = 0x9e3779b97f4a7c15 ^ <u64>(b - a);
+  let p = a;
+  for (; p + 8 <= b; p += 8) {
+    h = (h ^ load<u64>(p)) * 0xff51afd7ed558ccd;
+    h ^= h >> 29;
+  }
+  for (; p < b; p++) h = (h ^ <u64>load<u8>(p)) * 0x100000001b3;
+  h ^= h >> 32;
+  return <u32>h;
+}
+
 /**
  * Normalises the n messages at [offsets[i·stride + field], offsets[i·stride + field + 1]) and
  * numbers the distinct results in order of first appearance: ids[i] is message i's number. The
@@ -356,8 +369,7 @@ export function normalizeAll(
     const a = <usize>load<i32>(o);
     const b = <usize>load<i32>(o, 4);
     // The raw bytes seen before in this file? Then the same number.
-    let hr: u32 = 2166136261;
-    for (let p = a; p < b; p++) hr = (hr ^ <u32>load<u8>(p)) * 16777619;
+    const hr = hashBytes(a, b);
     let rawSlot = <i32>(hr & <u32>mask);
     let id = -1;
     while (true) {
@@ -384,9 +396,7 @@ export function normalizeAll(
     out = end;
     normalize(a, b);
     const len = out - end;
-    // FNV-1a over the normalised bytes.
-    let h: u32 = 2166136261;
-    for (let p = end; p < out; p++) h = (h ^ <u32>load<u8>(p)) * 16777619;
+    const h = hashBytes(end, out);
     let slot = <i32>(h & <u32>mask);
     while (true) {
       const s = load<i32>(table + (<usize>slot << 2));
