@@ -12,7 +12,7 @@
  * every other file, as one latin1 string whose character offsets are the file's byte offsets.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { CachedNormalizer } from '../enhance/normalize.ts';
 import type { Utf8Column } from '../io/utf8.ts';
@@ -295,6 +295,34 @@ function isBlank(s: string, start: number, end: number): boolean {
 }
 
 /**
+ * This thread's buffer for the file being read: every result is copied out of it (into the
+ * kernel's memory, or by the JavaScript path), so it serves the next file. A fresh buffer per file
+ * meant fresh pages for every file, which this machine pays for dearly (docs/PERFORMANCE.md).
+ */
+let fileBuffer = Buffer.allocUnsafe(1 << 20);
+
+/** The file's bytes, in `fileBuffer` (valid until the next call). */
+function readWhole(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    let size = 0;
+    // To the end of the file, whatever fstat said: a log may still be growing.
+    for (;;) {
+      if (size === fileBuffer.length) {
+        const grown = Buffer.allocUnsafe(Math.max(2 * fileBuffer.length, fstatSync(fd).size + 1));
+        fileBuffer.copy(grown, 0, 0, size);
+        fileBuffer = grown;
+      }
+      const n = readSync(fd, fileBuffer, size, fileBuffer.length - size, null);
+      if (n === 0) return fileBuffer.subarray(0, size);
+      size += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
  * Reads one service log. Never throws for bad content; I/O failures come back as `failed`.
  * Synchronous: a reader thread reads one file at a time.
  */
@@ -302,7 +330,7 @@ export function readLogFile(task: FileTask): FileResult {
   let raw: Buffer;
   let bytes: number;
   try {
-    const onDisk = readFileSync(task.path);
+    const onDisk = readWhole(task.path);
     bytes = onDisk.length;
     raw = task.path.endsWith('.gz') ? gunzipSync(onDisk) : onDisk;
   } catch (err) {
