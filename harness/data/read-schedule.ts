@@ -128,7 +128,8 @@ export class ReadSchedule {
     const tasks = files.map((f) => f.task);
     const bytes = files.reduce((a, f) => a + f.bytes, 0);
     // readTask is synchronous: the main thread's message ids follow the file order.
-    const promise = here || !this.#pool ? call(() => readTask(tasks, this.#messages)) : this.#pool.read(tasks);
+    const pool = here ? null : this.#pool;
+    const promise = pool ? pool.read(tasks) : call(() => readTask(tasks, this.#messages));
     const slot: Slot = { promise, settled: false, here, bytes };
     const settle = () => {
       slot.settled = true;

@@ -122,6 +122,7 @@ export function writeEventBatch(sink: ArrowFileSink, d: EventDictionaries, parts
   });
   const strings = (field: StringField): RawColumn => {
     const offsets = new Int32Array(n + 1);
+    const data: Uint8Array[] = [];
     let row = 0;
     let base = 0;
     for (const p of parts) {
@@ -129,20 +130,11 @@ export function writeEventBatch(sink: ArrowFileSink, d: EventDictionaries, parts
       const count = p.events.count;
       const first = c.offsets[0]!;
       for (let i = 1; i <= count; i++) offsets[row + i] = base + c.offsets[i]! - first;
+      data.push(c.data.subarray(first, c.offsets[count]));
       row += count;
       base += c.offsets[count]! - first;
     }
-    return {
-      length: n,
-      nullCount: 0,
-      buffers: [
-        none,
-        [offsets],
-        parts.map((p) =>
-          p.events[field].data.subarray(p.events[field].offsets[0], p.events[field].offsets[p.events.count]),
-        ),
-      ],
-    };
+    return { length: n, nullCount: 0, buffers: [none, [offsets], data] };
   };
   const time = timestampData(concatTimes(parts, n));
   const timeValues = time.values.subarray(0, 2 * n);
