@@ -5,11 +5,14 @@
  * what a file reads to does not depend on who read it, so neither does the ingest.
  */
 import { availableParallelism } from 'node:os';
+import { threadId } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { BenchError } from '../errors/index.ts';
 import { bundledWorker } from '../workers/bundle.ts';
 import type { FileTask } from './lo2/read-file.ts';
 import { type ReaderMessages, readTask, type TaskResult } from './lo2/read-task.ts';
+import type { ReadRequest } from './read-worker.ts';
+import { dropColumnBuffers, recycleColumnBuffers } from './wasm/log-file.ts';
 
 /**
  * Files per task: fewer, larger messages. One message per file cost ≈8 % of the main thread;
@@ -63,7 +66,7 @@ export interface ScheduledFile {
   bytes: number;
 }
 
-type Pool = { read: (tasks: FileTask[]) => Promise<TaskResult>; close: () => Promise<void> };
+type Pool = { read: (tasks: FileTask[], spare: ArrayBuffer[]) => Promise<TaskResult>; close: () => Promise<void> };
 
 export class ReadSchedule {
   readonly #files: readonly ScheduledFile[];
@@ -74,6 +77,8 @@ export class ReadSchedule {
   /** Tasks read or being read, in file order. */
   readonly #slots: Slot[] = [];
   #inWorkers = 0;
+  /** Workers' column buffers free again, to send with the next tasks. */
+  #spare: ArrayBuffer[] = [];
   /** Bytes of the tasks read here and not taken yet. */
   #readAhead = 0;
   #next = 0;
@@ -108,9 +113,21 @@ export class ReadSchedule {
     return slot.promise;
   }
 
+  /**
+   * Takes back the buffers of a task's columns (`TaskResult.buffers`, read by `reader`) once nothing
+   * uses them (its events are on disk):
+   * the main thread's serve its next reads, the workers' go back with their next tasks.
+   */
+  recycle(reader: TaskResult['reader'], buffers: TaskResult['buffers']): void {
+    if (reader === threadId) recycleColumnBuffers(buffers);
+    else if (this.#pool) this.#spare.push(...buffers);
+  }
+
   /** Abandons the reads still in flight and stops the workers. */
   async close(): Promise<void> {
     for (const slot of this.#slots) slot.promise.catch(() => {});
+    this.#spare = [];
+    dropColumnBuffers();
     await this.#pool?.close();
   }
 
@@ -122,6 +139,10 @@ export class ReadSchedule {
       this.#dispatch(here);
   }
 
+  #takeSpare(): ArrayBuffer[] {
+    return this.#spare.splice(0, SPARE_PER_TASK);
+  }
+
   #dispatch(here: boolean): Promise<TaskResult> {
     const files = this.#files.slice(this.#next, this.#next + FILES_PER_TASK);
     this.#next += files.length;
@@ -129,7 +150,7 @@ export class ReadSchedule {
     const bytes = files.reduce((a, f) => a + f.bytes, 0);
     // readTask is synchronous: the main thread's message ids follow the file order.
     const pool = here ? null : this.#pool;
-    const promise = pool ? pool.read(tasks) : call(() => readTask(tasks, this.#messages));
+    const promise = pool ? pool.read(tasks, this.#takeSpare()) : call(() => readTask(tasks, this.#messages));
     const slot: Slot = { promise, settled: false, here, bytes };
     const settle = () => {
       slot.settled = true;
@@ -141,6 +162,9 @@ export class ReadSchedule {
     return promise;
   }
 }
+
+/** Spare buffers sent with one task: a task's worth, so each worker gets its share. */
+const SPARE_PER_TASK = 2 * FILES_PER_TASK;
 
 const call = async <T>(f: () => T): Promise<T> => f();
 
@@ -158,8 +182,9 @@ async function readerPool(workers: number): Promise<Pool> {
     // generation instead of 16 MB: large's peak RSS 359–361 → 322–331 MB, same speed (two pairs).
     resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 4 },
   });
-  const read = (tasks: FileTask[]) =>
-    (pool.run(tasks) as Promise<TaskResult>).catch((err: Error) => {
+  const run = (request: ReadRequest) => pool.run(request, { transferList: request.spare }) as Promise<TaskResult>;
+  const read = (tasks: FileTask[], spare: ArrayBuffer[]) =>
+    run({ tasks, spare }).catch((err: Error) => {
       throw new BenchError('io', `reading ${tasks[0]!.path} (+${tasks.length - 1} more files) failed: ${err.message}`, {
         file: tasks[0]!.path,
         hint:

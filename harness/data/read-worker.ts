@@ -6,10 +6,18 @@
 import { move } from 'piscina';
 import type { FileTask } from './lo2/read-file.ts';
 import { type ReaderMessages, readTask } from './lo2/read-task.ts';
+import { recycleColumnBuffers } from './wasm/log-file.ts';
 
 const messages: ReaderMessages = new Map();
 
-export default function readBatch(tasks: FileTask[]) {
+/** A task's files, and column buffers of earlier tasks (this reader's or another's) to reuse. */
+export interface ReadRequest {
+  tasks: FileTask[];
+  spare: ArrayBuffer[];
+}
+
+export default function readBatch({ tasks, spare }: ReadRequest) {
+  recycleColumnBuffers(spare);
   const result = readTask(tasks, messages);
   return move({
     [Symbol.for('Piscina.transferable')]: result.buffers,

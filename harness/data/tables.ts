@@ -7,6 +7,7 @@ import type { CacheEntry } from './cache.ts';
 import type { MessageTable } from './enhance/messages.ts';
 import type { EventFeatures, SequenceRow } from './enhance/sequence.ts';
 import {
+  type Allocator,
   ArrowFileSink,
   type BufferPieces,
   boolData,
@@ -21,14 +22,16 @@ import {
   stringVector,
   templatesSchema,
   timestampData,
+  timestampHalves,
   tokenListData,
   utf8Data,
 } from './io/arrow.ts';
+import type { BufferPool } from './io/buffer-pool.ts';
 import { packUtf8 } from './io/utf8.ts';
 import type { SequenceFile } from './lo2/discover.ts';
 import { LEVELS } from './lo2/parse.ts';
 import type { FileEvents } from './lo2/read-file.ts';
-import type { StringField } from './lo2/read-task.ts';
+import { STRING_FIELDS, type StringField } from './lo2/read-task.ts';
 
 type DictColumn = { vector: Vector<Utf8>; index: Map<string, number>; type: Dictionary<Utf8, Int32> };
 
@@ -90,19 +93,47 @@ export interface EventsPart {
 /**
  * Writes the events of one reader task as one record batch, straight from the files' columns:
  * each file's strings and numbers are pieces of the batch's buffers (ArrowFileSink.writeColumns),
- * so no per-event value is copied here but the string offsets (rebased from file to batch).
- * Concatenating files into 64k-row batches cost the main thread ≈ 0.45 s of a large ingest, and
- * apache-arrow's assembly of a batch ≈ 1 ms per batch (profiled).
+ * so no per-event value is copied here but the string offsets (rebased from file to batch) and the
+ * times (as Arrow's 64-bit milliseconds). Concatenating files into 64k-row batches cost the main
+ * thread ≈ 0.45 s of a large ingest, and apache-arrow's assembly of a batch ≈ 1 ms per batch
+ * (profiled). The batch's own columns share one buffer of `pool`, given back once they are on disk.
  */
-export function writeEventBatch(sink: ArrowFileSink, d: EventDictionaries, parts: readonly EventsPart[]): void {
+export function writeEventBatch(
+  sink: ArrowFileSink,
+  d: EventDictionaries,
+  parts: readonly EventsPart[],
+  pool: BufferPool,
+): void {
   let n = 0;
   for (const p of parts) n += p.events.count;
   if (n === 0) return;
-  const seqId = new Int32Array(n);
-  const run = new Int32Array(n);
-  const testCase = new Int32Array(n);
-  const service = new Int32Array(n);
-  const anomaly = new Uint8Array((n + 7) >> 3);
+  const fields = STRING_FIELDS.length;
+  const bitmap = (n + 7) >> 3;
+  const l = { at: 0 };
+  const take = (bytes: number) => {
+    const o = (l.at + 7) & ~7;
+    l.at = o + bytes;
+    return o;
+  };
+  const at = {
+    time: take(8 * n),
+    seqId: take(4 * n),
+    run: take(4 * n),
+    testCase: take(4 * n),
+    service: take(4 * n),
+    offsets: take(4 * fields * (n + 1)),
+    anomaly: take(bitmap),
+    valid: take(bitmap),
+  };
+  const buffer = pool.take(l.at);
+  const seqId = new Int32Array(buffer, at.seqId, n);
+  const run = new Int32Array(buffer, at.run, n);
+  const testCase = new Int32Array(buffer, at.testCase, n);
+  const service = new Int32Array(buffer, at.service, n);
+  const anomaly = new Uint8Array(buffer, at.anomaly, bitmap).fill(0);
+  const valid = new Uint8Array(buffer, at.valid, bitmap).fill(0);
+  const time = new Int32Array(buffer, at.time, 2 * n);
+  let nullTimes = 0;
   let o = 0;
   for (const { file, events } of parts) {
     const end = o + events.count;
@@ -111,6 +142,7 @@ export function writeEventBatch(sink: ArrowFileSink, d: EventDictionaries, parts
     testCase.fill(d.test_case.index.get(file.testCase)!, o, end);
     service.fill(d.service.index.get(file.service)!, o, end);
     if (file.anomaly) setBits(anomaly, o, end);
+    nullTimes += timestampHalves(events.timeMs, time, valid, o);
     o = end;
   }
   const none: BufferPieces = [];
@@ -120,8 +152,9 @@ export function writeEventBatch(sink: ArrowFileSink, d: EventDictionaries, parts
     nullCount: 0,
     buffers: [none, parts.map(f)],
   });
-  const strings = (field: StringField): RawColumn => {
-    const offsets = new Int32Array(n + 1);
+  const strings = (field: StringField, k: number): RawColumn => {
+    const offsets = new Int32Array(buffer, at.offsets + 4 * k * (n + 1), n + 1);
+    offsets[0] = 0;
     const data: Uint8Array[] = [];
     let row = 0;
     let base = 0;
@@ -136,8 +169,6 @@ export function writeEventBatch(sink: ArrowFileSink, d: EventDictionaries, parts
     }
     return { length: n, nullCount: 0, buffers: [none, [offsets], data] };
   };
-  const time = timestampData(concatTimes(parts, n));
-  const timeValues = time.values.subarray(0, 2 * n);
   sink.writeColumns(
     n,
     [
@@ -146,13 +177,9 @@ export function writeEventBatch(sink: ArrowFileSink, d: EventDictionaries, parts
       values(testCase),
       values(service),
       values(anomaly),
-      { length: n, nullCount: time.nullCount, buffers: [time.nullCount > 0 ? [time.nullBitmap!] : none, [timeValues]] },
+      { length: n, nullCount: nullTimes, buffers: [nullTimes > 0 ? [valid] : none, [time]] },
       pieces((p) => p.events.level),
-      strings('thread'),
-      strings('cId'),
-      strings('logger'),
-      strings('method'),
-      strings('message'),
+      ...STRING_FIELDS.map(strings),
       pieces((p) => p.features.messageId),
       pieces((p) => p.features.drainId),
       pieces((p) => p.events.charsLen),
@@ -161,16 +188,7 @@ export function writeEventBatch(sink: ArrowFileSink, d: EventDictionaries, parts
     ],
     d.batches,
   );
-}
-
-function concatTimes(parts: readonly EventsPart[], n: number): Float64Array {
-  const time = new Float64Array(n);
-  let o = 0;
-  for (const p of parts) {
-    time.set(p.events.timeMs, o);
-    o += p.events.count;
-  }
-  return time;
+  sink.whenWritten(() => pool.give(buffer));
 }
 
 /** Sets bits [from, to) of an LSB-first bitmap. */
@@ -185,8 +203,8 @@ function setBits(bits: Uint8Array, from: number, to: number): void {
   for (; i < to; i++) bits[i >> 3]! |= 1 << (i & 7);
 }
 
-/** A batch of sequence rows. */
-export function sequenceBatch(rows: readonly SequenceRow[], table: MessageTable): RecordBatch {
+/** A batch of sequence rows; its list columns' arrays get their memory from `memory`. */
+export function sequenceBatch(rows: readonly SequenceRow[], table: MessageTable, memory?: Allocator): RecordBatch {
   const ints = (f: (r: SequenceRow) => number) => int32Data(Int32Array.from(rows, f));
   return makeBatch(sequencesSchema, [
     utf8Data(packUtf8(rows.map((r) => r.seqId))),
@@ -201,14 +219,25 @@ export function sequenceBatch(rows: readonly SequenceRow[], table: MessageTable)
     tokenListData(
       rows.map((r) => r.words.ids),
       table.words.encoded,
+      memory,
     ),
-    int32ListData(rows.map((r) => r.words.counts)),
+    int32ListData(
+      rows.map((r) => r.words.counts),
+      memory,
+    ),
     tokenListData(
       rows.map((r) => r.trigrams.ids),
       table.trigrams.encoded,
+      memory,
     ),
-    int32ListData(rows.map((r) => r.trigrams.counts)),
-    int32ListData(rows.map((r) => r.drainIds)),
+    int32ListData(
+      rows.map((r) => r.trigrams.counts),
+      memory,
+    ),
+    int32ListData(
+      rows.map((r) => r.drainIds),
+      memory,
+    ),
     ints((r) => r.wordsLen),
     ints((r) => r.trigramsLen),
   ]);

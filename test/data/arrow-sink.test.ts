@@ -46,6 +46,39 @@ describe('ArrowFileSink', () => {
     }
   });
 
+  it('says when the bytes written so far are on disk: their buffers may then be overwritten', async () => {
+    const { dir, cleanup } = tempDir();
+    try {
+      const path = join(dir, 'w.arrow');
+      const sink = new ArrowFileSink(path, schema);
+      const expected: { ids: Int32Array; texts: string[] }[] = [];
+      const called: number[] = [];
+      // Past the 4 MB groups and the 16 MB background window: background and synchronous writes.
+      for (let b = 0; b < 40; b++) {
+        const { ids, texts, batch } = batchOf(b, 1000, 600);
+        expected.push({ ids: ids.slice(), texts });
+        sink.write(batch);
+        const text = batch.getChild('text')!.data[0]!;
+        sink.whenWritten(() => {
+          called.push(b);
+          // Scribbled over once on disk; scribbled too early, the file would show it.
+          ids.fill(-1);
+          text.values.fill(0x21);
+          text.valueOffsets.fill(0);
+        });
+      }
+      await sink.close();
+      assert.deepEqual(called, [...Array(40).keys()], 'each callback once, in order');
+      const table = tableFromIPC(readFileSync(path));
+      for (const [b, e] of expected.entries()) {
+        assert.deepEqual(table.batches[b]!.getChild('id')!.toArray(), e.ids, `batch ${b} ids`);
+        assert.deepEqual(table.batches[b]!.getChild('text')!.toArray(), e.texts, `batch ${b} texts`);
+      }
+    } finally {
+      cleanup();
+    }
+  });
+
   it('names the file and gives a hint when the disk is full', { skip: !existsSync('/dev/full') }, async () => {
     const sink = new ArrowFileSink('/dev/full', schema);
     let error: unknown;

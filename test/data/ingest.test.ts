@@ -6,6 +6,9 @@ import { after, before, describe, it } from 'node:test';
 import { tableFromIPC } from 'apache-arrow';
 import { parquetMetadata } from 'hyparquet';
 import { ingest } from '../../harness/data/ingest.ts';
+import type { Utf8Column } from '../../harness/data/io/utf8.ts';
+import { discover } from '../../harness/data/lo2/discover.ts';
+import { parseLogBytes } from '../../harness/data/lo2/read-file.ts';
 import { autoWorkers } from '../../harness/data/read-schedule.ts';
 import { generateSynth } from '../../harness/data/synth/generate.ts';
 import { realSamplePath, tempDir, writeTree } from '../helpers/fixtures.ts';
@@ -163,6 +166,32 @@ describe('ingest over many reader tasks', () => {
     for (const t of TABLES) {
       const want = sha(join(runs[0]!.dir, t));
       for (const r of runs.slice(1)) assert.equal(sha(join(r.dir, t)), want, t);
+    }
+  });
+
+  it("writes every event as its file's parse, though buffers are reused from task to task", async () => {
+    // Reused buffers (io/buffer-pool.ts) given back too early would put a later file's bytes here.
+    for (const workers of [0, 2]) {
+      const s = await ingest(root, { cacheDir: join(dir, `reuse${workers}`), workers, trimLines: 0, force: true });
+      const events = tableFromIPC(readFileSync(join(s.dir, 'events.arrow')));
+      const seqIds = [...events.getChild('seq_id')!] as string[];
+      const messages = [...events.getChild('m_message')!] as string[];
+      const times = events.getChild('m_time')!.toArray() as BigInt64Array;
+      const threads = [...events.getChild('m_thread')!] as string[];
+      let row = 0;
+      for (const f of (await discover(root)).files) {
+        const parsed = parseLogBytes(readFileSync(f.path), { trimLines: 0, runEpochSec: f.runEpochSec }, false);
+        assert.equal(parsed.state, 'read');
+        const e = (parsed as Extract<typeof parsed, { state: 'read' }>).events;
+        const text = (c: Utf8Column, i: number) => Buffer.from(c.data).toString('utf8', c.offsets[i], c.offsets[i + 1]);
+        for (let i = 0; i < e.count; i++, row++) {
+          assert.equal(seqIds[row], f.seqId, `row ${row}`);
+          assert.equal(messages[row], text(e.message, i), `${f.seqId} event ${i} message (workers ${workers})`);
+          assert.equal(threads[row], text(e.thread, i), `${f.seqId} event ${i} thread`);
+          assert.equal(Number(times[row]), e.timeMs[i], `${f.seqId} event ${i} time`);
+        }
+      }
+      assert.equal(row, events.numRows);
     }
   });
 

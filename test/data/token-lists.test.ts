@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Schema, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
 import { Vocabulary } from '../../harness/data/enhance/messages.ts';
-import { makeBatch, sequencesSchema, tokenListData } from '../../harness/data/io/arrow.ts';
+import { RowLists } from '../../harness/data/enhance/sequence.ts';
+import { int32ListData, makeBatch, sequencesSchema, tokenListData } from '../../harness/data/io/arrow.ts';
 
 const decoder = new TextDecoder();
 
@@ -44,5 +45,46 @@ describe('vocabulary bytes and token lists', () => {
       got,
       rows.map((r) => [...r].map((id) => all[id])),
     );
+  });
+
+  it('writes the same lists into reused memory full of old bytes', () => {
+    const v = new Vocabulary();
+    const all = tokens();
+    for (const t of all) v.id(t);
+    const rows = [Int32Array.of(5, 4, 2998), Int32Array.of(), Int32Array.of(7)];
+    // Memory as a pool lends it: whatever the last user left there.
+    const dirty = { take: (bytes: number) => new Uint8Array(bytes + 64).fill(0xab).buffer };
+    const read = (data: ReturnType<typeof tokenListData> | ReturnType<typeof int32ListData>, name: string) => {
+      const field = sequencesSchema.fields.find((f) => f.name === name)!;
+      const t = tableFromIPC(tableToIPC(new Table(makeBatch(new Schema([field]), [data]))));
+      return t
+        .getChild(name)!
+        .toArray()
+        .map((list: { toArray(): ArrayLike<unknown> }) => Array.from(list.toArray()));
+    };
+    assert.deepEqual(
+      read(tokenListData(rows, v.encoded, dirty), 'e_words'),
+      read(tokenListData(rows, v.encoded), 'e_words'),
+    );
+    assert.deepEqual(
+      read(int32ListData(rows, dirty), 'e_event_drain_id'),
+      read(int32ListData(rows), 'e_event_drain_id'),
+    );
+  });
+});
+
+describe('RowLists', () => {
+  it("keeps earlier rows' lists when it grows, and reuses its room after reset", () => {
+    const lists = new RowLists(8);
+    const a = lists.take(5);
+    a.set([1, 2, 3, 4, 5]);
+    const b = lists.take(6); // past the 8 values: a larger array, `a` untouched
+    b.set([6, 7, 8, 9, 10, 11]);
+    assert.deepEqual([...a], [1, 2, 3, 4, 5]);
+    assert.deepEqual([...b], [6, 7, 8, 9, 10, 11]);
+    lists.reset();
+    const c = lists.take(3);
+    assert.equal(c.buffer, b.buffer, 'the same room, from its start');
+    assert.equal(c.byteOffset, 0);
   });
 });

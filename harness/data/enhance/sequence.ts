@@ -51,6 +51,7 @@ function bagOf(
   tokensOf: (r: number) => Int32Array,
   occurrences: Int32Array,
   scratch: Scratch,
+  lists: RowLists,
 ): TokenBag {
   const distinct: number[] = [];
   for (const r of touched) {
@@ -63,8 +64,10 @@ function bagOf(
       counts[t]! += c;
     }
   }
-  const ids = Int32Array.from(distinct).sort();
-  const counts = new Int32Array(ids.length);
+  const ids = lists.take(distinct.length);
+  ids.set(distinct);
+  ids.sort();
+  const counts = lists.take(ids.length);
   for (let i = 0; i < ids.length; i++) {
     counts[i] = scratch.counts[ids[i]!]!;
     scratch.counts[ids[i]!] = 0;
@@ -87,6 +90,37 @@ class Scratch {
 
 const wordScratch = new Scratch();
 const trigramScratch = new Scratch();
+
+/**
+ * Where sequence rows keep their lists (token bags, drain ids): consecutive views of one array,
+ * reused once the rows are written (`reset`), instead of four buffers per file for the collector.
+ */
+export class RowLists {
+  #data: Int32Array;
+  #used = 0;
+
+  constructor(capacity = 1 << 16) {
+    this.#data = new Int32Array(capacity);
+  }
+
+  /** A list of `length` values (not zeroed), valid until `reset`. */
+  take(length: number): Int32Array {
+    // A full array stays with the rows that view it; later lists go to a larger one.
+    if (this.#used + length > this.#data.length) {
+      this.#data = new Int32Array(Math.max(2 * this.#data.length, length));
+      this.#used = 0;
+    }
+    return this.#data.subarray(this.#used, (this.#used += length));
+  }
+
+  /** Every row viewing these lists is written: their room serves the next rows. */
+  reset(): void {
+    this.#used = 0;
+  }
+}
+
+/** Lists of rows that are never reset (each row's lists are its own). */
+const ownLists = { take: (length: number) => new Int32Array(length) } as RowLists;
 
 /**
  * One reader's message ids (lo2/read-task.ts) mapped to the message table's: the texts as the
@@ -137,6 +171,10 @@ export function enhanceSequence(
   events: FileEvents,
   ids: ReaderIds,
   table: MessageTable,
+  /** Where the four event feature columns go, one after the other (4 × the events). */
+  columns = new Int32Array(4 * events.count),
+  /** Where the row's lists go. */
+  lists: RowLists = ownLists,
 ): { row: SequenceRow; features: EventFeatures } {
   const n = events.count;
   const readerIds = events.localMessageId;
@@ -153,8 +191,6 @@ export function enhanceSequence(
     ids.words[r] = message.words.length;
     ids.trigrams[r] = message.trigrams.length;
   }
-  // The four event columns share one buffer.
-  const columns = new Int32Array(4 * n);
   const messageId = columns.subarray(0, n);
   const drainId = columns.subarray(n, 2 * n);
   const wordsLen = columns.subarray(2 * n, 3 * n);
@@ -180,8 +216,16 @@ export function enhanceSequence(
     totalWords += c * ids.words[r]!;
     totalTrigrams += c * ids.trigrams[r]!;
   }
-  const words = bagOf(touched, (r) => table.messages[ids.globalId[r]!]!.words, occurrences, wordScratch);
-  const trigrams = bagOf(touched, (r) => table.messages[ids.globalId[r]!]!.trigrams, occurrences, trigramScratch);
+  const words = bagOf(touched, (r) => table.messages[ids.globalId[r]!]!.words, occurrences, wordScratch, lists);
+  const trigrams = bagOf(
+    touched,
+    (r) => table.messages[ids.globalId[r]!]!.trigrams,
+    occurrences,
+    trigramScratch,
+    lists,
+  );
+  const drainIds = lists.take(n);
+  drainIds.set(drainId);
   for (const r of touched) occurrences[r] = 0;
   const row: SequenceRow = {
     seqId: file.seqId,
@@ -195,7 +239,7 @@ export function enhanceSequence(
     durationSec: n > 0 ? (end - start) / 1000 : 0,
     words,
     trigrams,
-    drainIds: drainId,
+    drainIds,
     wordsLen: totalWords,
     trigramsLen: totalTrigrams,
   };

@@ -122,20 +122,9 @@ export const bitmapData = (bits: Uint8Array, length: number): Data<Bool> =>
 
 /** Milliseconds since the epoch as an Arrow timestamp column; NaN becomes null. */
 export function timestampData(ms: Float64Array): Data<TimestampMillisecond> {
-  // Int64 little-endian as two Int32 halves: no BigInt per value (exact below 2^53 ms).
   const halves = new Int32Array(ms.length * 2);
-  let nullCount = 0;
   const valid = new Uint8Array((ms.length + 7) >> 3);
-  for (let i = 0; i < ms.length; i++) {
-    const v = ms[i]!;
-    if (Number.isNaN(v)) nullCount++;
-    else {
-      const high = Math.floor(v / 4_294_967_296);
-      halves[2 * i] = v - high * 4_294_967_296;
-      halves[2 * i + 1] = high;
-      valid[i >> 3]! |= 1 << (i & 7);
-    }
-  }
+  const nullCount = timestampHalves(ms, halves, valid, 0);
   return makeData({
     type: new TimestampMillisecond('UTC'),
     length: ms.length,
@@ -145,7 +134,30 @@ export function timestampData(ms: Float64Array): Data<TimestampMillisecond> {
   });
 }
 
-/** A dictionary-encoded column whose dictionary is shared by every batch of a file. */
+/**
+ * Epoch milliseconds as Arrow's little-endian Int64 values at rows `at`, `at + 1`, … of `halves`
+ * (two Int32 halves each: no BigInt per value; exact below 2^53 ms), NaN as null: sets the rows'
+ * bits of a zeroed `valid` bitmap and returns how many are null.
+ */
+export function timestampHalves(ms: Float64Array, halves: Int32Array, valid: Uint8Array, at: number): number {
+  let nullCount = 0;
+  for (let i = 0; i < ms.length; i++) {
+    const v = ms[i]!;
+    const row = at + i;
+    if (Number.isNaN(v)) {
+      nullCount++;
+      halves[2 * row] = 0;
+      halves[2 * row + 1] = 0;
+    } else {
+      const high = Math.floor(v / 4_294_967_296);
+      halves[2 * row] = v - high * 4_294_967_296;
+      halves[2 * row + 1] = high;
+      valid[row >> 3]! |= 1 << (row & 7);
+    }
+  }
+  return nullCount;
+}
+
 export function dictionaryData<T extends Int8 | Int32>(
   type: Dictionary<Utf8, T>,
   indices: T extends Int8 ? Int8Array : Int32Array,
@@ -167,22 +179,35 @@ export const stringVector = (values: readonly string[]): Vector<Utf8> =>
  * A List<Utf8> column from per-row lists of token ids and the vocabulary they index, given as its
  * tokens' UTF-8 bytes: each token's bytes are copied, no string is encoded.
  */
-export function tokenListData(rows: readonly Int32Array[], vocab: Utf8Column): Data<List<Utf8>> {
-  const offsets = new Int32Array(rows.length + 1);
+/** Where a column's arrays get their memory: by default fresh buffers; an ingest lends reused ones (buffer-pool.ts). */
+export interface Allocator {
+  take(bytes: number): ArrayBuffer;
+}
+const fresh: Allocator = { take: (bytes) => new ArrayBuffer(bytes) };
+const int32s = (n: number, memory: Allocator) => new Int32Array(memory.take(4 * n), 0, n);
+
+export function tokenListData(
+  rows: readonly Int32Array[],
+  vocab: Utf8Column,
+  memory: Allocator = fresh,
+): Data<List<Utf8>> {
+  const offsets = int32s(rows.length + 1, memory);
   const vo = vocab.offsets;
   const vd = vocab.data;
   let total = 0;
   let bytes = 0;
+  offsets[0] = 0;
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
     total += row.length;
     offsets[i + 1] = total;
     for (let j = 0; j < row.length; j++) bytes += vo[row[j]! + 1]! - vo[row[j]!]!;
   }
-  const valueOffsets = new Int32Array(total + 1);
-  const data = new Uint8Array(bytes);
+  const valueOffsets = int32s(total + 1, memory);
+  const data = new Uint8Array(memory.take(bytes), 0, bytes);
   let t = 0;
   let b = 0;
+  valueOffsets[0] = 0;
   for (const row of rows) {
     for (let j = 0; j < row.length; j++) {
       // Tokens are a few bytes (trigrams three): a loop beats a `set` call per token.
@@ -200,15 +225,15 @@ export function tokenListData(rows: readonly Int32Array[], vocab: Utf8Column): D
   });
 }
 
-/** A List<Int32> column from per-row typed arrays. */
-export function int32ListData(rows: readonly Int32Array[]): Data<List<Int32>> {
-  const offsets = new Int32Array(rows.length + 1);
+export function int32ListData(rows: readonly Int32Array[], memory: Allocator = fresh): Data<List<Int32>> {
+  const offsets = int32s(rows.length + 1, memory);
   let total = 0;
+  offsets[0] = 0;
   for (let i = 0; i < rows.length; i++) {
     total += rows[i]!.length;
     offsets[i + 1] = total;
   }
-  const flat = new Int32Array(total);
+  const flat = int32s(total, memory);
   for (let i = 0; i < rows.length; i++) flat.set(rows[i]!, offsets[i]!);
   return makeData({
     type: listOf(new Int32()) as List<Int32>,
@@ -256,6 +281,13 @@ class FileByteSink extends AsyncByteQueue {
   #inFlightBytes = 0;
   #error: Error | null = null;
   #drained: (() => void) | null = null;
+  /** Groups sent so far; group g is the g-th `#send`. */
+  #sent = 0;
+  /** Groups below this one are on disk; `#done` holds the finished ones above it. */
+  #writtenBelow = 0;
+  readonly #done = new Set<number>();
+  /** Callbacks waiting for every group below `below` to be on disk. */
+  #waiting: { below: number; then: () => void }[] = [];
 
   constructor(path: string) {
     super();
@@ -285,10 +317,30 @@ class FileByteSink extends AsyncByteQueue {
     this.#send(group, bytes);
   }
 
+  /**
+   * Calls `then` once every byte written so far is on disk (or failed to get there): the buffers
+   * behind them are free again. At once when they already are.
+   */
+  whenWritten(then: () => void): void {
+    const below = this.#sent + (this.#groupBytes > 0 ? 1 : 0);
+    if (below <= this.#writtenBelow) then();
+    else this.#waiting.push({ below, then });
+  }
+
+  #written(g: number): void {
+    this.#done.add(g);
+    while (this.#done.delete(this.#writtenBelow)) this.#writtenBelow++;
+    if (this.#waiting.length === 0 || this.#waiting[0]!.below > this.#writtenBelow) return;
+    const ready = this.#waiting.filter((w) => w.below <= this.#writtenBelow);
+    this.#waiting = this.#waiting.filter((w) => w.below > this.#writtenBelow);
+    for (const w of ready) w.then();
+  }
+
   /** Writes `group` at the current end of the file. */
   #send(group: NodeJS.ArrayBufferView[], bytes: number): void {
     if (this.#error) throw this.#error;
     const at = this.#position;
+    const g = this.#sent++;
     this.#position += bytes;
     if (this.#inFlightBytes + bytes > MAX_IN_FLIGHT) {
       try {
@@ -299,6 +351,8 @@ class FileByteSink extends AsyncByteQueue {
         }
       } catch (err) {
         throw (this.#error = this.#failed(err as Error));
+      } finally {
+        this.#written(g);
       }
       return;
     }
@@ -306,6 +360,7 @@ class FileByteSink extends AsyncByteQueue {
     const finish = (err: Error | null) => {
       if (err && !this.#error) this.#error = this.#failed(err);
       this.#inFlightBytes -= bytes;
+      this.#written(g);
       if (this.#inFlightBytes === 0) this.#drained?.();
     };
     // libuv writes the whole group (in IOV_MAX slices) unless the disk refuses; a short write
@@ -428,6 +483,11 @@ export class ArrowFileSink {
    */
   writeColumns(length: number, columns: readonly RawColumn[], dictionaries: ReadonlyMap<number, Vector>): void {
     this.#writer.writeColumns(length, columns, dictionaries);
+  }
+
+  /** Calls `then` once every batch written so far is on disk: their buffers may be reused. */
+  whenWritten(then: () => void): void {
+    this.#sink.whenWritten(then);
   }
 
   /** Writes the footer, waits for the background writes and closes the file. */

@@ -5,10 +5,14 @@
  * (and handle files that are not ASCII); the kernel gives the same columns byte for byte
  * (test/data/read-file.test.ts, test/data/normalize.test.ts).
  *
- * Memory: one instance per thread, grown to ≈ 21 bytes per byte of the largest file read so far
- * (the file, its event offsets, and room for the worst-case growth of normalised messages), kept
- * for the thread's life: a few MB for LO2's files, outside the reader workers' V8 heap cap.
+ * Memory: one instance per thread, grown to what the largest file read so far needed and kept for
+ * the thread's life, outside the reader workers' V8 heap cap: the file, ≈ 120 bytes per line for
+ * its events' offsets, numbers and tables, its string columns (at most the file again) and the
+ * distinct normalised messages — ≈ 3× the file for LO2's logs. (Room for the worst growth of every
+ * message, 6×, is made only when a file needs it: the first layout made 21× for every file, 75 MB
+ * for the real 3.6 MB token log.)
  */
+import { BufferPool } from '../io/buffer-pool.ts';
 import type { Utf8Column } from '../io/utf8.ts';
 import { LOG_FILE_WASM } from './log-file-wasm.ts';
 
@@ -41,8 +45,11 @@ interface Kernel {
     tmp: number,
     rawTable: number,
     rawHashes: number,
+    arenaEnd: number,
   ): number;
   gather(offsets: number, field: number, n: number, outOffsets: number, data: number): number;
+  countLines(start: number, end: number): number;
+  maxLength(offsets: number, field: number, n: number): number;
 }
 
 const PAGE = 65_536;
@@ -55,13 +62,33 @@ const STRIDE_FIELDS = STRIDE / 2;
 
 let kernel: Kernel | null = null;
 
-/** This thread's instance with at least `bytes` of memory, and where the caller's buffers may start. */
-function instance(bytes: number): { k: Kernel; base: number } {
+/**
+ * This thread's buffers for files' columns (one per file, `parseAsciiFile`): whoever is done with a
+ * file's columns gives its buffer back with `recycleColumnBuffers` (the ingest, once the events
+ * table has them on disk).
+ */
+const columnBuffers = new BufferPool(32 << 20);
+
+/** Buffers of `parseAsciiFile` results nothing uses any more, for later files of this thread. */
+export function recycleColumnBuffers(buffers: readonly ArrayBuffer[]): void {
+  for (const b of buffers) columnBuffers.give(b);
+}
+
+/** Lets the collector have this thread's spare column buffers (at the end of an ingest). */
+export function dropColumnBuffers(): void {
+  columnBuffers.clear();
+}
+
+/** This thread's instance, and where the caller's buffers may start. */
+function instance(): { k: Kernel; base: number } {
   kernel ??= new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(LOG_FILE_WASM, 'base64'))).exports as Kernel;
-  const base = align8(kernel.heapBase());
-  const have = kernel.memory.buffer.byteLength;
-  if (base + bytes > have) kernel.memory.grow(Math.ceil((base + bytes - have) / PAGE));
-  return { k: kernel, base };
+  return { k: kernel, base: align8(kernel.heapBase()) };
+}
+
+/** Grows the instance's memory to at least `end` bytes (views of it made before are detached). */
+function reserve(k: Kernel, end: number): void {
+  const have = k.memory.buffer.byteLength;
+  if (end > have) k.memory.grow(Math.ceil((end - have) / PAGE));
 }
 
 const align8 = (x: number) => (x + 7) & ~7;
@@ -79,33 +106,43 @@ class Layout {
   }
 }
 
-/** Where a file's events and their normalised messages go. */
-function layout(base: number, fileBytes: number, cap: number) {
-  let tableCap = 16;
-  while (tableCap < 2 * cap) tableCap *= 2;
-  const l = new Layout(base);
-  const o = {
+/** Where a file of `fileBytes` and its parse (at most `cap` events) go. */
+function parseRegions(l: Layout, fileBytes: number, cap: number) {
+  return {
     file: l.take(fileBytes),
     offsets: l.take(4 * STRIDE * cap),
     times: l.take(8 * cap),
     levels: l.take(cap),
     counts: l.take(64),
-    ids: l.take(4 * cap),
-    table: l.take(4 * tableCap),
-    tableCap,
-    hashes: l.take(4 * cap),
-    starts: l.take(4 * (cap + 1)),
-    colOffsets: l.take(4 * STRIDE_FIELDS * (cap + 1)),
-    colData: l.take(fileBytes),
-    tmp: l.take(GROWTH * fileBytes + 8),
-    arena: l.take(GROWTH * fileBytes + 8),
-    rawTable: l.take(4 * tableCap),
-    rawHashes: l.take(4 * cap),
   };
-  return { o, bytes: l.at - base };
 }
 
-function gatherAll(k: Kernel, o: ReturnType<typeof layout>['o'], fields: readonly number[], n: number): Utf8Column[] {
+/**
+ * Where `n` events' message numbers, tables and string columns go, after the parse. The arena of
+ * distinct normalised messages comes last, so that it can grow (`normalizeIn`).
+ */
+function eventRegions(l: Layout, n: number, fileBytes: number, longestMessage: number) {
+  let tableCap = 16;
+  while (tableCap < 2 * n) tableCap *= 2;
+  return {
+    ids: l.take(4 * n),
+    table: l.take(4 * tableCap),
+    tableCap,
+    hashes: l.take(4 * n),
+    starts: l.take(4 * (n + 1)),
+    rawTable: l.take(4 * tableCap),
+    rawHashes: l.take(4 * n),
+    colOffsets: l.take(4 * STRIDE_FIELDS * (n + 1)),
+    // The string fields are disjoint ranges of the file.
+    colData: l.take(fileBytes),
+    tmp: l.take(longestMessage + 8),
+    arena: l.take(0),
+  };
+}
+
+type Regions = ReturnType<typeof parseRegions> & ReturnType<typeof eventRegions>;
+
+function gatherAll(k: Kernel, o: Regions, fields: readonly number[], n: number): Utf8Column[] {
   return fields.map((field) => {
     const total = k.gather(o.offsets, field, n, o.colOffsets, o.colData);
     return {
@@ -115,24 +152,38 @@ function gatherAll(k: Kernel, o: ReturnType<typeof layout>['o'], fields: readonl
   });
 }
 
-function normalizeIn(k: Kernel, o: ReturnType<typeof layout>['o'], field: number, n: number) {
-  new Int32Array(k.memory.buffer, o.table, o.tableCap).fill(0);
-  new Int32Array(k.memory.buffer, o.rawTable, o.tableCap).fill(0);
-  const count = k.normalizeAll(
-    o.offsets,
-    STRIDE,
-    field,
-    n,
-    o.ids,
-    o.table,
-    o.tableCap,
-    o.hashes,
-    o.starts,
-    o.arena,
-    o.tmp,
-    o.rawTable,
-    o.rawHashes,
-  );
+/**
+ * Numbers the events' distinct normalised messages. The arena first gets room for a quarter of the
+ * file's bytes plus the worst growth of the longest message; a file whose distinct messages need
+ * more (normalizeAll says so) is normalised again with room for the worst growth of all of them.
+ */
+function normalizeIn(k: Kernel, o: Regions, field: number, n: number, fileBytes: number, longestMessage: number) {
+  const worst = GROWTH * fileBytes + 8;
+  let room = Math.min(worst, (fileBytes >> 2) + GROWTH * longestMessage + 8);
+  let count = -1;
+  while (count < 0) {
+    reserve(k, o.arena + room);
+    new Int32Array(k.memory.buffer, o.table, o.tableCap).fill(0);
+    new Int32Array(k.memory.buffer, o.rawTable, o.tableCap).fill(0);
+    count = k.normalizeAll(
+      o.offsets,
+      STRIDE,
+      field,
+      n,
+      o.ids,
+      o.table,
+      o.tableCap,
+      o.hashes,
+      o.starts,
+      o.arena,
+      o.tmp,
+      o.rawTable,
+      o.rawHashes,
+      o.arena + room,
+    );
+    if (count < 0 && room === worst) throw new Error('internal: normalised messages overflow their worst-case room');
+    room = worst;
+  }
   const mem = k.memory.buffer;
   const starts = new Int32Array(mem, o.starts, count + 1);
   const arena = Buffer.from(mem, o.arena, starts[count]);
@@ -143,19 +194,21 @@ function normalizeIn(k: Kernel, o: ReturnType<typeof layout>['o'], field: number
 }
 
 /**
- * Copies a file's bytes into the kernel, with room for `cap` events, and its events' file-relative
- * offsets when given (they become addresses).
+ * Copies a file's bytes and its events' file-relative offsets (they become addresses) into the
+ * kernel, laid out for n events (the path for files the JavaScript parsed).
  */
-function load(bytes: Uint8Array, offsets: Int32Array | null, n: number, cap = Math.max(n, 1)) {
-  const { k, base } = instance(0);
-  const { o, bytes: need } = layout(base, bytes.length, cap);
-  instance(need);
-  new Uint8Array(k.memory.buffer, o.file, bytes.length).set(bytes);
-  if (offsets) {
-    const to = new Int32Array(k.memory.buffer, o.offsets, n * STRIDE);
-    for (let i = 0; i < n * STRIDE; i++) to[i] = offsets[i]! + o.file;
-  }
-  return { k, o };
+function load(bytes: Uint8Array, offsets: Int32Array, n: number, field: number = FIELDS.message) {
+  const { k, base } = instance();
+  const l = new Layout(base);
+  const parsed = parseRegions(l, bytes.length, Math.max(n, 1));
+  reserve(k, l.at);
+  new Uint8Array(k.memory.buffer, parsed.file, bytes.length).set(bytes);
+  const to = new Int32Array(k.memory.buffer, parsed.offsets, n * STRIDE);
+  for (let i = 0; i < n * STRIDE; i++) to[i] = offsets[i]! + parsed.file;
+  const longest = k.maxLength(parsed.offsets, field, n);
+  const o: Regions = { ...parsed, ...eventRegions(l, n, bytes.length, longest) };
+  reserve(k, o.arena);
+  return { k, o, longest };
 }
 
 export interface AsciiFile {
@@ -175,22 +228,27 @@ export interface AsciiFile {
 
 /** Parses a whole ASCII file as `parseLogBytes` does (the bytes already without CR before LF). */
 export function parseAsciiFile(bytes: Uint8Array, trimLines: number, epochMs: number): AsciiFile {
-  // An event's line has at least 14 bytes and a newline.
-  const cap = Math.floor(bytes.length / 15) + 1;
-  const { k, o } = load(bytes, null, 0, cap);
+  const { k, base } = instance();
+  // The file first (parseRegions puts it at `base`), then room for as many events as it has lines.
+  reserve(k, base + bytes.length);
+  new Uint8Array(k.memory.buffer, base, bytes.length).set(bytes);
+  const cap = Math.max(k.countLines(base, base + bytes.length), 1);
+  const l = new Layout(base);
+  const parsed = parseRegions(l, bytes.length, cap);
+  reserve(k, l.at);
   const n = k.parseLines(
-    o.file,
-    o.file + bytes.length,
+    parsed.file,
+    parsed.file + bytes.length,
     trimLines,
     epochMs,
-    o.offsets,
-    o.times,
-    o.levels,
+    parsed.offsets,
+    parsed.times,
+    parsed.levels,
     cap,
-    o.counts,
+    parsed.counts,
   );
-  if (n < 0) throw new Error(`internal: more than ${cap} events in ${bytes.length} bytes`);
-  const counts = new Int32Array(k.memory.buffer, o.counts, 9);
+  if (n < 0) throw new Error(`internal: more than ${cap} events in ${cap} lines`);
+  const counts = new Int32Array(k.memory.buffer, parsed.counts, 9);
   const header = {
     n,
     lines: counts[0]!,
@@ -198,7 +256,10 @@ export function parseAsciiFile(bytes: Uint8Array, trimLines: number, epochMs: nu
     continuation: counts[2]!,
     skipped: [...counts.subarray(3, 9)],
   };
-  const { localMessageId: ids, normalized } = normalizeIn(k, o, FIELDS.message, n);
+  const longest = k.maxLength(parsed.offsets, FIELDS.message, n);
+  const o: Regions = { ...parsed, ...eventRegions(l, n, bytes.length, longest) };
+  reserve(k, o.arena);
+  const { localMessageId: ids, normalized } = normalizeIn(k, o, FIELDS.message, n, bytes.length, longest);
   // Every column of the file goes into one buffer, copied once out of the kernel's memory, so a
   // reader worker moves one buffer per file. The fields are gathered one after the other (their
   // bytes are disjoint ranges of the file, so they fit in `colData`) and copied in two blocks.
@@ -209,16 +270,16 @@ export function parseAsciiFile(bytes: Uint8Array, trimLines: number, epochMs: nu
     fieldBytes.push(k.gather(o.offsets, field, n, o.colOffsets + 4 * f * (n + 1), o.colData + dataBytes));
     dataBytes += fieldBytes[f]!;
   }
-  const l = new Layout(0);
+  const out = new Layout(0);
   const at = {
-    timeMs: l.take(8 * n),
-    charsLen: l.take(4 * n),
-    localMessageId: l.take(4 * n),
-    offsets: l.take(4 * fields.length * (n + 1)),
-    level: l.take(n),
-    data: l.take(dataBytes),
+    timeMs: out.take(8 * n),
+    charsLen: out.take(4 * n),
+    localMessageId: out.take(4 * n),
+    offsets: out.take(4 * fields.length * (n + 1)),
+    level: out.take(n),
+    data: out.take(dataBytes),
   };
-  const buffer = new ArrayBuffer(l.at);
+  const buffer = columnBuffers.take(out.at);
   const mem = k.memory.buffer;
   const timeMs = new Float64Array(buffer, at.timeMs, n);
   timeMs.set(new Float64Array(mem, o.times, n));
@@ -269,15 +330,19 @@ export function gatherColumns(
 
 /** The distinct normalised messages of ASCII `bytes`, numbered in order of first appearance. */
 export function normalizeMessages(bytes: Uint8Array, offsets: Int32Array, field: number, n: number) {
-  const { k, o } = load(bytes, offsets, n);
-  const { localMessageId, normalized } = normalizeIn(k, o, field, n);
+  const { k, o, longest } = load(bytes, offsets, n, field);
+  const { localMessageId, normalized } = normalizeIn(k, o, field, n, bytes.length, longest);
   return { localMessageId: localMessageId.slice(), normalized };
 }
 
 /** One ASCII message through the WebAssembly normaliser (for tests and comparisons). */
 export function normalizeAscii(message: string): string {
   const bytes = Buffer.from(message, 'latin1');
-  const { k, o } = load(bytes, null, 1);
-  const len = k.normalizeInto(o.file, o.file + bytes.length, o.arena, o.tmp);
-  return Buffer.from(k.memory.buffer, o.arena, len).toString('latin1');
+  const { k, base } = instance();
+  const l = new Layout(base);
+  const at = { message: l.take(bytes.length), tmp: l.take(bytes.length + 8), out: l.take(GROWTH * bytes.length + 8) };
+  reserve(k, l.at);
+  new Uint8Array(k.memory.buffer, at.message, bytes.length).set(bytes);
+  const len = k.normalizeInto(at.message, at.message + bytes.length, at.out, at.tmp);
+  return Buffer.from(k.memory.buffer, at.out, len).toString('latin1');
 }

@@ -241,6 +241,28 @@ export function parseLines(
   return n;
 }
 
+/** The lines of [start, end) (newlines, plus a last line without one): no more events than that. */
+export function countLines(start: usize, end: usize): i32 {
+  let n = 0;
+  let p = start;
+  const newline = i8x16.splat(10);
+  for (; p + 16 <= end; p += 16) n += <i32>popcnt(i8x16.bitmask(i8x16.eq(v128.load(p), newline)));
+  for (; p < end; p++) if (byte(p) == 10) n++;
+  if (end > start && byte(end - 1) != 10) n++;
+  return n;
+}
+
+/** The longest of the ranges [offsets[i·STRIDE + field], offsets[i·STRIDE + field + 1]), i < n. */
+export function maxLength(offsets: usize, field: i32, n: i32): i32 {
+  let longest = 0;
+  for (let i = 0; i < n; i++) {
+    const o = offsets + ((<usize>(i * STRIDE + field)) << 2);
+    const len = load<i32>(o, 4) - load<i32>(o);
+    if (len > longest) longest = len;
+  }
+  return longest;
+}
+
 /** One string column: the ranges [offsets[i·STRIDE + field], offsets[i·STRIDE + field + 1]) appended at `data`; returns its length. */
 export function gather(offsets: usize, field: i32, n: i32, outOffsets: usize, data: usize): i32 {
   let pos: usize = 0;

@@ -12,6 +12,9 @@ const B64_MASK = memory.data<u8>([60, 66, 54, 52, 62]); // <B64>
 const HEX_MASK = memory.data<u8>([60, 72, 69, 88, 62]); // <HEX>
 const NUM_MASK = memory.data<u8>([60, 78, 85, 77, 62]); // <NUM>
 
+/** Bytes of a normalised message per byte of the message, at worst (a lone digit becomes <NUM>). */
+const GROWTH: usize = 6;
+
 const KEEP: i32 = 0;
 const UUID: i32 = 1;
 const B64: i32 = 2;
@@ -341,8 +344,10 @@ export function normalizeInto(a: usize, b: usize, dst: usize, tmp: usize): i32 {
  * `table` and `rawTable` hold `cap` (a power of two ≥ 2n) zeroed i32 slots each. A message whose
  * bytes repeat an earlier message's of the file (7 of 10 message bytes in LO2's files) takes that
  * message's number without being normalised again; `rawHashes` has room for n u32. Returns the
- * number of distinct messages. The caller leaves 6 bytes per message byte free from `arena` (the
- * worst growth is a lone digit becoming <NUM>) and as many at `tmp`.
+ * number of distinct messages, or -1 when the arena (up to `arenaEnd`) may be too small: the caller
+ * then grows it and calls again. A message may take 6 bytes per byte in the arena while it is
+ * normalised (the worst growth is a lone digit becoming <NUM>); `tmp` needs the longest message's
+ * bytes (+ 8).
  */
 export function normalizeAll(
   offsets: usize,
@@ -358,6 +363,7 @@ export function normalizeAll(
   tmp: usize,
   rawTable: usize,
   rawHashes: usize,
+  arenaEnd: usize,
 ): i32 {
   scratch = tmp;
   let count = 0;
@@ -391,6 +397,7 @@ export function normalizeAll(
       store<i32>(ids + (<usize>i << 2), id);
       continue;
     }
+    if (end + GROWTH * (b - a) + 8 > arenaEnd) return -1;
     store<i32>(rawTable + (<usize>rawSlot << 2), i + 1);
     store<u32>(rawHashes + (<usize>i << 2), hr);
     out = end;
