@@ -21,7 +21,10 @@ describe('BufferPool', () => {
     assert.equal(pool.take(9_500), a, 'same class: the same buffer');
     assert.equal(pool.bytes, 0);
     pool.give(a);
-    assert.notEqual(pool.take(50_000), a, 'another class: a fresh buffer');
+    assert.notEqual(pool.take(50_000), a, 'a larger class: a fresh buffer');
+    assert.equal(pool.take(6_000), a, 'up to twice the size asked: a free buffer of a larger class');
+    pool.give(a);
+    assert.notEqual(pool.take(4_000), a, 'more than twice: a fresh buffer');
   });
 
   it('keeps at most maxBytes, and drops detached or foreign buffers', () => {

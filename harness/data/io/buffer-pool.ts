@@ -30,14 +30,22 @@ export class BufferPool {
     return this.#bytes;
   }
 
-  /** A buffer of at least `bytes` (of its size class; its contents are whatever they were). */
+  /**
+   * A buffer of at least `bytes`, its contents whatever they were: a free one of its size class or
+   * of the next classes up to twice its size (files vary in size: exact classes alone left most
+   * free buffers idle), else a fresh one of its class.
+   */
   take(bytes: number): ArrayBuffer {
     const size = sizeClass(bytes);
-    const buffer = this.#free.get(size)?.pop();
-    if (!buffer) return new ArrayBuffer(size);
-    this.#isFree.delete(buffer);
-    this.#bytes -= size;
-    return buffer;
+    for (let c = size; c <= 2 * size; c = sizeClass(c + 1)) {
+      const buffer = this.#free.get(c)?.pop();
+      if (buffer) {
+        this.#isFree.delete(buffer);
+        this.#bytes -= c;
+        return buffer;
+      }
+    }
+    return new ArrayBuffer(size);
   }
 
   /** Gives back a buffer of `take`: nothing may use it any more. Detached and foreign sizes are dropped. */
