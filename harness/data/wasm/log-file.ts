@@ -133,8 +133,9 @@ function eventRegions(l: Layout, n: number, fileBytes: number, longestMessage: n
     rawTable: l.take(4 * tableCap),
     rawHashes: l.take(4 * n),
     colOffsets: l.take(4 * STRIDE_FIELDS * (n + 1)),
-    // The string fields are disjoint ranges of the file.
-    colData: l.take(fileBytes),
+    // The string fields are disjoint ranges of the file; the kernel's gather writes up to 32 bytes
+    // past a column (and reads as far past the file: the parse regions follow it).
+    colData: l.take(fileBytes + 32),
     tmp: l.take(longestMessage + 8),
     arena: l.take(0),
   };

@@ -263,7 +263,12 @@ export function maxLength(offsets: usize, field: i32, n: i32): i32 {
   return longest;
 }
 
-/** One string column: the ranges [offsets[i·STRIDE + field], offsets[i·STRIDE + field + 1]) appended at `data`; returns its length. */
+/**
+ * One string column: the ranges [offsets[i·STRIDE + field], offsets[i·STRIDE + field + 1]) appended
+ * at `data`; returns its length. Values under 32 bytes (threads, cIds, loggers, methods) are copied
+ * as two 16-byte blocks, whatever their length: the caller leaves 32 bytes of room past the column
+ * and past the file (the next value overwrites the excess).
+ */
 export function gather(offsets: usize, field: i32, n: i32, outOffsets: usize, data: usize): i32 {
   let pos: usize = 0;
   store<i32>(outOffsets, 0);
@@ -271,8 +276,9 @@ export function gather(offsets: usize, field: i32, n: i32, outOffsets: usize, da
     const o = offsets + ((<usize>(i * STRIDE + field)) << 2);
     const s = <usize>load<i32>(o);
     const len = <usize>load<i32>(o, 4) - s;
-    if (len < 32) {
-      for (let k: usize = 0; k < len; k++) store<u8>(data + pos + k, load<u8>(s + k));
+    if (len <= 32) {
+      v128.store(data + pos, v128.load(s));
+      v128.store(data + pos, v128.load(s, 16), 16);
     } else memory.copy(data + pos, s, len);
     pos += len;
     store<i32>(outOffsets + (<usize>(i + 1) << 2), <i32>pos);
