@@ -162,7 +162,7 @@ export function writeEventBatch(
       const c = p.events[field];
       const count = p.events.count;
       const first = c.offsets[0]!;
-      for (let i = 1; i <= count; i++) offsets[row + i] = base + c.offsets[i]! - first;
+      rebase(offsets, row, c.offsets, count, base - first);
       data.push(c.data.subarray(first, c.offsets[count]));
       row += count;
       base += c.offsets[count]! - first;
@@ -189,6 +189,14 @@ export function writeEventBatch(
     d.batches,
   );
   sink.whenWritten(() => pool.give(buffer));
+}
+
+/**
+ * `to[at + i] = from[i] + shift` for i in 1..count: a file's string offsets placed in its batch's. A
+ * small function of its own, so that V8 compiles this per-event loop early (docs/PERFORMANCE.md).
+ */
+function rebase(to: Int32Array, at: number, from: Int32Array, count: number, shift: number): void {
+  for (let i = 1; i <= count; i++) to[at + i] = from[i]! + shift;
 }
 
 /** Sets bits [from, to) of an LSB-first bitmap. */

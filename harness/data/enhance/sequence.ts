@@ -42,21 +42,39 @@ export interface EventFeatures {
 }
 
 /**
- * Token counts of a sequence from its distinct messages (`touched`, by reader id), their token
- * lists and how often each occurs. Dense counters indexed by token id (reused across calls) are
- * several times faster than a Map.
+ * Token counts of a sequence from its distinct messages' token lists (`tokenLists[m]` of reader id
+ * `touched[m]`) and how often each message occurs. Dense counters indexed by token id (reused
+ * across calls) are several times faster than a Map. The two loops are small functions of their
+ * own: V8 optimises each as soon as it is hot, instead of compiling them together before the
+ * second one has run (which cost recompilations, traced with --trace-deopt).
  */
 function bagOf(
   touched: readonly number[],
-  tokensOf: (r: number) => Int32Array,
+  tokenLists: readonly Int32Array[],
   occurrences: Int32Array,
   scratch: Scratch,
   lists: RowLists,
 ): TokenBag {
+  const distinct = addTokens(touched, tokenLists, occurrences, scratch);
+  const ids = lists.take(distinct.length);
+  ids.set(distinct);
+  ids.sort();
+  const counts = lists.take(ids.length);
+  takeCounts(ids, scratch.counts, counts);
+  return { ids, counts };
+}
+
+/** Adds each message's tokens, times its occurrences, to the counters; returns the tokens first counted. */
+function addTokens(
+  touched: readonly number[],
+  tokenLists: readonly Int32Array[],
+  occurrences: Int32Array,
+  scratch: Scratch,
+): number[] {
   const distinct: number[] = [];
-  for (const r of touched) {
-    const c = occurrences[r]!;
-    const tokens = tokensOf(r);
+  for (let m = 0; m < touched.length; m++) {
+    const c = occurrences[touched[m]!]!;
+    const tokens = tokenLists[m]!;
     for (let j = 0; j < tokens.length; j++) {
       const t = tokens[j]!;
       const counts = scratch.ensure(t);
@@ -64,15 +82,15 @@ function bagOf(
       counts[t]! += c;
     }
   }
-  const ids = lists.take(distinct.length);
-  ids.set(distinct);
-  ids.sort();
-  const counts = lists.take(ids.length);
+  return distinct;
+}
+
+/** `out[i]` = the counter of token `ids[i]`, which goes back to zero. */
+function takeCounts(ids: Int32Array, counters: Int32Array, out: Int32Array): void {
   for (let i = 0; i < ids.length; i++) {
-    counts[i] = scratch.counts[ids[i]!]!;
-    scratch.counts[ids[i]!] = 0;
+    out[i] = counters[ids[i]!]!;
+    counters[ids[i]!] = 0;
   }
-  return { ids, counts };
 }
 
 /** Zeroed counters indexed by token id, grown on demand and left zeroed after each use. */
@@ -161,6 +179,40 @@ export class ReaderIds {
   }
 }
 
+// The per-event loops are small functions of their own: V8 optimises a small function sooner, and
+// a first ingest in a fresh process runs much of its work before that (docs/PERFORMANCE.md).
+
+/** The distinct reader ids of a file's events in first-appearance order; counts each one's events. */
+function countMessages(readerIds: Int32Array, n: number, occurrences: Int32Array): number[] {
+  const touched: number[] = [];
+  for (let i = 0; i < n; i++) if (occurrences[readerIds[i]!]!++ === 0) touched.push(readerIds[i]!);
+  return touched;
+}
+
+/** Each event's message id, drain id, word and trigram counts, as four consecutive columns. */
+function fillFeatures(readerIds: Int32Array, n: number, ids: ReaderIds, columns: Int32Array): void {
+  const { globalId, drainId, words, trigrams } = ids;
+  for (let i = 0; i < n; i++) {
+    const r = readerIds[i]!;
+    columns[i] = globalId[r]!;
+    columns[n + i] = drainId[r]!;
+    columns[2 * n + i] = words[r]!;
+    columns[3 * n + i] = trigrams[r]!;
+  }
+}
+
+function minOf(xs: Float64Array): number {
+  let m = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < xs.length; i++) if (xs[i]! < m) m = xs[i]!;
+  return m;
+}
+
+function maxOf(xs: Float64Array): number {
+  let m = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < xs.length; i++) if (xs[i]! > m) m = xs[i]!;
+  return m;
+}
+
 /**
  * Registers the file's distinct messages in `table` (in first-appearance order, which keeps ids
  * deterministic) and builds the sequence row and event features. The events' `localMessageId`
@@ -180,8 +232,7 @@ export function enhanceSequence(
   const readerIds = events.localMessageId;
   const occurrences = ids.occurrences;
   // The file's distinct messages in first-appearance order; the table meets new ones in that order.
-  const touched: number[] = [];
-  for (let i = 0; i < n; i++) if (occurrences[readerIds[i]!]!++ === 0) touched.push(readerIds[i]!);
+  const touched = countMessages(readerIds, n, occurrences);
   for (const r of touched) {
     if (ids.globalId[r]! >= 0) continue;
     const g = table.id(ids.texts[r]!);
@@ -195,19 +246,9 @@ export function enhanceSequence(
   const drainId = columns.subarray(n, 2 * n);
   const wordsLen = columns.subarray(2 * n, 3 * n);
   const trigramsLen = columns.subarray(3 * n);
-  const times = events.timeMs;
-  let start = Number.POSITIVE_INFINITY;
-  let end = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
-    const r = readerIds[i]!;
-    messageId[i] = ids.globalId[r]!;
-    drainId[i] = ids.drainId[r]!;
-    wordsLen[i] = ids.words[r]!;
-    trigramsLen[i] = ids.trigrams[r]!;
-    const t = times[i]!;
-    if (t < start) start = t;
-    if (t > end) end = t;
-  }
+  fillFeatures(readerIds, n, ids, columns);
+  const start = minOf(events.timeMs);
+  const end = maxOf(events.timeMs);
   let totalWords = 0;
   let totalTrigrams = 0;
   for (const r of touched) {
@@ -216,10 +257,17 @@ export function enhanceSequence(
     totalWords += c * ids.words[r]!;
     totalTrigrams += c * ids.trigrams[r]!;
   }
-  const words = bagOf(touched, (r) => table.messages[ids.globalId[r]!]!.words, occurrences, wordScratch, lists);
+  const messages = touched.map((r) => table.messages[ids.globalId[r]!]!);
+  const words = bagOf(
+    touched,
+    messages.map((m) => m.words),
+    occurrences,
+    wordScratch,
+    lists,
+  );
   const trigrams = bagOf(
     touched,
-    (r) => table.messages[ids.globalId[r]!]!.trigrams,
+    messages.map((m) => m.trigrams),
     occurrences,
     trigramScratch,
     lists,

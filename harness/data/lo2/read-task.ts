@@ -64,13 +64,17 @@ export function readTask(tasks: readonly FileTask[], messages: ReaderMessages, r
       }
       return id;
     });
-    const local = read.events.localMessageId;
-    for (let i = 0; i < local.length; i++) local[i] = ids[local[i]!]!;
+    renumber(read.events.localMessageId, ids);
     buffers.push(read.events.timeMs.buffer as ArrayBuffer);
     events += read.events.count;
     files.push(read);
   }
   return { reader, files, messages: { first, texts }, events, buffers };
+}
+
+/** `ids[i] = to[ids[i]]`: a file's message ids become the reader's (a small function: V8 optimises it early). */
+function renumber(ids: Int32Array, to: readonly number[]): void {
+  for (let i = 0; i < ids.length; i++) ids[i] = to[ids[i]!]!;
 }
 
 const numeric = (e: FileEvents): Numeric[] => [e.timeMs, e.level, e.charsLen, e.localMessageId];

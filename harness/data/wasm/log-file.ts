@@ -293,8 +293,7 @@ export function parseAsciiFile(bytes: Uint8Array, trimLines: number, epochMs: nu
   const data = new Uint8Array(buffer, at.data, dataBytes);
   data.set(new Uint8Array(mem, o.colData, dataBytes));
   const charsLen = new Int32Array(buffer, at.charsLen, n);
-  const message = offsets.subarray(fields.indexOf(FIELDS.message) * (n + 1));
-  for (let i = 0; i < n; i++) charsLen[i] = message[i + 1]! - message[i]!;
+  lengths(offsets.subarray(fields.indexOf(FIELDS.message) * (n + 1)), charsLen);
   let from = 0;
   const [thread, cId, logger, method, messageColumn] = fieldBytes.map((bytes, f) => {
     const column = {
@@ -313,6 +312,14 @@ export function parseAsciiFile(bytes: Uint8Array, trimLines: number, epochMs: nu
     localMessageId,
     normalized,
   };
+}
+
+/**
+ * `out[i] = offsets[i + 1] − offsets[i]`. A small function of its own: V8 optimises a small loop
+ * sooner than the large function around it.
+ */
+function lengths(offsets: Int32Array, out: Int32Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = offsets[i + 1]! - offsets[i]!;
 }
 
 /**
