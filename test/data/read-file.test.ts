@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import seedrandom from 'seedrandom';
 import { type FileResult, parseLogBytes, readLogFile } from '../../harness/data/lo2/read-file.ts';
-import { line, tempDir, writeTree } from '../helpers/fixtures.ts';
+import { line, realSamplePath, tempDir, writeTree } from '../helpers/fixtures.ts';
 
 const EPOCH = 1_719_592_986; // 2024-06-28T16:43:06Z
 const utf8 = (col: { offsets: Int32Array; data: Uint8Array }, i: number) =>
@@ -126,6 +126,25 @@ describe('readLogFile', () => {
     assert.deepEqual(isDir, { state: 'failed', path: path('adir.log'), error: 'is a directory, expected a log file' });
     const missing = await read('missing.log');
     assert.equal(missing.state, 'failed');
+  });
+
+  it('reads files larger than its first room in the kernel, plain, gzipped and not ASCII, as the JavaScript parser does', () => {
+    // 3.6 MB: more than the 1 MB the reader first makes room for, so the room grows mid-file.
+    const real = readFileSync(realSamplePath());
+    const nonAscii = Buffer.concat([real, Buffer.from(`${line('23:59:59.000', 'café ☕')}\n`)]);
+    writeTree(dir, { 'big.log': real, 'big.log.gz': gzipSync(real), 'big-utf8.log': nonAscii });
+    const task = { trimLines: 100, runEpochSec: EPOCH };
+    const want = (bytes: Buffer) => ({ ...parseLogBytes(bytes, task, false), bytes: 0, path: '' });
+    for (const [name, bytes] of [
+      ['big.log', real],
+      ['big.log.gz', real],
+      ['big-utf8.log', nonAscii],
+      ['plain.log', readFileSync(path('plain.log'))],
+    ] as const) {
+      const { normalized: _, ...got } = ok(read(name, 100));
+      const { normalized: __, ...expected } = ok(want(bytes) as FileResult);
+      assert.deepEqual({ ...got, bytes: 0, path: '' }, expected, name);
+    }
   });
 
   it('gives each distinct normalised message one local id', async () => {

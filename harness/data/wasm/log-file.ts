@@ -198,8 +198,10 @@ function normalizeIn(k: Kernel, o: Regions, field: number, n: number, fileBytes:
  * Copies a file's bytes and its events' file-relative offsets (they become addresses) into the
  * kernel, laid out for n events (the path for files the JavaScript parsed).
  */
-function load(bytes: Uint8Array, offsets: Int32Array, n: number, field: number = FIELDS.message) {
+function load(given: Uint8Array, offsets: Int32Array, n: number, field: number = FIELDS.message) {
   const { k, base } = instance();
+  // Bytes in the kernel's memory (`fileRoom`) would go stale when it grows.
+  const bytes = inKernel(k, given) ? Buffer.from(given) : given;
   const l = new Layout(base);
   const parsed = parseRegions(l, bytes.length, Math.max(n, 1));
   reserve(k, l.at);
@@ -227,19 +229,40 @@ export interface AsciiFile {
   normalized: string[];
 }
 
+/**
+ * Room for a file's bytes in this thread's kernel memory, where `parseAsciiFile` takes them without
+ * a copy: a view of at least `bytes` bytes, valid until the next call into the kernel (growing its
+ * memory keeps what the room holds).
+ */
+export function fileRoom(bytes: number): Buffer {
+  const { k, base } = instance();
+  reserve(k, base + bytes);
+  return Buffer.from(k.memory.buffer, base, k.memory.buffer.byteLength - base);
+}
+
+/** Whether `bytes` view this thread's kernel memory (views of it go stale when it grows). */
+function inKernel(k: Kernel, bytes: Uint8Array): boolean {
+  return bytes.buffer === k.memory.buffer;
+}
+
 /** Parses a whole ASCII file as `parseLogBytes` does (the bytes already without CR before LF). */
 export function parseAsciiFile(bytes: Uint8Array, trimLines: number, epochMs: number): AsciiFile {
   const { k, base } = instance();
-  // The file first (parseRegions puts it at `base`), then room for as many events as it has lines.
-  reserve(k, base + bytes.length);
-  new Uint8Array(k.memory.buffer, base, bytes.length).set(bytes);
-  const cap = Math.max(k.countLines(base, base + bytes.length), 1);
+  const size = bytes.length;
+  // The file first (parseRegions puts it at `base`: `fileRoom` read it there), then room for as
+  // many events as it has lines.
+  if (!(inKernel(k, bytes) && bytes.byteOffset === base)) {
+    const outside = inKernel(k, bytes) ? Buffer.from(bytes) : bytes;
+    reserve(k, base + size);
+    new Uint8Array(k.memory.buffer, base, size).set(outside);
+  }
+  const cap = Math.max(k.countLines(base, base + size), 1);
   const l = new Layout(base);
-  const parsed = parseRegions(l, bytes.length, cap);
+  const parsed = parseRegions(l, size, cap);
   reserve(k, l.at);
   const n = k.parseLines(
     parsed.file,
-    parsed.file + bytes.length,
+    parsed.file + size,
     trimLines,
     epochMs,
     parsed.offsets,
@@ -258,9 +281,9 @@ export function parseAsciiFile(bytes: Uint8Array, trimLines: number, epochMs: nu
     skipped: [...counts.subarray(3, 9)],
   };
   const longest = k.maxLength(parsed.offsets, FIELDS.message, n);
-  const o: Regions = { ...parsed, ...eventRegions(l, n, bytes.length, longest) };
+  const o: Regions = { ...parsed, ...eventRegions(l, n, size, longest) };
   reserve(k, o.arena);
-  const { localMessageId: ids, normalized } = normalizeIn(k, o, FIELDS.message, n, bytes.length, longest);
+  const { localMessageId: ids, normalized } = normalizeIn(k, o, FIELDS.message, n, size, longest);
   // Every column of the file goes into one buffer, copied once out of the kernel's memory, so a
   // reader worker moves one buffer per file. The fields are gathered one after the other (their
   // bytes are disjoint ranges of the file, so they fit in `colData`) and copied in two blocks.
