@@ -275,11 +275,16 @@ function parseAscii(
   SKIP_REASONS.forEach((reason, k) => {
     if (r.skipped[k]! > 0) counts.skipped[reason] = r.skipped[k]!;
   });
+  // The same properties in the same order as the JavaScript path's: one shape for V8.
   const events: FileEvents = {
     count: r.n,
     timeMs: r.timeMs,
     level: r.level,
-    ...r.columns,
+    thread: r.columns.thread,
+    cId: r.columns.cId,
+    logger: r.columns.logger,
+    method: r.columns.method,
+    message: r.columns.message,
     charsLen: r.charsLen,
     localMessageId: r.localMessageId,
   };
@@ -331,7 +336,8 @@ export function readLogFile(task: FileTask): FileResult {
   } catch (err) {
     return { state: 'failed', path: task.path, error: describeIoError(err) };
   }
-  return { ...parseLogBytes(raw, task), path: task.path, bytes };
+  const { counts, events, normalized } = parseLogBytes(raw, task);
+  return { state: 'read', counts, events, normalized, path: task.path, bytes };
 }
 
 function describeIoError(err: unknown): string {

@@ -52,8 +52,14 @@ export function readTask(tasks: readonly FileTask[], messages: ReaderMessages, r
       files.push(result);
       continue;
     }
-    const { normalized, ...read } = result;
-    read.events = inOneBuffer(read.events);
+    const { normalized } = result;
+    const read: TaskFile = {
+      state: 'read',
+      counts: result.counts,
+      events: inOneBuffer(result.events),
+      path: result.path,
+      bytes: result.bytes,
+    };
     // File-local message ids become the reader's.
     const ids = normalized.map((text) => {
       let id = messages.get(text);
@@ -81,9 +87,20 @@ const numeric = (e: FileEvents): Numeric[] => [e.timeMs, e.level, e.charsLen, e.
 
 /** The file's columns, copied into one buffer unless they already share one (the kernel's path). */
 export function inOneBuffer(e: FileEvents): FileEvents {
+  const buffer = e.timeMs.buffer;
+  const shared = (c: Utf8Column) => c.offsets.buffer === buffer && c.data.buffer === buffer;
+  if (
+    e.level.buffer === buffer &&
+    e.charsLen.buffer === buffer &&
+    e.localMessageId.buffer === buffer &&
+    shared(e.thread) &&
+    shared(e.cId) &&
+    shared(e.logger) &&
+    shared(e.method) &&
+    shared(e.message)
+  )
+    return e;
   const views = [...numeric(e), ...STRING_FIELDS.flatMap((f) => [e[f].offsets, e[f].data])];
-  const buffer = views[0]!.buffer;
-  if (views.every((v) => v.buffer === buffer)) return e;
   let bytes = 0;
   for (const v of views) bytes = align8(bytes) + v.byteLength;
   const out = new ArrayBuffer(bytes);
@@ -96,16 +113,21 @@ export function inOneBuffer(e: FileEvents): FileEvents {
     return view;
   };
   const column = (c: Utf8Column): Utf8Column => ({ offsets: copy(c.offsets), data: copy(c.data) });
+  const timeMs = copy(e.timeMs);
+  const level = copy(e.level);
+  const charsLen = copy(e.charsLen);
+  const localMessageId = copy(e.localMessageId);
+  // In the order of the other readers' FileEvents: one shape for V8.
   return {
     count: e.count,
-    timeMs: copy(e.timeMs),
-    level: copy(e.level),
-    charsLen: copy(e.charsLen),
-    localMessageId: copy(e.localMessageId),
+    timeMs,
+    level,
     thread: column(e.thread),
     cId: column(e.cId),
     logger: column(e.logger),
     method: column(e.method),
     message: column(e.message),
+    charsLen,
+    localMessageId,
   };
 }

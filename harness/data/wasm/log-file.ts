@@ -118,13 +118,19 @@ function parseRegions(l: Layout, fileBytes: number, cap: number) {
 }
 
 /**
- * Where `n` events' message numbers, tables and string columns go, after the parse. The arena of
- * distinct normalised messages comes last, so that it can grow (`normalizeIn`).
+ * The parse's regions and, after them, where `n` events' message numbers, tables and string columns
+ * go. The arena of distinct normalised messages comes last, so that it can grow (`normalizeIn`). One
+ * object literal: an object spread here cost ≈ 12 µs per file (measured).
  */
-function eventRegions(l: Layout, n: number, fileBytes: number, longestMessage: number) {
+function eventRegions(l: Layout, parsed: ParseRegions, n: number, fileBytes: number, longestMessage: number) {
   let tableCap = 16;
   while (tableCap < 2 * n) tableCap *= 2;
   return {
+    file: parsed.file,
+    offsets: parsed.offsets,
+    times: parsed.times,
+    levels: parsed.levels,
+    counts: parsed.counts,
     ids: l.take(4 * n),
     table: l.take(4 * tableCap),
     tableCap,
@@ -141,7 +147,8 @@ function eventRegions(l: Layout, n: number, fileBytes: number, longestMessage: n
   };
 }
 
-type Regions = ReturnType<typeof parseRegions> & ReturnType<typeof eventRegions>;
+type ParseRegions = ReturnType<typeof parseRegions>;
+type Regions = ReturnType<typeof eventRegions>;
 
 function gatherAll(k: Kernel, o: Regions, fields: readonly number[], n: number): Utf8Column[] {
   return fields.map((field) => {
@@ -209,7 +216,7 @@ function load(given: Uint8Array, offsets: Int32Array, n: number, field: number =
   const to = new Int32Array(k.memory.buffer, parsed.offsets, n * STRIDE);
   for (let i = 0; i < n * STRIDE; i++) to[i] = offsets[i]! + parsed.file;
   const longest = k.maxLength(parsed.offsets, field, n);
-  const o: Regions = { ...parsed, ...eventRegions(l, n, bytes.length, longest) };
+  const o = eventRegions(l, parsed, n, bytes.length, longest);
   reserve(k, o.arena);
   return { k, o, longest };
 }
@@ -273,15 +280,12 @@ export function parseAsciiFile(bytes: Uint8Array, trimLines: number, epochMs: nu
   );
   if (n < 0) throw new Error(`internal: more than ${cap} events in ${cap} lines`);
   const counts = new Int32Array(k.memory.buffer, parsed.counts, 9);
-  const header = {
-    n,
-    lines: counts[0]!,
-    trimmed: counts[1]!,
-    continuation: counts[2]!,
-    skipped: [...counts.subarray(3, 9)],
-  };
+  const lines = counts[0]!;
+  const trimmed = counts[1]!;
+  const continuation = counts[2]!;
+  const skipped = Array.from(counts.subarray(3, 9));
   const longest = k.maxLength(parsed.offsets, FIELDS.message, n);
-  const o: Regions = { ...parsed, ...eventRegions(l, n, size, longest) };
+  const o = eventRegions(l, parsed, n, size, longest);
   reserve(k, o.arena);
   const { localMessageId: ids, normalized } = normalizeIn(k, o, FIELDS.message, n, size, longest);
   // Every column of the file goes into one buffer, copied once out of the kernel's memory, so a
@@ -327,7 +331,11 @@ export function parseAsciiFile(bytes: Uint8Array, trimLines: number, epochMs: nu
     return column;
   }) as [Utf8Column, Utf8Column, Utf8Column, Utf8Column, Utf8Column];
   return {
-    ...header,
+    n,
+    lines,
+    trimmed,
+    continuation,
+    skipped,
     timeMs,
     level,
     columns: { thread, cId, logger, method, message: messageColumn },
