@@ -37,23 +37,25 @@ let messageStart: usize = 0;
   return <i32>load<u8>(p);
 }
 
-/** First `ch` in [from, end), or 0 (never a valid position: the file sits above the heap base). */
+/**
+ * First `ch` in [from, end), or 0 (never a valid position: the file sits above the heap base); 16
+ * bytes at a time (lines are ≈ 220 bytes, loggers and cIds ≈ 20–30).
+ */
 function find(ch: i32, from: usize, end: usize): usize {
-  for (let p = from; p < end; p++) if (byte(p) == ch) return p;
-  return 0;
-}
-
-/** The next newline in [from, end), or 0; 16 bytes at a time (lines are ≈ 220 bytes). */
-function findNewline(from: usize, end: usize): usize {
   let p = from;
-  const newline = i8x16.splat(10);
+  const needle = i8x16.splat(<i8>ch);
   while (p + 16 <= end) {
-    const hits = i8x16.bitmask(i8x16.eq(v128.load(p), newline));
+    const hits = i8x16.bitmask(i8x16.eq(v128.load(p), needle));
     if (hits != 0) return p + <usize>ctz(hits);
     p += 16;
   }
-  for (; p < end; p++) if (byte(p) == 10) return p;
+  for (; p < end; p++) if (byte(p) == ch) return p;
   return 0;
+}
+
+/** The next newline in [from, end), or 0. */
+@inline function findNewline(from: usize, end: usize): usize {
+  return find(10, from, end);
 }
 
 @inline function digit(p: usize): i32 {

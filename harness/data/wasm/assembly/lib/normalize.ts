@@ -324,6 +324,17 @@ export function normalizeInto(a: usize, b: usize, dst: usize, tmp: usize): i32 {
   return <i32>(out - dst);
 }
 
+/**
+ * Whether the n bytes at a and at b are the same, 16 at a time (memory.compare goes byte by byte
+ * unless both sit at the same offset modulo 8, which messages rarely do).
+ */
+function sameBytes(a: usize, b: usize, n: usize): bool {
+  let k: usize = 0;
+  for (; k + 16 <= n; k += 16) if (!i8x16.all_true(i8x16.eq(v128.load(a + k), v128.load(b + k)))) return false;
+  for (; k < n; k++) if (load<u8>(a + k) != load<u8>(b + k)) return false;
+  return true;
+}
+
 /** A hash of the bytes [a, b), eight at a time (only for the tables: equal keys are compared). */
 @inline function hashBytes(a: usize, b: usize): u32 {
   let h: u64 = 0x9e3779b97f4a7c15 ^ <u64>(b - a);
@@ -386,7 +397,7 @@ export function normalizeAll(
         const oj = offsets + ((<usize>(j * stride + field)) << 2);
         const aj = <usize>load<i32>(oj);
         const bj = <usize>load<i32>(oj, 4);
-        if (bj - aj == b - a && memory.compare(aj, a, b - a) == 0) {
+        if (bj - aj == b - a && sameBytes(aj, a, b - a)) {
           id = load<i32>(ids + (<usize>j << 2));
           break;
         }
@@ -411,7 +422,7 @@ export function normalizeAll(
       const k = s - 1;
       const ks = <usize>load<i32>(starts + (<usize>k << 2));
       const kl = <usize>load<i32>(starts + (<usize>(k + 1) << 2)) - ks;
-      if (load<u32>(hashes + (<usize>k << 2)) == h && kl == len && memory.compare(arena + ks, end, len) == 0) {
+      if (load<u32>(hashes + (<usize>k << 2)) == h && kl == len && sameBytes(arena + ks, end, len)) {
         id = k;
         break;
       }
