@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Schema, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
-import { Vocabulary } from '../../harness/data/enhance/messages.ts';
+import { countTokens, Vocabulary } from '../../harness/data/enhance/messages.ts';
 import { RowLists } from '../../harness/data/enhance/sequence.ts';
 import { int32ListData, makeBatch, sequencesSchema, tokenListData } from '../../harness/data/io/arrow.ts';
 
@@ -86,5 +86,22 @@ describe('RowLists', () => {
     const c = lists.take(3);
     assert.equal(c.buffer, b.buffer, 'the same room, from its start');
     assert.equal(c.byteOffset, 0);
+  });
+});
+
+describe('countTokens', () => {
+  it('gives the distinct ids of a token list, ascending, with how often each occurs', () => {
+    assert.deepEqual(countTokens(Int32Array.of(7, 3, 7, 0, 3, 7)), {
+      ids: Int32Array.of(0, 3, 7),
+      counts: Int32Array.of(1, 2, 3),
+    });
+    assert.deepEqual(countTokens(Int32Array.of()), { ids: Int32Array.of(), counts: Int32Array.of() });
+    const list = Int32Array.from({ length: 5000 }, (_, i) => (i * 7919) % 311);
+    const { ids, counts } = countTokens(list);
+    assert.equal(
+      counts.reduce((a, b) => a + b, 0),
+      list.length,
+    );
+    for (let i = 0; i < ids.length; i++) assert.equal(counts[i], list.filter((t) => t === ids[i]).length);
   });
 });

@@ -7,7 +7,7 @@
  */
 import type { Utf8Column } from '../io/utf8.ts';
 import { Drain, type DrainOptions } from './drain.ts';
-import { trigrams, trigramText, words } from './tokens.ts';
+import { type TokenBag, trigrams, trigramText, words } from './tokens.ts';
 
 /**
  * Interns token strings to dense ids in first-seen order, and keeps every token's UTF-8 bytes, so
@@ -61,11 +61,33 @@ export class Vocabulary {
 
 const encoder = new TextEncoder();
 
+/** Distinct ids of `list` (ascending) with how often each occurs. */
+export function countTokens(list: Int32Array): TokenBag {
+  const sorted = list.slice().sort();
+  let distinct = 0;
+  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) distinct++;
+  const ids = new Int32Array(distinct);
+  const counts = new Int32Array(distinct);
+  let k = -1;
+  for (let i = 0; i < sorted.length; i++) {
+    if (i === 0 || sorted[i] !== sorted[i - 1]) ids[++k] = sorted[i]!;
+    counts[k]!++;
+  }
+  return { ids, counts };
+}
+
 export interface MessageFeatures {
   normalized: string;
   /** Word ids (into `MessageTable.words`), in order, with duplicates. */
   words: Int32Array;
   trigrams: Int32Array;
+  /**
+   * The same as distinct ids (ascending) with counts: what a sequence's bags add up. A standard
+   * ingest's messages hold 79,815 trigrams but 32,612 distinct ones per message (stack traces
+   * repeat theirs).
+   */
+  wordBag: TokenBag;
+  trigramBag: TokenBag;
   drainId: number;
   /** Events carrying this message. */
   count: number;
@@ -111,10 +133,14 @@ export class MessageTable {
     if (id === undefined) {
       id = this.messages.length;
       this.#ids.set(normalized, id);
+      const wordIds = Int32Array.from(words(normalized), (w) => this.words.id(w));
+      const trigramIds = this.#trigramIds(normalized);
       this.messages.push({
         normalized,
-        words: Int32Array.from(words(normalized), (w) => this.words.id(w)),
-        trigrams: this.#trigramIds(normalized),
+        words: wordIds,
+        trigrams: trigramIds,
+        wordBag: countTokens(wordIds),
+        trigramBag: countTokens(trigramIds),
         drainId: this.drain.add(normalized).clusterId,
         count: 0,
       });

@@ -6,12 +6,9 @@
 import type { SequenceFile } from '../lo2/discover.ts';
 import type { FileEvents } from '../lo2/read-file.ts';
 import type { MessageTable } from './messages.ts';
+import type { TokenBag } from './tokens.ts';
 
-/** Distinct token ids (ascending) with their number of occurrences in the sequence. */
-export interface TokenBag {
-  ids: Int32Array;
-  counts: Int32Array;
-}
+export type { TokenBag } from './tokens.ts';
 
 export interface SequenceRow {
   seqId: string;
@@ -42,7 +39,7 @@ export interface EventFeatures {
 }
 
 /**
- * Token counts of a sequence from its distinct messages' token lists (`tokenLists[m]` of reader id
+ * Token counts of a sequence from its distinct messages' bags (`messageBags[m]` of reader id
  * `touched[m]`) and how often each message occurs. Dense counters indexed by token id (reused
  * across calls) are several times faster than a Map. The two loops are small functions of their
  * own: V8 optimises each as soon as it is hot, instead of compiling them together before the
@@ -50,12 +47,12 @@ export interface EventFeatures {
  */
 function bagOf(
   touched: readonly number[],
-  tokenLists: readonly Int32Array[],
+  messageBags: readonly TokenBag[],
   occurrences: Int32Array,
   scratch: Scratch,
   lists: RowLists,
 ): TokenBag {
-  const distinct = addTokens(touched, tokenLists, occurrences, scratch);
+  const distinct = addTokens(touched, messageBags, occurrences, scratch);
   const ids = lists.take(distinct.length);
   ids.set(distinct);
   ids.sort();
@@ -64,22 +61,23 @@ function bagOf(
   return { ids, counts };
 }
 
-/** Adds each message's tokens, times its occurrences, to the counters; returns the tokens first counted. */
+/** Adds each message's bag, times its occurrences, to the counters; returns the tokens first counted. */
 function addTokens(
   touched: readonly number[],
-  tokenLists: readonly Int32Array[],
+  messageBags: readonly TokenBag[],
   occurrences: Int32Array,
   scratch: Scratch,
 ): number[] {
   const distinct: number[] = [];
   for (let m = 0; m < touched.length; m++) {
     const c = occurrences[touched[m]!]!;
-    const tokens = tokenLists[m]!;
-    for (let j = 0; j < tokens.length; j++) {
-      const t = tokens[j]!;
-      const counts = scratch.ensure(t);
+    const { ids, counts: k } = messageBags[m]!;
+    // Ascending ids: the last is the largest.
+    const counts = ids.length > 0 ? scratch.ensure(ids[ids.length - 1]!) : scratch.counts;
+    for (let j = 0; j < ids.length; j++) {
+      const t = ids[j]!;
       if (counts[t] === 0) distinct.push(t);
-      counts[t]! += c;
+      counts[t]! += c * k[j]!;
     }
   }
   return distinct;
@@ -260,14 +258,14 @@ export function enhanceSequence(
   const messages = touched.map((r) => table.messages[ids.globalId[r]!]!);
   const words = bagOf(
     touched,
-    messages.map((m) => m.words),
+    messages.map((m) => m.wordBag),
     occurrences,
     wordScratch,
     lists,
   );
   const trigrams = bagOf(
     touched,
-    messages.map((m) => m.trigrams),
+    messages.map((m) => m.trigramBag),
     occurrences,
     trigramScratch,
     lists,

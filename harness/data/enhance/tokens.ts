@@ -9,6 +9,12 @@
 const WORD_SEPARATORS = /[\s,;:=()[\]{}"'`|/\\!?*&#@$%^~+]+/;
 
 /** Words of a normalised message, in order, with duplicates. Trailing sentence dots are dropped. */
+/** Distinct token ids (ascending) with their number of occurrences (in a message, or a sequence). */
+export interface TokenBag {
+  ids: Int32Array;
+  counts: Int32Array;
+}
+
 export function words(normalized: string): string[] {
   const out: string[] = [];
   for (const raw of normalized.split(WORD_SEPARATORS)) {
