@@ -284,8 +284,12 @@ async function build(
     s.crlf += c.crlf;
     s.bom += c.bom;
     s.invalidUtf8 += c.invalidUtf8;
-    if (Object.keys(c.skipped).length > 0) s.skippedByFile[result.path] = c.skipped;
-    for (const [reason, n] of Object.entries(c.skipped)) skipped[reason as SkipReason] += n;
+    let skips = false;
+    for (const reason in c.skipped) {
+      skips = true;
+      skipped[reason as SkipReason] += c.skipped[reason as SkipReason]!;
+    }
+    if (skips) s.skippedByFile[result.path] = c.skipped;
     if (result.events.count === 0) {
       s.emptySequences.push(result.path);
       return;

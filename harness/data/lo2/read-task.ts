@@ -61,15 +61,17 @@ export function readTask(tasks: readonly FileTask[], messages: ReaderMessages, r
       bytes: result.bytes,
     };
     // File-local message ids become the reader's.
-    const ids = normalized.map((text) => {
+    const ids: number[] = [];
+    for (let m = 0; m < normalized.length; m++) {
+      const text = normalized[m]!;
       let id = messages.get(text);
       if (id === undefined) {
         id = messages.size;
         messages.set(text, id);
         texts.push(text);
       }
-      return id;
-    });
+      ids.push(id);
+    }
     renumber(read.events.localMessageId, ids);
     buffers.push(read.events.timeMs.buffer as ArrayBuffer);
     events += read.events.count;

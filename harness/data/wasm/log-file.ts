@@ -59,6 +59,8 @@ const GROWTH = 6;
 export const STRIDE = 10;
 export const FIELDS = { thread: 0, cId: 2, logger: 4, method: 6, message: 8 } as const;
 const STRIDE_FIELDS = STRIDE / 2;
+/** The string fields in the order of a file's columns: thread, cId, logger, method, message. */
+const FIELD_ORDER: readonly number[] = [FIELDS.thread, FIELDS.cId, FIELDS.logger, FIELDS.method, FIELDS.message];
 
 let kernel: Kernel | null = null;
 
@@ -291,11 +293,11 @@ export function parseAsciiFile(bytes: Uint8Array, trimLines: number, epochMs: nu
   // Every column of the file goes into one buffer, copied once out of the kernel's memory, so a
   // reader worker moves one buffer per file. The fields are gathered one after the other (their
   // bytes are disjoint ranges of the file, so they fit in `colData`) and copied in two blocks.
-  const fields = Object.values(FIELDS);
+  const fields = FIELD_ORDER;
   const fieldBytes: number[] = [];
   let dataBytes = 0;
-  for (const [f, field] of fields.entries()) {
-    fieldBytes.push(k.gather(o.offsets, field, n, o.colOffsets + 4 * f * (n + 1), o.colData + dataBytes));
+  for (let f = 0; f < fields.length; f++) {
+    fieldBytes.push(k.gather(o.offsets, fields[f]!, n, o.colOffsets + 4 * f * (n + 1), o.colData + dataBytes));
     dataBytes += fieldBytes[f]!;
   }
   const out = new Layout(0);
@@ -320,16 +322,19 @@ export function parseAsciiFile(bytes: Uint8Array, trimLines: number, epochMs: nu
   const data = new Uint8Array(buffer, at.data, dataBytes);
   data.set(new Uint8Array(mem, o.colData, dataBytes));
   const charsLen = new Int32Array(buffer, at.charsLen, n);
-  lengths(offsets.subarray(fields.indexOf(FIELDS.message) * (n + 1)), charsLen);
-  let from = 0;
-  const [thread, cId, logger, method, messageColumn] = fieldBytes.map((bytes, f) => {
-    const column = {
-      offsets: offsets.subarray(f * (n + 1), (f + 1) * (n + 1)),
-      data: data.subarray(from, from + bytes),
-    };
-    from += bytes;
-    return column;
-  }) as [Utf8Column, Utf8Column, Utf8Column, Utf8Column, Utf8Column];
+  lengths(offsets.subarray(4 * (n + 1)), charsLen);
+  // Field f's offsets, and its bytes after those of the fields before it.
+  const starts = [0, fieldBytes[0]!];
+  for (let f = 1; f < fields.length; f++) starts.push(starts[f]! + fieldBytes[f]!);
+  const column = (f: number): Utf8Column => ({
+    offsets: offsets.subarray(f * (n + 1), (f + 1) * (n + 1)),
+    data: data.subarray(starts[f]!, starts[f + 1]!),
+  });
+  const thread = column(0);
+  const cId = column(1);
+  const logger = column(2);
+  const method = column(3);
+  const messageColumn = column(4);
   return {
     n,
     lines,
