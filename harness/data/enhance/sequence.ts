@@ -54,11 +54,34 @@ function bagOf(
 ): TokenBag {
   const distinct = addTokens(touched, messageBags, occurrences, scratch);
   const ids = lists.take(distinct.length);
-  ids.set(distinct);
-  ids.sort();
   const counts = lists.take(ids.length);
-  takeCounts(ids, scratch.counts, counts);
+  // The counted ids ascending: when they are dense enough among the ids up to the largest, a scan
+  // of the counters gives them in order, faster than sorting them (a file counts ≈ 500 of standard's
+  // ≈ 1,600 trigrams).
+  if (scratch.largest < SCAN_RATIO * distinct.length) scanCounts(scratch.counts, scratch.largest, ids, counts);
+  else {
+    ids.set(distinct);
+    ids.sort();
+    takeCounts(ids, scratch.counts, counts);
+  }
+  scratch.largest = -1;
   return { ids, counts };
+}
+
+/** Counters scanned rather than ids sorted when there are fewer than this many counters per id. */
+const SCAN_RATIO = 16;
+
+/** The non-zero counters up to `largest`, in id order, into ids and counts; they go back to zero. */
+function scanCounts(counters: Int32Array, largest: number, ids: Int32Array, counts: Int32Array): void {
+  let k = 0;
+  for (let t = 0; t <= largest; t++) {
+    const c = counters[t]!;
+    if (c !== 0) {
+      ids[k] = t;
+      counts[k++] = c;
+      counters[t] = 0;
+    }
+  }
 }
 
 /** Adds each message's bag, times its occurrences, to the counters; returns the tokens first counted. */
@@ -73,7 +96,10 @@ function addTokens(
     const c = occurrences[touched[m]!]!;
     const { ids, counts: k } = messageBags[m]!;
     // Ascending ids: the last is the largest.
-    const counts = ids.length > 0 ? scratch.ensure(ids[ids.length - 1]!) : scratch.counts;
+    if (ids.length === 0) continue;
+    const last = ids[ids.length - 1]!;
+    const counts = scratch.ensure(last);
+    if (last > scratch.largest) scratch.largest = last;
     for (let j = 0; j < ids.length; j++) {
       const t = ids[j]!;
       if (counts[t] === 0) distinct.push(t);
@@ -94,6 +120,8 @@ function takeCounts(ids: Int32Array, counters: Int32Array, out: Int32Array): voi
 /** Zeroed counters indexed by token id, grown on demand and left zeroed after each use. */
 class Scratch {
   counts = new Int32Array(1024);
+  /** The largest id counted since the counters were last taken, −1 for none. */
+  largest = -1;
   ensure(id: number): Int32Array {
     if (id >= this.counts.length) {
       const grown = new Int32Array(Math.max(id + 1, this.counts.length * 2));
