@@ -27,7 +27,7 @@ import { materializeDataset } from '../harness/data/dataset.ts';
 
 const presets = (process.env.PERF_PRESETS ?? 'standard,large').split(',') as ('standard' | 'large')[];
 const repeat = Number(process.env.PERF_REPEAT ?? 3);
-// Reader workers of the ingests: 'auto' (the default: none below 128 MB of logs) or a number.
+// Reader workers of the ingests: 'auto' (the default: none below 384 MB of logs) or a number.
 const workers = process.env.PERF_WORKERS ?? 'auto';
 /**
  * Runs of the same tree ingested first, unmeasured, in the "after a warm-up" measurements: they

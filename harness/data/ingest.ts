@@ -38,7 +38,7 @@ export interface IngestOptions {
   selection: Partial<SelectionOptions>;
   /**
    * Worker threads reading files; the main thread reads too whenever the next file in order is not
-   * ready, and reads everything with 0. 'auto': none below 128 MB of logs, else one per core but
+   * ready, and reads everything with 0. 'auto': none below 384 MB of logs, else one per core but
    * the main thread's, at most 4 (read-schedule.ts). @default 'auto'
    */
   workers: number | 'auto';

@@ -36,12 +36,12 @@ const READ_AHEAD_BYTES = 32 << 20;
 
 /**
  * Logs (bytes on disk) from which reader workers pay. A worker costs ≈ 0.25 CPU-s to start and warm
- * up (its own compiled code and garbage collection, measured) and competes with the main thread for
- * the cores: on 2 cores, the standard preset (69 MB) took as long with 1 worker as with none and more
- * CPU and memory; 180 MB were 16 % faster with one, the large preset (716 MB) 15–23 % (alternating
- * runs, docs/PERFORMANCE.md).
+ * up (its own compiled code and garbage collection) and ≈ 40 MB, and competes with the main thread
+ * and V8's helper threads for the cores. On 2 cores, with the main thread at ≈ 1M events/s: 180 MB
+ * of logs took 1.02–1.07 s with none and 1.12–1.15 s with one, the large preset (716 MB) 3.2–3.7 s
+ * with none and 2.7–3.4 s with one (alternating runs, docs/PERFORMANCE.md).
  */
-const WORKERS_FROM_BYTES = 128 << 20;
+const WORKERS_FROM_BYTES = 384 << 20;
 
 /** Reader workers for `bytes` of logs: none for small inputs, else one per core but the main thread's, at most 4. */
 export function autoWorkers(bytes: number, cores = availableParallelism()): number {

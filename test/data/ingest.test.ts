@@ -215,6 +215,7 @@ describe('ingest over many reader tasks', () => {
 describe('autoWorkers', () => {
   it('reads small inputs on the main thread alone, larger ones with a worker per other core, at most 4', () => {
     assert.equal(autoWorkers(69e6, 2), 0); // the standard preset
+    assert.equal(autoWorkers(180e6, 2), 0);
     assert.equal(autoWorkers(716e6, 2), 1); // the large preset
     assert.equal(autoWorkers(716e6, 1), 0);
     assert.equal(autoWorkers(716e6, 16), 4);

@@ -120,7 +120,7 @@ async function ingestCommand(argv: readonly string[]): Promise<number> {
         '                         [--services code,token,refresh-token] [--seed N] [--trim N] [--workers N]\n' +
         '                         [--parquet] [--force] [--json]\n' +
         'Without DIR the embedded default is used: the synthetic standard preset (--preset/--order pick another).\n' +
-        '--workers N: reader threads besides the main thread (default: none below 128 MB of logs, else one per other core).\n',
+        '--workers N: reader threads besides the main thread (default: none below 384 MB of logs, else one per other core).\n',
     );
     return 0;
   }
