@@ -44,7 +44,8 @@ describe('enhanceSequence', () => {
     // Sparse: 400 messages of their own words make a large vocabulary; a file of two of the last
     // ones counts a handful of tokens with large ids.
     const many = Array.from({ length: 400 }, (_, i) => `w${i}a w${i}b w${i}c distinct${i}`);
-    enhance(table, ids, many, many.map((_, i) => i));
+    const everyOne = many.map((_, i) => i);
+    enhance(table, ids, many, everyOne);
     const sparse = enhance(table, ids, [many[398]!, many[399]!], [1, 0, 1, 1]);
     const gs = [...sparse.features.messageId];
     for (const kind of ['words', 'trigrams'] as const) {
