@@ -159,8 +159,9 @@ export function parseLogBytes(
     bytes = stripped.bytes;
     counts.crlf = stripped.crlf;
   }
-  // The kernel reserves ≈ 19 bytes of WebAssembly memory per file byte (32-bit: 4 GB at most);
-  // LO2's files are a few MB, anything far larger is read by the JavaScript below.
+  // The kernel takes ≈ 3 bytes of WebAssembly memory per file byte, up to ≈ 9 for a file whose
+  // normalised messages grow a lot (32-bit: 4 GB at most); LO2's files are a few MB, anything far
+  // larger is read by the JavaScript below.
   if (ascii && kernel && bytes.length <= KERNEL_MAX_BYTES) return parseAscii(bytes, task, counts);
   // latin1 maps every byte to one character, so string offsets are byte offsets.
   const text = bytes.toString('latin1');
