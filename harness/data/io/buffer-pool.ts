@@ -31,7 +31,7 @@ export class BufferPool {
   }
 
   /**
-   * A buffer of at least `bytes`, its contents whatever they were: a free one of its size class or
+   * A buffer of at least `bytes`, its contents whatever they were (also when fresh): a free one of its size class or
    * of the next classes up to twice its size (files vary in size: exact classes alone left most
    * free buffers idle), else a fresh one of its class.
    */
@@ -45,7 +45,8 @@ export class BufferPool {
         return buffer;
       }
     }
-    return new ArrayBuffer(size);
+    // Not zeroed (every user writes what it reads): a zeroed buffer costs a pass over its bytes.
+    return Buffer.allocUnsafeSlow(size).buffer as ArrayBuffer;
   }
 
   /** Gives back a buffer of `take`: nothing may use it any more. Detached and foreign sizes are dropped. */
