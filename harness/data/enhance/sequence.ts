@@ -215,29 +215,37 @@ function countMessages(readerIds: Int32Array, n: number, occurrences: Int32Array
   return touched;
 }
 
-/** Each event's message id, drain id, word and trigram counts, as four consecutive columns. */
-function fillFeatures(readerIds: Int32Array, n: number, ids: ReaderIds, columns: Int32Array): void {
+/**
+ * Each event's message id, drain id, word and trigram counts, as four consecutive columns; and the
+ * first and last of the events' times into `span`.
+ */
+function fillFeatures(
+  readerIds: Int32Array,
+  times: Float64Array,
+  n: number,
+  ids: ReaderIds,
+  columns: Int32Array,
+  span: Float64Array,
+): void {
   const { globalId, drainId, words, trigrams } = ids;
+  let start = Number.POSITIVE_INFINITY;
+  let end = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < n; i++) {
     const r = readerIds[i]!;
     columns[i] = globalId[r]!;
     columns[n + i] = drainId[r]!;
     columns[2 * n + i] = words[r]!;
     columns[3 * n + i] = trigrams[r]!;
+    const t = times[i]!;
+    if (t < start) start = t;
+    if (t > end) end = t;
   }
+  span[0] = start;
+  span[1] = end;
 }
 
-function minOf(xs: Float64Array): number {
-  let m = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < xs.length; i++) if (xs[i]! < m) m = xs[i]!;
-  return m;
-}
-
-function maxOf(xs: Float64Array): number {
-  let m = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < xs.length; i++) if (xs[i]! > m) m = xs[i]!;
-  return m;
-}
+/** `fillFeatures`' time span: two numbers back without an object per file. */
+const span = new Float64Array(2);
 
 /**
  * Registers the file's distinct messages in `table` (in first-appearance order, which keeps ids
@@ -276,9 +284,9 @@ export function enhanceSequence(
   const drainId = columns.subarray(n, 2 * n);
   const wordsLen = columns.subarray(2 * n, 3 * n);
   const trigramsLen = columns.subarray(3 * n);
-  fillFeatures(readerIds, n, ids, columns);
-  const start = minOf(events.timeMs);
-  const end = maxOf(events.timeMs);
+  fillFeatures(readerIds, events.timeMs, n, ids, columns, span);
+  const start = span[0]!;
+  const end = span[1]!;
   let totalWords = 0;
   let totalTrigrams = 0;
   const wordBags: TokenBag[] = [];
