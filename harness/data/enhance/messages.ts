@@ -82,9 +82,9 @@ export interface MessageFeatures {
   words: Int32Array;
   trigrams: Int32Array;
   /**
-   * The same as distinct ids (ascending) with counts: what a sequence's bags add up. A standard
-   * ingest's messages hold 79,815 trigrams but 32,612 distinct ones per message (stack traces
-   * repeat theirs).
+   * `words` and `trigrams` as distinct ids (ascending) with counts: what a sequence's bags add up.
+   * A standard ingest's messages hold 79,815 trigrams but 32,612 distinct ones per message (stack
+   * traces repeat theirs).
    */
   wordBag: TokenBag;
   trigramBag: TokenBag;

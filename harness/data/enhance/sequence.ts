@@ -41,9 +41,9 @@ export interface EventFeatures {
 /**
  * Token counts of a sequence from its distinct messages' bags (`messageBags[m]` of reader id
  * `touched[m]`) and how often each message occurs. Dense counters indexed by token id (reused
- * across calls) are several times faster than a Map. The two loops are small functions of their
- * own: V8 optimises each as soon as it is hot, instead of compiling them together before the
- * second one has run (which cost recompilations, traced with --trace-deopt).
+ * across calls) are several times faster than a Map. The loops are small functions of their own:
+ * V8 optimises each as soon as it is hot, instead of compiling them together before the later ones
+ * have run (which cost recompilations, traced with --trace-deopt).
  */
 function bagOf(
   touched: readonly number[],

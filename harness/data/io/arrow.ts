@@ -158,6 +158,7 @@ export function timestampHalves(ms: Float64Array, halves: Int32Array, valid: Uin
   return nullCount;
 }
 
+/** A dictionary-encoded column whose dictionary is shared by every batch of a file. */
 export function dictionaryData<T extends Int8 | Int32>(
   type: Dictionary<Utf8, T>,
   indices: T extends Int8 ? Int8Array : Int32Array,
@@ -176,16 +177,19 @@ export const stringVector = (values: readonly string[]): Vector<Utf8> =>
   vectorFromArray(values as string[], new Utf8());
 
 /**
- * A List<Utf8> column from per-row lists of token ids and the vocabulary they index, given as its
- * tokens' UTF-8 bytes: each token's bytes are copied, no string is encoded.
+ * Where a column's arrays get their memory: by default fresh buffers; an ingest lends reused ones
+ * (io/buffer-pool.ts), whose old bytes the column then overwrites.
  */
-/** Where a column's arrays get their memory: by default fresh buffers; an ingest lends reused ones (buffer-pool.ts). */
 export interface Allocator {
   take(bytes: number): ArrayBuffer;
 }
 const fresh: Allocator = { take: (bytes) => new ArrayBuffer(bytes) };
 const int32s = (n: number, memory: Allocator) => new Int32Array(memory.take(4 * n), 0, n);
 
+/**
+ * A List<Utf8> column from per-row lists of token ids and the vocabulary they index, given as its
+ * tokens' UTF-8 bytes: each token's bytes are copied, no string is encoded.
+ */
 export function tokenListData(
   rows: readonly Int32Array[],
   vocab: Utf8Column,
@@ -249,6 +253,7 @@ function copyTokens(rows: readonly Int32Array[], vocab: Utf8Column, valueOffsets
   }
 }
 
+/** A List<Int32> column from per-row typed arrays. */
 export function int32ListData(rows: readonly Int32Array[], memory: Allocator = fresh): Data<List<Int32>> {
   const offsets = int32s(rows.length + 1, memory);
   let total = 0;

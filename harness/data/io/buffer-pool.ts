@@ -31,9 +31,9 @@ export class BufferPool {
   }
 
   /**
-   * A buffer of at least `bytes`, its contents whatever they were (also when fresh): a free one of its size class or
-   * of the next classes up to twice its size (files vary in size: exact classes alone left most
-   * free buffers idle), else a fresh one of its class.
+   * A buffer of at least `bytes`, its contents whatever they were (also when fresh): a free one of
+   * its size class or of the next classes up to twice its size (files vary in size: exact classes
+   * alone left most free buffers idle), else a fresh one of its class.
    */
   take(bytes: number): ArrayBuffer {
     const size = sizeClass(bytes);
