@@ -26,7 +26,7 @@ import {
   tokenListData,
   utf8Data,
 } from './io/arrow.ts';
-import type { BufferPool } from './io/buffer-pool.ts';
+import { type BufferPool, Layout } from './io/buffer-pool.ts';
 import { packUtf8 } from './io/utf8.ts';
 import type { SequenceFile } from './lo2/discover.ts';
 import { LEVELS } from './lo2/parse.ts';
@@ -109,21 +109,16 @@ export function writeEventBatch(
   if (n === 0) return;
   const fields = STRING_FIELDS.length;
   const bitmap = (n + 7) >> 3;
-  const l = { at: 0 };
-  const take = (bytes: number) => {
-    const o = (l.at + 7) & ~7;
-    l.at = o + bytes;
-    return o;
-  };
+  const l = new Layout(0);
   const at = {
-    time: take(8 * n),
-    seqId: take(4 * n),
-    run: take(4 * n),
-    testCase: take(4 * n),
-    service: take(4 * n),
-    offsets: take(4 * fields * (n + 1)),
-    anomaly: take(bitmap),
-    valid: take(bitmap),
+    time: l.take(8 * n),
+    seqId: l.take(4 * n),
+    run: l.take(4 * n),
+    testCase: l.take(4 * n),
+    service: l.take(4 * n),
+    offsets: l.take(4 * fields * (n + 1)),
+    anomaly: l.take(bitmap),
+    valid: l.take(bitmap),
   };
   const buffer = pool.take(l.at);
   const seqId = new Int32Array(buffer, at.seqId, n);

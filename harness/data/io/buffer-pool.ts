@@ -1,5 +1,6 @@
 /**
- * Reusable ArrayBuffers in size classes. A reader gives each file's columns one buffer; once the
+ * Reusable ArrayBuffers in size classes, and `Layout` for the 8-byte-aligned regions several arrays
+ * take in one of them. Reuse: a reader gives each file's columns one buffer; once the
  * events table has those bytes on disk the buffer serves a later file instead of becoming garbage.
  * Fresh buffers cost twice on this kind of machine: fresh pages from the kernel, and garbage that
  * V8 collects only under "external memory pressure", so a cold ingest's RSS kept climbing by the
@@ -87,5 +88,22 @@ export class Loan {
   giveBack(): void {
     for (const buffer of this.#taken) this.#pool.give(buffer);
     this.#taken.length = 0;
+  }
+}
+
+/** `x` rounded up to a multiple of 8. */
+export const align8 = (x: number): number => (x + 7) & ~7;
+
+/** Consecutive 8-byte-aligned regions of one buffer (or of the kernel's memory), from `at` on. */
+export class Layout {
+  at: number;
+  constructor(at: number) {
+    this.at = at;
+  }
+  /** Where a region of `bytes` starts; the next one starts after it. */
+  take(bytes: number): number {
+    const o = align8(this.at);
+    this.at = o + bytes;
+    return o;
   }
 }

@@ -5,6 +5,7 @@
  * record batch from the files' columns as they are (tables.ts), without concatenating them.
  */
 import { threadId } from 'node:worker_threads';
+import { Layout } from '../io/buffer-pool.ts';
 import type { Utf8Column } from '../io/utf8.ts';
 import { type FileEvents, type FileResult, type FileTask, readLogFile } from './read-file.ts';
 
@@ -37,7 +38,6 @@ export interface TaskResult {
 export type ReaderMessages = Map<string, number>;
 
 type Numeric = Float64Array | Int32Array | Int8Array;
-const align8 = (x: number) => (x + 7) & ~7;
 
 /** Reads a task's files in order. Synchronous, so a reader's message ids follow the file order. */
 export function readTask(tasks: readonly FileTask[], messages: ReaderMessages, reader = threadId): TaskResult {
@@ -103,15 +103,17 @@ export function inOneBuffer(e: FileEvents): FileEvents {
   )
     return e;
   const views = [...numeric(e), ...STRING_FIELDS.flatMap((f) => [e[f].offsets, e[f].data])];
-  let bytes = 0;
-  for (const v of views) bytes = align8(bytes) + v.byteLength;
-  const out = new ArrayBuffer(bytes);
-  let at = 0;
+  const size = new Layout(0);
+  for (const v of views) size.take(v.byteLength);
+  const out = new ArrayBuffer(size.at);
+  const l = new Layout(0);
   const copy = <T extends Numeric | Uint8Array>(v: T): T => {
-    at = align8(at);
-    const view = new (v.constructor as new (b: ArrayBuffer, o: number, n: number) => T)(out, at, v.length);
+    const view = new (v.constructor as new (b: ArrayBuffer, o: number, n: number) => T)(
+      out,
+      l.take(v.byteLength),
+      v.length,
+    );
     view.set(v as never);
-    at += v.byteLength;
     return view;
   };
   const column = (c: Utf8Column): Utf8Column => ({ offsets: copy(c.offsets), data: copy(c.data) });

@@ -12,7 +12,7 @@
  * message, 6×, is made only when a file needs it: the first layout made 21× for every file, 75 MB
  * for the real 3.6 MB token log.)
  */
-import { BufferPool } from '../io/buffer-pool.ts';
+import { align8, BufferPool, Layout } from '../io/buffer-pool.ts';
 import type { Utf8Column } from '../io/utf8.ts';
 import { LOG_FILE_WASM } from './log-file-wasm.ts';
 
@@ -91,21 +91,6 @@ function instance(): { k: Kernel; base: number } {
 function reserve(k: Kernel, end: number): void {
   const have = k.memory.buffer.byteLength;
   if (end > have) k.memory.grow(Math.ceil((end - have) / PAGE));
-}
-
-const align8 = (x: number) => (x + 7) & ~7;
-
-/** Consecutive regions of the kernel's memory. */
-class Layout {
-  at: number;
-  constructor(base: number) {
-    this.at = base;
-  }
-  take(bytes: number): number {
-    const o = align8(this.at);
-    this.at = o + bytes;
-    return o;
-  }
 }
 
 /** Where a file of `fileBytes` and its parse (at most `cap` events) go. */
