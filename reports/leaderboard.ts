@@ -4,7 +4,14 @@
  * runs cannot tell a row from the one above. Read from SQLite and the trials' prediction files only.
  */
 
-import { type ArtifactRecord, type Db, experimentNames } from '../harness/store/index.ts';
+import {
+  type ExperimentScope,
+  experimentScope,
+  isNullDataset,
+  leakWarning,
+  NULL_AUC_LIMIT,
+} from '../harness/experiment/index.ts';
+import { type ArtifactRecord, type Db, experimentNames, latestExperimentConfigs } from '../harness/store/index.ts';
 import {
   ALGORITHMS,
   type Algorithm,
@@ -13,12 +20,12 @@ import {
   VARIANTS,
   type VariantName,
 } from '../models/index.ts';
-import type { LeakageAudit } from '../splits/index.ts';
+import { FAULT_SLICES, type FaultSlice, type LeakageAudit } from '../splits/index.ts';
 import type { RankMetric } from './bootstrap.ts';
 import { finiteMean, type PreparedSplit, pairedSplitsBootstrap, prepareSplit, seedInterval } from './bootstrap.ts';
 import { compareSelectors, type SelectorComparison } from './compare.ts';
 import { readShapSummary } from './explanations.ts';
-import type { LeaderboardEntry } from './page/model.ts';
+import type { FaultSliceSummary, FaultSlices, LeaderboardEntry } from './page/model.ts';
 import { readPredictions } from './predictions.ts';
 
 export type PrimaryMetric = RankMetric;
@@ -37,6 +44,11 @@ export interface BoardRow extends LeaderboardEntry {
   primary: { mean: number; lo: number; hi: number };
   /** False positives on test, summed over seeds. */
   falsePositives: number;
+  /** Label scope, grouping, dataset order and faults of the row's experiment. */
+  scope: ExperimentScope;
+  /** On a null dataset: mean test AUC-ROC > NULL_AUC_LIMIT, i.e. the harness or generator leaks a label. */
+  leak: boolean;
+  faultSlices: FaultSlices | null;
 }
 
 export interface Leaderboard {
@@ -45,6 +57,10 @@ export interface Leaderboard {
   experiments: string[];
   /** Sorted by rank (primary metric, best first). */
   rows: BoardRow[];
+  /** Scope of each experiment with rows here, by name. */
+  scopes: Record<string, ExperimentScope>;
+  /** To be shown loudly: one per leaking row on a null dataset (see `leakWarning`). */
+  warnings: string[];
 }
 
 /** What the board's detail view and the report show for one row. */
@@ -97,6 +113,8 @@ interface TrialFacts {
   fitMs: number | null;
   throughput: number | null;
   predictions: ArtifactRecord | undefined;
+  /** Test metrics of the `fault=visible` / `fault=hidden` slices, when the trial's data had truth. */
+  faults: Partial<Record<FaultSlice, Record<string, number | null>>>;
 }
 
 /**
@@ -137,10 +155,27 @@ export function openBoardData(db: Db, options: Partial<BoardDataOptions> = {}): 
     return x;
   };
 
-  const loadTrials = (experiment?: string) => {
-    const rows = db
+  /**
+   * Each experiment's scope as last run, and the trials of that scope: a file whose scope was edited
+   * keeps its older trials in the store, but a row mixing scopes would average different questions.
+   */
+  const scopes = () => {
+    const byName = new Map<string, ExperimentScope>();
+    for (const [name, config] of latestExperimentConfigs(db)) byName.set(name, experimentScope(config));
+    return byName;
+  };
+  const sameScope = (a: ExperimentScope, b: ExperimentScope) =>
+    a.labels === b.labels &&
+    a.seqBy === b.seqBy &&
+    a.source === b.source &&
+    a.order === b.order &&
+    a.faults === b.faults;
+
+  const loadTrials = (experiment: string | undefined, current: Map<string, ExperimentScope>) => {
+    const all = db
       .prepare(
-        `SELECT t.id, t.split_id AS splitId, t.variant, t.feature_set AS featureSet, t.status, e.name AS experiment
+        `SELECT t.id, t.split_id AS splitId, t.variant, t.feature_set AS featureSet, t.status, e.name AS experiment,
+                e.config_json AS config
          FROM trials t JOIN sweeps w ON w.id = t.sweep_id JOIN experiments e ON e.id = w.experiment_id
          WHERE t.status IN ('done', 'failed') AND (? IS NULL OR e.name = ?) ORDER BY t.id DESC`,
       )
@@ -151,11 +186,22 @@ export function openBoardData(db: Db, options: Partial<BoardDataOptions> = {}): 
       featureSet: string;
       status: string;
       experiment: string;
+      config: string;
     }[];
+    const scopeOfConfig = new Map<string, ExperimentScope>();
+    const rows = all.filter((r) => {
+      let s = scopeOfConfig.get(r.config);
+      if (!s) scopeOfConfig.set(r.config, (s = experimentScope(r.config)));
+      const now = current.get(r.experiment);
+      return now === undefined || sameScope(s, now);
+    });
     const metric = db.prepare("SELECT name, value FROM metrics WHERE trial_id = ? AND part = 'test' AND slice = ''");
     const fit = db.prepare("SELECT wall_ms FROM timings WHERE trial_id = ? AND stage = 'fit'");
     const tput = db.prepare('SELECT sequences_per_s FROM throughput WHERE trial_id = ?');
     const pred = db.prepare("SELECT kind, path, sha256 FROM artifacts WHERE trial_id = ? AND kind = 'predictions'");
+    const faultMetric = db.prepare(
+      "SELECT slice, name, value FROM metrics WHERE trial_id = ? AND part = 'test' AND slice IN ('fault=visible', 'fault=hidden')",
+    );
     const groups = new Map<string, { trials: TrialFacts[]; failed: number; splits: Set<number> }>();
     for (const r of rows) {
       const key = `${r.experiment}|${r.variant}|${r.featureSet}`;
@@ -175,6 +221,7 @@ export function openBoardData(db: Db, options: Partial<BoardDataOptions> = {}): 
         fitMs: (fit.get(r.id) as { wall_ms: number } | undefined)?.wall_ms ?? null,
         throughput: (tput.get(r.id) as { sequences_per_s: number | null } | undefined)?.sequences_per_s ?? null,
         predictions: pred.get(r.id) as ArtifactRecord | undefined,
+        faults: faultMetricsOf(faultMetric.all(r.id) as { slice: string; name: string; value: number | null }[]),
       });
     }
     return groups;
@@ -195,8 +242,9 @@ export function openBoardData(db: Db, options: Partial<BoardDataOptions> = {}): 
   return {
     leaderboard(primary, experiment) {
       const experiments = experimentNames(db);
+      const current = scopes();
       const rows: BoardRow[] = [];
-      for (const [key, g] of loadTrials(experiment)) {
+      for (const [key, g] of loadTrials(experiment, current)) {
         if (g.trials.length === 0) continue;
         const t0 = g.trials[0]!;
         const perSplit = new Map(
@@ -217,6 +265,8 @@ export function openBoardData(db: Db, options: Partial<BoardDataOptions> = {}): 
         const variant = VARIANTS[t0.variant as VariantName];
         const algorithm = variant?.algorithm ?? t0.variant;
         const trivial = trivialF1(g.trials.map((t) => t.splitId));
+        const scope = current.get(t0.experiment) ?? experimentScope(null);
+        const aucRoc = mean('auc_roc');
         rows.push({
           key,
           experiment: t0.experiment,
@@ -232,7 +282,7 @@ export function openBoardData(db: Db, options: Partial<BoardDataOptions> = {}): 
           f1,
           primary: prim,
           aucPr: mean('auc_pr'),
-          aucRoc: mean('auc_roc'),
+          aucRoc,
           precisionAtK: mean('precision_at_k'),
           fitMs: finiteMean(g.trials.map((t) => t.fitMs ?? Number.NaN)),
           throughputPerS: g.trials.every((t) => t.throughput !== null)
@@ -240,6 +290,9 @@ export function openBoardData(db: Db, options: Partial<BoardDataOptions> = {}): 
             : null,
           withinTrivialReach: trivial !== null && f1.mean <= trivial + o.trivialMargin,
           falsePositives: g.trials.reduce((s, t) => s + (t.metrics.fp ?? 0), 0),
+          scope,
+          leak: isNullDataset(scope) && aucRoc > NULL_AUC_LIMIT,
+          faultSlices: summarizeFaultSlices(g.trials.map((t) => t.faults)),
         });
       }
       rows.sort(
@@ -260,7 +313,14 @@ export function openBoardData(db: Db, options: Partial<BoardDataOptions> = {}): 
             `${o.seed}:${above.key}:${r.key}`,
           );
       });
-      return { primaryMetric: primary, experiments, rows };
+      const shown = new Set(rows.map((r) => r.experiment));
+      return {
+        primaryMetric: primary,
+        experiments,
+        rows,
+        scopes: Object.fromEntries([...current].filter(([name]) => shown.has(name))),
+        warnings: rows.filter((r) => r.leak).map((r) => leakWarning(r.experiment, r.variant, r.featureSet, r.aucRoc)),
+      };
     },
 
     detail(row) {
@@ -321,6 +381,34 @@ export function openBoardData(db: Db, options: Partial<BoardDataOptions> = {}): 
       );
     },
   };
+}
+
+/** A trial's `fault=` slice metrics by slice. */
+function faultMetricsOf(rows: readonly { slice: string; name: string; value: number | null }[]): TrialFacts['faults'] {
+  const out: TrialFacts['faults'] = {};
+  for (const m of rows) (out[m.slice.slice('fault='.length) as FaultSlice] ??= {})[m.name] = m.value;
+  return out;
+}
+
+/**
+ * The fault slices of a row over the seeds that have them: F1 and AUC-ROC averaged, recall pooled
+ * (as recall per error case is). Null when no seed has ground truth.
+ */
+export function summarizeFaultSlices(perTrial: readonly TrialFacts['faults'][]): FaultSlices | null {
+  const summary = (slice: FaultSlice): FaultSliceSummary => {
+    const seeds = perTrial.flatMap((t) => (t[slice] ? [t[slice]] : []));
+    const detected = seeds.reduce((s, m) => s + (m.tp ?? 0), 0);
+    const anomalies = seeds.reduce((s, m) => s + (m.tp ?? 0) + (m.fn ?? 0), 0);
+    return {
+      f1: finiteMean(seeds.map((m) => m.f1 ?? Number.NaN)),
+      recall: anomalies === 0 ? Number.NaN : detected / anomalies,
+      aucRoc: finiteMean(seeds.map((m) => m.auc_roc ?? Number.NaN)),
+      detected,
+      anomalies,
+    };
+  };
+  if (!perTrial.some((t) => FAULT_SLICES.some((s) => t[s] !== undefined))) return null;
+  return { visible: summary('visible'), hidden: summary('hidden') };
 }
 
 /** Mean |SHAP| per feature over the trials' SHAP summaries (artifact kind `shap`), largest first. */

@@ -5,7 +5,8 @@
  */
 
 import { usageError } from '../harness/errors/index.ts';
-import { type Db, getTrial, type TrialDetail } from '../harness/store/index.ts';
+import { experimentScope, scopeText } from '../harness/experiment/index.ts';
+import { type Db, getTrial, latestExperimentConfigs, type TrialDetail } from '../harness/store/index.ts';
 import type { LeakageAudit } from '../splits/index.ts';
 import { precisionRecallCurve } from './curves.ts';
 import { parseCsvLine, readArtifact, readJsonArtifact } from './explanations.ts';
@@ -217,6 +218,8 @@ export function buildReportModel(
     ];
   });
 
+  const config = latestExperimentConfigs(db).get(experiment);
+  const scope = config === undefined ? rows[0]!.scope : experimentScope(config);
   const testSeqs = trial(rows[0]!.trials[0]!).metrics.test;
   const n = (testSeqs.tp ?? 0) + (testSeqs.fp ?? 0) + (testSeqs.tn ?? 0) + (testSeqs.fn ?? 0);
   const notes = [
@@ -225,6 +228,11 @@ export function buildReportModel(
     '≈ marks a row statistically tied with the row above (paired bootstrap over test runs: the 95 % interval of the difference holds 0).',
     'Within trivial reach: F1 no better than the best trivial rule (sequence length, duration, unseen templates) + 0.02 on the same splits.',
     'Precision–recall curves use each row’s first split seed (scores of different seeds’ models are not on one scale).',
+    ...(rows.some((r) => r.faultSlices)
+      ? [
+          'Fault visibility: fault=visible holds the normal test sequences and the anomalous ones with at least one fault-caused line, fault=hidden the normal ones and the anomalous ones without any (ground truth of the generator); recall on hidden anomalies is what a detector catches without seeing the fault.',
+        ]
+      : []),
     ...(ingestMs !== undefined
       ? [
           `Ingest stage of the sweep (load + enhance, or reading them from the cache; shared by all trials): ${(ingestMs / 1000).toFixed(1)} s.`,
@@ -236,6 +244,8 @@ export function buildReportModel(
     experiment,
     experimentFile: exp.file ?? '',
     generatedAt: new Date().toISOString(),
+    scope: scopeText(scope),
+    ...(board.warnings.length > 0 && { warnings: board.warnings }),
     primaryMetric: o.primary,
     leaderboard: rows,
     f1ByFeatureSet,

@@ -169,7 +169,20 @@ interface Summary {
   length: ReturnType<typeof quantiles>;
   templates: Dist;
   perRequest: Dist;
+  /** Share of consecutive 100-line windows holding at most 5 templates (single-flow phases). */
+  singleFlowWindows: number;
   parsed: Line[];
+}
+
+/** Share of consecutive, non-overlapping 100-line windows with at most 5 distinct templates. */
+function singleFlowWindows(lines: Line[]): number {
+  let windows = 0;
+  let single = 0;
+  for (let i = 0; i + 100 <= lines.length; i += 100) {
+    windows++;
+    if (new Set(lines.slice(i, i + 100).map(templateKey)).size <= 5) single++;
+  }
+  return windows === 0 ? 0 : single / windows;
 }
 
 function summarize(text: string): Summary {
@@ -185,6 +198,7 @@ function summarize(text: string): Summary {
     length: quantiles(lines.map((l) => l.raw.length)),
     templates: distribution(lines.map(templateKey)),
     perRequest: linesPerRequest(lines),
+    singleFlowWindows: singleFlowWindows(lines),
     parsed: lines,
   };
 }
@@ -200,11 +214,12 @@ function generated(seed: number): string {
       startMs: 1_719_592_986_000,
       durationMs: 53_500,
       load: 1,
-      failures: [],
+      fault: null,
       startupLines: 80,
       lazyLines: true,
-      flow: 0,
-      minLines: 0,
+      thin: 1,
+      timeScale: 1,
+      dropFaultLines: false,
     },
     { statusLoaded: false },
   );
@@ -276,6 +291,12 @@ async function main(): Promise<void> {
   for (const q of ['p10', 'p50', 'p90', 'max'] as const) {
     row(`line length ${q}`, real.length[q], gen.length[q], mean(runs.map((r) => r.s.length[q])));
   }
+  row(
+    '100-line windows with ≤ 5 templates',
+    pct(real.singleFlowWindows),
+    pct(gen.singleFlowWindows),
+    `${mean(runs.map((r) => 100 * r.s.singleFlowWindows))} %`,
+  );
   row('ERROR share', pct(real.errorShare), pct(gen.errorShare), `${mean(runs.map((r) => 100 * r.s.errorShare))} %`);
   row(
     '`handleRequest - ApiException`',

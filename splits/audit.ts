@@ -1,8 +1,8 @@
 /**
  * Leakage audit of one split and one feature set: is the split sound (no run overlap), does test
  * repeat train (identical token bags), does a single feature separate the classes on its own, and
- * how far do trivial rules (length, duration, unseen templates) get? Any model within reach of a
- * trivial rule has learned nothing a one-line rule would not.
+ * how far do trivial rules (length, duration, unseen templates, the service's share of anomalies)
+ * get? Any model within reach of a trivial rule has learned nothing a one-line rule would not.
  */
 import { chooseThreshold, metricsAt } from './eval/index.ts';
 import { PARTS, type Part, type SplitManifest } from './types.ts';
@@ -18,6 +18,8 @@ export interface AuditSequence {
   counts: Int32Array;
   /** Distinct Drain template ids of the sequence. */
   templates: Int32Array;
+  /** The service that wrote it (absent: the service rule is not computed). */
+  service?: string;
 }
 
 export interface SeparatingFeature {
@@ -31,7 +33,12 @@ export interface SeparatingFeature {
 }
 
 export interface TrivialBaseline {
-  name: 'seq_len' | 'duration_sec' | 'unseen_templates';
+  /**
+   * `service_prior` scores a sequence by its service's share of anomalies in train: under the
+   * target-service label scope services differ in prevalence (more cases target token than
+   * refresh-token), and a model can learn that from words that only say which service wrote a line.
+   */
+  name: 'seq_len' | 'duration_sec' | 'unseen_templates' | 'service_prior';
   /** +1: larger is more anomalous; -1: smaller is (chosen on train). */
   direction: 1 | -1;
   threshold: number;
@@ -106,6 +113,20 @@ function baseline(
   const { threshold } = chooseThreshold(scoresOf(parts.val, direction), labelsOf(parts.val));
   const test = metricsAt(scoresOf(parts.test, direction), labelsOf(parts.test), threshold);
   return { name, direction, threshold, aucTest: test.auc_roc, f1Test: test.f1 };
+}
+
+/** Each service's share of anomalous sequences in train; null unless every sequence names one of ≥ 2 services. */
+function servicePrior(train: readonly AuditSequence[]): Map<string, number> | null {
+  const counts = new Map<string, { n: number; anomalies: number }>();
+  for (const s of train) {
+    if (s.service === undefined) return null;
+    const c = counts.get(s.service) ?? { n: 0, anomalies: 0 };
+    c.n++;
+    if (s.anomaly) c.anomalies++;
+    counts.set(s.service, c);
+  }
+  if (counts.size < 2) return null;
+  return new Map([...counts].map(([service, c]) => [service, c.anomalies / c.n]));
 }
 
 /** Audits one split for one feature set. `vocabulary[id]` names token ids in the warnings. */
@@ -203,6 +224,8 @@ export function auditSplit(
     baseline('duration_sec', (s) => s.durationSec, parts),
     baseline('unseen_templates', unseen, parts),
   ];
+  const prior = servicePrior(parts.train);
+  if (prior !== null) baselines.push(baseline('service_prior', (s) => prior.get(s.service ?? '') ?? 0, parts));
   const bestTrivialF1 = Math.max(0, ...baselines.map((b) => (Number.isNaN(b.f1Test) ? 0 : b.f1Test)));
   for (const b of baselines) {
     if (b.aucTest >= 0.8)

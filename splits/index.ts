@@ -11,6 +11,9 @@ export {
 export { assign, defaultSplitOptions, makeSplit, resolveSplitOptions, runsOf, verifyManifest } from './manifest.ts';
 export {
   evaluateTrial,
+  FAULT_SLICES,
+  type FaultSlice,
+  faultSlices,
   groupsByRun,
   type ProtocolOptions,
   type ScoredPart,
@@ -21,10 +24,17 @@ export {
 } from './protocol.ts';
 export { allocate } from './strategies.ts';
 export {
+  DEFAULT_SCOPE,
+  isDefaultScope,
+  LABEL_SCOPES,
+  type LabelScope,
   PARTS,
   type Part,
   type RunInfo,
+  SEQ_BY,
+  type SeqBy,
   type SequenceMeta,
+  type SequenceScope,
   type SplitAssignment,
   type SplitManifest,
   type SplitOptions,

@@ -6,9 +6,13 @@ import { createHash } from 'node:crypto';
 import { stableStringify } from '../harness/data/cache.ts';
 import { STRATEGIES } from './strategies.ts';
 import {
+  DEFAULT_SCOPE,
+  isDefaultScope,
+  LABEL_SCOPES,
   PARTS,
   type Part,
   type RunInfo,
+  SEQ_BY,
   type SequenceMeta,
   type SplitAssignment,
   type SplitManifest,
@@ -21,6 +25,7 @@ export const defaultSplitOptions: Readonly<Omit<SplitOptions, 'seed'>> = Object.
   fractions: [0.6, 0.2, 0.2] as const,
   folds: 5,
   fold: 0,
+  scope: DEFAULT_SCOPE,
 });
 
 /** Fills defaults and validates; errors name the option. */
@@ -47,7 +52,19 @@ export function resolveSplitOptions(partial: Partial<SplitOptions> & { seed: num
   if (!Number.isInteger(o.fold) || o.fold < 0 || o.fold >= o.folds) {
     throw new TypeError(`split.fold must be an integer in [0, ${o.folds - 1}] (got ${o.fold})`);
   }
-  return Object.freeze({ ...o, fractions: [f[0], f[1], f[2]] as const });
+  // An explicit `scope: undefined` means the default too.
+  const scope = o.scope ?? DEFAULT_SCOPE;
+  if (!(LABEL_SCOPES as readonly string[]).includes(scope.labels)) {
+    throw new TypeError(`split.scope.labels must be one of ${LABEL_SCOPES.join(', ')} (got '${scope.labels}')`);
+  }
+  if (!(SEQ_BY as readonly string[]).includes(scope.seqBy)) {
+    throw new TypeError(`split.scope.seqBy must be one of ${SEQ_BY.join(', ')} (got '${scope.seqBy}')`);
+  }
+  return Object.freeze({
+    ...o,
+    fractions: [f[0], f[1], f[2]] as const,
+    scope: { labels: scope.labels, seqBy: scope.seqBy },
+  });
 }
 
 /** Groups sequences by run (sorted by run id). */
@@ -112,7 +129,14 @@ export function makeSplit(
     o.strategy === 'group-k-fold'
       ? { fractions: o.fractions, folds: o.folds, fold: o.fold }
       : { fractions: o.fractions };
-  const body = { strategy: o.strategy, seed: o.seed, params, parts, ...(errorCases && { errorCases }) };
+  const body = {
+    strategy: o.strategy,
+    seed: o.seed,
+    params,
+    parts,
+    ...(errorCases && { errorCases }),
+    ...(!isDefaultScope(o.scope) && { scope: o.scope }),
+  };
   const manifest: SplitManifest = { ...body, hash: manifestHash(body) };
   verifyManifest(manifest);
   return manifest;

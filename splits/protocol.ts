@@ -29,7 +29,16 @@ export interface ScoredPart {
   runs: readonly string[];
   services: readonly string[];
   testCases: readonly string[];
+  /**
+   * Ground truth per sequence, never a feature: how many of its events the injected fault caused;
+   * null (or omitted) where the data has no truth (real LO2).
+   */
+  faultLines?: readonly (number | null)[];
 }
+
+/** Names of the ground-truth slices of the test part (see `faultSlices`). */
+export const FAULT_SLICES = ['visible', 'hidden'] as const;
+export type FaultSlice = (typeof FAULT_SLICES)[number];
 
 export interface ProtocolOptions {
   /** How the threshold is chosen on validation. @default { rule: 'max-f1' } */
@@ -50,8 +59,15 @@ export interface TrialEvaluation {
   psi: number;
   /** Train F1 − test F1 at the same threshold: large gaps mean overfitting or drift. */
   f1Gap: number;
-  /** Test metrics per service and per test case (recall per error case). */
-  slices: { service: Record<string, Metrics>; testCase: Record<string, Metrics> };
+  /**
+   * Test metrics per service and per test case (recall per error case), and where the data has
+   * ground truth, per fault visibility (see `faultSlices`).
+   */
+  slices: {
+    service: Record<string, Metrics>;
+    testCase: Record<string, Metrics>;
+    fault?: Record<FaultSlice, Metrics>;
+  };
   /** Test F1 with a 95 % interval from a bootstrap over test runs. */
   f1Ci: BootstrapResult;
 }
@@ -93,6 +109,42 @@ function f1AtThreshold(threshold: number) {
   };
 }
 
+/**
+ * Test metrics by what the anomalies show of their fault, where the data has ground truth:
+ * `visible` = every normal sequence + the anomalous ones with at least one fault-caused line;
+ * `hidden` = every normal sequence + the anomalous ones without any. Recall on `hidden` is what a
+ * detector catches without seeing the fault (under label scope `case`, an error case's files of
+ * services it does not target). Anomalous sequences without truth are in neither; null when no test
+ * sequence has truth.
+ */
+export function faultSlices(
+  test: ScoredPart,
+  threshold: number,
+  options: MetricsOptions = {},
+): Record<FaultSlice, Metrics> | null {
+  const truth = test.faultLines;
+  if (!truth?.some((x) => x !== null && x !== undefined)) return null;
+  if (truth.length !== test.labels.length) {
+    throw new TypeError(
+      `faultLines and labels must have the same length (got ${truth.length} and ${test.labels.length})`,
+    );
+  }
+  const subset = (keep: (faultLines: number) => boolean): Metrics => {
+    const idx: number[] = [];
+    for (let i = 0; i < test.labels.length; i++) {
+      const f = truth[i];
+      if (test.labels[i] === 0 || (f !== null && f !== undefined && keep(f))) idx.push(i);
+    }
+    return metricsAt(
+      Float64Array.from(idx, (i) => test.scores[i]!),
+      Uint8Array.from(idx, (i) => test.labels[i]!),
+      threshold,
+      options,
+    );
+  };
+  return { visible: subset((f) => f >= 1), hidden: subset((f) => f === 0) };
+}
+
 /** Evaluates one trial's scores by the protocol. */
 export function evaluateTrial(
   parts: Record<Part, ScoredPart>,
@@ -108,12 +160,13 @@ export function evaluateTrial(
   const test = parts.test;
   const slice = (keys: readonly string[]) =>
     Object.fromEntries(metricsBySlice(test.scores, test.labels, t, keys, o.metrics));
+  const fault = faultSlices(test, t, o.metrics);
   return {
     threshold,
     parts: metrics,
     psi: psi(parts.train.scores, test.scores),
     f1Gap: metrics.train.f1 - metrics.test.f1,
-    slices: { service: slice(test.services), testCase: slice(test.testCases) },
+    slices: { service: slice(test.services), testCase: slice(test.testCases), ...(fault && { fault }) },
     f1Ci: bootstrapCI(groupsByRun(test), f1AtThreshold(t), { seed: o.seed, resamples: o.resamples }),
   };
 }

@@ -8,6 +8,29 @@ export type Part = (typeof PARTS)[number];
 
 export type SplitStrategy = 'random-runs' | 'temporal' | 'unseen-errors' | 'group-k-fold';
 
+/**
+ * Which files count as anomalous (DESIGN.md "label scope"): `case`, every file of an error case, as
+ * LogLead labels them; `target-service`, only the file of the service the error case's request
+ * targets (its other services log normal traffic under an anomalous label, so they are left out).
+ */
+export const LABEL_SCOPES = ['case', 'target-service'] as const;
+export type LabelScope = (typeof LABEL_SCOPES)[number];
+/** What one sequence is: one (run, test case, service) file, or all services' files of one (run, test case). */
+export const SEQ_BY = ['file', 'test_case'] as const;
+export type SeqBy = (typeof SEQ_BY)[number];
+
+/** The sequences a split's parts hold: label scope, then grouping (harness/sweep/scope.ts applies it). */
+export interface SequenceScope {
+  labels: LabelScope;
+  seqBy: SeqBy;
+}
+
+/** LogLead's scope: every file of an error case anomalous, one sequence per file. */
+export const DEFAULT_SCOPE: Readonly<SequenceScope> = Object.freeze({ labels: 'case', seqBy: 'file' });
+
+export const isDefaultScope = (s: SequenceScope | undefined): boolean =>
+  s === undefined || (s.labels === DEFAULT_SCOPE.labels && s.seqBy === DEFAULT_SCOPE.seqBy);
+
 /** One run, the unit of splitting. */
 export interface RunInfo {
   run: string;
@@ -30,6 +53,8 @@ export interface SplitOptions {
   folds: number;
   /** Which fold is the test part (`group-k-fold`); validation is the next one. @default 0 */
   fold: number;
+  /** The sequences the split is made for; recorded in the manifest. @default DEFAULT_SCOPE */
+  scope: SequenceScope;
 }
 
 /**
@@ -43,6 +68,12 @@ export interface SplitManifest {
   parts: Record<Part, string[]>;
   /** unseen-errors only: the error cases allowed in each part. */
   errorCases?: Record<Part, string[]>;
+  /**
+   * The sequence scope the parts hold when it is not DEFAULT_SCOPE. Absent for the default, so that
+   * manifests made before scopes existed keep their hash; present otherwise, so that two scopes over
+   * the same runs are two splits (their own trials, matrices and leakage audits).
+   */
+  scope?: SequenceScope;
   /** sha256 of the manifest's canonical JSON (without this field). */
   hash: string;
 }

@@ -6,21 +6,25 @@
  * table of distinct messages.
  */
 import { setFlagsFromString } from 'node:v8';
+import { dataError, usageError } from '../errors/index.ts';
 import { type CacheEntry, openCacheEntry, sourceHash } from './cache.ts';
 import { type DrainOptions, defaultDrainOptions } from './enhance/drain.ts';
 import { MessageTable } from './enhance/messages.ts';
-import { enhanceSequence, ReaderIds, RowLists, type SequenceRow } from './enhance/sequence.ts';
+import { enhanceSequence, ReaderIds, RowLists } from './enhance/sequence.ts';
 import { ArrowFileSink, eventsSchema, sequencesSchema } from './io/arrow.ts';
 import { BufferPool, Loan } from './io/buffer-pool.ts';
 import { exportParquet } from './io/parquet.ts';
 import { type Discovery, discover, type SelectionOptions, type SequenceFile } from './lo2/discover.ts';
 import { SKIP_REASONS, type SkipReason } from './lo2/parse.ts';
+import { CONTINUATION_POLICIES, type ContinuationPolicy, type LineCounts } from './lo2/read-file.ts';
 import type { TaskFile, TaskResult } from './lo2/read-task.ts';
+import type { TruthFaults } from './lo2/truth.ts';
 import { autoWorkers, ReadSchedule } from './read-schedule.ts';
 import {
   type EventDictionaries,
   type EventsPart,
   makeEventDictionaries,
+  type SequenceTableRow,
   sequenceBatch,
   writeEventBatch,
   writeIngestTables,
@@ -34,6 +38,11 @@ export const INGEST_CODE_VERSION = sourceHash(
 export interface IngestOptions {
   /** Physical lines dropped at the start of each file, like the original tooling. @default 100 */
   trimLines: number;
+  /**
+   * Continuation lines after an event: merged into its message, dropped, or kept as events of their
+   * own (lo2/read-file.ts, CONTINUATION_POLICIES). @default 'merge'
+   */
+  continuation: ContinuationPolicy;
   /** Which runs, error cases and services to read. @default defaultSelection */
   selection: Partial<SelectionOptions>;
   /**
@@ -56,6 +65,7 @@ export interface IngestOptions {
 
 export const defaultIngestOptions: Readonly<Omit<IngestOptions, 'onProgress'>> = Object.freeze({
   trimLines: 100,
+  continuation: 'merge',
   selection: {},
   workers: 'auto',
   cacheDir: '.bench/cache',
@@ -77,7 +87,12 @@ export interface IngestSummary {
   dir: string;
   cacheHit: boolean;
   root: string;
-  options: { trimLines: number; selection: Readonly<SelectionOptions>; drain: DrainOptions };
+  options: {
+    trimLines: number;
+    continuation: ContinuationPolicy;
+    selection: Readonly<SelectionOptions>;
+    drain: DrainOptions;
+  };
   runs: number;
   runsFound: number;
   testCases: number;
@@ -88,7 +103,8 @@ export interface IngestSummary {
   bytes: number;
   lines: number;
   trimmed: number;
-  continuation: number;
+  /** Continuation lines after an event, by what the policy did with them (one of the three is non-zero). */
+  continuation: LineCounts['continuation'];
   crlf: number;
   bom: number;
   invalidUtf8: number;
@@ -97,6 +113,12 @@ export interface IngestSummary {
   skippedByFile: Record<string, Partial<Record<SkipReason, number>>>;
   failedFiles: { path: string; error: string }[];
   ignored: Record<string, string[]>;
+  /**
+   * The tree's ground truth (a generated tree), null for real LO2: the manifest's `faults`, the
+   * physical lines the selected files' fault-lines files list, the events they make fault events
+   * (after trimming and the continuation policy), and the sequences with at least one.
+   */
+  truth: { faults: TruthFaults; listedLines: number; faultEvents: number; faultSequences: number } | null;
   distinctMessages: number;
   templates: number;
   files: Record<'events' | 'sequences' | 'messages' | 'templates', string> & { parquet?: Record<string, string> };
@@ -109,6 +131,14 @@ const SEQUENCE_BATCH_ROWS = 256;
 /** Loads and enhances an LO2 tree, or returns the cached result for identical inputs. */
 export async function ingest(root: string, partial: Partial<IngestOptions> = {}): Promise<IngestSummary> {
   const o = { ...defaultIngestOptions, ...partial };
+  // An explicit undefined (an experiment that does not set it) means the default, as omitting it does.
+  o.continuation ??= defaultIngestOptions.continuation;
+  if (!CONTINUATION_POLICIES.includes(o.continuation)) {
+    throw usageError(`continuation must be one of ${CONTINUATION_POLICIES.join(', ')} (got '${o.continuation}')`, {
+      field: 'continuation',
+      hint: "'merge' joins stack frames to the event above (the default), 'drop' leaves them out, 'keep' makes each an event",
+    });
+  }
   if (!Number.isInteger(o.trimLines) || o.trimLines < 0) {
     throw new TypeError(`trimLines must be a non-negative integer (got ${o.trimLines})`);
   }
@@ -121,8 +151,17 @@ export async function ingest(root: string, partial: Partial<IngestOptions> = {})
   const entry = await openCacheEntry(o.cacheDir, 'ingest', {
     code: INGEST_CODE_VERSION,
     trimLines: o.trimLines,
+    continuation: o.continuation,
     drain,
-    inputs: found.files.map((f) => [f.seqId, f.service, f.anomaly, f.size, f.mtimeMs]),
+    truth: found.truth?.faults ?? null,
+    inputs: found.files.map((f) => [
+      f.seqId,
+      f.service,
+      f.anomaly,
+      f.size,
+      f.mtimeMs,
+      ...(f.faults ? [f.faults.size, f.faults.mtimeMs] : []),
+    ]),
   });
   // A result with unreadable files is not reused: fixing a file's mode does not change its identity.
   const cached = o.force ? null : await entry.read<IngestSummary>();
@@ -194,7 +233,7 @@ async function build(
     bytes: 0,
     lines: 0,
     trimmed: 0,
-    continuation: 0,
+    continuation: { merged: 0, dropped: 0, kept: 0 },
     crlf: 0,
     bom: 0,
     invalidUtf8: 0,
@@ -203,8 +242,9 @@ async function build(
     emptySequences: [] as string[],
     sequences: 0,
   };
+  const truth = found.truth && { faults: found.truth.faults, listedLines: 0, faultEvents: 0, faultSequences: 0 };
   const testCases = new Set<string>();
-  let rows: SequenceRow[] = [];
+  let rows: SequenceTableRow[] = [];
   const lists = new RowLists();
   // Buffers of the batches' own columns and of the event features, reused once on disk.
   const batchBuffers = new BufferPool(32 << 20);
@@ -219,7 +259,16 @@ async function build(
   };
 
   const schedule = await ReadSchedule.open(
-    files.map((f) => ({ task: { path: f.path, runEpochSec: f.runEpochSec, trimLines: o.trimLines }, bytes: f.size })),
+    files.map((f) => ({
+      task: {
+        path: f.path,
+        runEpochSec: f.runEpochSec,
+        trimLines: o.trimLines,
+        continuation: o.continuation,
+        faults: f.faults?.path ?? null,
+      },
+      bytes: f.size,
+    })),
     o.workers === 'auto' ? autoWorkers(files.reduce((a, f) => a + f.size, 0)) : o.workers,
   );
   // Each reader's message ids (lo2/read-task.ts) mapped to the table's.
@@ -276,11 +325,16 @@ async function build(
       s.failedFiles.push({ path: result.path, error: result.error });
       return;
     }
+    // Thrown in file order, so the same file is named whoever read it.
+    if (result.state === 'bad-truth') throw dataError(result.error, { file: result.file, hint: result.hint });
     const c = result.counts;
     s.bytes += result.bytes;
     s.lines += c.lines;
     s.trimmed += c.trimmed;
-    s.continuation += c.continuation;
+    s.continuation.merged += c.continuation.merged;
+    s.continuation.dropped += c.continuation.dropped;
+    s.continuation.kept += c.continuation.kept;
+    if (truth) truth.listedLines += c.faultLines;
     s.crlf += c.crlf;
     s.bom += c.bom;
     s.invalidUtf8 += c.invalidUtf8;
@@ -301,7 +355,13 @@ async function build(
     s.events += result.events.count;
     s.sequences++;
     testCases.add(`${file.run}/${file.testCase}`);
-    rows.push(row);
+    // The truth joins the row only here, after the enhancers: none of them sees it.
+    const faultEvents = result.events.faultEvents;
+    if (truth && faultEvents) {
+      truth.faultEvents += faultEvents.length;
+      if (faultEvents.length > 0) truth.faultSequences++;
+    }
+    rows.push({ ...row, faultLines: faultEvents ? faultEvents.length : null });
     if (rows.length >= SEQUENCE_BATCH_ROWS) flushRows();
   }
   await writeIngestTables(entry, paths, table);
@@ -310,13 +370,14 @@ async function build(
     dir: entry.dir,
     cacheHit: false,
     root: found.root,
-    options: { trimLines: o.trimLines, selection: found.selection, drain },
+    options: { trimLines: o.trimLines, continuation: o.continuation, selection: found.selection, drain },
     runs: found.runsSelected,
     runsFound: found.runsFound,
     testCases: testCases.size,
     ...s,
     skipped,
     ignored: found.ignored,
+    truth,
     distinctMessages: table.size,
     templates: table.drain.clusters().length,
     files: paths,

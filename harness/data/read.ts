@@ -12,6 +12,12 @@ export interface SequenceMeta {
   anomaly: boolean;
   /** Epoch ms of the sequence's first event (NaN if unknown). */
   startMs: number;
+  /**
+   * Ground truth, never a feature: how many of the sequence's events the injected fault caused, null
+   * when the tree carries no truth (real LO2). readSequenceMeta/readSequenceBags always set it; it is
+   * optional only so that hand-built records need not.
+   */
+  faultLines?: number | null;
 }
 
 /** The metadata of every sequence of an ingest (no token bags), in table order. */
@@ -25,17 +31,19 @@ export function readSequenceMeta(ingestDir: string): SequenceMeta[] {
       );
     return c;
   };
-  const [seqId, run, testCase, service, anomaly, start] = [
+  const [seqId, run, testCase, service, anomaly, start, faults] = [
     'seq_id',
     'run',
     'test_case',
     'service',
     'anomaly',
     'start_time',
+    'fault_lines',
   ].map(col);
   const out: SequenceMeta[] = [];
   for (let i = 0; i < t.numRows; i++) {
     const s = start!.get(i);
+    const f = faults!.get(i);
     out.push({
       seqId: seqId!.get(i) as string,
       run: run!.get(i) as string,
@@ -43,6 +51,7 @@ export function readSequenceMeta(ingestDir: string): SequenceMeta[] {
       service: service!.get(i) as string,
       anomaly: anomaly!.get(i) as boolean,
       startMs: s === null ? Number.NaN : Number(s),
+      faultLines: f === null ? null : Number(f),
     });
   }
   return out;

@@ -17,6 +17,7 @@ import {
   int32ListData,
   makeBatch,
   messagesSchema,
+  nullableInt32Data,
   type RawColumn,
   sequencesSchema,
   stringVector,
@@ -119,6 +120,8 @@ export function writeEventBatch(
     offsets: l.take(4 * fields * (n + 1)),
     anomaly: l.take(bitmap),
     valid: l.take(bitmap),
+    fault: l.take(bitmap),
+    faultValid: l.take(bitmap),
   };
   const buffer = pool.take(l.at);
   const seqId = new Int32Array(buffer, at.seqId, n);
@@ -127,8 +130,11 @@ export function writeEventBatch(
   const service = new Int32Array(buffer, at.service, n);
   const anomaly = new Uint8Array(buffer, at.anomaly, bitmap).fill(0);
   const valid = new Uint8Array(buffer, at.valid, bitmap).fill(0);
+  const fault = new Uint8Array(buffer, at.fault, bitmap).fill(0);
+  const faultValid = new Uint8Array(buffer, at.faultValid, bitmap).fill(0);
   const time = new Int32Array(buffer, at.time, 2 * n);
   let nullTimes = 0;
+  let nullFaults = 0;
   let o = 0;
   for (const { file, events } of parts) {
     const end = o + events.count;
@@ -138,6 +144,12 @@ export function writeEventBatch(
     service.fill(d.service.index.get(file.service)!, o, end);
     if (file.anomaly) setBits(anomaly, o, end);
     nullTimes += timestampHalves(events.timeMs, time, valid, o);
+    const faults = events.faultEvents;
+    if (faults === null) nullFaults += events.count;
+    else {
+      setBits(faultValid, o, end);
+      for (let k = 0; k < faults.length; k++) fault[(o + faults[k]!) >> 3]! |= 1 << ((o + faults[k]!) & 7);
+    }
     o = end;
   }
   const none: BufferPieces = [];
@@ -172,6 +184,7 @@ export function writeEventBatch(
       values(testCase),
       values(service),
       values(anomaly),
+      { length: n, nullCount: nullFaults, buffers: [nullFaults > 0 ? [faultValid] : none, [fault]] },
       { length: n, nullCount: nullTimes, buffers: [nullTimes > 0 ? [valid] : none, [time]] },
       pieces((p) => p.events.level),
       ...STRING_FIELDS.map(strings),
@@ -206,8 +219,16 @@ function setBits(bits: Uint8Array, from: number, to: number): void {
   for (; i < to; i++) bits[i >> 3]! |= 1 << (i & 7);
 }
 
+/**
+ * A sequence row as the table stores it: the enhancers' row and the ground truth, which the ingest
+ * adds after them (none of them sees it): how many of its events are fault events, null without truth.
+ */
+export interface SequenceTableRow extends SequenceRow {
+  faultLines: number | null;
+}
+
 /** A batch of sequence rows; its list columns' arrays get their memory from `memory`. */
-export function sequenceBatch(rows: readonly SequenceRow[], table: MessageTable, memory?: Allocator): RecordBatch {
+export function sequenceBatch(rows: readonly SequenceTableRow[], table: MessageTable, memory?: Allocator): RecordBatch {
   const ints = (f: (r: SequenceRow) => number) => int32Data(Int32Array.from(rows, f));
   return makeBatch(sequencesSchema, [
     utf8Data(packUtf8(rows.map((r) => r.seqId))),
@@ -215,6 +236,7 @@ export function sequenceBatch(rows: readonly SequenceRow[], table: MessageTable,
     utf8Data(packUtf8(rows.map((r) => r.testCase))),
     utf8Data(packUtf8(rows.map((r) => r.service))),
     boolData(rows.map((r) => r.anomaly)),
+    nullableInt32Data(rows.map((r) => r.faultLines)),
     ints((r) => r.seqLen),
     timestampData(Float64Array.from(rows, (r) => r.startMs)),
     timestampData(Float64Array.from(rows, (r) => r.endMs)),

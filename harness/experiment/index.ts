@@ -1,6 +1,6 @@
 /** Experiments: the schema users write against, loading, and planning into trials. */
 export { loadExperiment } from './load.ts';
-export { type PlannedTrial, planTrials, trialKey } from './plan.ts';
+export { type PlannedTrial, planTrials, scopeOf, trialKey } from './plan.ts';
 export {
   defineExperiment,
   type Experiment,
@@ -8,3 +8,12 @@ export {
   experimentSchema,
   parseExperiment,
 } from './schema.ts';
+export {
+  type ExperimentScope,
+  experimentScope,
+  isNullDataset,
+  leakWarning,
+  NULL_AUC_LIMIT,
+  scopeShort,
+  scopeText,
+} from './scope.ts';

@@ -4,6 +4,7 @@
  */
 
 import { VARIANT_NAMES, VARIANTS, type VariantName } from '../../models/index.ts';
+import { DEFAULT_SCOPE, isDefaultScope, type SequenceScope } from '../../splits/index.ts';
 import { hashKey } from '../data/cache.ts';
 import type { Experiment } from './schema.ts';
 
@@ -26,7 +27,31 @@ export function planTrials(e: Experiment): PlannedTrial[] {
   return trials;
 }
 
-/** The resume key: dataset, split manifest, variant, feature set, parameters and seed. */
-export function trialKey(datasetHash: string, manifestHash: string, t: PlannedTrial, params: unknown): string {
-  return hashKey({ datasetHash, manifestHash, variant: t.variant, featureSet: t.featureSet, seed: t.seed, params });
+/** The sequence scope an experiment's trials see. */
+export const scopeOf = (e: Pick<Experiment, 'labels' | 'seqBy'>): SequenceScope => ({
+  labels: e.labels,
+  seqBy: e.seqBy,
+});
+
+/**
+ * The resume key: dataset, split manifest, sequence scope, variant, feature set, parameters and seed.
+ * The default scope stays out of the hashed inputs, so trials recorded before scopes existed keep
+ * their key (and are not rerun).
+ */
+export function trialKey(
+  datasetHash: string,
+  manifestHash: string,
+  t: PlannedTrial,
+  params: unknown,
+  scope: SequenceScope = DEFAULT_SCOPE,
+): string {
+  return hashKey({
+    datasetHash,
+    manifestHash,
+    ...(!isDefaultScope(scope) && { scope }),
+    variant: t.variant,
+    featureSet: t.featureSet,
+    seed: t.seed,
+    params,
+  });
 }

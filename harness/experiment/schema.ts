@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { parseFeatureSet, VARIANT_NAMES, type VariantName } from '../../models/index.ts';
+import { LABEL_SCOPES, SEQ_BY } from '../../splits/index.ts';
 import { SERVICES } from '../data/lo2/constants.ts';
 import { configError } from '../errors/index.ts';
 
@@ -19,16 +20,40 @@ const featureSet = z.string().superRefine((v, ctx) => {
   }
 });
 
+/** A string enum whose error lists the allowed values and what was given (`hint` says what they mean). */
+function choice<const T extends readonly [string, ...string[]]>(values: T, hint: string) {
+  return z.enum(values, {
+    error: (issue) =>
+      `must be one of ${values.map((v) => `'${v}'`).join(', ')} (got ${JSON.stringify(issue.input)}); ${hint}`,
+  });
+}
+
 const dataset = z.discriminatedUnion('source', [
   z.object({
     source: z.literal('synthetic'),
     preset: z.enum(['tiny', 'standard', 'large']).default('standard'),
     seed: z.number().int().default(1),
-    order: z.enum(['v1', 'shuffled']).default('v1'),
+    /** The generator's default: LO2 v2's shuffled case order (v1's fixed order leaks start-up lines into `correct`). */
+    order: choice(['v1', 'shuffled'], "'shuffled' is LO2 v2's order, 'v1' the fixed order with correct first").default(
+      'shuffled',
+    ),
+    /** `none`: the same runs, cases, labels and traffic without any fault-caused line — a null dataset. */
+    faults: choice(['injected', 'none'], "'none' generates the null dataset (no fault-caused lines)").default(
+      'injected',
+    ),
     runs: z.number().int().positive().optional(),
     errorsPerRun: z.number().int().min(0).optional(),
   }),
-  z.object({ source: z.literal('lo2'), path: z.string().min(1) }),
+  z.object({
+    source: z.literal('lo2'),
+    path: z.string().min(1),
+    // A real tree has the faults it was recorded with: saying otherwise is a mistake worth an error.
+    faults: z
+      .undefined({
+        error: 'applies to synthetic datasets only (a real LO2 tree has the faults it was recorded with); remove it',
+      })
+      .optional(),
+  }),
 ]);
 
 export const experimentSchema = z.object({
@@ -39,12 +64,14 @@ export const experimentSchema = z.object({
   ingest: z
     .object({
       trimLines: z.number().int().min(0).default(100),
+      /** Continuation lines (stack frames): merged into the event above, dropped, or kept as events. */
+      continuation: z.enum(['merge', 'drop', 'keep']).default('merge'),
       services: z.array(z.enum(SERVICES)).min(1).optional(),
       runs: z.number().int().min(0).optional(),
       errorsPerRun: z.number().int().min(-1).optional(),
       seed: z.number().int().optional(),
     })
-    .default({ trimLines: 100 }),
+    .default({ trimLines: 100, continuation: 'merge' }),
   split: z
     .object({
       strategy: z.enum(['random-runs', 'temporal', 'unseen-errors', 'group-k-fold']).default('random-runs'),
@@ -52,6 +79,16 @@ export const experimentSchema = z.object({
       folds: z.number().int().min(3).optional(),
     })
     .default({ strategy: 'random-runs' }),
+  /**
+   * Label scope: `case` (every file of an error case is anomalous, as LogLead) or `target-service`
+   * (only the file of the service the case's request targets; the case's other files are left out).
+   */
+  labels: choice(
+    LABEL_SCOPES,
+    "'target-service' leaves out an error case's files of services it does not target",
+  ).default('case'),
+  /** What one sequence is: a (run, test case, service) `file`, or all services of one (run, `test_case`). */
+  seqBy: choice(SEQ_BY, "'test_case' makes one sequence of all services' files of a (run, test case)").default('file'),
   /** Split seeds (for group-k-fold: fold indices); one trial per seed × variant × feature set. */
   seeds: z.array(z.number().int()).min(1).default([1]),
   /** Variants to run, or 'all' for the 14. */

@@ -1,6 +1,13 @@
 /** The SQLite store: the only writer of the bench database (main thread). */
 export { type Db, openDb } from './db.ts';
-export { experimentNames, findDoneTrials, getTrial, type TrialDetail, type TrialSelector } from './queries.ts';
+export {
+  experimentNames,
+  findDoneTrials,
+  getTrial,
+  latestExperimentConfigs,
+  type TrialDetail,
+  type TrialSelector,
+} from './queries.ts';
 export { SCHEMA_VERSION } from './schema.ts';
 export { type DatasetRecord, LEAK_CHECK_SQL, loadSplit, saveAudit, saveSplit, upsertDataset } from './splits.ts';
 export {

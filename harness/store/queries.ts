@@ -168,3 +168,18 @@ export function experimentNames(db: Db): string[] {
       .all() as { name: string }[]
   ).map((x) => x.name);
 }
+
+/**
+ * The configuration (`config_json`) each experiment name was last run with: the experiment row of its
+ * newest sweep. An experiment file edited and rerun has several rows under one name; this is the
+ * one its current numbers belong to.
+ */
+export function latestExperimentConfigs(db: Db): Map<string, string> {
+  const rows = db
+    .prepare(
+      `SELECT e.name, e.config_json FROM sweeps w JOIN experiments e ON e.id = w.experiment_id
+       WHERE w.id IN (SELECT MAX(w2.id) FROM sweeps w2 JOIN experiments e2 ON e2.id = w2.experiment_id GROUP BY e2.name)`,
+    )
+    .all() as { name: string; config_json: string }[];
+  return new Map(rows.map((r) => [r.name, r.config_json]));
+}

@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { PARTS } from '../../splits/index.ts';
+import { isDefaultScope, PARTS, type SequenceScope } from '../../splits/index.ts';
 import { hashKey, sourceHash } from '../data/cache.ts';
 import { type MatrixFiles, matrixFiles, type SplitMatrices, writeMatrices } from './matrices.ts';
 
@@ -19,6 +19,7 @@ const MATRIX_CODE_VERSION = sourceHash(
     '../../splits/',
     './matrices.ts',
     './matrix-file.ts',
+    './scope.ts',
     '../data/read.ts',
     '../data/read-numeric.ts',
   ].map((p) => new URL(p, import.meta.url)),
@@ -30,10 +31,17 @@ export interface MatrixKey {
   /** The split manifest's hash. */
   split: string;
   featureSet: string;
+  /** The sequences the matrices hold; the default (LogLead's) scope leaves the key as it was. */
+  scope?: SequenceScope;
 }
 
 function matrixDir(cacheDir: string, key: MatrixKey): string {
-  return join(cacheDir, 'matrices', hashKey({ ...key, code: MATRIX_CODE_VERSION }));
+  const { scope, ...rest } = key;
+  return join(
+    cacheDir,
+    'matrices',
+    hashKey({ ...rest, ...(!isDefaultScope(scope) && { scope }), code: MATRIX_CODE_VERSION }),
+  );
 }
 
 /**

@@ -12,8 +12,7 @@ import { Piscina } from 'piscina';
 import type { CsrMatrix } from '../../models/index.ts';
 import { assign, makeSplit, PARTS, type Part } from '../../splits/index.ts';
 import { ingest, materializeDataset } from '../data/index.ts';
-import { readSequenceMeta } from '../data/read.ts';
-import { type PlannedTrial, planTrials, trialKey } from '../experiment/plan.ts';
+import { type PlannedTrial, planTrials, scopeOf, trialKey } from '../experiment/plan.ts';
 import type { Experiment } from '../experiment/schema.ts';
 import type { Db } from '../store/db.ts';
 import { saveSplit, upsertDataset } from '../store/splits.ts';
@@ -72,6 +71,7 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
   const ing = await ingest(root, {
     cacheDir: o.cacheDir,
     trimLines: e.ingest.trimLines,
+    continuation: e.ingest.continuation,
     selection: {
       ...(e.ingest.services && { services: e.ingest.services }),
       ...(e.ingest.runs !== undefined && { runs: e.ingest.runs }),
@@ -85,7 +85,7 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
     source:
       e.dataset.source === 'lo2'
         ? e.dataset.path
-        : `synthetic:${e.dataset.preset}:${e.dataset.order}:${e.dataset.seed}`,
+        : `synthetic:${e.dataset.preset}:${e.dataset.order}:${e.dataset.seed}:${e.dataset.faults}`,
     nRuns: ing.runs,
     nSequences: ing.sequences,
     nEvents: ing.events,
@@ -102,9 +102,12 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
   const experimentId = upsertExperiment(db, { name: e.name, file, config: e });
   const env = fingerprint(ing.key);
   const sweepId = startSweep(db, experimentId, { gitSha: env.gitSha, env });
-  const meta = readSequenceMeta(ing.dir);
+  const scope = scopeOf(e);
   const trials = planTrials(e);
-  const inputs = new IngestInputs(ing.dir);
+  const inputs = new IngestInputs(ing.dir, scope);
+  // The parts, matrices, audits and the protocol see the sequences in scope; the split itself is
+  // made over all runs (inputs.fileMeta), so every scope of a dataset has the same runs per part.
+  const meta = inputs.meta();
   // Written before any trial starts: explanation files name the Drain templates of sequences.
   const templatesFile = e.explain ? inputs.templatesFile(o.cacheDir, ing.key) : '';
   const outcomes: TrialOutcome[] = [];
@@ -161,11 +164,12 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
     // while the main thread goes on to the audits and the next seed.
     for (const seed of e.seeds) {
       if (signal?.aborted) break;
-      const manifest = makeSplit(meta, {
+      const manifest = makeSplit(inputs.fileMeta(), {
         strategy: e.split.strategy,
         seed,
         ...(e.split.fractions && { fractions: e.split.fractions }),
         ...(e.split.folds !== undefined && { folds: e.split.folds, fold: seed % e.split.folds }),
+        scope,
       });
       const splitId = saveSplit(db, datasetId, manifest);
       const parts = assign(meta, manifest).parts;
@@ -178,6 +182,7 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
             runs: parts[p].map((x) => x.run),
             services: parts[p].map((x) => x.service),
             testCases: parts[p].map((x) => x.testCase),
+            faultLines: parts[p].map((x) => x.faultLines ?? null),
           },
         ]),
       ) as Record<Part, PartFacts>;
@@ -185,7 +190,7 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
       for (const t of startOrder(trials.filter((x) => x.seed === seed))) {
         if (signal?.aborted) break;
         const params = { threshold: e.threshold };
-        const key = trialKey(ing.key, manifest.hash, t, params);
+        const key = trialKey(ing.key, manifest.hash, t, params, scope);
         const claim = claimTrial(
           db,
           { sweepId, splitId, ...t, params, key },
@@ -204,7 +209,7 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
           const t0 = performance.now();
           const { files } = cachedMatrices(
             o.cacheDir,
-            { dataset: ing.key, split: manifest.hash, featureSet: t.featureSet },
+            { dataset: ing.key, split: manifest.hash, featureSet: t.featureSet, scope },
             () => buildMatrices(t.featureSet, inputs.source(t.featureSet), parts),
           );
           space = { files, ms: performance.now() - t0 };

@@ -19,6 +19,8 @@ export interface PartFacts {
   runs: string[];
   services: string[];
   testCases: string[];
+  /** Fault-caused lines per sequence (ground truth for the `fault=` slices; null without truth). */
+  faultLines: (number | null)[];
 }
 
 export interface TrialTask {
@@ -159,6 +161,9 @@ export function executeTrial(task: TrialTask, matrices: Record<Part, CsrMatrix>)
   }
 }
 
+const SLICE_METRICS = ['recall', 'precision', 'f1', 'tp', 'fp', 'tn', 'fn'] as const;
+const FAULT_SLICE_METRICS = [...SLICE_METRICS, 'auc_roc', 'auc_pr'] as const;
+
 /** The store's metric rows of an evaluation: every part, PSI and the F1 interval, test slices. */
 function metricRows(ev: TrialEvaluation): MetricRow[] {
   const rows: MetricRow[] = [];
@@ -169,10 +174,10 @@ function metricRows(ev: TrialEvaluation): MetricRow[] {
     { part: 'test', name: 'f1_ci_hi', value: ev.f1Ci.hi },
   );
   for (const [kind, slices] of Object.entries(ev.slices)) {
+    // The fault slices hold normal sequences too, so their ranking metrics are defined and telling.
+    const names = kind === 'fault' ? FAULT_SLICE_METRICS : SLICE_METRICS;
     for (const [key, m] of Object.entries(slices)) {
-      for (const name of ['recall', 'precision', 'f1', 'tp', 'fp', 'tn', 'fn'] as const) {
-        rows.push({ part: 'test', name, value: m[name], slice: `${kind}=${key}` });
-      }
+      for (const name of names) rows.push({ part: 'test', name, value: m[name], slice: `${kind}=${key}` });
     }
   }
   return rows;

@@ -12,7 +12,8 @@ import { CompareView } from './compare.tsx';
 import { DetailView } from './detail.tsx';
 import { Help } from './help.tsx';
 import { keyToAction } from './keys.ts';
-import { tableBodyRows, usableRows } from './layout.ts';
+import { bannerLines, usableRows } from './layout.ts';
+import { Lines } from './lines.tsx';
 import {
   type Action,
   type BoardState,
@@ -21,6 +22,7 @@ import {
   initialState,
   selectedRow,
   settle,
+  tablePage,
   update,
   visibleRows,
 } from './state.ts';
@@ -136,16 +138,32 @@ function Body({ state }: { readonly state: BoardState }) {
     );
   }
   const rows = visibleRows(state);
-  if (rows.length === 0) return <Text>no rows match the filters (f, u, / or Esc change them)</Text>;
-  const window = rows.slice(state.scroll, state.scroll + tableBodyRows(state.height));
+  const banner = bannerLines(state, state.width);
+  if (rows.length === 0) {
+    return (
+      <Box flexDirection="column">
+        <Lines lines={banner} />
+        <Text>no rows match the filters (f, u, / or Esc change them)</Text>
+      </Box>
+    );
+  }
+  const window = rows.slice(state.scroll, state.scroll + tablePage(state));
+  const several = new Set(state.rows.map((r) => r.experiment)).size > 1;
   return (
-    <Table
-      rows={window}
-      columns={layoutColumns(state.width - GUTTER, { primary: state.primary, sort: state.sort.key })}
-      primary={state.primary}
-      sort={state.sort}
-      selectedKey={selectedRow(state)?.key}
-      markedKey={state.marked}
-    />
+    <Box flexDirection="column">
+      <Lines lines={banner} />
+      <Table
+        rows={window}
+        columns={layoutColumns(state.width - GUTTER, {
+          primary: state.primary,
+          sort: state.sort.key,
+          experiments: several,
+        })}
+        primary={state.primary}
+        sort={state.sort}
+        selectedKey={selectedRow(state)?.key}
+        markedKey={state.marked}
+      />
+    </Box>
   );
 }

@@ -4,13 +4,12 @@
  */
 import { METRIC_LABEL, SORT_LABEL } from './columns.ts';
 import { truncate } from './format.ts';
-import { tableBodyRows } from './layout.ts';
-import { type BoardState, visibleRows } from './state.ts';
+import { type BoardState, tablePage, visibleRows } from './state.ts';
 
 /** `exp all · metric F1 · sort F1↓ · fs all · sup all · /lr` then the row count at the right edge. */
 export function headerText(s: BoardState): string {
   const n = visibleRows(s).length;
-  const page = tableBodyRows(s.height);
+  const page = tablePage(s);
   const window = n > page && s.view === 'table' ? `${s.scroll + 1}–${Math.min(n, s.scroll + page)} of ` : '';
   const count = `${window}${n}/${s.rows.length} rows`;
   const sort =

@@ -2,6 +2,7 @@
  * Leaderboard columns: what each shows, how wide it is, how rows sort by it, and which columns fit a
  * given width. Shared by the Ink table and the plain-text table so both choose the same columns.
  */
+import { scopeShort } from '../../harness/experiment/index.ts';
 import type { BoardRow, PrimaryMetric } from '../leaderboard.ts';
 import { fit, fmtMeanCi, fmtMetric, fmtMs, fmtRate } from './format.ts';
 
@@ -17,10 +18,12 @@ export type ColumnId =
   | 'fit'
   | 'throughput'
   | 'supervised'
-  | 'seeds';
+  | 'seeds'
+  | 'experiment'
+  | 'scope';
 
-/** Columns the board can sort by (every column but the flags and counts). */
-export type SortKey = Exclude<ColumnId, 'trivial' | 'supervised' | 'seeds'>;
+/** Columns the board can sort by (every column but the flags, counts and the experiment's facts). */
+export type SortKey = Exclude<ColumnId, 'trivial' | 'supervised' | 'seeds' | 'experiment' | 'scope'>;
 
 export interface ColumnSpec {
   id: ColumnId;
@@ -48,11 +51,14 @@ const SPECS: Record<ColumnId, ColumnSpec> = {
   aucPr: { id: 'aucPr', title: 'AUC-PR', width: 6, align: 'right' },
   aucRoc: { id: 'aucRoc', title: 'AUC-ROC', width: 7, align: 'right' },
   precisionAtK: { id: 'precisionAtK', title: 'P@k', width: 5, align: 'right' },
-  trivial: { id: 'trivial', title: 'trivial', width: 9, align: 'left' },
+  // Flags: a leak on a null dataset, else within reach of a trivial rule.
+  trivial: { id: 'trivial', title: 'flags', width: 9, align: 'left' },
   fit: { id: 'fit', title: 'fit', width: 6, align: 'right' },
   throughput: { id: 'throughput', title: 'thrpt', width: 8, align: 'right' },
   supervised: { id: 'supervised', title: 'sup', width: 5, align: 'left' },
   seeds: { id: 'seeds', title: 'seeds', width: 5, align: 'right' },
+  experiment: { id: 'experiment', title: 'experiment', width: 10, max: 16, align: 'left' },
+  scope: { id: 'scope', title: 'scope', width: 14, max: 19, align: 'left' },
 };
 
 /** Left-to-right order on screen. */
@@ -65,13 +71,16 @@ const DISPLAY_ORDER: readonly ColumnId[] = [
   'aucRoc',
   'precisionAtK',
   'trivial',
+  'experiment',
+  'scope',
   'fit',
   'throughput',
   'supervised',
   'seeds',
 ];
 
-const isSortKey = (c: ColumnId): c is SortKey => c !== 'trivial' && c !== 'supervised' && c !== 'seeds';
+const isSortKey = (c: ColumnId): c is SortKey =>
+  c !== 'trivial' && c !== 'supervised' && c !== 'seeds' && c !== 'experiment' && c !== 'scope';
 /** Sortable columns in screen order: the order `s` / `>` cycles through them. */
 export const SORT_KEYS: readonly SortKey[] = DISPLAY_ORDER.filter(isSortKey);
 
@@ -89,6 +98,8 @@ const KEEP_ORDER: readonly (ColumnId | { grow: ColumnId })[] = [
   'aucRoc',
   'precisionAtK',
   { grow: 'variant' },
+  'experiment',
+  'scope',
   'fit',
   'throughput',
   'supervised',
@@ -187,6 +198,11 @@ export interface LayoutOptions {
   primary?: PrimaryMetric;
   /** The sorted column is always kept. @default 'rank' */
   sort?: SortKey;
+  /**
+   * Rows of several experiments: show which experiment and scope each row belongs to (with one
+   * experiment its scope is a line above the table). @default false
+   */
+  experiments?: boolean;
 }
 
 /**
@@ -202,7 +218,9 @@ export function layoutColumns(width: number, options: LayoutOptions = {}): LaidO
   const cost = (id: ColumnId) => spec(id).width + 1;
   const size = new Map<ColumnId, number>([...required].map((id) => [id, spec(id).width]));
   let used = [...required].reduce((s, id) => s + cost(id), -1);
+  const skip = (id: ColumnId) => !options.experiments && (id === 'experiment' || id === 'scope');
   for (const step of KEEP_ORDER) {
+    if (typeof step !== 'object' && skip(step)) continue;
     if (typeof step === 'object') {
       const now = size.get(step.grow);
       const max = spec(step.grow).max;
@@ -251,7 +269,7 @@ export function cellText(row: BoardRow, id: ColumnId, primary: PrimaryMetric): s
     case 'precisionAtK':
       return isPrimary ? fmtMeanCi(row.primary) : fmtMetric(row.precisionAtK);
     case 'trivial':
-      return row.withinTrivialReach ? '⚠ trivial' : '';
+      return row.leak ? '⚠ LEAK' : row.withinTrivialReach ? '⚠ trivial' : '';
     case 'fit':
       return fmtMs(row.fitMs);
     case 'throughput':
@@ -260,6 +278,10 @@ export function cellText(row: BoardRow, id: ColumnId, primary: PrimaryMetric): s
       return row.supervised ? 'sup' : 'unsup';
     case 'seeds':
       return row.failed > 0 ? `${row.seeds}+${row.failed}f` : String(row.seeds);
+    case 'experiment':
+      return row.experiment;
+    case 'scope':
+      return scopeShort(row.scope);
   }
 }
 

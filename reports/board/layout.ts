@@ -2,6 +2,7 @@
  * Screen geometry and the text of the detail and compare views, as plain lines that fit a width.
  * Pure, so the reducer can ask how many lines a scrollable list gets and tests can read the text.
  */
+import { type ExperimentScope, scopeText } from '../../harness/experiment/index.ts';
 import type { SelectorComparison } from '../compare.ts';
 import type { BoardRow, RowDetail } from '../leaderboard.ts';
 import { fit, fmtDelta, fmtMetric, fmtMs, fmtP, truncate } from './format.ts';
@@ -9,7 +10,8 @@ import { fit, fmtDelta, fmtMetric, fmtMs, fmtP, truncate } from './format.ts';
 /** One line of a view; the components map the style hints to Ink props. */
 export interface Line {
   text: string;
-  tone?: 'title' | 'warn' | 'good' | 'bad' | 'dim';
+  /** `alarm`: a result that must not be missed (a leaking label on a null dataset). */
+  tone?: 'title' | 'warn' | 'good' | 'bad' | 'dim' | 'alarm';
 }
 
 /** Board header + footer around every view. */
@@ -21,8 +23,39 @@ const CHROME_LINES = 2;
  */
 export const usableRows = (height: number): number => Math.max(4, height - 1);
 
-/** Table body rows: the usable height minus header, column titles and footer. */
-export const tableBodyRows = (height: number): number => Math.max(1, usableRows(height) - CHROME_LINES - 1);
+/** Table body rows: the usable height minus header, column titles, footer and `banner` lines above the table. */
+export const tableBodyRows = (height: number, banner = 0): number =>
+  Math.max(1, usableRows(height) - CHROME_LINES - 1 - banner);
+
+const MAX_ALARM_LINES = 3;
+
+/**
+ * Lines above the table: every leak warning first (a null-dataset result above chance), then the
+ * experiment's scope when all rows come from one experiment (with several, the table has a scope
+ * column instead).
+ */
+export function bannerLines(
+  board: {
+    readonly rows: readonly BoardRow[];
+    readonly scopes: Readonly<Record<string, ExperimentScope>>;
+    readonly warnings: readonly string[];
+  },
+  width: number,
+): Line[] {
+  const line = (text: string, tone: Line['tone']): Line => ({ text: truncate(text, width), tone });
+  const lines = board.warnings.slice(0, MAX_ALARM_LINES).map((w) => line(`⚠ LEAK ${w}`, 'alarm'));
+  if (board.warnings.length > MAX_ALARM_LINES) {
+    lines.push(
+      line(`⚠ LEAK … ${board.warnings.length - MAX_ALARM_LINES} more (bench board --json lists them)`, 'alarm'),
+    );
+  }
+  const names = [...new Set(board.rows.map((r) => r.experiment))];
+  if (names.length === 1) {
+    const scope = board.scopes[names[0]!] ?? board.rows[0]!.scope;
+    lines.push(line(`${names[0]}: ${scopeText(scope)}`, 'dim'));
+  }
+  return lines;
+}
 
 export interface DetailLayout {
   /** Lines above the recall list. */
@@ -43,6 +76,15 @@ export function detailLayout(d: RowDetail, width: number, height: number): Detai
   const line = (text: string, tone?: Line['tone']): Line => ({ text: truncate(text, width), ...(tone && { tone }) });
   const head: Line[] = [
     line(`${r.variant} · ${r.featureSet} · ${r.experiment}`, 'title'),
+    line(`scope: ${scopeText(r.scope)}`, 'dim'),
+    ...(r.leak
+      ? [
+          line(
+            `⚠ LEAK: mean test AUC-ROC ${fmtMetric(r.aucRoc)} on a null dataset — the harness or generator leaks a label`,
+            'alarm',
+          ),
+        ]
+      : []),
     line(
       `${r.algorithm} · ${r.supervised ? 'supervised' : 'unsupervised'} · rank ${r.tied ? '≈' : ''}${r.rank} · ` +
         `${r.seeds} seed${r.seeds === 1 ? '' : 's'}${r.failed > 0 ? ` · ${r.failed} failed` : ''}`,
@@ -52,6 +94,7 @@ export function detailLayout(d: RowDetail, width: number, height: number): Detai
         `AUC-ROC ${fmtMetric(r.aucRoc)} · P@k ${fmtMetric(r.precisionAtK)}`,
     ),
     ...confusionLines(d.confusion).map((t) => line(t)),
+    ...faultLines(r).map((t) => line(t)),
     line(
       `false positives ${d.confusion.fp} · trivial rule F1 ${fmtMetric(d.trivialF1)}` +
         (r.withinTrivialReach ? ' ⚠ within reach of a trivial rule' : ''),
@@ -90,6 +133,19 @@ export function detailLayout(d: RowDetail, width: number, height: number): Detai
     return line(`recall by error case, worst first${where}`, 'title');
   };
   return { head, listTitle, list, listRows };
+}
+
+/** The ground-truth slices, or nothing where the data has no truth. */
+function faultLines(r: BoardRow): string[] {
+  const f = r.faultSlices;
+  if (!f) return [];
+  return (['visible', 'hidden'] as const).map((k) => {
+    const m = f[k];
+    return (
+      `fault=${k.padEnd(7)} recall ${fmtMetric(m.recall)} (${m.detected}/${m.anomalies}) · F1 ${fmtMetric(m.f1)} · ` +
+      `AUC-ROC ${fmtMetric(m.aucRoc)}${k === 'hidden' ? ' · caught without seeing the fault' : ''}`
+    );
+  });
 }
 
 function confusionLines(c: RowDetail['confusion']): string[] {

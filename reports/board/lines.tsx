@@ -8,6 +8,7 @@ const TONE: Record<NonNullable<Line['tone']>, { color?: string; bold?: boolean; 
   good: { color: 'green' },
   bad: { color: 'red' },
   dim: { dimColor: true },
+  alarm: { color: 'red', bold: true },
 };
 
 /** Stable React keys for lines whose text may repeat. */

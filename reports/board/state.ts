@@ -3,6 +3,7 @@
  * `Action`, and `update` returns the next state plus at most one `Effect` (reload, detail, compare,
  * quit) for the container to carry out against `BoardData` — so all behaviour is testable without Ink.
  */
+import type { ExperimentScope } from '../../harness/experiment/index.ts';
 import type { SelectorComparison } from '../compare.ts';
 import {
   type BoardData,
@@ -13,7 +14,7 @@ import {
   type RowDetail,
 } from '../leaderboard.ts';
 import { SORT_DESCENDING, SORT_KEYS, type SortKey, sortRows } from './columns.ts';
-import { detailLayout, tableBodyRows } from './layout.ts';
+import { bannerLines, detailLayout, tableBodyRows } from './layout.ts';
 
 export type View = 'table' | 'detail' | 'compare';
 export type Supervision = 'all' | 'supervised' | 'unsupervised';
@@ -28,6 +29,10 @@ export interface BoardState {
   experiments: readonly string[];
   /** Rows as loaded, in rank order. */
   rows: readonly BoardRow[];
+  /** Scopes of the loaded rows' experiments, by name. */
+  scopes: Readonly<Record<string, ExperimentScope>>;
+  /** Leak warnings of the loaded leaderboard: shown above the table, always. */
+  warnings: readonly string[];
   /** False until the first leaderboard arrived. */
   loaded: boolean;
   /** Feature-set filter; null = all. */
@@ -115,6 +120,8 @@ export function initialState(options: InitialStateOptions = {}): BoardState {
     experiment: options.experiment ?? null,
     experiments: [],
     rows: [],
+    scopes: {},
+    warnings: [],
     loaded: false,
     featureSet: null,
     supervision: 'all',
@@ -170,10 +177,13 @@ function cycle<T>(options: readonly T[], current: T, by = 1): T {
 
 const clamp = (x: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, x));
 
+/** Table rows that fit on screen under the banner (leak warnings, scope). */
+export const tablePage = (s: BoardState): number => tableBodyRows(s.height, bannerLines(s, s.width).length);
+
 /** Moves the window just enough to show the selected row. */
 function fitWindow(s: BoardState): BoardState {
   const n = visibleRows(s).length;
-  const page = tableBodyRows(s.height);
+  const page = tablePage(s);
   const selected = clamp(s.selected, 0, Math.max(0, n - 1));
   let scroll = s.scroll;
   if (selected < scroll) scroll = selected;
@@ -200,7 +210,7 @@ function moveBy(s: BoardState, by: number): BoardState {
 
 function pageSize(s: BoardState): number {
   if (s.view === 'detail' && s.detail) return detailLayout(s.detail, s.width, s.height).listRows;
-  return tableBodyRows(s.height);
+  return tablePage(s);
 }
 
 const done = (state: BoardState, effect: Effect | null = null): Update => ({ state, effect });
@@ -283,6 +293,8 @@ export function update(prev: BoardState, action: Action): Update {
         primary: board.primaryMetric,
         experiments: board.experiments,
         rows: board.rows,
+        scopes: board.scopes,
+        warnings: board.warnings,
         featureSet: s.featureSet !== null && sets.has(s.featureSet) ? s.featureSet : null,
         marked: board.rows.some((r) => r.key === s.marked) ? s.marked : null,
       };

@@ -22,6 +22,7 @@ export const SECTIONS = Object.freeze([
   { id: 'f1-by-feature-set', title: 'F1 by feature set' },
   { id: 'pr-curves', title: 'Precision–recall curves' },
   { id: 'recall-by-case', title: 'Recall by error case' },
+  { id: 'fault-slices', title: 'Fault visibility (ground truth)' },
   { id: 'timings', title: 'Stage timings' },
   { id: 'leakage', title: 'Leakage checks' },
   { id: 'explanations', title: 'Explanations' },
@@ -216,9 +217,13 @@ function leaderboardTable(model: ReportModel): string {
     const rank = e.tied
       ? `<span class="tied" title="statistically tied with the row above">≈</span>${e.rank}`
       : String(e.rank);
-    const flag = e.withinTrivialReach
-      ? ' <span class="flag" title="a trivial rule (sequence length, duration, unseen templates) gets within 0.02 F1">⚠ trivial reach</span>'
-      : '';
+    const flag =
+      (e.leak
+        ? ' <span class="leak-flag" title="null dataset: a detector above chance means the harness or generator leaks a label">⚠ LEAK</span>'
+        : '') +
+      (e.withinTrivialReach
+        ? ' <span class="flag" title="a trivial rule (sequence length, duration, unseen templates) gets within 0.02 F1">⚠ trivial reach</span>'
+        : '');
     return [
       rank,
       `${esc(e.variant)}${flag}<br><small class="sub">${esc(e.featureSet)} · ${esc(e.algorithm)}</small>`,
@@ -233,8 +238,46 @@ function leaderboardTable(model: ReportModel): string {
     ];
   });
   return table(header, rows, new Set([0, 3, 4, 5, 6, 7, 8, 9]), (i) =>
-    entries[i]!.withinTrivialReach ? 'trivial' : '',
+    entries[i]!.leak ? 'leak' : entries[i]!.withinTrivialReach ? 'trivial' : '',
   );
+}
+
+/** Header and cells of the fault-visibility table, shared with the markdown twin. */
+export const FAULT_SLICE_COLUMNS = [
+  'Variant',
+  'Visible: recall',
+  'Visible: F1',
+  'Visible: AUC-ROC',
+  'Hidden: recall',
+  'Hidden: F1',
+  'Hidden: AUC-ROC',
+];
+
+/** Rows (rank order) with ground-truth slices: label, then per slice recall (detected/total), F1, AUC-ROC. */
+export function faultSliceRows(model: ReportModel): { label: string; cells: string[] }[] {
+  return [...model.leaderboard]
+    .sort((a, b) => a.rank - b.rank)
+    .flatMap((e) => {
+      const f = e.faultSlices;
+      if (!f) return [];
+      const cells = [f.visible, f.hidden].flatMap((m) => [
+        `${num(m.recall)} (${m.detected}/${m.anomalies})`,
+        num(m.f1),
+        num(m.aucRoc),
+      ]);
+      return [{ label: `${e.variant} · ${e.featureSet}`, cells }];
+    });
+}
+
+function faultSlicesHtml(model: ReportModel): string {
+  const rows = faultSliceRows(model).map((r) => [esc(r.label), ...r.cells.map(esc)]);
+  return `<p>Test metrics at the validation threshold on two slices: <b>visible</b> = normal sequences + anomalous sequences with at least one fault-caused line; <b>hidden</b> = normal sequences + anomalous sequences without any. Recall on hidden anomalies is what a detector catches without seeing the fault. Recall is pooled over seeds (detected/anomalies), F1 and AUC-ROC are means over seeds.</p>\n${table(FAULT_SLICE_COLUMNS, rows, new Set([1, 2, 3, 4, 5, 6]))}`;
+}
+
+/** The leak warnings as a box no reader can miss, or nothing. */
+function warningsHtml(model: ReportModel): string {
+  if (!model.warnings || model.warnings.length === 0) return '';
+  return `<div class="leak" role="alert"><strong>⚠ LEAK — null dataset: a detector above chance means the harness or generator leaks a label</strong><ul>${model.warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul></div>`;
 }
 
 function f1Table(model: ReportModel): string {
@@ -309,7 +352,8 @@ export function sectionsOf(model: ReportModel): (typeof SECTIONS)[number][] {
   return SECTIONS.filter(
     (s) =>
       (s.id !== 'explanations' || model.explanations !== undefined) &&
-      (s.id !== 'false-positives' || model.falsePositives !== undefined),
+      (s.id !== 'false-positives' || model.falsePositives !== undefined) &&
+      (s.id !== 'fault-slices' || model.leaderboard.some((e) => e.faultSlices)),
   );
 }
 
@@ -361,6 +405,9 @@ th, td { padding: 4px 8px; border-bottom: 1px solid #EEE; text-align: left; whit
 th { background: #FAFAFA; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.trivial { background: #FFF3E0; }
+tr.leak { background: #FDE0DC; }
+.leak { background: #FDE0DC; border: 2px solid #B00020; color: #7A0014; padding: 8px 12px; border-radius: 6px; margin: 8px 0; }
+.leak-flag { color: #B00020; font-weight: bold; }
 .sub { color: #666; }
 .flag { color: #A04000; font-weight: bold; }
 .tied { color: #0072B2; font-weight: bold; margin-right: 2px; }
@@ -403,6 +450,7 @@ export function renderHtml(model: ReportModel): string {
           )
     }`,
     'recall-by-case': `${chart('recall-by-case')}\n${recallTable(model)}`,
+    'fault-slices': faultSlicesHtml(model),
     timings: `${chart('timings')}\n${timingsTable(model)}`,
     leakage: leakageHtml(model),
     explanations: explanationsHtml(model, charts),
@@ -430,6 +478,8 @@ export function renderHtml(model: ReportModel): string {
     '<header>',
     `<h1>${esc(model.title)}</h1>`,
     `<p class="meta">Experiment <code>${esc(model.experiment)}</code> (<code>${esc(model.experimentFile)}</code>) · generated <time datetime="${esc(model.generatedAt)}">${esc(model.generatedAt)}</time> · primary metric ${esc(primaryMetricLabel(model))}</p>`,
+    ...(model.scope === undefined ? [] : [`<p class="meta scope">Scope: ${esc(model.scope)}</p>`]),
+    warningsHtml(model),
     `<nav>${sections.map((s) => `<a href="#${s.id}">${esc(s.title)}</a>`).join('')}</nav>`,
     notes,
     '</header>',

@@ -2,6 +2,8 @@
 import { formatDuration, formatRate, formatNumber as num } from '../charts/index.ts';
 import {
   FALSE_POSITIVE_COLUMNS,
+  FAULT_SLICE_COLUMNS,
+  faultSliceRows,
   primaryMetricLabel,
   type ReportChart,
   reportCharts,
@@ -67,7 +69,7 @@ function leaderboard(model: ReportModel): string {
       num(e.precisionAtK),
       formatDuration(e.fitMs),
       formatRate(e.throughputPerS),
-      e.withinTrivialReach ? '⚠ trivial reach' : '',
+      [e.leak ? '**⚠ LEAK**' : '', e.withinTrivialReach ? '⚠ trivial reach' : ''].filter((x) => x).join(' '),
     ]);
   return [
     `Ranked by test ${primaryMetricLabel(model)}. ≈ marks a rank statistically tied with the row above; ⚠ marks variants a trivial rule (sequence length, duration, unseen templates) comes within 0.02 F1 of.`,
@@ -168,6 +170,15 @@ export function renderMarkdown(model: ReportModel, options: MarkdownOptions): st
           )
     }`,
     'recall-by-case': `${chart('recall-by-case')}\n\n${recallByCase(model)}`,
+    'fault-slices': [
+      'Test metrics at the validation threshold on two slices: **visible** = normal sequences + anomalous sequences with at least one fault-caused line; **hidden** = normal sequences + anomalous sequences without any. Recall on hidden anomalies is what a detector catches without seeing the fault. Recall is pooled over seeds (detected/anomalies), F1 and AUC-ROC are means over seeds.',
+      '',
+      table(
+        FAULT_SLICE_COLUMNS,
+        faultSliceRows(model).map((r) => [escapeMarkdown(r.label), ...r.cells.map(escapeMarkdown)]),
+        indices(1, 6),
+      ),
+    ].join('\n'),
     timings: `${chart('timings')}\n\n${timings(model)}`,
     leakage: leakage(model),
     explanations: explanations(model, charts, options),
@@ -205,6 +216,14 @@ export function renderMarkdown(model: ReportModel, options: MarkdownOptions): st
     '',
     `Experiment \`${model.experiment.replace(/`/g, "'")}\` (\`${model.experimentFile.replace(/`/g, "'")}\`) · generated ${escapeMarkdown(model.generatedAt)} · primary metric ${primaryMetricLabel(model)}`,
   ];
+  if (model.scope !== undefined) header.push('', `Scope: ${escapeMarkdown(model.scope)}`);
+  if (model.warnings && model.warnings.length > 0) {
+    header.push(
+      '',
+      '> **⚠ LEAK — null dataset: a detector above chance means the harness or generator leaks a label**',
+      ...model.warnings.map((w) => `> - **${escapeMarkdown(w)}**`),
+    );
+  }
   if (model.notes && model.notes.length > 0) header.push('', ...model.notes.map((n) => `> ${escapeMarkdown(n)}`));
   return [
     header.join('\n'),

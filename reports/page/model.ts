@@ -23,6 +23,30 @@ export interface LeaderboardEntry {
   throughputPerS: number | null;
   /** A trivial rule (sequence length, duration, unseen templates) gets within 0.02 F1. */
   withinTrivialReach: boolean;
+  /** On a null dataset (`faults: 'none'`): mean test AUC-ROC above chance (> 0.60), so a label leaks. */
+  leak?: boolean;
+  /** Test metrics by ground truth over the seeds that have it; null (or absent) where the data has none. */
+  faultSlices?: FaultSlices | null;
+}
+
+/**
+ * One ground-truth slice of the test part over seeds: normal sequences plus the anomalous ones whose
+ * fault shows (`visible`, ≥ 1 fault-caused line) or does not (`hidden`, none).
+ */
+export interface FaultSliceSummary {
+  /** Mean over seeds. */
+  f1: number;
+  /** Pooled over seeds: detected / anomalies (NaN without anomalies in the slice). */
+  recall: number;
+  /** Mean over seeds (NaN where a slice has one class only). */
+  aucRoc: number;
+  detected: number;
+  anomalies: number;
+}
+
+export interface FaultSlices {
+  visible: FaultSliceSummary;
+  hidden: FaultSliceSummary;
 }
 
 /** The whole report. */
@@ -32,6 +56,10 @@ export interface ReportModel {
   experimentFile: string;
   /** ISO 8601. */
   generatedAt: string;
+  /** The experiment's label scope, grouping, dataset order and faults, as one line. */
+  scope?: string;
+  /** Shown loudly at the top: on a null dataset, each detector above chance (a leaking label). */
+  warnings?: string[];
   primaryMetric: 'f1' | 'auc_pr' | 'auc_roc' | 'precision_at_k';
   leaderboard: LeaderboardEntry[];
   f1ByFeatureSet: { algorithm: string; featureSet: string; mean: number; lo: number; hi: number }[];

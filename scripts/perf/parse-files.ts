@@ -8,14 +8,22 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SERVICE_FILE_PATTERN } from '../../harness/data/lo2/constants.ts';
 import { parseLogBytes } from '../../harness/data/lo2/read-file.ts';
 
 const root = process.argv[2]!;
 const limit = Number(process.argv[3] ?? 1500);
+const dirs = (path: string) =>
+  readdirSync(path, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+// Only the logs: a generated tree also holds its ground truth (lo2-truth.json, *.log.faults).
 const files: string[] = [];
-for (const run of readdirSync(root).sort())
-  for (const c of readdirSync(join(root, run)).sort())
-    for (const f of readdirSync(join(root, run, c)).sort()) files.push(join(root, run, c, f));
+for (const run of dirs(root))
+  for (const c of dirs(join(root, run)))
+    for (const f of readdirSync(join(root, run, c)).sort())
+      if (SERVICE_FILE_PATTERN.test(f)) files.push(join(root, run, c, f));
 const sel = files.slice(0, limit);
 const bufs = sel.map((f) => readFileSync(f));
 let events = 0;

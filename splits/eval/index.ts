@@ -1,10 +1,22 @@
 /**
  * Evaluation maths of the protocol: thresholds chosen on validation, metrics at a threshold
- * (overall and per slice), score drift, and spread / paired comparisons across seeds and folds.
+ * (overall and per slice), score drift, spread / paired comparisons across seeds and folds
+ * (corrected resampled t-test, hierarchical and paired bootstraps, Wilcoxon), and row flags.
+ * docs/PROTOCOL.md says which test answers which question.
  * Pure functions on typed arrays: scores `Float64Array` (higher = more anomalous), labels
  * `Uint8Array` (1 = anomaly).
  */
+export { correctedResampledT, defaultCorrectedTOptions, SINGLE_SEED_REASON } from './corrected-t.ts';
+export {
+  lnGamma,
+  regularizedIncompleteBeta,
+  studentTCdf,
+  studentTQuantile,
+  studentTTwoSidedP,
+} from './distributions.ts';
 export { defaultPsiOptions, psi } from './drift.ts';
+export { convergenceFlag, defaultRowFlagOptions, degenerateFlag, flagsFor, trivialFlag } from './flags.ts';
+export { hierarchicalBootstrap, pairedHierarchicalBootstrap } from './hierarchical.ts';
 export { defaultMetricsOptions, metricsAt, metricsBySlice } from './metrics.ts';
 export {
   bootstrapCI,
@@ -18,11 +30,30 @@ export { chooseThreshold, contaminationThreshold, defaultThresholdOptions, maxF1
 export type {
   BootstrapOptions,
   BootstrapResult,
+  ConvergenceRecord,
+  CorrectedTInterval,
+  CorrectedTOptions,
+  CorrectedTResult,
+  HierarchicalInterval,
+  HierarchicalResult,
   Metrics,
   MetricsOptions,
+  NamedRuleF1,
   PairedBootstrapResult,
+  PairedHierarchicalInterval,
+  PairedHierarchicalResult,
   PsiOptions,
+  RowFlag,
+  RowFlagInput,
+  RowFlagName,
+  RowFlagOptions,
   ScoredGroup,
+  SeedStatistic,
+  SeedUnits,
+  SingleSeedDiff,
+  SingleSeedEstimate,
+  SingleSeedMean,
+  SingleSeedReason,
   Summary,
   ThresholdChoice,
   ThresholdFallback,

@@ -74,13 +74,13 @@ export function concatGroups(groups: readonly ScoredGroup[]): ScoredGroup {
   return { scores, labels };
 }
 
-interface ResolvedBootstrap {
+export interface ResolvedBootstrap {
   seed: string;
   resamples: number;
   confidence: number;
 }
 
-function resolveBootstrap(options: BootstrapOptions): ResolvedBootstrap {
+export function resolveBootstrap(options: BootstrapOptions): ResolvedBootstrap {
   if (options === undefined || (typeof options.seed !== 'string' && typeof options.seed !== 'number')) {
     throw new TypeError('seed is required (a string or number) so the bootstrap is reproducible');
   }
@@ -92,7 +92,10 @@ function resolveBootstrap(options: BootstrapOptions): ResolvedBootstrap {
 }
 
 /** Percentile interval of the finite values; counts the others. */
-function percentileInterval(values: Float64Array, confidence: number): { lo: number; hi: number; invalid: number } {
+export function percentileInterval(
+  values: Float64Array,
+  confidence: number,
+): { lo: number; hi: number; invalid: number } {
   const finite = values.filter(Number.isFinite).sort();
   if (finite.length === 0) return { lo: Number.NaN, hi: Number.NaN, invalid: values.length };
   const tail = (1 - confidence) / 2;

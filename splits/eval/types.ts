@@ -157,3 +157,173 @@ export interface PairedBootstrapResult {
   pValue: number;
   n: number;
 }
+
+/** What a result over split seeds says when there is only one seed to spread over. */
+export type SingleSeedReason = '1 seed: no interval over splits';
+
+/** Options of `correctedResampledT`. */
+export interface CorrectedTOptions {
+  /**
+   * Size of the data each split learns from (runs or sequences, in the same unit as `nTest`):
+   * Nadeau & Bengio's n₁. Only nTest/nTrain enters the correction.
+   */
+  nTrain: number;
+  /** Size of each split's test part: Nadeau & Bengio's n₂. */
+  nTest: number;
+  /**
+   * Significance level: the interval is (1 − alpha) and two-sided.
+   * @default 0.05
+   */
+  alpha?: number;
+}
+
+/** The corrected resampled t-test over k ≥ 2 split seeds. */
+export interface CorrectedTInterval {
+  state: 'interval';
+  /** mean / √(corrected variance); ±Infinity when all values are equal and non-zero, 0 when all are 0. */
+  t: number;
+  /** k − 1. */
+  df: number;
+  /** Two-sided p-value for "the mean is 0" from Student's t with `df` degrees of freedom. */
+  p: number;
+  /** mean ∓ t_{df, 1 − alpha/2} · √(corrected variance). */
+  ci: [lo: number, hi: number];
+  /** Mean over seeds of the differences a − b (or of the values, with no b). */
+  mean: number;
+  /** Sample standard deviation over seeds (k − 1 denominator), uncorrected. */
+  sd: number;
+  /** √(sd² · correction): the standard error the test and interval use. */
+  se: number;
+  /** 1/k + nTest/nTrain: the factor on the sample variance (plain t-test: 1/k). */
+  correction: number;
+  k: number;
+  /** 1 − alpha. */
+  confidence: number;
+}
+
+/** One seed: a mean but nothing to spread it over. */
+export interface SingleSeedMean {
+  state: 'single-seed';
+  mean: number;
+  k: 1;
+  reason: SingleSeedReason;
+}
+
+export type CorrectedTResult = CorrectedTInterval | SingleSeedMean;
+
+/**
+ * One seed's resampling units (its test runs, or test sequences) for the hierarchical bootstrap:
+ * the per-unit values when the seed's statistic is their mean, or only how many units there are
+ * when the caller computes the statistic (an F1 over pooled runs is not a mean of per-run values).
+ */
+export type SeedUnits = { readonly values: readonly number[] } | { readonly units: number };
+
+/**
+ * A seed's statistic on resampled units: `seed` indexes the caller's per-seed array, `units` holds
+ * indices into that seed's units, drawn with replacement (repeats included). The array is reused
+ * between calls: copy it to keep it.
+ */
+export type SeedStatistic = (seed: number, units: Int32Array) => number;
+
+/** Percentile interval of the mean over seeds of a per-seed statistic, from a two-stage bootstrap. */
+export interface HierarchicalInterval {
+  state: 'interval';
+  /** Mean over the k seeds of the statistic on each seed's own units. */
+  estimate: number;
+  lo: number;
+  hi: number;
+  /** Standard deviation of the finite resampled means: the bootstrap standard error. */
+  se: number;
+  confidence: number;
+  resamples: number;
+  /** Resamples whose mean was not finite (some chosen seed's statistic was NaN); left out. */
+  invalidResamples: number;
+  k: number;
+}
+
+/** One seed: the statistic on its units, with no seeds to resample. */
+export interface SingleSeedEstimate {
+  state: 'single-seed';
+  estimate: number;
+  k: 1;
+  reason: SingleSeedReason;
+}
+
+export type HierarchicalResult = HierarchicalInterval | SingleSeedEstimate;
+
+/** Paired two-stage bootstrap of mean over seeds of statA − statB on the same resampled units. */
+export interface PairedHierarchicalInterval {
+  state: 'interval';
+  /** Mean over seeds of statA − statB on each seed's own units. */
+  meanDiff: number;
+  ci: [lo: number, hi: number];
+  /** Two-sided p-value for "mean difference = 0", counted as in `pairedBootstrap`. */
+  pValue: number;
+  se: number;
+  confidence: number;
+  resamples: number;
+  invalidResamples: number;
+  k: number;
+}
+
+/** One seed: the difference, with no seeds to resample. */
+export interface SingleSeedDiff {
+  state: 'single-seed';
+  meanDiff: number;
+  k: 1;
+  reason: SingleSeedReason;
+}
+
+export type PairedHierarchicalResult = PairedHierarchicalInterval | SingleSeedDiff;
+
+/** A row flag of the leaderboard. */
+export type RowFlagName = 'degenerate' | 'trivial' | 'not-converged';
+
+/** A flag with the reason a reader sees next to it. */
+export interface RowFlag {
+  flag: RowFlagName;
+  reason: string;
+}
+
+/** A trivial rule (sequence length, duration, unseen template, a one- or two-token rule) and its test F1. */
+export interface NamedRuleF1 {
+  name: string;
+  /** Mean test F1 over the same splits as the row. */
+  f1: number;
+}
+
+/** How one seed's fit ended, for models that iterate. */
+export interface ConvergenceRecord {
+  /** The split seed, named in the reason; the array position when absent. */
+  seed?: number | string;
+  iterations: number;
+  maxIterations: number;
+  /** Final gradient norm or duality gap, when the solver reports one. */
+  finalGradient?: number;
+}
+
+/** What `flagsFor` looks at; a flag whose input is absent is not evaluated. */
+export interface RowFlagInput {
+  /** Per seed: the share of test sequences the row flags as anomalous, in [0, 1]. */
+  flaggedShare?: readonly number[];
+  /** The row's mean test F1 over its seeds. */
+  f1?: number;
+  /** Trivial rules evaluated on the same splits. */
+  rules?: readonly NamedRuleF1[];
+  /** Per seed, for iterative models. */
+  convergence?: readonly ConvergenceRecord[];
+}
+
+/** Thresholds of the row flags. */
+export interface RowFlagOptions {
+  /**
+   * `degenerate` when every seed flags ≤ this share or ≥ 1 − this share of test sequences.
+   * @default 0.01
+   */
+  degenerateShare?: number;
+  /**
+   * `trivial` when the row's F1 ≤ the best rule's F1 + this margin.
+   * @default 0.02
+   */
+  trivialMargin?: number;
+}

@@ -14,7 +14,7 @@ describe('materializeDataset', () => {
     const first = await materializeDataset({ source: 'synthetic', preset: 'tiny', seed: 3 }, { cacheDir });
     assert.equal(first.generated, true);
     assert.equal(first.synth?.runs, 6);
-    assert.equal(readdirSync(first.root).filter((n) => n.startsWith('light-oauth2-data-')).length, 6);
+    assert.equal(readdirSync(first.root).filter((n) => n.startsWith('oauth2_logs_LO2_run_')).length, 6);
     const again = await materializeDataset({ source: 'synthetic', preset: 'tiny', seed: 3 }, { cacheDir });
     assert.equal(again.generated, false);
     assert.equal(again.root, first.root);

@@ -48,7 +48,7 @@ describe('ingest', () => {
     assert.equal(s.runs, 3);
     assert.equal(s.testCases, 6);
     assert.equal(s.events, 6 * 200 + 3); // 300 lines − 100 trimmed per file, +1 ERROR event in each error file
-    assert.equal(s.continuation, 6);
+    assert.deepEqual(s.continuation, { merged: 6, dropped: 0, kept: 0 });
     assert.equal(s.skipped['no-timestamp'], 3);
 
     const events = tableFromIPC(readFileSync(join(s.dir, 'events.arrow')));

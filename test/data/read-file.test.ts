@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import seedrandom from 'seedrandom';
-import { type FileResult, parseLogBytes, readLogFile } from '../../harness/data/lo2/read-file.ts';
+import {
+  CONTINUATION_POLICIES,
+  type FileResult,
+  parseLogBytes,
+  readLogFile,
+} from '../../harness/data/lo2/read-file.ts';
 import { line, realSamplePath, tempDir, writeTree } from '../helpers/fixtures.ts';
 
 const EPOCH = 1_719_592_986; // 2024-06-28T16:43:06Z
@@ -58,13 +63,88 @@ describe('readLogFile', () => {
   it('joins continuation lines into the previous event and counts them', async () => {
     const r = ok(await read('plain.log'));
     assert.equal(r.events.count, 3);
-    assert.equal(r.counts.continuation, 3);
+    assert.deepEqual(r.counts.continuation, { merged: 3, dropped: 0, kept: 0 });
     assert.equal(
       utf8(r.events.message, 1),
       'ApiException\ncom.networknt.exception.ApiException: {"statusCode":404}\n\tat com.networknt.Foo.bar(Foo.java:12)\n\tat com.networknt.Foo.baz(Foo.java:34)',
     );
     assert.equal(utf8(r.events.message, 2), 'third');
     assert.equal(r.events.timeMs[0], Date.UTC(2024, 5, 28, 16, 43, 7, 0));
+  });
+
+  it('drops continuation lines, or keeps each as an event with the time and level of the event above', () => {
+    const drop = ok(readLogFile({ path: path('plain.log'), trimLines: 0, runEpochSec: EPOCH, continuation: 'drop' }));
+    assert.equal(drop.events.count, 3);
+    assert.deepEqual(drop.counts.continuation, { merged: 0, dropped: 3, kept: 0 });
+    assert.equal(utf8(drop.events.message, 1), 'ApiException');
+    const keep = ok(readLogFile({ path: path('plain.log'), trimLines: 0, runEpochSec: EPOCH, continuation: 'keep' }));
+    assert.equal(keep.events.count, 6);
+    assert.deepEqual(keep.counts.continuation, { merged: 0, dropped: 0, kept: 3 });
+    assert.equal(utf8(keep.events.message, 1), 'ApiException');
+    assert.equal(utf8(keep.events.message, 2), 'com.networknt.exception.ApiException: {"statusCode":404}');
+    assert.equal(utf8(keep.events.message, 4), '\tat com.networknt.Foo.baz(Foo.java:34)');
+    for (const i of [2, 3, 4]) {
+      assert.equal(keep.events.timeMs[i], Date.UTC(2024, 5, 28, 16, 43, 7, 100), `time of kept row ${i}`);
+      assert.equal(keep.events.level[i], 4, `level (ERROR) of kept row ${i}`);
+      for (const f of ['thread', 'cId', 'logger', 'method'] as const) assert.equal(utf8(keep.events[f], i), '', f);
+    }
+    assert.equal(utf8(keep.events.thread, 5), 'XNIO-1 task-1');
+    assert.equal(utf8(keep.events.message, 5), 'third');
+  });
+
+  it('skips a continuation line with no event above it under every policy', () => {
+    for (const continuation of ['merge', 'drop', 'keep'] as const) {
+      const r = ok(readLogFile({ path: path('orphan.log'), trimLines: 0, runEpochSec: EPOCH, continuation }));
+      assert.equal(r.events.count, 1, continuation);
+      assert.deepEqual(r.counts.skipped, { 'orphan-continuation': 1 }, continuation);
+      assert.deepEqual(r.counts.continuation, { merged: 0, dropped: 0, kept: 0 }, continuation);
+    }
+  });
+
+  it('marks the events whose first physical line the fault-lines file lists, per policy', () => {
+    // Line 2 is the ApiException event's own line, 4 a stack frame of it, 6 the third event.
+    writeTree(dir, { 'plain.log.faults': '2\n4\n', 'frame.log.faults': '4', 'none.log.faults': '' });
+    const faults = (name: string, continuation: 'merge' | 'drop' | 'keep', trimLines = 0) => {
+      const r = ok(
+        readLogFile({ path: path('plain.log'), trimLines, runEpochSec: EPOCH, continuation, faults: path(name) }),
+      );
+      return [...r.events.faultEvents!];
+    };
+    assert.deepEqual(faults('plain.log.faults', 'merge'), [1]);
+    assert.deepEqual(faults('plain.log.faults', 'drop'), [1]);
+    assert.deepEqual(faults('plain.log.faults', 'keep'), [1, 3]);
+    // A listed stack frame alone makes no fault event when it is merged into its event or dropped.
+    assert.deepEqual(faults('frame.log.faults', 'merge'), []);
+    assert.deepEqual(faults('frame.log.faults', 'keep'), [3]);
+    assert.deepEqual(faults('none.log.faults', 'keep'), []);
+    // Physical line numbers count the trimmed lines: with line 1 trimmed, line 2 is event 0 and line 4
+    // event 2; with lines 1–2 trimmed, lines 3–5 have no event above them (orphans) and none is marked.
+    assert.deepEqual(faults('plain.log.faults', 'keep', 1), [0, 2]);
+    assert.deepEqual(faults('plain.log.faults', 'keep', 2), []);
+    assert.equal(ok(read('plain.log')).events.faultEvents, null);
+  });
+
+  it('reports a fault-lines file that is missing, malformed or lists lines past the end, naming it', () => {
+    writeTree(dir, {
+      'bad.faults': '2\nthree\n',
+      'order.faults': '4\n2\n',
+      'zero.faults': '0\n',
+      'past.faults': '2\n7\n',
+    });
+    for (const [name, message] of [
+      ['bad.faults', /bad\.faults:2: "three" is not a line number/],
+      ['order.faults', /order\.faults:2: line 2 after 4/],
+      ['zero.faults', /zero\.faults:1: "0" is not a line number/],
+      ['past.faults', /past\.faults: lists line 7, but .*plain\.log has 6 lines/],
+      ['missing.faults', /cannot read the fault-lines file .*missing\.faults: ENOENT/],
+    ] as const) {
+      const r = readLogFile({ path: path('plain.log'), trimLines: 0, runEpochSec: EPOCH, faults: path(name) });
+      assert.equal(r.state, 'bad-truth', name);
+      const bad = r as Extract<FileResult, { state: 'bad-truth' }>;
+      assert.equal(bad.file, path(name));
+      assert.match(bad.error, message);
+      assert.ok(bad.hint.length > 0);
+    }
   });
 
   it('reads a last line without a newline, CRLF files and a BOM the same as plain LF', async () => {
@@ -156,9 +236,23 @@ describe('readLogFile', () => {
 });
 
 describe('the WebAssembly kernel for ASCII files', () => {
+  /**
+   * Every continuation policy, and fault lines: every 7th physical line (so some land on events'
+   * first lines, some on continuation and skipped lines, some past the file's end).
+   */
   const both = (bytes: Buffer, trimLines: number, runEpochSec: number | null) => {
-    const task = { trimLines, runEpochSec };
-    assert.deepEqual(parseLogBytes(bytes, task), parseLogBytes(bytes, task, false));
+    const lines = bytes.length === 0 ? 0 : bytes.toString('latin1').split('\n').length;
+    const faultLines = Int32Array.from({ length: Math.ceil((lines + 3) / 7) }, (_, i) => 3 + 7 * i);
+    for (const continuation of CONTINUATION_POLICIES) {
+      for (const task of [
+        { trimLines, runEpochSec, continuation },
+        { trimLines, runEpochSec, continuation, faultLines },
+      ]) {
+        const kernel = parseLogBytes(bytes, task);
+        assert.deepEqual(kernel, parseLogBytes(bytes, task, false), `${continuation}, faults ${'faultLines' in task}`);
+        assert.equal(kernel.events.faultEvents === null, !('faultLines' in task));
+      }
+    }
   };
 
   it('reads the real token log exactly as the JavaScript parser does, with and without trimming', () => {

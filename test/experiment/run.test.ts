@@ -4,7 +4,8 @@ import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { parseExperiment, planTrials } from '../../harness/experiment/index.ts';
+import { parseExperiment, planTrials, trialKey } from '../../harness/experiment/index.ts';
+import { makeSplit } from '../../splits/index.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/bench.mjs');
@@ -44,6 +45,84 @@ describe('experiments', () => {
     assert.throws(
       () => parseExperiment({ name: 'x', dataset: { source: 'synthetic' }, featureSets: ['wrds'] }, 'x.ts'),
       /x.ts: featureSets\[0\]: .*unknown part 'wrds'/,
+    );
+  });
+});
+
+describe('experiment scope fields', () => {
+  it('defaults to LogLead scope on shuffled order with injected faults', () => {
+    const e = parseExperiment({ name: 'x', dataset: { source: 'synthetic' } }, 'x.ts');
+    assert.equal(e.labels, 'case');
+    assert.equal(e.seqBy, 'file');
+    assert.ok(e.dataset.source === 'synthetic');
+    assert.equal(e.dataset.order, 'shuffled');
+    assert.equal(e.dataset.faults, 'injected');
+    const n = parseExperiment(
+      {
+        name: 'n',
+        dataset: { source: 'synthetic', faults: 'none' },
+        labels: 'target-service',
+        seqBy: 'test_case',
+      },
+      'n.ts',
+    );
+    assert.deepEqual(
+      [n.labels, n.seqBy, n.dataset.source === 'synthetic' && n.dataset.faults],
+      ['target-service', 'test_case', 'none'],
+    );
+  });
+
+  it('names the file and the field of a bad scope, with the allowed values and a hint', () => {
+    assert.throws(
+      () => parseExperiment({ name: 'x', dataset: { source: 'synthetic' }, labels: 'target' }, 'exp/x.ts'),
+      (err: Error & { details?: { field?: string } }) =>
+        /^exp\/x.ts: labels: must be one of 'case', 'target-service' \(got "target"\); 'target-service' leaves out/.test(
+          err.message,
+        ) && err.details?.field === 'labels',
+    );
+    assert.throws(
+      () => parseExperiment({ name: 'x', dataset: { source: 'synthetic' }, seqBy: 'service' }, 'x.ts'),
+      /x.ts: seqBy: must be one of 'file', 'test_case' \(got "service"\)/,
+    );
+    assert.throws(
+      () => parseExperiment({ name: 'x', dataset: { source: 'synthetic', faults: 'off' } }, 'x.ts'),
+      /x.ts: dataset.faults: must be one of 'injected', 'none' \(got "off"\); 'none' generates the null dataset/,
+    );
+    assert.throws(
+      () => parseExperiment({ name: 'x', dataset: { source: 'lo2', path: '/data/lo2', faults: 'none' } }, 'x.ts'),
+      /x.ts: dataset.faults: applies to synthetic datasets only/,
+    );
+  });
+
+  it('keys trials and splits by scope, and leaves the default scope out of both', () => {
+    const t = { variant: 'event_lr_words' as const, featureSet: 'words', seed: 1 };
+    const base = trialKey('d', 'm', t, {});
+    assert.equal(trialKey('d', 'm', t, {}, { labels: 'case', seqBy: 'file' }), base);
+    const keys = new Set([
+      base,
+      trialKey('d', 'm', t, {}, { labels: 'target-service', seqBy: 'file' }),
+      trialKey('d', 'm', t, {}, { labels: 'case', seqBy: 'test_case' }),
+      trialKey('d', 'm', t, {}, { labels: 'target-service', seqBy: 'test_case' }),
+    ]);
+    assert.equal(keys.size, 4);
+    const meta = Array.from({ length: 5 }, (_, r) => ({
+      seqId: `r${r}`,
+      run: `run${r}`,
+      testCase: 'correct',
+      service: 'token',
+      anomaly: false,
+      startMs: r,
+    }));
+    const plain = makeSplit(meta, { seed: 1 });
+    assert.equal(makeSplit(meta, { seed: 1, scope: { labels: 'case', seqBy: 'file' } }).hash, plain.hash);
+    assert.equal(plain.scope, undefined);
+    const scoped = makeSplit(meta, { seed: 1, scope: { labels: 'target-service', seqBy: 'file' } });
+    assert.deepEqual(scoped.parts, plain.parts, 'the same runs in the same parts');
+    assert.notEqual(scoped.hash, plain.hash);
+    assert.deepEqual(scoped.scope, { labels: 'target-service', seqBy: 'file' });
+    assert.throws(
+      () => makeSplit(meta, { seed: 1, scope: { labels: 'all' as 'case', seqBy: 'file' } }),
+      /split.scope.labels must be one of case, target-service \(got 'all'\)/,
     );
   });
 });
@@ -203,6 +282,7 @@ describe('shipped experiments', () => {
       'feature-sets.ts',
       'leakage-shuffled.ts',
       'leakage-v1.ts',
+      'null.ts',
       'quickstart.ts',
       'standard.ts',
       'unseen-errors.ts',
@@ -211,5 +291,24 @@ describe('shipped experiments', () => {
       const e = await loadExperiment(join(dir, f));
       assert.ok(planTrials(e).length > 0, f);
     }
+  });
+
+  it('null.ts runs every supervised variant on the null dataset, case labels, 3 seeds', async () => {
+    const { loadExperiment } = await import('../../harness/experiment/index.ts');
+    const { ALGORITHMS, VARIANT_NAMES, VARIANTS } = await import('../../models/index.ts');
+    const e = await loadExperiment(join(import.meta.dirname, '../../experiments/null.ts'));
+    assert.deepEqual(e.dataset, {
+      source: 'synthetic',
+      preset: 'standard',
+      seed: 1,
+      order: 'shuffled',
+      faults: 'none',
+    });
+    assert.equal(e.labels, 'case');
+    assert.deepEqual(e.seeds, [1, 2, 3]);
+    const planned = new Set(planTrials(e).map((t) => t.variant));
+    const supervised = VARIANT_NAMES.filter((v) => ALGORITHMS[VARIANTS[v].algorithm].supervised);
+    assert.ok(supervised.length >= 5);
+    for (const v of supervised) assert.ok(planned.has(v), v);
   });
 });

@@ -1,4 +1,6 @@
 /** A `BoardData` over literal leaderboard rows, shared by the board's tests. */
+
+import { type ExperimentScope, leakWarning } from '../../harness/experiment/index.ts';
 import type { SelectorComparison } from '../../reports/compare.ts';
 import type { BoardData, BoardRow, Leaderboard, PrimaryMetric, RowDetail } from '../../reports/leaderboard.ts';
 
@@ -24,6 +26,15 @@ export const VARIANTS: readonly [string, string, string, boolean][] = [
 ];
 
 export type RawRow = Omit<BoardRow, 'rank' | 'tied' | 'primary'>;
+
+/** The scope every fixture row's experiment has (LogLead's, on shuffled synthetic data). */
+export const FIXTURE_SCOPE: ExperimentScope = {
+  labels: 'case',
+  seqBy: 'file',
+  source: 'synthetic',
+  order: 'shuffled',
+  faults: 'injected',
+};
 
 export function rawRow(
   i: number,
@@ -54,6 +65,9 @@ export function rawRow(
     // One variant without a throughput measurement: sorting must put it last either way.
     throughputPerS: variant === 'event_oov_words' ? null : 300 + unit(i + 5) * 80_000,
     withinTrivialReach: i === 9 || i === 12,
+    scope: FIXTURE_SCOPE,
+    leak: false,
+    faultSlices: null,
   } satisfies RawRow;
 }
 
@@ -85,7 +99,9 @@ export function rank(raw: readonly RawRow[], primary: PrimaryMetric, experiments
       primary: { mean: v, lo: v - 0.02, hi: v + 0.015 },
     };
   });
-  return { primaryMetric: primary, experiments, rows };
+  const scopes = Object.fromEntries(raw.map((r) => [r.experiment, r.scope]));
+  const warnings = rows.filter((r) => r.leak).map((r) => leakWarning(r.experiment, r.variant, r.featureSet, r.aucRoc));
+  return { primaryMetric: primary, experiments, rows, scopes, warnings };
 }
 
 export function detailOf(row: BoardRow): RowDetail {

@@ -34,6 +34,8 @@ const VARIANTS: readonly [string, string, boolean][] = [
   ['event_oov_words', 'words', false],
 ];
 
+const SCOPE = { labels: 'case', seqBy: 'file', source: 'synthetic', order: 'shuffled', faults: 'injected' };
+
 /** Rows (unranked: the script ranks them by the requested metric), one detail and one comparison. */
 function fixture() {
   const rows = VARIANTS.map(([variant, featureSet, supervised], i) => {
@@ -57,6 +59,9 @@ function fixture() {
       fitMs: 200 + i * 1500,
       throughputPerS: 1500 + i * 2300,
       withinTrivialReach: i === 6,
+      scope: SCOPE,
+      leak: false,
+      faultSlices: null,
     };
   });
   const detail = {
@@ -72,7 +77,7 @@ function fixture() {
     leakageWarnings: [],
     trivialF1: 0.38,
   };
-  return { experiments: ['quickstart'], rows, detail };
+  return { experiments: ['quickstart'], rows, detail, scope: SCOPE };
 }
 
 /** The app the pane runs: runBoard over the fixture file, loaded and called the way `bench board` does. */
@@ -94,7 +99,7 @@ const data = {
         tied: i > 0 && v(all[i - 1]) - v(r) < 0.01,
         primary: { mean: v(r), lo: v(r) - 0.02, hi: v(r) + 0.02 },
       }));
-    return { primaryMetric: primary, experiments: fx.experiments, rows };
+    return { primaryMetric: primary, experiments: fx.experiments, rows, scopes: { quickstart: fx.scope }, warnings: [] };
   },
   detail: (row) => ({ ...fx.detail, row }),
   compare() {
@@ -176,7 +181,9 @@ describe('bench board in tmux', { skip: hasTmux ? false : 'tmux not found on PAT
 
     tmux('send-keys', '-t', SESSION, 'm');
     screen = await waitForPane((s) => s.includes('metric AUC-PR') && !s.includes('ranking by'), 'the AUC-PR ranking');
-    const firstRow = screen.split('\n')[2] ?? '';
+    // Under the header, the experiment's scope line and the column titles.
+    assert.match(screen.split('\n')[1] ?? '', /^quickstart: labels case · seqBy file · order shuffled/);
+    const firstRow = screen.split('\n')[3] ?? '';
     assert.match(firstRow, /1 event_oov_words/, 'the best AUC-PR row is ranked first');
 
     tmux('resize-window', '-t', SESSION, '-x', '120', '-y', '30');

@@ -8,18 +8,27 @@ import { layoutColumns, SORT_KEYS, type SortKey } from '../../reports/board/colu
 import { fmtMeanCi, fmtMs, fmtRate, truncate } from '../../reports/board/format.ts';
 import { Board, renderStaticTable } from '../../reports/board/index.ts';
 import { keyToAction } from '../../reports/board/keys.ts';
-import { tableBodyRows } from '../../reports/board/layout.ts';
+import { bannerLines, tableBodyRows } from '../../reports/board/layout.ts';
 import {
   type BoardState,
   initialEffect,
   initialState,
   selectedRow,
   settle,
+  tablePage,
   update,
   visibleRows,
 } from '../../reports/board/state.ts';
 import type { BoardData, BoardRow, PrimaryMetric } from '../../reports/leaderboard.ts';
-import { fixtureData, fixtureRows, type RawRow, rank, rawRow, VARIANTS } from '../helpers/board-fixture.ts';
+import {
+  FIXTURE_SCOPE,
+  fixtureData,
+  fixtureRows,
+  type RawRow,
+  rank,
+  rawRow,
+  VARIANTS,
+} from '../helpers/board-fixture.ts';
 
 /** A loaded state over the fixture (or `raw`), as the board starts. */
 function loaded(options: Parameters<typeof initialState>[0] = {}, raw?: RawRow[]) {
@@ -208,8 +217,10 @@ describe('board state', () => {
       return rawRow(i, 'quickstart', `${v}_${i}`, fs, a, s);
     });
     const { state } = loaded({ height: 24 }, many);
-    const page = tableBodyRows(24);
-    assert.equal(page, 20);
+    assert.equal(tableBodyRows(24), 20);
+    // One experiment: its scope is a line above the table.
+    const page = tablePage(state);
+    assert.equal(page, 19);
     const inWindow = (s: BoardState) => s.selected >= s.scroll && s.selected < s.scroll + page;
     let s = state;
     for (let i = 0; i < 39; i++) {
@@ -217,16 +228,16 @@ describe('board state', () => {
       assert.ok(inWindow(s), `after ${i + 1} downs: selected ${s.selected}, scroll ${s.scroll}`);
     }
     assert.equal(s.selected, 39);
-    assert.equal(s.scroll, 20);
+    assert.equal(s.scroll, 40 - page);
     s = apply(s, { type: 'move', by: 1 });
     assert.equal(s.selected, 39, 'stops at the last row');
     s = apply(s, { type: 'page', by: -1 });
-    assert.equal(s.selected, 19);
+    assert.equal(s.selected, 39 - page);
     assert.ok(inWindow(s));
     s = apply(s, { type: 'top' });
     assert.deepEqual([s.selected, s.scroll], [0, 0]);
     s = apply(s, { type: 'bottom' }, { type: 'resize', width: 80, height: 10 });
-    assert.ok(s.selected >= s.scroll && s.selected < s.scroll + tableBodyRows(10), 'still visible after shrinking');
+    assert.ok(s.selected >= s.scroll && s.selected < s.scroll + tablePage(s), 'still visible after shrinking');
     assert.equal(apply(s, { type: 'top' }).scroll, 0);
   });
 
@@ -297,7 +308,10 @@ describe('board layout', () => {
     for (const w of [60, 80, 100, 140]) {
       const text = renderStaticTable(board, w);
       const lines = text.trimEnd().split('\n');
-      assert.equal(lines.length, 2 + board.rows.length);
+      // Title, each experiment's scope (wrapped when narrow), column titles, rows.
+      const header = lines.findIndex((l) => /^\s+#\s+variant/.test(l));
+      assert.ok(header >= 3, `${w}: scope lines above the column titles`);
+      assert.equal(lines.length, header + 1 + board.rows.length);
       for (const l of lines) assert.ok(l.length <= w, `${w}: ${JSON.stringify(l)} is ${l.length} wide`);
       assert.equal(stripVTControlCharacters(text), text);
     }
@@ -306,7 +320,52 @@ describe('board layout', () => {
     assert.match(text, /≈\d+ /);
     assert.match(text, /⚠ trivial/);
     assert.match(text, /event_oneclass_svm_words/);
-    assert.match(renderStaticTable({ primaryMetric: 'f1', experiments: [], rows: [] }), /no finished trials yet/);
+    assert.match(text, /^scope quickstart: labels case · seqBy file · order shuffled · faults injected$/m);
+    assert.match(text, /^scope feature-sets: labels case /m);
+    // Rows of two experiments: each row says which, and its scope, where the width allows.
+    const wide = renderStaticTable(board, 160).split('\n');
+    assert.match(wide[3]!, /experiment\s+scope/);
+    assert.ok(wide.some((l) => /event_lr_words\s+drain .*feature-sets\s+case\/file shuf/.test(l)));
+    assert.match(
+      renderStaticTable({ primaryMetric: 'f1', experiments: [], rows: [], scopes: {}, warnings: [] }),
+      /no finished trials yet/,
+    );
+  });
+
+  it('says loudly which rows leak on a null dataset: flag, banner and wrapped warnings', () => {
+    const nullScope = { ...FIXTURE_SCOPE, labels: 'target-service', faults: 'none' };
+    const raw = VARIANTS.slice(0, 4).map(([v, fs, a, sup], i) => ({
+      ...rawRow(i, 'null', v, fs, a, sup),
+      scope: nullScope,
+      leak: i === 1,
+    }));
+    const board = rank(raw, 'f1', ['null']);
+    const leaking = board.rows.find((r) => r.leak)!;
+    for (const w of [60, 100]) {
+      const text = renderStaticTable(board, w);
+      for (const l of text.trimEnd().split('\n')) assert.ok(l.length <= w, `${w}: ${JSON.stringify(l)}`);
+      assert.match(text, /^⚠ 1 LEAKING on a null dataset/);
+      // Wrapped, not cut: the whole warning is there.
+      assert.match(text, /^⚠ LEAK null dataset \(null\)/m);
+      assert.match(
+        text.replace(/\n\s+/g, ' '),
+        new RegExp(
+          `${leaking.variant} on words has mean test AUC-ROC 0\\.\\d{3} > 0\\.60 — a detector above chance means the harness or generator leaks a label`,
+        ),
+      );
+      assert.match(text.replace(/\n\s+/g, ' '), /order shuffled · faults none \(null dataset\)/);
+    }
+    const row = renderStaticTable(board, 100)
+      .split('\n')
+      .find((l) => l.includes(` ${leaking.variant} `))!;
+    assert.match(row, /⚠ LEAK/);
+    const { state } = loaded({ width: 100, height: 24 }, raw);
+    assert.deepEqual(state.warnings, board.warnings);
+    const banner = bannerLines(state, 100);
+    assert.equal(banner[0]!.tone, 'alarm');
+    assert.match(banner[0]!.text, /^⚠ LEAK null dataset/);
+    assert.match(banner.at(-1)!.text, /^null: labels target-service · seqBy file/);
+    assert.equal(tablePage(state), tableBodyRows(24) - 2, 'warning and scope lines take table rows');
   });
 });
 
@@ -446,6 +505,43 @@ describe('<Board>', () => {
       assert.match(frame, /Wilcoxon signed-rank on F1: p = 0\.063/);
       assert.match(frame, /tied: the paired bootstrap over test runs does not tell a and b apart/);
       assert.match(frame, new RegExp(`b: ${rows[2]!.variant}`));
+    } finally {
+      app.unmount();
+    }
+  });
+
+  it('shows leak warnings above the table, and scope and fault slices in the detail', async () => {
+    const nullScope = { ...FIXTURE_SCOPE, labels: 'target-service', faults: 'none' };
+    const slices = {
+      visible: { f1: 0.8, recall: 0.9, aucRoc: 0.95, detected: 9, anomalies: 10 },
+      hidden: { f1: 0.3, recall: 0.25, aucRoc: 0.61, detected: 1, anomalies: 4 },
+    };
+    const raw = VARIANTS.slice(0, 3).map(([v, fs, a, sup], i) => ({
+      ...rawRow(i, 'null', v, fs, a, sup),
+      scope: nullScope,
+      leak: i === 0,
+      faultSlices: slices,
+    }));
+    const { data } = fixtureData(raw);
+    const app = await mount(data);
+    try {
+      resize(app.stdout, 120, 30);
+      await delay();
+      const lines = frameOf(app).split('\n');
+      assert.match(lines[1]!, /^⚠ LEAK null dataset \(null\): event_lr_words on words has mean test AUC-ROC/);
+      assert.match(lines[2]!, /^null: labels target-service · seqBy file · order shuffled · faults none/);
+      assert.match(lines[3]!, /#\s+variant/);
+      assert.match(frameOf(app), /event_lr_words .*⚠ LEAK/);
+      app.stdin.write(ENTER);
+      await delay();
+      const detail = frameOf(app);
+      assert.match(detail, /scope: labels target-service · seqBy file · order shuffled · faults none \(null dataset\)/);
+      assert.match(detail, /⚠ LEAK: mean test AUC-ROC 0\.\d{3} on a null dataset/);
+      assert.match(detail, /fault=visible recall 0\.900 \(9\/10\) · F1 0\.800 · AUC-ROC 0\.950/);
+      assert.match(
+        detail,
+        /fault=hidden {2}recall 0\.250 \(1\/4\) · F1 0\.300 · AUC-ROC 0\.610 · caught without seeing the fault/,
+      );
     } finally {
       app.unmount();
     }

@@ -47,6 +47,15 @@ function fixtureModel(): ReportModel {
         fitMs: 120 + i * 1500,
         throughputPerS: i === 5 ? null : 10_000 / (i + 1),
         withinTrivialReach: i === 4,
+        leak: i === 3,
+        // Ground truth for all rows but the last (a row without truth is left out of that table).
+        faultSlices:
+          i === variants.length - 1
+            ? null
+            : {
+                visible: { f1: 0.9 - i * 0.01, recall: 0.95, aucRoc: 0.97, detected: 19, anomalies: 20 },
+                hidden: { f1: 0.4, recall: i === 0 ? Number.NaN : 0.25, aucRoc: 0.55, detected: 5, anomalies: 20 },
+              },
       };
     }),
     f1ByFeatureSet: algorithms.flatMap((a, ai) =>
@@ -139,6 +148,10 @@ function fixtureModel(): ReportModel {
       },
     ],
     notes: ['Fixture report for tests.'],
+    scope: 'labels target-service · seqBy file · order shuffled · faults none (null dataset)',
+    warnings: [
+      'null dataset (feature-sets): sequence_length_isolation_forest on sequence_length has mean test AUC-ROC 0.812 > 0.60 — a detector above chance means the harness or generator leaks a label',
+    ],
   };
 }
 
@@ -218,6 +231,38 @@ describe('renderHtml', () => {
     assert.ok(html.includes('Fixture report for tests.'));
   });
 
+  it('shows the scope under the title and leak warnings in an alert box before the sections', () => {
+    const header = html.slice(html.indexOf('<header>'), html.indexOf('</header>'));
+    assert.match(
+      header,
+      /<p class="meta scope">Scope: labels target-service · seqBy file · order shuffled · faults none \(null dataset\)<\/p>/,
+    );
+    const alert = header.match(/<div class="leak" role="alert">.*?<\/div>/s);
+    assert.ok(alert, 'leak box in the header');
+    assert.match(alert[0], /⚠ LEAK — null dataset/);
+    assert.match(
+      alert[0],
+      /sequence_length_isolation_forest on sequence_length has mean test AUC-ROC 0\.812 &gt; 0\.60/,
+    );
+    const leaking = html.match(/<tr class="leak">.*?<\/tr>/gs) ?? [];
+    assert.equal(leaking.length, 1);
+    assert.match(leaking[0]!, /sequence_length_isolation_forest.*⚠ LEAK/s);
+    const plain = renderHtml({ ...fixtureModel(), warnings: [] });
+    assert.ok(!plain.includes('role="alert"'));
+  });
+
+  it('tabulates the fault-visibility slices of rows with ground truth only', () => {
+    const section = html.slice(html.indexOf('<section id="fault-slices">'), html.indexOf('<section id="timings">'));
+    assert.equal((section.match(/<tr>/g) ?? []).length, 1 + 11, 'header + 11 rows with truth');
+    assert.ok(section.includes('<th class="num">Hidden: recall</th>'));
+    assert.ok(section.includes('<td class="num">0.950 (19/20)</td>'));
+    assert.ok(section.includes('<td class="num">n/a (5/20)</td>'), 'undefined recall stays n/a');
+    assert.ok(!section.includes('sequence_length_decision_tree'), 'the row without truth is left out');
+    const { leaderboard, ...rest } = fixtureModel();
+    const noTruth = renderHtml({ ...rest, leaderboard: leaderboard.map((e) => ({ ...e, faultSlices: null })) });
+    assert.ok(!noTruth.includes('id="fault-slices"'));
+  });
+
   it('scales charts with the page and is deterministic', () => {
     assert.ok(html.includes('figure.chart svg { display: block; width: 100%; height: auto; }'));
     assert.ok(html.includes('name="viewport"'));
@@ -272,9 +317,20 @@ describe('renderMarkdown', () => {
     assert.ok(md.includes('| ≈2 |'));
     assert.ok(md.includes('| 0.950 \\[0.920, 0.980\\] |'));
     assert.ok(md.includes('⚠ trivial reach'));
+    assert.ok(md.includes('**⚠ LEAK**'));
+    assert.match(md, /^Scope: labels target-service · seqBy file · order shuffled · faults none \(null dataset\)$/m);
+    assert.match(
+      md,
+      /^> \*\*⚠ LEAK — null dataset: a detector above chance means the harness or generator leaks a label\*\*$/m,
+    );
+    assert.match(md, /^> - \*\*null dataset \(feature-sets\): sequence\\_length\\_isolation\\_forest/m);
+    assert.match(
+      md,
+      /^\| Variant \| Visible: recall \| Visible: F1 \| Visible: AUC-ROC \| Hidden: recall \| Hidden: F1 \| Hidden: AUC-ROC \|$/m,
+    );
     assert.ok(md.includes('| Error case |'));
     // 53 error cases + header + alignment row.
-    const recall = md.slice(md.indexOf('## Recall by error case'), md.indexOf('## Stage timings'));
+    const recall = md.slice(md.indexOf('## Recall by error case'), md.indexOf('## Fault visibility'));
     assert.equal((recall.match(/^\|/gm) ?? []).length, 55);
   });
 

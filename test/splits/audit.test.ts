@@ -77,6 +77,38 @@ describe('auditSplit', () => {
     assert.ok(a.warnings.some((w) => w.startsWith('trivial rule seq_len reaches test AUC 1.000')));
   });
 
+  it("scores the service's share of anomalies in train as a trivial rule when sequences name their service", () => {
+    // Service 'a': 3 in 4 anomalous; service 'b': 1 in 4. Nothing else differs.
+    const withService = (from: number, n: number) =>
+      Array.from({ length: n }, (_, k) => {
+        const i = from + k;
+        const service = i % 2 === 0 ? 'a' : 'b';
+        const anomaly = service === 'a' ? i % 8 !== 0 : i % 8 === 1;
+        return { ...seq(i, false, false), anomaly, seqLen: 100, service };
+      });
+    const a = auditSplit(
+      manifest,
+      'words',
+      { train: withService(0, 80), val: withService(80, 40), test: withService(120, 40) },
+      VOCAB,
+    );
+    const prior = a.baselines.find((b) => b.name === 'service_prior');
+    assert.ok(prior !== undefined, 'no service_prior rule');
+    // Test: 20 'a' (15 anomalous), 20 'b' (5 anomalous); the rule ranks every 'a' above every 'b':
+    // AUC = P(score anomaly > score normal) + ½ P(tie) = (15·15 + ½(15·5 + 5·15)) / (20·20) = 0.75.
+    assert.equal(prior.aucTest, 0.75);
+    const none = auditSplit(
+      manifest,
+      'words',
+      { train: part(0, 60, false), val: part(60, 20, false), test: part(80, 20, false) },
+      VOCAB,
+    );
+    assert.equal(
+      none.baselines.some((b) => b.name === 'service_prior'),
+      false,
+    );
+  });
+
   it('counts test sequences whose exact bag occurs in train', () => {
     const train = part(0, 60, false);
     const test = [...part(80, 18, false), { ...train[3]!, seqId: 'copy-a' }, { ...train[4]!, seqId: 'copy-b' }];

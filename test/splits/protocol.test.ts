@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import seedrandom from 'seedrandom';
-import { evaluateTrial, groupsByRun, type ScoredPart, summarizeSeeds } from '../../splits/index.ts';
+import { metricsAt } from '../../splits/eval/index.ts';
+import { evaluateTrial, faultSlices, groupsByRun, type ScoredPart, summarizeSeeds } from '../../splits/index.ts';
 
 /** n sequences over n/4 runs; anomalies score higher with noise; case_a anomalies are easy, case_b hard. */
 function part(n: number, seed: string): ScoredPart {
@@ -44,6 +45,44 @@ describe('evaluateTrial', () => {
     assert.ok(e.slices.testCase.case_b!.recall < 1);
     assert.ok(Number.isNaN(e.slices.testCase.correct!.recall));
     assert.deepEqual(Object.keys(e.slices.service).sort(), ['code', 'token']);
+  });
+
+  it('slices the test part by ground truth: every normal sequence, plus anomalies whose fault shows or not', () => {
+    // case_a's anomalies carry fault lines (and score high), case_b's carry none.
+    const faultLines = Array.from(parts.test.labels, (l, i) => (l && parts.test.testCases[i] === 'case_a' ? 4 : 0));
+    const test = { ...parts.test, faultLines };
+    const e = evaluateTrial({ ...parts, test }, { seed: 1 });
+    const t = e.threshold.threshold;
+    const expect = (keep: (i: number) => boolean) => {
+      const idx = [...test.labels.keys()].filter((i) => test.labels[i] === 0 || keep(i));
+      return metricsAt(
+        Float64Array.from(idx, (i) => test.scores[i]!),
+        Uint8Array.from(idx, (i) => test.labels[i]!),
+        t,
+      );
+    };
+    assert.deepEqual(
+      e.slices.fault?.visible,
+      expect((i) => faultLines[i]! >= 1),
+    );
+    assert.deepEqual(
+      e.slices.fault?.hidden,
+      expect((i) => faultLines[i] === 0),
+    );
+    const normals = test.labels.filter((l) => l === 0).length;
+    for (const m of [e.slices.fault!.visible, e.slices.fault!.hidden]) assert.equal(m.tn + m.fp, normals);
+    assert.equal(e.slices.fault!.visible.recall, 1, 'the easy case is the visible one');
+    assert.ok(e.slices.fault!.hidden.recall < 1);
+    assert.equal(e.slices.fault!.visible.tp + e.slices.fault!.hidden.tp, e.parts.test.tp);
+    // No truth (real data): no fault slices. Anomalies without truth are in neither slice.
+    assert.equal(evaluateTrial(parts, { seed: 1 }).slices.fault, undefined);
+    const none = { ...test, faultLines: faultLines.map(() => null) };
+    assert.equal(evaluateTrial({ ...parts, test: none }, { seed: 1 }).slices.fault, undefined);
+    const partial = faultLines.map((f, i) => (test.testCases[i] === 'case_b' && test.labels[i] ? null : f));
+    const p = faultSlices({ ...test, faultLines: partial }, t)!;
+    assert.equal(p.hidden.tp + p.hidden.fn, 0);
+    assert.equal(p.visible.tp + p.visible.fn, e.slices.fault!.visible.tp + e.slices.fault!.visible.fn);
+    assert.throws(() => faultSlices({ ...test, faultLines: [1] }, t), /same length/);
   });
 
   it('gives a seeded bootstrap interval over test runs around the test F1', () => {

@@ -8,10 +8,14 @@ import {
   CORRECT_CASE,
   DEFAULT_SERVICES,
   ERROR_CASES,
+  ERROR_REQUESTS,
   type ErrorCase,
   serviceLogFileName,
+  TRUTH_MANIFEST,
+  targetService,
+  V2_PRERUN_FOLDER,
 } from '../../harness/data/lo2/constants.ts';
-import { affectedServices } from '../../harness/data/synth/errors.ts';
+import { CASE_FAILURES, faultService } from '../../harness/data/synth/errors.ts';
 import { abbreviateLogger } from '../../harness/data/synth/format.ts';
 import {
   generateSynth,
@@ -26,6 +30,7 @@ const TIMESTAMPED =
 const FRAME = /^\tat [\w$.]+\([\w$]+\.java:\d+\)$/;
 const EXCEPTION_HEADER = /^(?:[a-z][\w$]*\.)+[A-Z][\w$]*(?:Exception|Error): \S.*$/;
 const RUN_DIR = /^light-oauth2-data-(\d{10})$/;
+const V2_RUN_DIR = /^oauth2_logs_LO2_run_(\d{10})$/;
 const DAY_MS = 86_400_000;
 
 type Tree = Map<string, string>;
@@ -38,17 +43,27 @@ async function generate(name: string, options: Partial<SynthOptions>): Promise<{
   return { dir, summary };
 }
 
-/** Every file under `dir`, keyed by its relative path, in sorted order. */
-async function readTree(dir: string): Promise<Tree> {
+/**
+ * Every log file under `dir` (`.log`), keyed by its relative path, in sorted order; with `faults`,
+ * the ground-truth files beside them (`.log.faults`) instead.
+ */
+async function readTree(dir: string, faults = false): Promise<Tree> {
   const tree: Tree = new Map();
-  for (const run of (await readdir(dir)).sort()) {
+  for (const run of (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name)) {
+    if (run === V2_PRERUN_FOLDER) continue;
     for (const testCase of (await readdir(join(dir, run))).sort()) {
       for (const file of (await readdir(join(dir, run, testCase))).sort()) {
+        if (file.endsWith('.faults') !== faults) continue;
         tree.set(`${run}/${testCase}/${file}`, await readFile(join(dir, run, testCase, file), 'utf8'));
       }
     }
   }
-  return tree;
+  return new Map([...tree].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** The 1-based line numbers a `.faults` file lists. */
+function faultNumbers(text: string): number[] {
+  return text === '' ? [] : text.trimEnd().split('\n').map(Number);
 }
 
 function hashes(tree: Tree): string[] {
@@ -57,7 +72,14 @@ function hashes(tree: Tree): string[] {
 
 function parts(path: string): { run: string; testCase: string; service: string } {
   const [run = '', testCase = '', file = ''] = path.split('/');
-  return { run, testCase, service: file.replace(/^light-oauth2-oauth2-/, '').replace(/-1\.log$/, '') };
+  return {
+    run,
+    testCase,
+    service: file
+      .replace(/^light-oauth2-oauth2-/, '')
+      .replace(/\.faults$/, '')
+      .replace(/-1\.log$/, ''),
+  };
 }
 
 function timestamped(text: string): string[] {
@@ -103,7 +125,7 @@ describe('tiny preset, v1 order', () => {
   let summary: SynthSummary;
 
   before(async () => {
-    const out = await generate('v1', {});
+    const out = await generate('v1', { order: 'v1' });
     summary = out.summary;
     tree = await readTree(out.dir);
   });
@@ -139,7 +161,7 @@ describe('tiny preset, v1 order', () => {
     }
     assert.equal(summary.lines, lines);
     assert.equal(summary.bytes, bytes);
-    assert.ok(lines > 1_000 && lines < 4_000, `tiny has ${lines} lines`);
+    assert.ok(lines > 3_000 && lines < 15_000, `tiny has ${lines} lines`);
   });
 
   test('every line is a timestamped Logback line or a continuation of an ERROR line', () => {
@@ -219,12 +241,12 @@ describe('tiny preset, v1 order', () => {
   });
 
   test('the same options write a byte-identical tree', async () => {
-    const again = await readTree((await generate('v1-again', {})).dir);
+    const again = await readTree((await generate('v1-again', { order: 'v1' })).dir);
     assert.deepEqual(hashes(again), hashes(tree));
   });
 
   test('another seed writes a different tree', async () => {
-    const other = await readTree((await generate('seed-2', { seed: 2 })).dir);
+    const other = await readTree((await generate('seed-2', { seed: 2, order: 'v1' })).dir);
     assert.notDeepEqual(hashes(other), hashes(tree));
     const paths = new Set(tree.keys());
     assert.ok(
@@ -239,7 +261,7 @@ describe('tiny preset, v1 order', () => {
     let correctNotFirst = 0;
     const runs = new Set([...shuffled.keys()].map((p) => parts(p).run));
     for (const run of runs) {
-      const epoch = Number(RUN_DIR.exec(run)?.[1]);
+      const epoch = Number(V2_RUN_DIR.exec(run)?.[1]);
       const starts = [...shuffled]
         .filter(([p]) => p.startsWith(`${run}/`) && parts(p).service === 'token')
         .map(([p, text]) => ({ testCase: parts(p).testCase, start: startMs(epoch, text) }))
@@ -254,28 +276,28 @@ describe('error volume', () => {
   let tree: Tree;
 
   before(async () => {
-    // Standard-sized sequences with every error case, so that shares are not dominated by chance.
+    // Every error case in each run, so that shares are not dominated by chance.
     tree = await readTree(
-      (await generate('all-cases', { preset: 'standard', runs: 3, errorsPerRun: ERROR_CASES.length })).dir,
+      (await generate('all-cases', { preset: 'standard', runs: 2, errorsPerRun: ERROR_CASES.length })).dir,
     );
   });
 
-  test('ERROR lines are denser in the affected services of error cases than in correct', () => {
+  test('ERROR lines are denser in the target services of error cases than in correct', () => {
     const correct: string[] = [];
-    const affected: string[] = [];
-    const unaffected: string[] = [];
+    const target: string[] = [];
+    const other: string[] = [];
     for (const [path, text] of tree) {
       const { testCase, service } = parts(path);
       if (testCase === CORRECT_CASE) correct.push(text);
-      else if (affectedServices(testCase as ErrorCase).primary.includes(service as never)) affected.push(text);
-      else unaffected.push(text);
+      else if (targetService(testCase) === service) target.push(text);
+      else other.push(text);
     }
-    const [c, a, u] = [errorShare(correct), errorShare(affected), errorShare(unaffected)];
+    const [c, a, u] = [errorShare(correct), errorShare(target), errorShare(other)];
     assert.ok(c > 0, 'correct has no ERROR line at all');
     assert.ok(c < 0.01, `correct ERROR share ${c}`);
-    assert.ok(a > 2 * c, `affected ${a} vs correct ${c}`);
-    assert.ok(a > 2 * u, `affected ${a} vs unaffected ${u}`);
-    assert.ok(a > 0.004 && a < 0.05, `affected ERROR share ${a}`);
+    assert.ok(a > 2 * c, `target ${a} vs correct ${c}`);
+    assert.ok(a > 2 * u, `target ${a} vs other ${u}`);
+    assert.ok(a > 0.004 && a < 0.06, `target ERROR share ${a}`);
   });
 
   test('failing requests carry the status code of their case', () => {
@@ -291,6 +313,17 @@ describe('error volume', () => {
       .map(([, t]) => t)
       .join('');
     assert.doesNotMatch(correct, /"code":"ERR12014"/);
+  });
+
+  test("every case's failures go to the target service of error-requests.md, and only there", () => {
+    for (const c of ERROR_CASES) {
+      assert.equal(faultService(c), ERROR_REQUESTS[c].target, c);
+      assert.deepEqual(
+        CASE_FAILURES[c].map((f) => f.service),
+        [ERROR_REQUESTS[c].target],
+        c,
+      );
+    }
   });
 });
 
@@ -316,10 +349,11 @@ describe('options', () => {
       outDir,
       preset: 'standard',
       runs: 200,
-      errorsPerRun: 1,
+      errorsPerRun: 2,
       services: ['code', 'token', 'refresh-token'],
       seed: 1,
-      order: 'v1',
+      order: 'shuffled',
+      faults: 'injected',
     });
     const tiny = resolveSynthOptions({ outDir, preset: 'tiny', runs: 3 });
     assert.equal(tiny.runs, 3);
@@ -333,6 +367,7 @@ describe('options', () => {
     ['errorsPerRun', { errorsPerRun: 54 }, 'errorsPerRun must be an integer from 0 to 53 (got 54)'],
     ['preset', { preset: 'huge' as never }, "preset must be one of tiny, standard, large (got 'huge')"],
     ['order', { order: 'v3' as never }, "order must be one of v1, shuffled (got 'v3')"],
+    ['faults', { faults: 'some' as never }, "faults must be one of injected, none (got 'some')"],
     ['seed', { seed: 0.5 }, 'seed must be an integer (got 0.5)'],
     ['outDir', { outDir: '' }, "outDir must be a non-empty string (got '')"],
     ['services', { services: [] }, 'services must be a non-empty array of service names (got [])'],
@@ -356,5 +391,187 @@ describe('options', () => {
       message: 'runs must be a positive integer (got 0)',
     });
     await assert.rejects(readdir(dir), { code: 'ENOENT' });
+  });
+});
+
+describe('ground truth and the null dataset (tiny, shuffled)', () => {
+  let dir = '';
+  let tree: Tree;
+  let truth: Tree;
+  let nullTree: Tree;
+  let nullTruth: Tree;
+  let summary: SynthSummary;
+  let nullSummary: SynthSummary;
+
+  before(async () => {
+    const faulty = await generate('truth', { runs: 4, errorsPerRun: 6 });
+    const none = await generate('truth-none', { runs: 4, errorsPerRun: 6, faults: 'none' });
+    dir = faulty.dir;
+    summary = faulty.summary;
+    nullSummary = none.summary;
+    [tree, truth, nullTree, nullTruth] = await Promise.all([
+      readTree(faulty.dir),
+      readTree(faulty.dir, true),
+      readTree(none.dir),
+      readTree(none.dir, true),
+    ]);
+  });
+
+  test('writes the v2 layout: oauth2_logs_LO2_run_<epoch> runs beside an empty prerun folder, truth beside logs', async () => {
+    const top = (await readdir(dir, { withFileTypes: true })).map((e) => `${e.name}${e.isDirectory() ? '/' : ''}`);
+    assert.ok(top.includes(`${V2_PRERUN_FOLDER}/`));
+    assert.deepEqual(await readdir(join(dir, V2_PRERUN_FOLDER)), []);
+    assert.ok(top.includes(TRUTH_MANIFEST));
+    for (const name of top) {
+      if (name === `${V2_PRERUN_FOLDER}/` || name === TRUTH_MANIFEST) continue;
+      assert.match(name.slice(0, -1), V2_RUN_DIR);
+    }
+    assert.deepEqual(JSON.parse(await readFile(join(dir, TRUTH_MANIFEST), 'utf8')).faults, 'injected');
+    assert.deepEqual(
+      [...truth.keys()],
+      [...tree.keys()].map((p) => `${p}.faults`),
+    );
+  });
+
+  test('fault lines are the failing requests of the target service, nowhere else', () => {
+    let listed = 0;
+    for (const [path, text] of tree) {
+      const { testCase, service } = parts(path);
+      const numbers = faultNumbers(truth.get(`${path}.faults`) ?? '');
+      const lines = text.slice(0, -1).split('\n');
+      if (targetService(testCase) !== service) {
+        assert.deepEqual(numbers, [], `${path} is not a target file but has fault lines`);
+        continue;
+      }
+      assert.deepEqual(
+        numbers,
+        [...numbers].sort((a, b) => a - b),
+        path,
+      );
+      for (const n of numbers) assert.ok(n >= 1 && n <= lines.length, `${path}: fault line ${n} of ${lines.length}`);
+      // Every line carrying the case's own status is one the fault wrote.
+      const code = /"code":"(ERR\d+)"/;
+      const faultSet = new Set(numbers);
+      const statusLines = lines.flatMap((l, i) => (code.test(l) ? [i + 1] : []));
+      const own = statusLines.filter((n) => faultSet.has(n)).map((n) => code.exec(lines[n - 1] ?? '')?.[1]);
+      for (const n of statusLines) {
+        const c = code.exec(lines[n - 1] ?? '')?.[1];
+        if (own.includes(c)) assert.ok(faultSet.has(n), `${path}:${n} carries ${c} but is not a fault line`);
+      }
+      listed += numbers.length;
+    }
+    assert.equal(listed, summary.faultLines);
+    assert.ok(summary.faultLines > 20, `only ${summary.faultLines} fault lines`);
+  });
+
+  test('the same options write a byte-identical tree, ground truth included', async () => {
+    const again = await generate('truth-again', { runs: 4, errorsPerRun: 6 });
+    assert.deepEqual(hashes(await readTree(again.dir)), hashes(tree));
+    assert.deepEqual(hashes(await readTree(again.dir, true)), hashes(truth));
+    assert.equal(
+      await readFile(join(again.dir, TRUTH_MANIFEST), 'utf8'),
+      await readFile(join(dir, TRUTH_MANIFEST), 'utf8'),
+    );
+  });
+
+  test('the null tree is the faulty tree with its truth-marked lines removed', () => {
+    assert.deepEqual([...nullTree.keys()], [...tree.keys()]);
+    let removed = 0;
+    for (const [path, text] of tree) {
+      const drop = new Set(faultNumbers(truth.get(`${path}.faults`) ?? ''));
+      removed += drop.size;
+      const kept = text
+        .slice(0, -1)
+        .split('\n')
+        .filter((_, i) => !drop.has(i + 1));
+      assert.equal(nullTree.get(path), kept.length === 0 ? '' : `${kept.join('\n')}\n`, path);
+      assert.equal(nullTruth.get(`${path}.faults`), '', `${path}: the null tree lists fault lines`);
+    }
+    assert.equal(removed, summary.faultLines);
+    assert.equal(nullSummary.faultLines, 0);
+    assert.equal(nullSummary.droppedFaultLines, summary.faultLines);
+    assert.equal(nullSummary.lines, summary.lines - summary.faultLines);
+  });
+});
+
+/** Two-sided Mann–Whitney U test (normal approximation with tie correction): the p-value. */
+function mannWhitneyP(a: readonly number[], b: readonly number[]): number {
+  const all = [...a.map((v) => ({ v, g: 0 })), ...b.map((v) => ({ v, g: 1 }))].sort((x, y) => x.v - y.v);
+  const ranks = new Array<number>(all.length);
+  let tie = 0;
+  for (let i = 0; i < all.length; ) {
+    let j = i;
+    while (j + 1 < all.length && all[j + 1]?.v === all[i]?.v) j++;
+    for (let k = i; k <= j; k++) ranks[k] = (i + j) / 2 + 1;
+    const t = j - i + 1;
+    tie += t ** 3 - t;
+    i = j + 1;
+  }
+  let ra = 0;
+  for (let k = 0; k < all.length; k++) if (all[k]?.g === 0) ra += ranks[k] ?? 0;
+  const [n1, n2] = [a.length, b.length];
+  const n = n1 + n2;
+  const u = ra - (n1 * (n1 + 1)) / 2;
+  const sd = Math.sqrt(((n1 * n2) / 12) * (n + 1 - tie / (n * (n - 1))));
+  const z = Math.abs(u - (n1 * n2) / 2) / sd;
+  // 2 · (1 − Φ(z)), with Φ from the complementary error function (Abramowitz–Stegun 7.1.26).
+  const x = z / Math.SQRT2;
+  const t = 1 / (1 + 0.3275911 * x);
+  const erfc =
+    t *
+    (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) *
+    Math.exp(-x * x);
+  return erfc;
+}
+
+describe('only the target service differs between test cases (shuffled, fixed seed)', () => {
+  type FileStats = { errorShare: number; perSecond: number; pathShare: number; templates: number };
+  const stats = new Map<string, { correct: FileStats[]; other: FileStats[]; target: FileStats[] }>();
+
+  function fileStats(epochSec: number, text: string): FileStats {
+    const lines = timestamped(text);
+    const first = startMs(epochSec, text);
+    const last = first + ((todMs(lines.at(-1) ?? '') - todMs(lines[0] ?? '') + DAY_MS) % DAY_MS);
+    const templates = new Set(lines.map((l) => l.slice(13).replace(/[0-9a-f-]{8,}|[A-Za-z0-9_-]{22}|\d+/g, '#')));
+    return {
+      errorShare: lines.filter((l) => l.includes(' ERROR ')).length / lines.length,
+      perSecond: lines.length / Math.max(1, (last - first) / 1000),
+      pathShare: lines.filter((l) => l.includes('ApiNormalisedPath')).length / lines.length,
+      templates: templates.size / lines.length,
+    };
+  }
+
+  before(async () => {
+    const out = await generate('target-only', { preset: 'standard', runs: 14, errorsPerRun: 5, seed: 11 });
+    for (const [path, text] of await readTree(out.dir)) {
+      const { run, testCase, service } = parts(path);
+      const s = stats.get(service) ?? { correct: [], other: [], target: [] };
+      stats.set(service, s);
+      const group = testCase === CORRECT_CASE ? s.correct : targetService(testCase) === service ? s.target : s.other;
+      group.push(fileStats(Number(V2_RUN_DIR.exec(run)?.[1]), text));
+    }
+  });
+
+  test("a service's files in error cases that do not target it are distributed as in correct", () => {
+    for (const [service, s] of stats) {
+      assert.ok(s.correct.length >= 14 && s.other.length >= 40, `${service}: ${s.correct.length} / ${s.other.length}`);
+      for (const key of ['errorShare', 'perSecond', 'pathShare', 'templates'] as const) {
+        const p = mannWhitneyP(
+          s.correct.map((f) => f[key]),
+          s.other.map((f) => f[key]),
+        );
+        assert.ok(p > 0.01, `${service} ${key}: correct vs non-target error files differ, p = ${p.toExponential(2)}`);
+      }
+    }
+  });
+
+  test('the same test tells the target files apart (the test can fail)', () => {
+    const token = stats.get('token');
+    assert.ok(token !== undefined && token.target.length >= 8, `token target files: ${token?.target.length}`);
+    const p = mannWhitneyP(
+      token.correct.map((f) => f.errorShare),
+      token.target.map((f) => f.errorShare),
+    );
+    assert.ok(p < 0.001, `token: correct vs target ERROR share p = ${p}`);
   });
 });

@@ -1,7 +1,15 @@
 /** `bench data synth` and `bench data ingest`. */
 import { join, resolve } from 'node:path';
-import { generateSynth, type IngestSummary, ingest, materializeDataset, type SynthOptions } from '../../data/index.ts';
+import {
+  generateSynth,
+  type IngestSummary,
+  ingest,
+  materializeDataset,
+  type SynthOptions,
+  type SynthSummary,
+} from '../../data/index.ts';
 import type { Service } from '../../data/lo2/constants.ts';
+import type { ContinuationPolicy } from '../../data/lo2/read-file.ts';
 import { usageError } from '../../errors/index.ts';
 import { intFlag, parseFlags } from '../flags.ts';
 import { benchHome } from '../paths.ts';
@@ -41,6 +49,7 @@ const synthFlags = {
   services: { type: 'string' },
   seed: { type: 'string' },
   order: { type: 'string' },
+  faults: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
@@ -57,6 +66,7 @@ function synthOptionsFrom(values: Record<string, string | boolean | undefined>):
   const seed = intFlag(values.seed as string | undefined, 'seed', 0);
   if (seed !== undefined) o.seed = seed;
   if (values.order !== undefined) o.order = values.order as SynthOptions['order'];
+  if (values.faults !== undefined) o.faults = values.faults as SynthOptions['faults'];
   return o;
 }
 
@@ -65,7 +75,12 @@ async function synthCommand(argv: readonly string[]): Promise<number> {
   if (values.help) {
     process.stdout.write(
       'usage: bench data synth [--out DIR] [--preset tiny|standard|large] [--runs N] [--errors-per-run N]\n' +
-        '                        [--services code,token,refresh-token] [--seed N] [--order v1|shuffled] [--json]\n',
+        '                        [--services code,token,refresh-token] [--seed N] [--order shuffled|v1]\n' +
+        '                        [--faults injected|none] [--json]\n' +
+        '  --order shuffled  LO2 v2 (default): shuffled cases of 20-180 s, every 20th line kept, oauth2_logs_LO2_run_<epoch>/\n' +
+        '  --order v1        LO2 v1: correct first, then each case, 60 s each, full files, light-oauth2-data-<epoch>/\n' +
+        '  --faults none     the same tree with every fault-caused line left out (a null dataset)\n' +
+        'The ground truth goes beside the logs: lo2-truth.json at the root, <log>.faults (fault line numbers).\n',
     );
     return 0;
   }
@@ -94,11 +109,14 @@ async function synthCommand(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify({ root, generated, seconds, ...(summary as object) }, null, 2)}\n`);
     return 0;
   }
-  const s = summary as { runs: number; sequences: number; lines: number; bytes: number; files: number };
+  const s = summary as SynthSummary;
   process.stdout.write(
     `${generated ? 'generated' : 'cache hit, reused'} ${root}\n` +
       `  runs ${fmt(s.runs)}  sequences ${fmt(s.sequences)}  lines ${fmt(s.lines)}  ` +
-      `${(s.bytes / 1e6).toFixed(1)} MB  in ${seconds.toFixed(1)} s\n`,
+      `${(s.bytes / 1e6).toFixed(1)} MB  in ${seconds.toFixed(1)} s\n` +
+      (s.droppedFaultLines > 0
+        ? `  null dataset: ${fmt(s.droppedFaultLines)} fault lines left out of ${fmt(s.filesWithFaults)} files\n`
+        : `  fault lines ${fmt(s.faultLines)} in ${fmt(s.filesWithFaults)} files (ground truth beside the logs)\n`),
   );
   return 0;
 }
@@ -107,6 +125,7 @@ const ingestFlags = {
   ...synthFlags,
   'error-case': { type: 'string' },
   trim: { type: 'string' },
+  continuation: { type: 'string' },
   workers: { type: 'string' },
   parquet: { type: 'boolean' },
   force: { type: 'boolean' },
@@ -118,24 +137,31 @@ async function ingestCommand(argv: readonly string[]): Promise<number> {
     process.stdout.write(
       'usage: bench data ingest [DIR] [--runs N] [--errors-per-run N] [--error-case NAME]\n' +
         '                         [--services code,token,refresh-token] [--seed N] [--trim N] [--workers N]\n' +
-        '                         [--parquet] [--force] [--json]\n' +
-        'Without DIR the embedded default is used: the synthetic standard preset (--preset/--order pick another).\n' +
-        '--workers N: reader threads besides the main thread (default: none below 384 MB of logs, else one per other core).\n',
+        '                         [--continuation merge|drop|keep] [--parquet] [--force] [--json]\n' +
+        'Without DIR the embedded default is used: the synthetic standard preset (--preset/--order/--faults pick another).\n' +
+        '--workers N: reader threads besides the main thread (default: none below 384 MB of logs, else one per other core).\n' +
+        '--continuation: stack-frame lines after an event are merged into it (default), dropped, or kept as events\n' +
+        '  of their own with the time of the event above (the v2 archive keeps every 20th line, so merging joins\n' +
+        '  frames to unrelated events).\n',
     );
     return 0;
   }
   if (positionals.length > 1) throw usageError(`data ingest takes one folder, got ${positionals.length}`);
   const cacheDir = join(benchHome(), 'cache');
   let root = positionals[0];
-  if (root !== undefined && (values.preset !== undefined || values.order !== undefined)) {
-    throw usageError('data ingest: --preset and --order pick the synthetic default; they cannot be combined with DIR', {
-      hint: 'drop DIR to ingest a synthetic preset, or drop --preset/--order',
-    });
+  if (
+    root !== undefined &&
+    (values.preset !== undefined || values.order !== undefined || values.faults !== undefined)
+  ) {
+    throw usageError(
+      'data ingest: --preset and --order pick the synthetic default (so does --faults); they cannot be combined with DIR',
+      { hint: 'drop DIR to ingest a synthetic preset, or drop --preset/--order/--faults' },
+    );
   }
   if (root === undefined) {
-    const { preset, order, seed } = synthOptionsFrom(values);
+    const { preset, order, seed, faults } = synthOptionsFrom(values);
     const m = await materializeDataset(
-      { source: 'synthetic', preset: preset ?? 'standard', order, seed },
+      { source: 'synthetic', preset: preset ?? 'standard', order, seed, faults },
       { cacheDir },
     );
     root = m.root;
@@ -156,6 +182,7 @@ async function ingestCommand(argv: readonly string[]): Promise<number> {
     },
     ...(workers !== undefined && { workers }),
     ...(trim !== undefined && { trimLines: trim }),
+    ...(values.continuation !== undefined && { continuation: values.continuation as ContinuationPolicy }),
     parquet: values.parquet === true,
     force: values.force === true,
     ...(progress && {
@@ -183,10 +210,21 @@ export function formatIngest(s: IngestSummary): string {
     `  sequences   ${fmt(s.sequences)}${s.emptySequences.length ? ` (+${s.emptySequences.length} empty after trimming, left out)` : ''}`,
   );
   lines.push(`  events      ${fmt(s.events)}`);
+  const c = s.continuation;
+  const policy = {
+    merge: `${fmt(c.merged)} continuation lines merged into the event above`,
+    drop: `${fmt(c.dropped)} continuation lines dropped`,
+    keep: `${fmt(c.kept)} continuation lines kept as events`,
+  }[s.options.continuation];
   lines.push(
-    `  lines       ${fmt(s.lines)} read, ${fmt(s.trimmed)} trimmed (first ${s.options.trimLines} per file), ` +
-      `${fmt(s.continuation)} continuation lines joined`,
+    `  lines       ${fmt(s.lines)} read, ${fmt(s.trimmed)} trimmed (first ${s.options.trimLines} per file), ${policy}`,
   );
+  if (s.truth) {
+    lines.push(
+      `  truth       faults ${s.truth.faults}: ${fmt(s.truth.faultEvents)} fault events in ` +
+        `${fmt(s.truth.faultSequences)} sequences (${fmt(s.truth.listedLines)} fault lines listed)`,
+    );
+  }
   const skippedTotal = Object.values(s.skipped).reduce((a, b) => a + b, 0);
   lines.push(`  skipped     ${fmt(skippedTotal)} lines`);
   for (const [reason, n] of Object.entries(s.skipped)) if (n > 0) lines.push(`    ${reason.padEnd(22)} ${fmt(n)}`);

@@ -84,6 +84,8 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
     const model = buildReportModel(db, experiment, { primary });
     const dir = resolve(values.out ?? join(reportsDir(), experiment.replace(/[^\w.-]+/g, '_')));
     const written = await writeReport(model, dir);
+    // A leak on a null dataset must not go unnoticed in a script's log either.
+    for (const w of model.warnings ?? []) process.stderr.write(`⚠ LEAK ${w}\n`);
     if (values.json) process.stdout.write(`${JSON.stringify(written, null, 2)}\n`);
     else {
       process.stdout.write(

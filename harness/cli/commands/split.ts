@@ -7,17 +7,24 @@ import { FEATURE_PARTS, isTokenPart } from '../../../models/index.ts';
 import {
   assign,
   auditSplit,
+  LABEL_SCOPES,
+  type LabelScope,
   type LeakageAudit,
   makeSplit,
   PARTS,
   type Part,
+  SEQ_BY,
+  type SeqBy,
+  type SequenceScope,
   type SplitManifest,
   type SplitStrategy,
 } from '../../../splits/index.ts';
 import { type IngestSummary, ingest, materializeDataset } from '../../data/index.ts';
-import { readSequenceBags, readSequenceMeta, type TokenFeatureSet } from '../../data/read.ts';
+import type { TokenFeatureSet } from '../../data/read.ts';
+import { SYNTH_FAULTS, type SynthFaults } from '../../data/synth/index.ts';
 import { usageError } from '../../errors/index.ts';
 import { openDb, saveAudit, saveSplit, upsertDataset } from '../../store/index.ts';
+import { IngestInputs } from '../../sweep/inputs.ts';
 import { intFlag, parseFlags } from '../flags.ts';
 import { benchHome } from '../paths.ts';
 
@@ -33,6 +40,9 @@ const flags = {
   'feature-sets': { type: 'string' },
   preset: { type: 'string' },
   order: { type: 'string' },
+  faults: { type: 'string' },
+  labels: { type: 'string' },
+  'seq-by': { type: 'string' },
   db: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean' },
@@ -40,10 +50,21 @@ const flags = {
 
 const HELP = `usage: bench split [DIR] [--strategy random-runs|temporal|unseen-errors|group-k-fold] [--seed N]
                    [--fractions 0.6,0.2,0.2] [--folds K --fold I] [--feature-sets words,trigrams,drain]
-                   [--preset tiny|standard|large] [--order v1|shuffled] [--db FILE] [--json]
+                   [--preset tiny|standard|large] [--order v1|shuffled] [--faults injected|none]
+                   [--labels case|target-service] [--seq-by file|test_case] [--db FILE] [--json]
 Ingests DIR (default: the synthetic preset), splits its runs, stores the split in the database
-and prints the leakage audit of each feature set.
+and prints the leakage audit of each feature set. --labels and --seq-by choose the sequences
+(label scope, grouping) as an experiment's \`labels\` and \`seqBy\` do; --faults none generates the
+null dataset (synthetic only).
 `;
+
+function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw usageError(`--${flag} must be one of ${allowed.join(', ')} (got '${value}')`);
+  }
+  return value as T;
+}
 
 interface SplitReport {
   splitId: number;
@@ -69,21 +90,34 @@ export async function splitCommand(argv: readonly string[]): Promise<number> {
   const fractions = values.fractions?.split(',').map(Number);
   if (fractions && fractions.length !== 3)
     throw usageError(`--fractions needs three numbers (got '${values.fractions}')`);
+  const scope: SequenceScope = {
+    labels: oneOf<LabelScope>('labels', values.labels, LABEL_SCOPES) ?? 'case',
+    seqBy: oneOf<SeqBy>('seq-by', values['seq-by'], SEQ_BY) ?? 'file',
+  };
+  const faults = oneOf<SynthFaults>('faults', values.faults, SYNTH_FAULTS);
   const cacheDir = join(benchHome(), 'cache');
   let root = positionals[0];
+  if (root !== undefined && faults !== undefined) {
+    throw usageError('--faults applies to the synthetic dataset only', {
+      hint: 'drop DIR to split the synthetic preset, or drop --faults',
+    });
+  }
   if (root === undefined) {
     const m = await materializeDataset(
       {
         source: 'synthetic',
         preset: (values.preset ?? 'standard') as 'standard',
         ...(values.order && { order: values.order as 'v1' }),
+        ...(faults && { faults }),
       },
       { cacheDir },
     );
     root = m.root;
   }
   const summary: IngestSummary = await ingest(root, { cacheDir });
-  const manifest = makeSplit(readSequenceMeta(summary.dir), {
+  const inputs = new IngestInputs(summary.dir, scope);
+  const manifest = makeSplit(inputs.fileMeta(), {
+    scope,
     seed: intFlag(values.seed, 'seed', 0) ?? 1,
     ...(values.strategy && { strategy: values.strategy as SplitStrategy }),
     ...(fractions && { fractions: fractions as [number, number, number] }),
@@ -105,7 +139,7 @@ export async function splitCommand(argv: readonly string[]): Promise<number> {
     let partsSummary: SplitReport['parts'] | undefined;
     let excluded = 0;
     for (const fs of featureSets as TokenFeatureSet[]) {
-      const bags = readSequenceBags(summary.dir, fs);
+      const bags = inputs.bags(fs);
       const a = assign(bags.sequences, manifest);
       excluded = a.excluded.length;
       partsSummary ??= Object.fromEntries(
@@ -143,7 +177,8 @@ const num = (x: number) => (Number.isNaN(x) ? '  n/a' : x.toFixed(3));
 
 function formatSplit(r: SplitReport): string {
   const m = r.manifest;
-  const lines = [`split ${r.splitId}: ${m.strategy}, seed ${m.seed}, manifest ${m.hash.slice(0, 16)}`];
+  const scope = m.scope ? `, labels ${m.scope.labels}, sequences per ${m.scope.seqBy}` : '';
+  const lines = [`split ${r.splitId}: ${m.strategy}, seed ${m.seed}${scope}, manifest ${m.hash.slice(0, 16)}`];
   for (const p of PARTS) {
     const s = r.parts[p];
     lines.push(

@@ -1,15 +1,15 @@
 /** `bench show <trial>`, `bench compare <a> <b>`, `bench export <trial>`: one trial's record, two side by side, its data out. */
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { exportSvmlight, readFeatureSource } from '../../../models/index.ts';
+import { exportSvmlight } from '../../../models/index.ts';
 import { COMPARED_METRICS, compareSelectors, compareTrials, parseSelector } from '../../../reports/compare.ts';
 import { readPredictions } from '../../../reports/predictions.ts';
-import { assign, PARTS } from '../../../splits/index.ts';
+import { assign, DEFAULT_SCOPE, PARTS } from '../../../splits/index.ts';
 import { arrowToParquet } from '../../data/io/parquet.ts';
-import { readSequenceMeta } from '../../data/read.ts';
 import { BenchError, usageError } from '../../errors/index.ts';
 import { getTrial, loadSplit, openDb, type TrialDetail } from '../../store/index.ts';
 import { csvLine } from '../../sweep/artifacts.ts';
+import { IngestInputs } from '../../sweep/inputs.ts';
 import { buildMatrices } from '../../sweep/matrices.ts';
 import { idArg, parseFlags } from '../flags.ts';
 import { cacheDir, dbPath, exportsDir } from '../paths.ts';
@@ -60,6 +60,19 @@ export async function showCommand(argv: readonly string[]): Promise<number> {
     const cases = Object.entries(t.slices)
       .filter(([k, m]) => k.startsWith('testCase=') && (m.tp ?? 0) + (m.fn ?? 0) > 0)
       .sort((a, b) => (a[1].recall ?? 0) - (b[1].recall ?? 0));
+    const faults = ['fault=visible', 'fault=hidden'].filter((k) => t.slices[k]);
+    if (faults.length > 0) {
+      out('\ntest slices by ground truth (normal sequences + anomalies with / without a fault-caused line):\n');
+      for (const k of faults) {
+        const m = t.slices[k]!;
+        const anomalies = (m.tp ?? 0) + (m.fn ?? 0);
+        out(
+          anomalies === 0
+            ? `  ${k.padEnd(14)} no such anomaly in test\n`
+            : `  ${k.padEnd(14)} recall ${num(m.recall)} (${m.tp ?? 0}/${anomalies})  F1 ${num(m.f1)}  AUC-ROC ${num(m.auc_roc)}\n`,
+        );
+      }
+    }
     if (cases.length > 0) {
       out('\nrecall per error case (worst first):\n');
       for (const [k, m] of cases)
@@ -184,8 +197,10 @@ export async function exportCommand(argv: readonly string[]): Promise<number> {
         });
       }
       const manifest = loadSplit(db, t.split.id);
-      const parts = assign(readSequenceMeta(ingestDir), manifest).parts;
-      const m = buildMatrices(t.featureSet, readFeatureSource(ingestDir, t.featureSet), parts);
+      // The sequences the trial saw: its split records the scope they were taken in.
+      const inputs = new IngestInputs(ingestDir, manifest.scope ?? DEFAULT_SCOPE);
+      const parts = assign(inputs.meta(), manifest).parts;
+      const m = buildMatrices(t.featureSet, inputs.source(t.featureSet), parts);
       const labelled = Object.fromEntries(
         PARTS.map((p) => [p, { x: m.matrices[p], labels: Uint8Array.from(parts[p], (s) => (s.anomaly ? 1 : 0)) }]),
       ) as Parameters<typeof exportSvmlight>[1];

@@ -35,13 +35,18 @@ const DICT = { run: 0, test_case: 1, service: 2, seq_id: 3, m_level: 4 } as cons
 const utf8Dict = (id: number) => new Dictionary(new Utf8(), new Int32(), id);
 const listOf = (t: DataType) => new List(new Field('item', t, false));
 
-/** Events: one row per event; token lists live in the messages table (join on e_message_id). */
+/**
+ * Events: one row per event; token lists live in the messages table (join on e_message_id). `fault`
+ * is the ground truth of a generated tree (the injected fault caused the event's first line), null
+ * for real LO2: for evaluation only, never a feature.
+ */
 export const eventsSchema = new Schema([
   new Field('seq_id', utf8Dict(DICT.seq_id), false),
   new Field('run', utf8Dict(DICT.run), false),
   new Field('test_case', utf8Dict(DICT.test_case), false),
   new Field('service', utf8Dict(DICT.service), false),
   new Field('anomaly', new Bool(), false),
+  new Field('fault', new Bool(), true),
   new Field('m_time', new TimestampMillisecond('UTC'), false),
   new Field('m_level', new Dictionary(new Utf8(), new Int8(), DICT.m_level), false),
   new Field('m_thread', new Utf8(), false),
@@ -56,13 +61,17 @@ export const eventsSchema = new Schema([
   new Field('e_trigrams_len', new Int32(), false),
 ]);
 
-/** Sequences: one row per (run, test case, service) file; token bags as distinct tokens + counts. */
+/**
+ * Sequences: one row per (run, test case, service) file; token bags as distinct tokens + counts.
+ * `fault_lines`: how many of its events are fault events (ground truth), null for real LO2.
+ */
 export const sequencesSchema = new Schema([
   new Field('seq_id', new Utf8(), false),
   new Field('run', new Utf8(), false),
   new Field('test_case', new Utf8(), false),
   new Field('service', new Utf8(), false),
   new Field('anomaly', new Bool(), false),
+  new Field('fault_lines', new Int32(), true),
   new Field('seq_len', new Int32(), false),
   new Field('start_time', new TimestampMillisecond('UTC'), true),
   new Field('end_time', new TimestampMillisecond('UTC'), true),
@@ -106,6 +115,28 @@ export const utf8Data = (col: Utf8Column): Data<Utf8> =>
 
 export const int32Data = (values: Int32Array): Data<Int32> =>
   makeData({ type: new Int32(), length: values.length, nullCount: 0, data: values });
+
+/** An Int32 column whose nulls are the null values. */
+export function nullableInt32Data(values: readonly (number | null)[]): Data<Int32> {
+  const data = new Int32Array(values.length);
+  const valid = new Uint8Array((values.length + 7) >> 3);
+  let nullCount = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) nullCount++;
+    else {
+      data[i] = v;
+      valid[i >> 3]! |= 1 << (i & 7);
+    }
+  }
+  return makeData({
+    type: new Int32(),
+    length: values.length,
+    nullCount,
+    nullBitmap: nullCount > 0 ? valid : null,
+    data,
+  });
+}
 
 export const float64Data = (values: Float64Array): Data<Float64> =>
   makeData({ type: new Float64(), length: values.length, nullCount: 0, data: values });

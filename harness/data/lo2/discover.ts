@@ -10,11 +10,15 @@ import { dataError, usageError } from '../../errors/index.ts';
 import {
   CORRECT_CASE,
   DEFAULT_SERVICES,
+  faultLinesFileOf,
   isService,
   SERVICE_FILE_PATTERN,
   SERVICES,
   type Service,
+  TRUTH_MANIFEST,
+  V2_PRERUN_FOLDER,
 } from './constants.ts';
+import { readTruthManifest, type TruthManifest } from './truth.ts';
 
 export interface SelectionOptions {
   /** Runs to take, sampled with `seed` from the sorted run list; 0 = all. @default 0 */
@@ -49,11 +53,15 @@ export interface SequenceFile {
   path: string;
   size: number;
   mtimeMs: number;
+  /** The log's fault-lines file when the tree carries ground truth (size and mtime: cache identity). */
+  faults: { path: string; size: number; mtimeMs: number } | null;
 }
 
 export interface Discovery {
   root: string;
   selection: Readonly<SelectionOptions>;
+  /** The tree's ground-truth manifest (a generated tree), or null (real LO2). */
+  truth: TruthManifest | null;
   files: SequenceFile[];
   runsFound: number;
   runsSelected: number;
@@ -164,11 +172,17 @@ export async function discover(root: string, partial: Partial<SelectionOptions> 
   const ignore = (reason: string, path: string) => {
     (ignored[reason] ??= []).push(path);
   };
+  const truth = readTruthManifest(root);
 
   // A run is a directory whose subdirectories (test cases) hold service logs.
   const runs: { name: string; cases: Map<string, Map<Service, string>> }[] = [];
   for (const runName of listDirs(root)) {
     const runDir = join(root, runName);
+    // The public v2 archive ships it (empty) beside its runs; whatever it might hold is not a run.
+    if (runName === V2_PRERUN_FOLDER) {
+      ignore(`the v2 archive's '${V2_PRERUN_FOLDER}' folder (not a run)`, runDir);
+      continue;
+    }
     const cases = new Map<string, Map<Service, string>>();
     for (const caseName of listDirs(runDir)) {
       const caseDir = join(runDir, caseName);
@@ -224,6 +238,7 @@ export async function discover(root: string, partial: Partial<SelectionOptions> 
         }
         const path = join(root, run.name, testCase, file);
         const st = statFile(path);
+        const faults = truth === null ? null : faultsOf(path);
         const stem = basename(file).replace(/\.log(\.gz)?$/, '');
         files.push({
           seqId: `${run.name}__${testCase}__${stem}`,
@@ -235,6 +250,7 @@ export async function discover(root: string, partial: Partial<SelectionOptions> 
           path,
           size: st.size,
           mtimeMs: Math.trunc(st.mtimeMs),
+          faults,
         });
       }
     }
@@ -245,5 +261,18 @@ export async function discover(root: string, partial: Partial<SelectionOptions> 
       hint: 'check the spelling against the folder names (see shared lo2 error-cases list)',
     });
   }
-  return { root, selection: sel, files, runsFound: runs.length, runsSelected: chosenRuns.length, ignored };
+  return { root, selection: sel, truth, files, runsFound: runs.length, runsSelected: chosenRuns.length, ignored };
+}
+
+/** The fault-lines file beside a log of a tree with a truth manifest; a data error when it is missing. */
+function faultsOf(logPath: string): SequenceFile['faults'] {
+  const path = faultLinesFileOf(logPath);
+  const st = statSync(path, { throwIfNoEntry: false });
+  if (!st?.isFile()) {
+    throw dataError(`missing fault-lines file ${path}: the tree's ${TRUTH_MANIFEST} says every log has one`, {
+      file: path,
+      hint: `regenerate the tree with \`bench data synth\`, or delete ${TRUTH_MANIFEST} to read the tree as a real one (no truth)`,
+    });
+  }
+  return { path, size: st.size, mtimeMs: Math.trunc(st.mtimeMs) };
 }

@@ -1,8 +1,9 @@
 /**
  * Reads one LO2 service log (plain or .gz) into columnar events: first N lines trimmed,
- * continuation lines joined to their event, unparseable lines counted by reason, CRLF / BOM /
- * invalid UTF-8 repaired and counted. Runs inside ingest workers, so its result is made of
- * transferable typed arrays.
+ * continuation lines merged into their event, dropped or kept as events of their own, unparseable
+ * lines counted by reason, CRLF / BOM / invalid UTF-8 repaired and counted, and, for a generated
+ * tree, which events the injected fault caused (truth.ts). Runs inside ingest workers, so its
+ * result is made of transferable typed arrays.
  *
  * Hot path design: fields are recorded as byte offsets, and the Arrow string columns are gathered
  * straight from the file's bytes — no per-field strings, no re-encoding. A multi-line event's
@@ -18,6 +19,18 @@ import { CachedNormalizer } from '../enhance/normalize.ts';
 import type { Utf8Column } from '../io/utf8.ts';
 import { FIELDS, fileRoom, gatherColumns, parseAsciiFile, STRIDE } from '../wasm/log-file.ts';
 import { emptyOffsets, isContinuation, parseLineAt, SKIP_REASONS, type SkipReason } from './parse.ts';
+import { BadTruth, faultEventsOf, readFaultLines } from './truth.ts';
+
+/**
+ * What becomes of a continuation line (stack frame, exception header) that follows an event:
+ * `merge` joins it to the event's message (LogLead's v1 reading; misleading on the v2 archive's
+ * thinned files, where the line above is rarely its exception), `drop` leaves it out, `keep` makes it
+ * an event of its own with the time and level of the event above, empty thread, cId, logger and
+ * method, and the whole line as its message. A continuation line with no event above it has no
+ * time under any policy: it is skipped and counted as `orphan-continuation`.
+ */
+export const CONTINUATION_POLICIES = ['merge', 'drop', 'keep'] as const;
+export type ContinuationPolicy = (typeof CONTINUATION_POLICIES)[number];
 
 export interface FileEvents {
   count: number;
@@ -37,6 +50,11 @@ export interface FileEvents {
    * (read-task.ts), the reader's id of it.
    */
   localMessageId: Int32Array;
+  /**
+   * Ground truth, never a feature: indices (ascending) of the events whose first physical line the
+   * tree's fault-lines file lists; null when the file has no truth (real LO2).
+   */
+  faultEvents: Int32Array | null;
 }
 
 /** Counts that explain what happened to a file's physical lines. */
@@ -44,14 +62,19 @@ export interface LineCounts {
   /** Physical lines read (after the BOM, before trimming). */
   lines: number;
   trimmed: number;
-  /** Lines joined into the previous event (`\tat ...`, exception headers). */
-  continuation: number;
+  /**
+   * Continuation lines after an event (`\tat ...`, exception headers), by what the policy did with
+   * them: joined into the event above, left out, or kept as events.
+   */
+  continuation: { merged: number; dropped: number; kept: number };
   /** Lines ending in CRLF (the CR is removed; kept, not skipped). */
   crlf: number;
   /** Lines with invalid UTF-8, decoded with U+FFFD (kept, not skipped). */
   invalidUtf8: number;
   bom: number;
   skipped: Partial<Record<SkipReason, number>>;
+  /** Physical lines the fault-lines file lists, trimmed ones included (0 without truth). */
+  faultLines: number;
 }
 
 export interface FileTask {
@@ -60,11 +83,23 @@ export interface FileTask {
   runEpochSec: number | null;
   /** Physical lines dropped at the start of the file. */
   trimLines: number;
+  /** @default 'merge' */
+  continuation?: ContinuationPolicy;
+  /** The log's fault-lines file (a generated tree's ground truth); null or absent for real trees. */
+  faults?: string | null;
+}
+
+/** What `parseLogBytes` needs: the task without the file, and the fault lines already read. */
+export interface ParseTask extends Omit<FileTask, 'path' | 'faults'> {
+  /** Physical line numbers the injected fault caused (ascending); null or absent: no truth. */
+  faultLines?: Int32Array | null;
 }
 
 export type FileResult =
   | { state: 'read'; path: string; bytes: number; counts: LineCounts; events: FileEvents; normalized: string[] }
-  | { state: 'failed'; path: string; error: string };
+  | { state: 'failed'; path: string; error: string }
+  /** The log was read but its fault-lines file is missing or malformed: a data error (ingest.ts). */
+  | { state: 'bad-truth'; path: string; file: string; error: string; hint: string };
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -78,6 +113,8 @@ class EventOffsets {
   offsets = new Int32Array(STRIDE * 1024);
   timeMs = new Float64Array(1024);
   level = new Int8Array(1024);
+  /** Each event's first physical line (1-based). */
+  lineNo = new Int32Array(1024);
   count = 0;
 
   push(): number {
@@ -92,6 +129,9 @@ class EventOffsets {
       const level = new Int8Array(cap);
       level.set(this.level);
       this.level = level;
+      const lineNo = new Int32Array(cap);
+      lineNo.set(this.lineNo);
+      this.lineNo = lineNo;
     }
     return this.count++;
   }
@@ -133,11 +173,23 @@ const KERNEL_MAX_BYTES = 64 << 20;
  */
 export function parseLogBytes(
   raw: Buffer,
-  task: Omit<FileTask, 'path'>,
+  task: ParseTask,
   /** ASCII files go through the WebAssembly kernel; false parses them here (to compare the two). @default true */
   kernel = true,
 ): Omit<Extract<FileResult, { state: 'read' }>, 'path' | 'bytes'> {
-  const counts: LineCounts = { lines: 0, trimmed: 0, continuation: 0, crlf: 0, invalidUtf8: 0, bom: 0, skipped: {} };
+  const counts: LineCounts = {
+    lines: 0,
+    trimmed: 0,
+    continuation: { merged: 0, dropped: 0, kept: 0 },
+    crlf: 0,
+    invalidUtf8: 0,
+    bom: 0,
+    skipped: {},
+    faultLines: task.faultLines?.length ?? 0,
+  };
+  const policy = task.continuation ?? 'merge';
+  const policyCode = CONTINUATION_POLICIES.indexOf(policy);
+  if (policyCode < 0) throw new TypeError(`continuation: unknown policy '${policy}'`);
   const skip = (reason: SkipReason) => {
     counts.skipped[reason] = (counts.skipped[reason] ?? 0) + 1;
   };
@@ -162,7 +214,7 @@ export function parseLogBytes(
   // The kernel takes ≈ 3 bytes of WebAssembly memory per file byte, up to ≈ 9 for a file whose
   // normalised messages grow a lot (32-bit: 4 GB at most); LO2's files are a few MB, anything far
   // larger is read by the JavaScript below.
-  if (ascii && kernel && bytes.length <= KERNEL_MAX_BYTES) return parseAscii(bytes, task, counts);
+  if (ascii && kernel && bytes.length <= KERNEL_MAX_BYTES) return parseAscii(bytes, task, policyCode, counts);
   // latin1 maps every byte to one character, so string offsets are byte offsets.
   const text = bytes.toString('latin1');
   const ev = new EventOffsets();
@@ -185,9 +237,19 @@ export function parseLogBytes(
       skip('empty');
     } else if (isContinuation(text, start, end)) {
       if (ev.count === 0) skip('orphan-continuation');
-      else {
+      else if (policy === 'merge') {
         ev.offsets[(ev.count - 1) * STRIDE + MESSAGE + 1] = end;
-        counts.continuation++;
+        counts.continuation.merged++;
+      } else if (policy === 'drop') counts.continuation.dropped++;
+      else {
+        const i = ev.push();
+        ev.timeMs[i] = ev.timeMs[i - 1]!;
+        ev.level[i] = ev.level[i - 1]!;
+        ev.lineNo[i] = counts.lines;
+        // Empty thread, cId, logger and method; the whole line as the message.
+        ev.offsets.fill(start, i * STRIDE, i * STRIDE + MESSAGE + 1);
+        ev.offsets[i * STRIDE + MESSAGE + 1] = end;
+        counts.continuation.kept++;
       }
     } else {
       const failure = parseLineAt(text, start, end, line);
@@ -202,6 +264,7 @@ export function parseLogBytes(
         const i = ev.push();
         ev.timeMs[i] = t;
         ev.level[i] = line.level;
+        ev.lineNo[i] = counts.lines;
         const o = ev.offsets;
         const b = i * STRIDE;
         o[b + THREAD] = line.threadStart;
@@ -255,6 +318,7 @@ export function parseLogBytes(
     message,
     charsLen,
     localMessageId,
+    faultEvents: task.faultLines ? faultEventsOf(ev.lineNo.subarray(0, n), task.faultLines) : null,
   };
   return { state: 'read', counts, events, normalized };
 }
@@ -266,13 +330,20 @@ export function parseLogBytes(
  */
 function parseAscii(
   bytes: Buffer,
-  task: Omit<FileTask, 'path'>,
+  task: ParseTask,
+  policyCode: number,
   counts: LineCounts,
 ): Omit<Extract<FileResult, { state: 'read' }>, 'path' | 'bytes'> {
-  const r = parseAsciiFile(bytes, task.trimLines, task.runEpochSec === null ? 0 : task.runEpochSec * 1000);
+  const r = parseAsciiFile(
+    bytes,
+    task.trimLines,
+    task.runEpochSec === null ? 0 : task.runEpochSec * 1000,
+    policyCode,
+    task.faultLines ?? null,
+  );
   counts.lines = r.lines;
   counts.trimmed = r.trimmed;
-  counts.continuation = r.continuation;
+  counts.continuation[CONTINUATION_COUNTS[policyCode]!] = r.continuation;
   for (let k = 0; k < SKIP_REASONS.length; k++) if (r.skipped[k]! > 0) counts.skipped[SKIP_REASONS[k]!] = r.skipped[k]!;
   // The same properties in the same order as the JavaScript path's: one shape for V8.
   const events: FileEvents = {
@@ -286,9 +357,13 @@ function parseAscii(
     message: r.columns.message,
     charsLen: r.charsLen,
     localMessageId: r.localMessageId,
+    faultEvents: r.faultEvents,
   };
   return { state: 'read', counts, events, normalized: r.normalized };
 }
+
+/** Where the kernel's one continuation count goes, by policy (CONTINUATION_POLICIES' order). */
+const CONTINUATION_COUNTS = ['merged', 'dropped', 'kept'] as const;
 
 function isBlank(s: string, start: number, end: number): boolean {
   for (let i = start; i < end; i++) {
@@ -326,6 +401,13 @@ function readWhole(path: string): Buffer {
  * Synchronous: a reader thread reads one file at a time.
  */
 export function readLogFile(task: FileTask): FileResult {
+  let faultLines: Int32Array | null = null;
+  try {
+    if (task.faults) faultLines = readFaultLines(task.faults);
+  } catch (err) {
+    if (err instanceof BadTruth) return badTruth(task.path, err);
+    throw err;
+  }
   let raw: Buffer;
   let bytes: number;
   try {
@@ -335,8 +417,28 @@ export function readLogFile(task: FileTask): FileResult {
   } catch (err) {
     return { state: 'failed', path: task.path, error: describeIoError(err) };
   }
-  const { counts, events, normalized } = parseLogBytes(raw, task);
+  const { counts, events, normalized } = parseLogBytes(raw, {
+    trimLines: task.trimLines,
+    runEpochSec: task.runEpochSec,
+    continuation: task.continuation ?? 'merge',
+    faultLines,
+  });
+  const last = faultLines && faultLines.length > 0 ? faultLines[faultLines.length - 1]! : 0;
+  if (last > counts.lines) {
+    return badTruth(
+      task.path,
+      new BadTruth(
+        task.faults!,
+        `${task.faults}: lists line ${last}, but ${task.path} has ${counts.lines} lines`,
+        'the fault-lines file does not belong to this log: regenerate the tree with `bench data synth`',
+      ),
+    );
+  }
   return { state: 'read', counts, events, normalized, path: task.path, bytes };
+}
+
+function badTruth(path: string, err: BadTruth): FileResult {
+  return { state: 'bad-truth', path, file: err.file, error: err.message, hint: err.hint };
 }
 
 function describeIoError(err: unknown): string {

@@ -15,7 +15,7 @@ export const STRING_FIELDS: readonly StringField[] = ['thread', 'cId', 'logger',
 /** A read file of a task: its events' message ids are the reader's (`TaskResult.messages`). */
 export type TaskFile =
   | Omit<Extract<FileResult, { state: 'read' }>, 'normalized'>
-  | Extract<FileResult, { state: 'failed' }>;
+  | Exclude<FileResult, { state: 'read' }>;
 
 export interface TaskResult {
   /** Which reader read the task (its thread id): message ids are per reader. */
@@ -48,7 +48,7 @@ export function readTask(tasks: readonly FileTask[], messages: ReaderMessages, r
   let events = 0;
   for (const task of tasks) {
     const result = readLogFile(task);
-    if (result.state === 'failed') {
+    if (result.state !== 'read') {
       files.push(result);
       continue;
     }
@@ -87,7 +87,10 @@ function renumber(ids: Int32Array, to: readonly number[]): void {
 
 const numeric = (e: FileEvents): Numeric[] => [e.timeMs, e.level, e.charsLen, e.localMessageId];
 
-/** The file's columns, copied into one buffer unless they already share one (the kernel's path). */
+/**
+ * The file's columns, copied into one buffer unless they already share one (the kernel's path). The
+ * fault events stay apart: a handful of indices, null for real trees.
+ */
 export function inOneBuffer(e: FileEvents): FileEvents {
   const buffer = e.timeMs.buffer;
   const shared = (c: Utf8Column) => c.offsets.buffer === buffer && c.data.buffer === buffer;
@@ -133,5 +136,7 @@ export function inOneBuffer(e: FileEvents): FileEvents {
     message: column(e.message),
     charsLen,
     localMessageId,
+    // A few indices at most per file: sent as they are (copied by postMessage) rather than moved.
+    faultEvents: e.faultEvents,
   };
 }

@@ -4,12 +4,11 @@
  *
  * Mapping from FORMAT.md's table (derived from the Light-OAuth2 source); the failing shapes are
  * invented: shorter than a normal request (validation fails before the handler's later lines), with
- * the cache lookup of an unknown id where the handler would make one. A few cases also touch a second
- * service lightly (e.g. a client registered for an unknown owner also shows user lookups failing).
+ * the cache lookup of an unknown id where the handler would make one. Each case fails in its target
+ * service only (../shared/lo2/error-requests.md: the error task changes no other service's traffic).
  */
 import type { ErrorCase, Service } from '../lo2/constants.ts';
 import {
-  badCode,
   CLIENT,
   CLIENT_PROFILE,
   CLIENT_TYPE,
@@ -25,13 +24,12 @@ import {
   USER,
   unknownRef,
   userFailure,
-  userLookup,
 } from './failures.ts';
 import { cacheLine, validate } from './templates.ts';
 
 export type { Failure } from './failures.ts';
 
-/** Failures by error case: the affected service first, then any lightly touched one. */
+/** The failing request of each error case, in its target service. */
 export const CASE_FAILURES: Readonly<Record<ErrorCase, readonly Failure[]>> = {
   access_token_authorization_form_401: [token('Pb Pp Pb V', 'ERR12004', (r) => [r.client.id], 'authenticateClient')],
   access_token_auth_header_error_401: [
@@ -61,9 +59,8 @@ export const CASE_FAILURES: Readonly<Record<ErrorCase, readonly Failure[]>> = {
       (r) => [r.unknownId],
       64,
     ),
-    badCode(),
   ],
-  authorization_code_invalid_password_401: [codeGet('Pb Pp Pb Vau', [], 'ERR12016', () => [], 131), badCode()],
+  authorization_code_invalid_password_401: [codeGet('Pb Pp Pb Vau', [], 'ERR12016', () => [], 131)],
   authorization_code_missing_response_type_400: [invalid('code', 'get', 'ERR11000', ['response_type', '/oauth2/code'])],
   authorization_code_response_not_code_400: [
     invalid('code', 'get', 'ERR11002', ['token', 'response_type', 'code'], [validate('response_type', 'token')]),
@@ -101,14 +98,14 @@ export const CASE_FAILURES: Readonly<Record<ErrorCase, readonly Failure[]>> = {
   get_user_page_400_no_page: [invalid('user', 'list', 'ERR11000', ['page', '/oauth2/user'])],
   register_client_400_clientProfile: [invalid('client', 'post', 'ERR11004', [CLIENT_PROFILE])],
   register_client_400_clientType: [invalid('client', 'post', 'ERR11004', [CLIENT_TYPE])],
-  register_client_404_no_user: [unknownRef(CLIENT, 'Post', USER), userLookup()],
+  register_client_404_no_user: [unknownRef(CLIENT, 'Post', USER)],
   register_service_400_service_id: [
     invalid('service', 'post', 'ERR11004', ['$.serviceId: is missing but it is required']),
   ],
   register_service_400_service_type: [
     invalid('service', 'post', 'ERR11004', [enumError('serviceType', 'swagger, openapi, graphql, hybrid')]),
   ],
-  register_service_404_no_user: [unknownRef(SERVICE, 'Post', USER), userLookup()],
+  register_service_404_no_user: [unknownRef(SERVICE, 'Post', USER)],
   register_user_400_email_exists: [userFailure('post', 'ERR12021', (r) => [`${r.userId}@networknt.com`])],
   register_user_400_no_password: [userFailure('post', 'ERR12011', () => ['null', 'null'])],
   register_user_400_password_no_match: [userFailure('post', 'ERR12012', () => ['123456', '1234567'])],
@@ -116,20 +113,16 @@ export const CASE_FAILURES: Readonly<Record<ErrorCase, readonly Failure[]>> = {
   update_client_400_clientProfile: [invalid('client', 'put', 'ERR11004', [CLIENT_PROFILE])],
   update_client_400_clientType: [invalid('client', 'put', 'ERR11004', [CLIENT_TYPE])],
   update_client_404_clientId: [unknownRef(CLIENT, 'Put', CLIENT)],
-  update_client_404_ownerId: [unknownRef(CLIENT, 'Put', USER), userLookup()],
+  update_client_404_ownerId: [unknownRef(CLIENT, 'Put', USER)],
   update_password_400_not_match: [userFailure('password', 'ERR12012', () => ['123456', '1234567'])],
   update_password_401_wrong_password: [userFailure('password', 'ERR12016', () => [])],
   update_password_404_user_not_found: [passwordNotFound()],
   update_service_404_service_id: [unknownRef(SERVICE, 'Put', SERVICE)],
-  update_service_404_user_id: [unknownRef(SERVICE, 'Put', USER), userLookup()],
+  update_service_404_user_id: [unknownRef(SERVICE, 'Put', USER)],
   update_user_404_no_user: [unknownRef(USER, 'Put', USER)],
 };
 
-/** Services a case affects (intensity 1) and touches lightly, in that order. */
-export function affectedServices(errorCase: ErrorCase): { primary: Service[]; light: Service[] } {
-  const failures = CASE_FAILURES[errorCase];
-  return {
-    primary: failures.filter((f) => f.intensity >= 1).map((f) => f.service),
-    light: failures.filter((f) => f.intensity < 1).map((f) => f.service),
-  };
+/** The service an error case's failing requests are written to (its target service). */
+export function faultService(errorCase: ErrorCase): Service {
+  return (CASE_FAILURES[errorCase][0] as Failure).service;
 }

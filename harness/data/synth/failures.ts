@@ -24,8 +24,6 @@ import { TOKEN_HANDLER } from './token.ts';
 export interface Failure {
   readonly service: Service;
   readonly shapes: readonly Shape[];
-  /** 1 for the affected service; < 1 for a service the case touches lightly. */
-  readonly intensity: number;
 }
 
 const VALIDATOR = frame('com.networknt.openapi.ValidatorHandler', 'handleRequest', 81);
@@ -53,7 +51,6 @@ export function token(
   const frames = [frame(TOKEN_HANDLER, method, 263), frame(TOKEN_HANDLER, 'handleRequest', 87)];
   return {
     service: 'token',
-    intensity: 1,
     shapes: [
       shape([...pre, statusLine(code, args, frames[0] as string)]),
       shape([...pre, apiException(TOKEN_HANDLER, code, args, frames, P_STACK)]),
@@ -70,10 +67,9 @@ export function status(
   code: StatusCode,
   args: StatusArgs,
   caller: string,
-  intensity = 1,
 ): Failure {
   const pre = prefix === '' ? [] : kindsOf(endpoint(service, ep), prefix);
-  return { service, intensity, shapes: [shape([...pre, ...extra, statusLine(code, args, caller)])] };
+  return { service, shapes: [shape([...pre, ...extra, statusLine(code, args, caller)])] };
 }
 
 /** OpenAPI validation failure (missing query parameter, bad enum, schema) before any handler line. */
@@ -163,7 +159,7 @@ export const TOKENS = crud(
 );
 
 /** GET/DELETE of an unknown id: path and validator with that id, the cache miss, then the 404. */
-export function notFound(e: Entity, op: 'IdGet' | 'IdDelete', intensity = 1): Failure {
+export function notFound(e: Entity, op: 'IdGet' | 'IdDelete'): Failure {
   const P = pathKinds((r) => `${e.base}/${e.unknown(r)}`);
   const kinds = [
     P['Pn'],
@@ -175,7 +171,6 @@ export function notFound(e: Entity, op: 'IdGet' | 'IdDelete', intensity = 1): Fa
   const caller = frame(e.handler(op), 'handleRequest', op === 'IdGet' ? 46 : 52);
   return {
     service: e.service,
-    intensity,
     shapes: [shape([...kinds, statusLine(e.code, (r) => [e.unknown(r)], caller)])],
   };
 }
@@ -221,7 +216,7 @@ export function passwordNotFound(): Failure {
   const P = pathKinds((r) => `/oauth2/password/${r.unknownHex}`);
   const kinds = [P['Pn'], P['Pn'], P['Pn'], cacheLine('UserMapStore', 'load', (r) => r.unknownHex)] as Kind[];
   const error = statusLine('ERR12013', (r) => [r.unknownHex], frame(PASSWORD_HANDLER, 'handleRequest', 61));
-  return { service: 'user', intensity: 1, shapes: [shape([...kinds, error])] };
+  return { service: 'user', shapes: [shape([...kinds, error])] };
 }
 
 const CODE_GET = 'com.networknt.oauth.code.handler.Oauth2CodeGetHandler';
@@ -231,9 +226,3 @@ export const enumError = (field: string, values: string) =>
   `$.${field}: does not have a value in the enumeration [${values}]`;
 export const CLIENT_PROFILE = enumError('clientProfile', 'mobile, web, service, server, batch');
 export const CLIENT_TYPE = enumError('clientType', 'public, confidential, trusted, external');
-/** A token request whose authorization code was never issued (follows a failed /oauth2/code). */
-export const badCode = (): Failure => ({
-  ...token('Pn Pn Pn Hac1', 'ERR12008', (r) => [r.code], 'handleAuthorizationCode'),
-  intensity: 0.25,
-});
-export const userLookup = (): Failure => ({ ...notFound(USER, 'IdGet'), intensity: 0.25 });

@@ -6,9 +6,12 @@ import { DEFAULT_SERVICES, ERROR_CASES, isService, SERVICES, type Service } from
 
 export type SynthPreset = 'tiny' | 'standard' | 'large';
 export type SynthOrder = 'v1' | 'shuffled';
+/** `injected`: error cases carry their fault; `none`: the same tree with every fault-caused line left out (a null dataset). */
+export type SynthFaults = 'injected' | 'none';
 
 export const SYNTH_PRESETS: readonly SynthPreset[] = ['tiny', 'standard', 'large'];
 export const SYNTH_ORDERS: readonly SynthOrder[] = ['v1', 'shuffled'];
+export const SYNTH_FAULTS: readonly SynthFaults[] = ['injected', 'none'];
 
 export interface SynthOptions {
   /** Output root; the tree is written under it. */
@@ -23,52 +26,55 @@ export interface SynthOptions {
   services: readonly Service[];
   /** @default 1 */
   seed: number;
-  /** @default 'v1' */
+  /** v1: fixed order, `correct` first, full files; shuffled: LO2 v2 (shuffled order, every 20th line kept). @default 'shuffled' */
   order: SynthOrder;
+  /** @default 'injected' */
+  faults: SynthFaults;
 }
 
 /** What a preset fixes besides the option defaults (internal to the generator). */
 export interface PresetParams {
-  /** Default number of runs. */
-  runs: number;
+  /** Default number of runs, by order (v1 files are unthinned: 20 × as many lines per second). */
+  runs: Readonly<Record<SynthOrder, number>>;
   /** Default error cases per run. */
   errorsPerRun: number;
-  /** Mean lines per sequence over the default services; sets the time scale of the runs. */
-  meanLines: number;
+  /**
+   * Factor on LO2's case durations (v1: 60 s; v2: 20–180 s), by order. 1 writes files of the real
+   * length at the real request rates; tiny shortens them for tests.
+   */
+  timeScale: Readonly<Record<SynthOrder, number>>;
   /** Length range of the start-up block written into the first test case of a run, per service file. */
   startupLines: readonly [number, number];
-  /**
-   * Fewest request lines per file. Real LO2 files hold thousands of lines; without a floor the
-   * slowest services' short cases would be emptied by the loader's default 100-line trim.
-   */
-  minLines: number;
 }
 
 /**
- * tiny ≈ 6 runs × 3 cases × 3 services, ≈2k lines (tests); standard ≈ 1,200 sequences, ≈300k lines;
- * large ≈ 12,000 sequences, ≥ 10 × standard.
+ * tiny: 6 runs × 3 cases × 3 services, short files (tests); standard: 200 runs × 3 cases (v1: 40 runs),
+ * files of the real length; large: 1,000 runs × 2 cases (v1: 200 runs), ≈ 3.3 × standard's lines.
  */
 export const PRESETS: Readonly<Record<SynthPreset, Readonly<PresetParams>>> = Object.freeze({
-  tiny: Object.freeze({ runs: 6, errorsPerRun: 2, meanLines: 38, startupLines: [5, 12] as const, minLines: 10 }),
+  tiny: Object.freeze({
+    runs: Object.freeze({ v1: 6, shuffled: 6 }),
+    errorsPerRun: 2,
+    timeScale: Object.freeze({ v1: 0.01, shuffled: 0.05 }),
+    startupLines: [5, 12] as const,
+  }),
   standard: Object.freeze({
-    runs: 200,
-    errorsPerRun: 1,
-    meanLines: 280,
+    runs: Object.freeze({ v1: 40, shuffled: 200 }),
+    errorsPerRun: 2,
+    timeScale: Object.freeze({ v1: 1, shuffled: 1 }),
     startupLines: [50, 100] as const,
-    minLines: 180,
   }),
   large: Object.freeze({
-    runs: 2000,
+    runs: Object.freeze({ v1: 200, shuffled: 1000 }),
     errorsPerRun: 1,
-    meanLines: 300,
+    timeScale: Object.freeze({ v1: 1, shuffled: 1 }),
     startupLines: [50, 100] as const,
-    minLines: 180,
   }),
 });
 
 /** Defaults of the options that do not depend on the preset. */
-export const defaultSynthOptions: Readonly<Pick<SynthOptions, 'preset' | 'services' | 'seed' | 'order'>> =
-  Object.freeze({ preset: 'standard', services: DEFAULT_SERVICES, seed: 1, order: 'v1' });
+export const defaultSynthOptions: Readonly<Pick<SynthOptions, 'preset' | 'services' | 'seed' | 'order' | 'faults'>> =
+  Object.freeze({ preset: 'standard', services: DEFAULT_SERVICES, seed: 1, order: 'shuffled', faults: 'injected' });
 
 function show(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
@@ -115,7 +121,8 @@ export function resolveSynthOptions(partial: Partial<SynthOptions> & { outDir: s
   const preset = oneOf('preset', partial.preset ?? defaultSynthOptions.preset, SYNTH_PRESETS);
   const params = PRESETS[preset];
 
-  const runs = partial.runs ?? params.runs;
+  const order = oneOf('order', partial.order ?? defaultSynthOptions.order, SYNTH_ORDERS);
+  const runs = partial.runs ?? params.runs[order];
   if (!Number.isSafeInteger(runs) || runs < 1) {
     throw new TypeError(`runs must be a positive integer (got ${show(runs)})`);
   }
@@ -128,6 +135,6 @@ export function resolveSynthOptions(partial: Partial<SynthOptions> & { outDir: s
   if (!Number.isSafeInteger(seed)) {
     throw new TypeError(`seed must be an integer (got ${show(seed)})`);
   }
-  const order = oneOf('order', partial.order ?? defaultSynthOptions.order, SYNTH_ORDERS);
-  return Object.freeze({ outDir, preset, runs, errorsPerRun, services, seed, order });
+  const faults = oneOf('faults', partial.faults ?? defaultSynthOptions.faults, SYNTH_FAULTS);
+  return Object.freeze({ outDir, preset, runs, errorsPerRun, services, seed, order, faults });
 }

@@ -7,8 +7,14 @@ import type { Rng } from './random.ts';
 
 /** One kind of log line in a request shape. */
 export interface Kind {
-  /** Renders `LEVEL logger method - message`; may append continuation lines (`\n...`). */
-  readonly body: (r: Req) => string;
+  /**
+   * Renders `LEVEL logger method - message`, then exactly `extra` continuation lines (`\n...`):
+   * the count is decided when the request is planned (`extraLines`), so that thinning can pick
+   * physical lines before any line is rendered.
+   */
+  readonly body: (r: Req, extra: number) => string;
+  /** Continuation lines this line will carry (drawn once, when the request is planned); none if absent. */
+  readonly extraLines?: (rng: Rng) => number;
   /** Written by a Hazelcast partition thread (no cId) instead of the request's XNIO thread. */
   readonly hz: boolean;
   /** Milliseconds after the previous line of the request, drawn uniformly from [min, max]. */
@@ -17,8 +23,14 @@ export interface Kind {
   readonly status: boolean;
 }
 
-export function kind(body: (r: Req) => string, delay: readonly [number, number], hz = false, status = false): Kind {
-  return { body, hz, delay, status };
+export function kind(
+  body: (r: Req, extra: number) => string,
+  delay: readonly [number, number],
+  hz = false,
+  status = false,
+  extraLines?: (rng: Rng) => number,
+): Kind {
+  return extraLines === undefined ? { body, hz, delay, status } : { body, hz, delay, status, extraLines };
 }
 
 /** A constant line body. */
@@ -85,7 +97,6 @@ export class EntityPool {
 
 /** Values of one request, drawn on first use. */
 export class Req {
-  readonly cId: string;
   readonly rng: Rng;
   readonly pool: EntityPool;
   #client: Client | undefined;
@@ -96,11 +107,17 @@ export class Req {
   #challenge: string | undefined;
   #unknownId: string | undefined;
   #unknownHex: string | undefined;
+  #cId: string | undefined;
 
-  constructor(rng: Rng, pool: EntityPool, cId: string) {
+  constructor(rng: Rng, pool: EntityPool) {
     this.rng = rng;
     this.pool = pool;
-    this.cId = cId;
+  }
+
+  /** The request's correlation id (a 22-char base64url id). */
+  get cId(): string {
+    this.#cId ??= this.rng.cId();
+    return this.#cId;
   }
 
   get client(): Client {

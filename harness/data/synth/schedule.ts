@@ -1,17 +1,15 @@
 /**
  * When things happen: run epochs, which error cases a run has, the order and duration of its test
- * cases, their load and failure volume. One seeded stream per run; runs are planned in order so
- * that epochs increase.
+ * cases, their load and the error task's request rate. One seeded stream per run; runs are planned
+ * in order so that epochs increase.
  *
- * Durations are LO2's (v1: about a minute per case; v2: 20–180 s) multiplied by a preset time
- * scale, so that the request rate stays the real one (≈83 requests/s on token) while sequences have
- * the preset's length. Durations, loads and failure volumes are drawn from the same distributions
- * for correct and error cases: neither length nor duration tells them apart.
+ * Durations are LO2's (v1: 60 s per case; v2: 20–180 s) times the preset's time scale (1 for the
+ * standard and large presets); request rates are always the real ones (≈83 requests/s on token).
+ * Durations and loads are drawn from the same distributions for correct and error cases.
  */
-import { CORRECT_CASE, DEFAULT_SERVICES, ERROR_CASES, type ErrorCase } from '../lo2/constants.ts';
+import { CORRECT_CASE, ERROR_CASES, type ErrorCase } from '../lo2/constants.ts';
 import { PRESETS, type SynthOptions } from './options.ts';
 import { Rng } from './random.ts';
-import { PROFILES } from './services.ts';
 import type { ServiceProfile } from './templates.ts';
 
 export type TestCase = typeof CORRECT_CASE | ErrorCase;
@@ -23,10 +21,8 @@ export interface CasePlan {
   readonly durationMs: number;
   /** Traffic multiplier shared by the services of this case in this run. */
   readonly load: number;
-  /** Target share of failure ERROR lines in an affected service's file (0 for correct). */
-  readonly failShare: number;
-  /** Strength (0–1) of the error case's shift of the request mix in unaffected services (0 for correct). */
-  readonly flow: number;
+  /** Error-task requests per normal request of the target service (0 for correct). */
+  readonly faultRate: number;
   /** First case of the run: its files get the start-up lines. */
   readonly first: boolean;
 }
@@ -49,8 +45,9 @@ const MIDNIGHT_EVERY = 25;
 /** Share of runs whose services were not restarted (no start-up lines anywhere in the run). */
 const WARM_RUNS = 0.03;
 
+/** LO2's case durations in seconds: v1 ran every case for a minute, v2 for a random 20–180 s. */
 const NOMINAL_SEC: Readonly<Record<SynthOptions['order'], readonly [number, number]>> = {
-  v1: [30, 90],
+  v1: [60, 60],
   shuffled: [20, 180],
 };
 
@@ -75,26 +72,26 @@ export function linesPerRequest(p: ServiceProfile): number {
   return cached;
 }
 
-/** Lines per second of the default services at full load, averaged: the reference of the time scale. */
-const REFERENCE_LINES_PER_SEC =
-  DEFAULT_SERVICES.reduce((sum, s) => sum + PROFILES[s].rate * linesPerRequest(PROFILES[s]), 0) /
-  DEFAULT_SERVICES.length;
-
-/** Factor from LO2's case durations to the generated ones, for a preset's mean sequence length. */
+/** Factor from LO2's case durations to the generated ones. */
 export function timeScale(options: Pick<SynthOptions, 'preset' | 'order'>): number {
-  const [lo, hi] = NOMINAL_SEC[options.order];
-  return PRESETS[options.preset].meanLines / (((lo + hi) / 2) * REFERENCE_LINES_PER_SEC);
+  return PRESETS[options.preset].timeScale[options.order];
 }
 
-/** Share of failure ERROR lines: usually 0.5–3 %, sometimes (15 %) far fewer. */
-function drawFailShare(rng: Rng): number {
-  return rng.chance(0.15) ? rng.uniform(0.0005, 0.004) : rng.logUniform(0.005, 0.03);
+/**
+ * Error-task requests per normal request of the target service. The error task has the weight of
+ * its endpoint's correct task (error-requests.md), so it sends a share of that endpoint's traffic;
+ * how large a share of the whole service's is not recorded: drawn log-uniformly from 3–20 %.
+ */
+function drawFaultRate(rng: Rng): number {
+  return rng.logUniform(0.03, 0.2);
 }
 
 /** Plans every run of a tree. */
 export function planRuns(options: Readonly<SynthOptions>): RunPlan[] {
   const scale = timeScale(options);
   const [lo, hi] = NOMINAL_SEC[options.order];
+  // v1 ran the cases back to back about 10 s apart; the v2 gaps are not recorded.
+  const gap: readonly [number, number] = options.order === 'v1' ? [9_000, 11_000] : [5_000, 15_000];
   const runs: RunPlan[] = [];
   let prevEndMs = BASE_EPOCH_SEC * 1000;
   for (let i = 0; i < options.runs; i++) {
@@ -113,9 +110,8 @@ export function planRuns(options: Readonly<SynthOptions>): RunPlan[] {
       testCase,
       durationMs: rng.uniform(lo, hi) * 1000 * scale,
       load: runLoad * rng.logNormal(0.3),
-      failShare: testCase === CORRECT_CASE ? 0 : drawFailShare(rng),
-      flow: testCase === CORRECT_CASE ? 0 : rng.next(),
-      gapMs: options.order === 'v1' ? rng.uniform(9_000, 11_000) : rng.uniform(5_000, 15_000),
+      faultRate: testCase === CORRECT_CASE ? 0 : drawFaultRate(rng),
+      gapMs: rng.uniform(gap[0], gap[1]),
     }));
     let startDelayMs = rng.uniform(500, 3_000);
     let epochSec = Math.floor((prevEndMs + rng.uniform(3, 30) * 60_000) / 1000);
@@ -132,8 +128,7 @@ export function planRuns(options: Readonly<SynthOptions>): RunPlan[] {
         startMs: t,
         durationMs: d.durationMs,
         load: d.load,
-        failShare: d.failShare,
-        flow: d.flow,
+        faultRate: d.faultRate,
         first: k === 0,
       };
       t += d.durationMs + d.gapMs;

@@ -1,15 +1,25 @@
 /**
- * Writes one sequence: the log file of one service in one test case of one run.
+ * Writes one sequence: the log file of one service in one test case of one run, the way LO2 recorded
+ * it — the service's normal traffic, plus, in the target service of an error case, the error task's
+ * requests (../shared/lo2/error-requests.md). Nothing else differs between test cases: a file's
+ * normal traffic is drawn from one distribution whatever the case.
  *
- * Requests arrive as a Poisson process at the service's (real-scale) rate; each takes a shape —
- * normal (9 % of them perturbed, as in the real file's long tail), a baseline failure (every case
- * has a few, like the real correct file), or, in an affected service of an error case, the case's
- * failure. Its lines follow each other by a few ms on one XNIO thread with one cId, so concurrent
- * requests interleave. Background Hazelcast cache lines arrive independently. Lines are then sorted
- * by time (a few are written up to 7 ms late, as Logback's appender does under contention) and
- * rendered into one string.
+ * Normal traffic. Requests arrive as a Poisson process at the service's real-scale rate; the
+ * traffic alternates between mixed phases (every request shape at its weight, 9 % of them perturbed
+ * as in the real file's long tail, a few baseline failures, background Hazelcast cache lines) and
+ * single-flow phases, in which every request takes the service's dominant shape and nothing else is
+ * logged — the real token file spends about a fifth of its lines in such phases. A request's lines
+ * follow each other by a few ms on one XNIO thread with one cId, so concurrent requests interleave.
+ *
+ * Fault. The error task's requests arrive as a Poisson process of their own (their own random
+ * stream), at `fault.rate` times the service's normal request rate; each takes the case's failing
+ * shape. Every physical line they write is a fault line (ground truth).
+ *
+ * Lines are sorted by time (a few are written up to 7 ms late, as Logback's appender does under
+ * contention); then every `thin`-th physical line is kept (LO2 v2), and only the kept lines are
+ * rendered: each line's continuation count is fixed when its request is planned.
  */
-import { CORRECT_CASE, type Service } from '../lo2/constants.ts';
+import type { Service } from '../lo2/constants.ts';
 import type { Failure } from './errors.ts';
 import { hzHead, timeOfDay, xnioHead } from './format.ts';
 import { cumulative, Rng } from './random.ts';
@@ -29,20 +39,18 @@ export interface SequenceSpec {
   readonly durationMs: number;
   /** Traffic multiplier of the case. */
   readonly load: number;
-  /** The case's failures in this service, each with its target share of ERROR lines. */
-  readonly failures: readonly { readonly failure: Failure; readonly share: number }[];
+  /** The error task's failing requests in this service (its target service), or null. */
+  readonly fault: { readonly failure: Failure; readonly rate: number } | null;
   /** Start-up block lines to write (0 unless this is the run's first case). */
   readonly startupLines: number;
   /** Write the lazy first-use lines (usually in the first case, sometimes in the second). */
   readonly lazyLines: boolean;
-  /**
-   * Error cases shift the request mix of every service a little: the load generator runs a different
-   * flow. 0 for correct; in (0, 1) the strength of a fixed per-service direction, plus a fixed
-   * per-(case, service) tilt.
-   */
-  readonly flow: number;
-  /** Fewest request lines to write (the preset's floor); requests continue past the duration until met. */
-  readonly minLines: number;
+  /** Keep every `thin`-th physical line (1: all of them). */
+  readonly thin: number;
+  /** Phase lengths are scaled with the case durations (1 at real scale). */
+  readonly timeScale: number;
+  /** Leave the fault lines out of the text (a null dataset: the same file minus its fault lines). */
+  readonly dropFaultLines: boolean;
 }
 
 /** What a service's JVM remembers from one test case to the next within a run. */
@@ -52,13 +60,13 @@ export interface JvmState {
 
 export interface BuiltSequence {
   readonly text: string;
-  /** Physical lines, continuation lines included. */
+  /** Physical lines of `text`, continuation lines included. */
   readonly lines: number;
+  /** 1-based numbers of the physical lines of `text` the fault caused, ascending (empty when dropped). */
+  readonly faultLines: readonly number[];
+  /** Fault lines left out of `text` (`dropFaultLines`). */
+  readonly droppedFaultLines: number;
 }
-
-/** Log-scale size of the error cases' mix shift (times `flow`) and of the per-case tilt. */
-const FLOW_SIGMA = 1.0;
-const TILT_SIGMA = 0.25;
 
 /** Mean of logNormal(0.5), so that per-file baseline error rates average to the profile's. */
 const BASE_MEAN = Math.exp(0.125);
@@ -72,7 +80,14 @@ const PERTURBED = 0.09;
 const DELTAS = [1, 0, -1, 2, -2, 3, -3, 4, -4];
 const DELTA_CUM = cumulative([30, 25, 18, 10, 6, 4, 3, 2, 2]);
 
-function perturb(shape: Shape, rng: Rng): Kind[] {
+/**
+ * Phase lengths in ms at real scale. In the real token file, runs of 100-line windows holding only
+ * the dominant shape's lines last 2–13 windows (≈ 0.5–3 s), mixed stretches 13–45 windows.
+ */
+const MIXED_MS: readonly [number, number] = [2_000, 9_000];
+const SINGLE_MS: readonly [number, number] = [400, 3_000];
+
+function perturb(shape: Shape, rng: Rng): readonly Kind[] {
   const kinds = shape.kinds.slice();
   const delta = DELTAS[rng.weighted(DELTA_CUM)] ?? 0;
   if (shape.inserts.length === 0) return kinds;
@@ -86,9 +101,182 @@ function perturb(shape: Shape, rng: Rng): Kind[] {
   return kinds;
 }
 
-function weights(shapes: readonly Shape[], rng: Rng | null, sigma: number, base?: readonly number[]): number[] {
-  return shapes.map((s, i) => (base?.[i] ?? s.weight) * (rng === null ? 1 : rng.logNormal(sigma)));
+/** The shape with the largest weight: what a single-flow phase sends. */
+function dominant(shapes: readonly Shape[]): Shape {
+  let best = shapes[0] as Shape;
+  for (const s of shapes) if (s.weight > best.weight) best = s;
+  return best;
 }
+
+/** Share of the time spent in single-flow phases, on average. */
+const SINGLE_SHARE = (SINGLE_MS[0] + SINGLE_MS[1]) / (SINGLE_MS[0] + SINGLE_MS[1] + MIXED_MS[0] + MIXED_MS[1]);
+
+/**
+ * Shape weights inside mixed phases: the dominant shape's weight lowered so that, with the
+ * single-flow phases (which send only it), the whole file keeps the profile's measured mix.
+ */
+function mixedWeights(shapes: readonly Shape[], main: Shape): number[] {
+  const total = shapes.reduce((sum, s) => sum + s.weight, 0);
+  const share = main.weight / total;
+  const mixedShare = Math.max(0, (share - SINGLE_SHARE) / (1 - SINGLE_SHARE));
+  const others = total - main.weight;
+  return shapes.map((s) => (s === main ? (mixedShare / (1 - mixedShare)) * others : s.weight));
+}
+
+/** Alternating phases over [0, end): `single(t)` tells whether time t falls in a single-flow phase. */
+class Phases {
+  readonly #bounds: number[] = [];
+  readonly #firstSingle: boolean;
+
+  constructor(rng: Rng, end: number, scale: number) {
+    const mixedMean = (MIXED_MS[0] + MIXED_MS[1]) / 2;
+    const singleMean = (SINGLE_MS[0] + SINGLE_MS[1]) / 2;
+    this.#firstSingle = rng.chance(singleMean / (mixedMean + singleMean));
+    let single = this.#firstSingle;
+    // The file starts somewhere inside its first phase.
+    let t = -rng.next() * (single ? SINGLE_MS[1] : MIXED_MS[1]) * scale;
+    while (t < end) {
+      const [lo, hi] = single ? SINGLE_MS : MIXED_MS;
+      t += rng.uniform(lo, hi) * scale;
+      this.#bounds.push(t);
+      single = !single;
+    }
+  }
+
+  single(t: number): boolean {
+    const b = this.#bounds;
+    let lo = 0;
+    let hi = b.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((b[mid] as number) <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo % 2 === 0 ? this.#firstSingle : !this.#firstSingle;
+  }
+}
+
+/** Share of lines written a little late (Logback's appender under contention). */
+const LATE = 0.0008;
+
+/**
+ * The kept lines of a file, before rendering: parallel columns, one entry per planned line that
+ * keeps at least one of its physical lines (a line with continuation lines covers several).
+ *
+ * Thinning decides per physical line, as it is planned: each is kept with probability 1/`thin`,
+ * from a stream of its own (the gap to the next kept line is geometric), so lines that are not kept
+ * cost no storage, no sort and no rendering. LO2 v2 keeps every 20th line of the written file; for
+ * the thousands of interleaved lines of a file the two keep the same mix of lines, the count
+ * varying binomially here.
+ */
+class Planned {
+  n = 0;
+  time = new Float64Array(256);
+  /** Sort key: the time, a few ms later for the lines written late. */
+  key = new Float64Array(256);
+  /** XNIO task (1–5) of the request, or −1 − Hazelcast thread (0 for a line already rendered). */
+  thread = new Int8Array(256);
+  extra = new Uint8Array(256);
+  /** Bit k set: physical line k of the entry (0 = the timestamped line) is kept. */
+  kept = new Uint32Array(256);
+  fault = new Uint8Array(256);
+  /** A line kind rendered later from its request, or a line already rendered (head included). */
+  readonly line: (Kind | string)[] = [];
+  readonly req: (Req | null)[] = [];
+  readonly #late: Rng;
+  readonly #thinning: Rng | null;
+  readonly #thin: number;
+  #nextLate: number;
+  /** Physical lines to pass before the next kept one. */
+  #skip: number;
+
+  constructor(late: Rng, thinning: Rng, thin: number) {
+    this.#late = late;
+    this.#thin = thin;
+    this.#thinning = thin > 1 ? thinning : null;
+    this.#nextLate = this.#gap(late, LATE);
+    this.#skip = this.#thinning === null ? 0 : this.#gap(this.#thinning, 1 / thin);
+  }
+
+  /** Failures before the first success of a Bernoulli(p) sequence. */
+  #gap(rng: Rng, p: number): number {
+    return Math.floor(Math.log(1 - rng.next()) / Math.log(1 - p));
+  }
+
+  /** Which of the line's `1 + extra` physical lines are kept (0: none, and the line is not stored). */
+  keep(extra: number): number {
+    if (this.#thinning === null) return extra >= 31 ? 0xffffffff : 2 ** (extra + 1) - 1;
+    let mask = 0;
+    while (this.#skip <= extra) {
+      mask |= 1 << this.#skip;
+      this.#skip += 1 + this.#gap(this.#thinning, 1 / this.#thin);
+    }
+    this.#skip -= extra + 1;
+    return mask >>> 0;
+  }
+
+  push(
+    t: number,
+    line: Kind | string,
+    req: Req | null,
+    thread: number,
+    extra: number,
+    kept: number,
+    fault: boolean,
+  ): void {
+    const i = this.n++;
+    if (i === this.time.length) this.#grow();
+    this.time[i] = t;
+    if (i === this.#nextLate) {
+      this.key[i] = t + this.#late.uniform(1, 7);
+      this.#nextLate += 1 + this.#gap(this.#late, LATE);
+    } else this.key[i] = t;
+    this.thread[i] = thread;
+    this.extra[i] = extra;
+    this.kept[i] = kept;
+    this.fault[i] = fault ? 1 : 0;
+    this.line.push(line);
+    this.req.push(req);
+  }
+
+  #grow(): void {
+    const cap = this.time.length * 2;
+    const grow = <T extends Float64Array | Int8Array | Uint8Array | Uint32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(cap);
+      b.set(a);
+      return b;
+    };
+    this.time = grow(this.time, (n) => new Float64Array(n));
+    this.key = grow(this.key, (n) => new Float64Array(n));
+    this.thread = grow(this.thread, (n) => new Int8Array(n));
+    this.extra = grow(this.extra, (n) => new Uint8Array(n));
+    this.kept = grow(this.kept, (n) => new Uint32Array(n));
+    this.fault = grow(this.fault, (n) => new Uint8Array(n));
+  }
+
+  /** Entry indices in time order (ties: in the order planned). */
+  order(): Uint32Array {
+    const n = this.n;
+    const out = new Uint32Array(n);
+    if (n < INDEX_SPAN) {
+      // Keys to the microsecond, shifted past the index bits: one native numeric sort, exact in a double.
+      const packed = new Float64Array(n);
+      for (let i = 0; i < n; i++)
+        packed[i] = Math.round(((this.key[i] as number) + KEY_OFFSET_MS) * 1000) * INDEX_SPAN + i;
+      packed.sort();
+      for (let i = 0; i < n; i++) out[i] = (packed[i] as number) % INDEX_SPAN;
+      return out;
+    }
+    for (let i = 0; i < n; i++) out[i] = i;
+    const key = this.key;
+    return out.sort((a, b) => (key[a] as number) - (key[b] as number) || a - b);
+  }
+}
+
+/** Entries per file the packed sort handles (2^20); keys to the µs stay below 2^33 (≈ 2.4 h). */
+const INDEX_SPAN = 1 << 20;
+/** Lines planned a little before the case start (status.yml) keep a positive key. */
+const KEY_OFFSET_MS = 1_000;
 
 /** Builds the file content of one sequence; updates `jvm` (status.yml loaded). */
 export function buildSequence(spec: SequenceSpec, jvm: JvmState): BuiltSequence {
@@ -98,31 +286,22 @@ export function buildSequence(spec: SequenceSpec, jvm: JvmState): BuiltSequence 
   const rate = (profile.rate * spec.load * rng.logNormal(0.12)) / 1000; // requests per ms
   const perRequest = linesPerRequest(profile);
 
-  // Request mix: per-file noise everywhere; in error cases a shift along a fixed per-service
-  // direction (strength `flow`) and a fixed tilt per (error case, service).
-  let w = weights(profile.shapes, rng, 0.15);
-  if (spec.testCase !== CORRECT_CASE) {
-    w = weights(profile.shapes, Rng.for(spec.seed, 'flow', spec.service), FLOW_SIGMA * spec.flow, w);
-    w = weights(profile.shapes, Rng.for(spec.seed, 'tilt', spec.testCase, spec.service), TILT_SIGMA, w);
-  }
-  const shapeCum = cumulative(w);
-  const baseCum = cumulative(weights(profile.baselineErrors, null, 0));
-  const cacheCum = cumulative(weights(profile.cache, null, 0));
+  const main = dominant(profile.shapes);
+  const shapeCum = cumulative(mixedWeights(profile.shapes, main).map((w) => w * rng.logNormal(0.15)));
+  const baseCum = cumulative(profile.baselineErrors.map((s) => s.weight));
+  const cacheCum = cumulative(profile.cache.map((s) => s.weight));
   // Real token traffic uses three of the five XNIO threads, skewed; Hazelcast threads are skewed too.
   const taskW = [1, 2, 3, 4, 5].map(() => rng.logNormal(0.6));
   for (let k = rng.int(0, 2); k > 0; k--) taskW[rng.int(0, 4)] = 0;
   const taskCum = cumulative(taskW);
   const hzCum = cumulative(Array.from({ length: 16 }, () => rng.logNormal(0.9)));
+  const phases = new Phases(rng, duration, spec.timeScale);
 
   const expected = rate * duration;
   const pool = new EntityPool(rng, Math.min(300, Math.max(8, Math.round(expected / 12))));
-  const baseQ = (profile.baselineErrorRate * rng.logNormal(0.5)) / BASE_MEAN; // mean = the profile's rate
-  const failQ = spec.failures.map((f) => Math.min(0.4, f.share * perRequest * f.failure.intensity));
-  const failCum = cumulative(failQ);
-  const failTotal = Math.min(
-    0.5,
-    failQ.reduce((a, b) => a + b, 0),
-  );
+  // Baseline failures and cache lines pause in single-flow phases: denser in mixed ones, so that the
+  // file keeps the profile's rates.
+  const baseQ = (profile.baselineErrorRate * rng.logNormal(0.5)) / BASE_MEAN / (1 - SINGLE_SHARE);
   // While a service starts, it serves nothing: requests begin once its start-up lines are written,
   // so the first case of a run is not longer than the others on average.
   const startupSpan = spec.startupLines > 0 ? Math.min(0.5 * duration, spec.startupLines / (rate * perRequest)) : 0;
@@ -132,75 +311,75 @@ export function buildSequence(spec: SequenceSpec, jvm: JvmState): BuiltSequence 
       ? startupSpan + rng.uniform(0.02, 0.25) * (duration - startupSpan)
       : -1;
 
-  const times: number[] = [];
-  const keys: number[] = [];
-  const texts: string[] = [];
-  let lines = 0;
-  const push = (t: number, text: string) => {
-    times.push(t);
-    keys.push(rng.chance(0.0008) ? t + rng.uniform(1, 7) : t);
-    texts.push(text);
-    lines++;
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lines++;
-  };
-
-  const emitRequest = (t0: number, kinds: readonly Kind[]) => {
-    const r = new Req(rng, pool, rng.cId());
-    const head = xnioHead(rng.weighted(taskCum) + 1, r.cId);
-    let hz = '';
+  const planned = new Planned(
+    Rng.for(spec.seed, 'late', spec.run, spec.testCase, spec.service),
+    Rng.for(spec.seed, 'thin', spec.run, spec.testCase, spec.service),
+    spec.thin,
+  );
+  /** Plans one request's lines from `t0`; fault requests leave the JVM's status.yml state alone. */
+  const planRequest = (r: Rng, t0: number, kinds: readonly Kind[], fault: boolean) => {
+    let req: Req | null = null; // made once a line of the request is kept
+    const task = r.weighted(taskCum) + 1;
+    let hz = 0;
     let t = t0;
     for (const k of kinds) {
-      t += rng.uniform(k.delay[0], k.delay[1]);
-      if (k.status && !jvm.statusLoaded) {
+      t += r.uniform(k.delay[0], k.delay[1]);
+      if (k.status && !fault && !jvm.statusLoaded) {
         jvm.statusLoaded = true;
-        push(t - 2.2, head + STATUS_YML[0]);
-        push(t - 1.1, head + STATUS_YML[1]);
+        for (const [dt, text] of [
+          [2.2, STATUS_YML[0]],
+          [1.1, STATUS_YML[1]],
+        ] as const) {
+          const kept = planned.keep(0);
+          if (kept !== 0)
+            planned.push(t - dt, xnioHead(task, (req ??= new Req(r, pool)).cId) + text, null, 0, 0, kept, false);
+        }
       }
-      if (k.hz) {
-        if (hz === '') hz = hzHead(rng.weighted(hzCum));
-        push(t, hz + k.body(r));
-      } else {
-        push(t, head + k.body(r));
-      }
+      const extra = k.extraLines === undefined ? 0 : k.extraLines(r);
+      if (k.hz && hz === 0) hz = -1 - r.weighted(hzCum);
+      const kept = planned.keep(extra);
+      if (kept !== 0) planned.push(t, k, (req ??= new Req(r, pool)), k.hz ? hz : task, extra, kept, fault);
     }
   };
 
   const pickShape = (shapes: readonly Shape[], cum: Float64Array) => shapes[rng.weighted(cum)] as Shape;
   let requests = 0;
-  const minRequests = Math.max(MIN_REQUESTS, Math.ceil(spec.minLines / perRequest));
   for (
     let t = startupSpan + rng.exponential(1 / rate);
-    t < duration || requests < minRequests;
+    t < duration || requests < MIN_REQUESTS;
     t += rng.exponential(1 / rate)
   ) {
     requests++;
     let kinds: readonly Kind[];
-    const x = rng.next();
-    if (warmupAt >= 0 && t >= warmupAt) {
+    if (phases.single(t)) {
+      kinds = main.kinds;
+    } else if (warmupAt >= 0 && t >= warmupAt) {
       warmupAt = -1;
       kinds = pickShape(profile.baselineErrors, baseCum).kinds;
-    } else if (x < failTotal) {
-      const f = spec.failures[rng.weighted(failCum)]?.failure;
-      kinds = f === undefined ? [] : rng.pick(f.shapes).kinds;
-    } else if (x < failTotal + baseQ) {
+    } else if (rng.next() < baseQ) {
       kinds = pickShape(profile.baselineErrors, baseCum).kinds;
     } else {
       const s = pickShape(profile.shapes, shapeCum);
       kinds = rng.chance(PERTURBED) ? perturb(s, rng) : s.kinds;
     }
-    emitRequest(t, kinds);
+    planRequest(rng, t, kinds, false);
   }
 
-  // Background cache traffic (write-behind, evictions, other services' requests).
-  const cacheRate = rate * profile.cachePerRequest;
+  // Background cache traffic (write-behind, evictions, other services' requests); it pauses while a
+  // single flow runs, as in the real file.
+  const cacheRate = (rate * profile.cachePerRequest) / (1 - SINGLE_SHARE);
   if (cacheRate > 0) {
     for (let t = rng.exponential(1 / cacheRate); t < duration; t += rng.exponential(1 / cacheRate)) {
-      const r = new Req(rng, pool, '');
-      const head = hzHead(rng.weighted(hzCum));
+      const shape = pickShape(profile.cache, cacheCum);
+      if (phases.single(t)) continue;
+      let req: Req | null = null;
+      const thread = -1 - rng.weighted(hzCum);
       let lt = t;
-      for (const k of pickShape(profile.cache, cacheCum).kinds) {
+      for (const k of shape.kinds) {
         lt += rng.uniform(k.delay[0], k.delay[1]);
-        push(lt, head + k.body(r));
+        const extra = k.extraLines === undefined ? 0 : k.extraLines(rng);
+        const kept = planned.keep(extra);
+        if (kept !== 0) planned.push(lt, k, (req ??= new Req(rng, pool)), thread, extra, kept, false);
       }
     }
   }
@@ -209,20 +388,71 @@ export function buildSequence(spec: SequenceSpec, jvm: JvmState): BuiltSequence 
     let left = 0;
     let head = '';
     const emit = (t: number, hz: boolean, body: string) => {
-      if (hz) return push(t, hzHead(rng.weighted(hzCum)) + body);
-      if (left-- <= 0) {
-        left = rng.int(3, 8);
-        head = xnioHead(rng.weighted(taskCum) + 1, rng.cId());
+      let text: string;
+      if (hz) text = hzHead(rng.weighted(hzCum)) + body;
+      else {
+        if (left-- <= 0) {
+          left = rng.int(3, 8);
+          head = xnioHead(rng.weighted(taskCum) + 1, rng.cId());
+        }
+        text = head + body;
       }
-      push(t, head + body);
+      const kept = planned.keep(0);
+      if (kept !== 0) planned.push(t, text, null, 0, 0, kept, false);
     };
     if (spec.startupLines > 0) emitStartupBlock(spec.service, rng, spec.startupLines, startupSpan, emit);
     if (spec.lazyLines) emitLazyLines(spec.service, rng, duration, emit);
   }
 
-  const order = Array.from({ length: texts.length }, (_, i) => i);
-  order.sort((a, b) => (keys[a] as number) - (keys[b] as number) || a - b);
-  let text = '';
-  for (const i of order) text += `${timeOfDay(spec.startMs + (times[i] as number))}${texts[i]}\n`;
-  return { text, lines };
+  // The error task: its own stream, so the file's normal traffic is the same process in every case.
+  if (spec.fault !== null && spec.fault.rate > 0) {
+    const f = spec.fault;
+    const fr = Rng.for(spec.seed, 'fault', spec.run, spec.testCase, spec.service);
+    const faultRate = rate * f.rate;
+    for (let t = startupSpan + fr.exponential(1 / faultRate); t < duration; t += fr.exponential(1 / faultRate)) {
+      planRequest(fr, t, fr.pick(f.failure.shapes).kinds, true);
+    }
+  }
+
+  return render(spec, planned);
+}
+
+/** Sorts the kept lines by time and renders them. */
+function render(spec: SequenceSpec, planned: Planned): BuiltSequence {
+  const order = planned.order();
+  const out: string[] = [];
+  const faultLines: number[] = [];
+  let dropped = 0;
+  for (const i of order) {
+    const extra = planned.extra[i] as number;
+    const kept = planned.kept[i] as number;
+    const line = planned.line[i] as Kind | string;
+    const req = planned.req[i] as Req | null;
+    let text: string;
+    if (typeof line === 'string') text = line;
+    else {
+      const thread = planned.thread[i] as number;
+      const head = thread < 0 ? hzHead(-1 - thread) : xnioHead(thread, (req as Req).cId);
+      text = head + line.body(req as Req, extra);
+    }
+    const fault = planned.fault[i] === 1;
+    const parts = extra === 0 ? [text] : text.split('\n');
+    for (let k = 0; k <= extra; k++) {
+      if ((kept & (1 << k)) === 0) continue;
+      if (fault && spec.dropFaultLines) {
+        dropped++;
+        continue;
+      }
+      out.push(
+        k === 0 ? timeOfDay(spec.startMs + (planned.time[i] as number)) + (parts[0] as string) : (parts[k] as string),
+      );
+      if (fault) faultLines.push(out.length);
+    }
+  }
+  return {
+    text: out.length === 0 ? '' : `${out.join('\n')}\n`,
+    lines: out.length,
+    faultLines,
+    droppedFaultLines: dropped,
+  };
 }

@@ -119,14 +119,15 @@ export function apiException(
   const head = `${bodyPrefix('ERROR', handler, 'handleRequest')}ApiException`;
   const stack = [...frames, ...CHAIN].map((f) => `\n\tat ${f}`);
   return kind(
-    (r) => {
-      if (!r.rng.chance(pStack)) return head;
-      const depth = r.rng.int(Math.min(3, stack.length), stack.length);
-      return `${head}\ncom.networknt.exception.ApiException: ${renderStatus(code, args(r))}${stack.slice(0, depth).join('')}`;
-    },
+    (r, extra) =>
+      extra === 0
+        ? head
+        : `${head}\ncom.networknt.exception.ApiException: ${renderStatus(code, args(r))}${stack.slice(0, extra - 1).join('')}`,
     DELAY.error,
     false,
     true,
+    // The exception line, then 3 to all frames.
+    (rng) => (rng.chance(pStack) ? 1 + rng.int(Math.min(3, stack.length), stack.length) : 0),
   );
 }
 
@@ -150,10 +151,13 @@ const FK_FRAMES = [
  * file); here followed half of the time by the SQL exception it logs.
  */
 export const clientDeleteException: Kind = kind(
-  (r) => {
-    if (!r.rng.chance(0.5)) return `${CLIENT_DELETE_FAILED}Exception:`;
-    return `${CLIENT_DELETE_FAILED}Exception:${FK_VIOLATION}${FK_FRAMES.slice(0, r.rng.int(4, FK_FRAMES.length)).join('')}`;
-  },
+  (_r, extra) =>
+    extra === 0
+      ? `${CLIENT_DELETE_FAILED}Exception:`
+      : `${CLIENT_DELETE_FAILED}Exception:${FK_VIOLATION}${FK_FRAMES.slice(0, extra - 1).join('')}`,
   DELAY.cache,
   true,
+  false,
+  // The SQL exception line, then 4 to all frames.
+  (rng) => (rng.chance(0.5) ? 1 + rng.int(4, FK_FRAMES.length) : 0),
 );

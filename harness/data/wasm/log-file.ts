@@ -6,14 +6,15 @@
  * (test/data/read-file.test.ts, test/data/normalize.test.ts).
  *
  * Memory: one instance per thread, grown to what the largest file read so far needed and kept for
- * the thread's life, outside the reader workers' V8 heap cap: the file, ≈ 120 bytes per line for
- * its events' offsets, numbers and tables, its string columns (at most the file again) and the
+ * the thread's life, outside the reader workers' V8 heap cap: the file, ≈ 125 bytes per line for
+ * its events' offsets, numbers, line numbers and tables, its string columns (at most the file again) and the
  * distinct normalised messages — ≈ 3× the file for LO2's logs. (Room for the worst growth of every
  * message, 6×, is made only when a file needs it: the first layout made 21× for every file, 75 MB
  * for the real 3.6 MB token log.)
  */
 import { align8, BufferPool, Layout } from '../io/buffer-pool.ts';
 import type { Utf8Column } from '../io/utf8.ts';
+import { faultEventsOf } from '../lo2/truth.ts';
 import { LOG_FILE_WASM } from './log-file-wasm.ts';
 
 interface Kernel {
@@ -29,6 +30,8 @@ interface Kernel {
     levels: number,
     cap: number,
     counts: number,
+    policy: number,
+    lineNos: number,
   ): number;
   normalizeInto(a: number, b: number, dst: number, tmp: number): number;
   normalizeAll(
@@ -101,6 +104,7 @@ function parseRegions(l: Layout, fileBytes: number, cap: number) {
     times: l.take(8 * cap),
     levels: l.take(cap),
     counts: l.take(64),
+    lineNos: l.take(4 * cap),
   };
 }
 
@@ -118,6 +122,7 @@ function eventRegions(l: Layout, parsed: ParseRegions, n: number, fileBytes: num
     times: parsed.times,
     levels: parsed.levels,
     counts: parsed.counts,
+    lineNos: parsed.lineNos,
     ids: l.take(4 * n),
     table: l.take(4 * tableCap),
     tableCap,
@@ -221,6 +226,8 @@ export interface AsciiFile {
   charsLen: Int32Array;
   localMessageId: Int32Array;
   normalized: string[];
+  /** Indices of the fault events (`faultEventsOf`); null without fault lines. */
+  faultEvents: Int32Array | null;
 }
 
 /**
@@ -239,8 +246,17 @@ function inKernel(k: Kernel, bytes: Uint8Array): boolean {
   return bytes.buffer === k.memory.buffer;
 }
 
-/** Parses a whole ASCII file as `parseLogBytes` does (the bytes already without CR before LF). */
-export function parseAsciiFile(bytes: Uint8Array, trimLines: number, epochMs: number): AsciiFile {
+/**
+ * Parses a whole ASCII file as `parseLogBytes` does (the bytes already without CR before LF);
+ * `policy` is the index of the continuation-line policy in CONTINUATION_POLICIES.
+ */
+export function parseAsciiFile(
+  bytes: Uint8Array,
+  trimLines: number,
+  epochMs: number,
+  policy: number,
+  faultLines: Int32Array | null,
+): AsciiFile {
   const { k, base } = instance();
   const size = bytes.length;
   // The file first (parseRegions puts it at `base`: `fileRoom` read it there), then room for as
@@ -264,8 +280,13 @@ export function parseAsciiFile(bytes: Uint8Array, trimLines: number, epochMs: nu
     parsed.levels,
     cap,
     parsed.counts,
+    policy,
+    parsed.lineNos,
   );
   if (n < 0) throw new Error(`internal: more than ${cap} events in ${cap} lines`);
+  // Before anything grows the memory (which detaches views of it).
+  const faultEvents =
+    faultLines === null ? null : faultEventsOf(new Int32Array(k.memory.buffer, parsed.lineNos, n), faultLines);
   const counts = new Int32Array(k.memory.buffer, parsed.counts, 9);
   const lines = counts[0]!;
   const trimmed = counts[1]!;
@@ -332,6 +353,7 @@ export function parseAsciiFile(bytes: Uint8Array, trimLines: number, epochMs: nu
     charsLen,
     localMessageId,
     normalized,
+    faultEvents,
   };
 }
 

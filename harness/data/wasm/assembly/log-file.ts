@@ -168,12 +168,19 @@ function parseLine(start: usize, end: usize): i32 {
   return 0;
 }
 
+// Continuation-line policies (read-file.ts CONTINUATION_POLICIES' order).
+const MERGE = 0;
+const KEEP = 2;
+
 /**
  * The lines of [start, end): the first `trimLines` dropped, blank and unparseable ones counted
- * by reason, continuation lines joined to their event. Per event: STRIDE i32 offsets (thread, cId,
- * logger, method, message as [start, end) addresses), its time (epoch ms: the time of day on the
- * run's UTC date, a day later after midnight) and level. Room for `cap` events; returns how many,
- * or -1 when they do not fit.
+ * by reason, continuation lines after an event handled by `policy` (merge: joined to the event;
+ * drop: left out; keep: an event of their own with the time and level of the event above and empty
+ * thread, cId, logger and method) and counted. Per event: STRIDE i32 offsets (thread, cId, logger,
+ * method, message as [start, end) addresses), its time (epoch ms: the time of day on the run's UTC
+ * date, a day later after midnight), level, and the 1-based number of its first physical line (for
+ * the ground truth, which lists physical lines). Room for `cap` events; returns how many, or -1 when
+ * they do not fit.
  */
 export function parseLines(
   start: usize,
@@ -185,6 +192,8 @@ export function parseLines(
   levels: usize,
   cap: i32,
   counts: usize,
+  policy: i32,
+  lineNos: usize,
 ): i32 {
   let dayStart: f64 = epochMs - (epochMs % DAY_MS);
   let lastTime: f64 = epochMs;
@@ -203,8 +212,18 @@ export function parseLines(
     else if (isContinuation(p, e)) {
       if (n == 0) why = ORPHAN;
       else {
-        store<i32>(offsets + ((<usize>((n - 1) * STRIDE + 9)) << 2), <i32>e);
         why = CONTINUATION;
+        if (policy == MERGE) store<i32>(offsets + ((<usize>((n - 1) * STRIDE + 9)) << 2), <i32>e);
+        else if (policy == KEEP) {
+          if (n == cap) return -1;
+          const o = offsets + ((<usize>(n * STRIDE)) << 2);
+          for (let f: usize = 0; f < 36; f += 4) store<i32>(o + f, <i32>p);
+          store<i32>(o, <i32>e, 36);
+          store<f64>(times + (<usize>n << 3), load<f64>(times + (<usize>(n - 1) << 3)));
+          store<i8>(levels + <usize>n, load<i8>(levels + <usize>(n - 1)));
+          store<i32>(lineNos + (<usize>n << 2), lines);
+          n++;
+        }
       }
     } else {
       const failure = parseLine(p, e);
@@ -230,6 +249,7 @@ export function parseLines(
         store<i32>(o, <i32>e, 36);
         store<f64>(times + (<usize>n << 3), t);
         store<i8>(levels + <usize>n, <i8>level);
+        store<i32>(lineNos + (<usize>n << 2), lines);
         n++;
       }
     }
