@@ -575,3 +575,33 @@ describe('only the target service differs between test cases (shuffled, fixed se
     assert.ok(p < 0.001, `token: correct vs target ERROR share p = ${p}`);
   });
 });
+
+describe('a generated tree read by the loader, unchanged', () => {
+  test('its ground truth arrives as fault events and fault_lines, and the null tree carries none', async () => {
+    const { ingest } = await import('../../harness/data/ingest.ts');
+    const { readSequenceMeta } = await import('../../harness/data/read.ts');
+    const faulty = await generate('ingested', { runs: 4, errorsPerRun: 6, seed: 3 });
+    const none = await generate('ingested-none', { runs: 4, errorsPerRun: 6, seed: 3, faults: 'none' });
+    const [tree, truth] = await Promise.all([readTree(faulty.dir), readTree(faulty.dir, true)]);
+    // Under the default merge policy with no trimming, an event is a fault event when its own
+    // timestamped line is listed: count those per file, independently of the loader.
+    const expected = new Map<string, number>();
+    for (const [path, text] of tree) {
+      const lines = text.split('\n');
+      const n = faultNumbers(truth.get(`${path}.faults`) ?? '').filter((k) => TIMESTAMPED.test(lines[k - 1] ?? ''));
+      const { run, testCase, service } = parts(path);
+      expected.set(`${run}__${testCase}__light-oauth2-oauth2-${service}-1`, n.length);
+    }
+    const s = await ingest(faulty.dir, { cacheDir: join(root, 'ingest-cache'), workers: 0, trimLines: 0 });
+    const total = [...expected.values()].reduce((a, b) => a + b, 0);
+    assert.ok(total > 20, `only ${total} timestamped fault lines`);
+    assert.equal(s.truth?.faultEvents, total);
+    const meta = readSequenceMeta(s.dir);
+    assert.equal(meta.length, tree.size);
+    for (const m of meta) assert.equal(m.faultLines, expected.get(m.seqId), m.seqId);
+
+    const n = await ingest(none.dir, { cacheDir: join(root, 'ingest-cache'), workers: 0, trimLines: 0 });
+    assert.equal(n.truth?.faultEvents, 0);
+    assert.ok(readSequenceMeta(n.dir).every((m) => m.faultLines === 0));
+  });
+});

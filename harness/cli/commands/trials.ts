@@ -57,6 +57,19 @@ export async function showCommand(argv: readonly string[]): Promise<number> {
       const ci = [t.metrics.test.f1_ci_lo, t.metrics.test.f1_ci_hi];
       out(`test F1 95% CI over runs [${num(ci[0])}, ${num(ci[1])}], PSI train→test ${num(t.metrics.test.psi)}\n`);
     }
+    const solver = t.metrics.train;
+    if (typeof solver.iterations === 'number' && typeof solver.max_iterations === 'number') {
+      const g = solver.final_gradient;
+      const tol = solver.gradient_tol;
+      const stopped = solver.iterations >= solver.max_iterations;
+      out(
+        `solver: ${solver.iterations}/${solver.max_iterations} iterations` +
+          (typeof g === 'number' ? `, final gradient ${g.toExponential(2)}` : '') +
+          (typeof tol === 'number' ? ` (tol ${tol.toExponential(0)})` : '') +
+          (stopped ? ' — hit the iteration limit: not converged' : ' — stopped before the limit') +
+          '\n',
+      );
+    }
     const cases = Object.entries(t.slices)
       .filter(([k, m]) => k.startsWith('testCase=') && (m.tp ?? 0) + (m.fn ?? 0) > 0)
       .sort((a, b) => (a[1].recall ?? 0) - (b[1].recall ?? 0));
@@ -101,6 +114,9 @@ export async function showCommand(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** A t statistic, with the infinite ones of zero-variance differences spelled out. */
+const tText = (t: number) => (Number.isFinite(t) ? t.toFixed(3) : t > 0 ? '+∞' : '−∞');
+
 export async function compareCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseFlags(
     argv,
@@ -141,18 +157,30 @@ export async function compareCommand(argv: readonly string[]): Promise<number> {
       if (r.paired) {
         const p = r.paired;
         out(
-          `\nF1(b) − F1(a) = ${num(p.meanDiff)}, 95% CI [${num(p.ci[0])}, ${num(p.ci[1])}], p = ${num(p.pValue)} (paired bootstrap over ${p.n} test runs)\n`,
+          `\nF1(b) − F1(a) = ${num(p.meanDiff)}, 95% CI [${num(p.ci[0])}, ${num(p.ci[1])}], p = ${num(p.pValue)} (paired bootstrap over ${p.n} test runs)\n` +
+            'note: these two fitted models on this split only — it says nothing about another split or training set (compare the variants over seeds for that)\n',
         );
       } else out(`\n${r.note}\n`);
     } else {
       const w = r.wilcoxon;
-      const b = r.bootstrap;
+      const c = r.corrected_t;
+      if (c.state === 'interval') {
+        out(
+          `\nF1(b) − F1(a) = ${num(c.mean)}, 95% CI [${num(c.ci[0])}, ${num(c.ci[1])}], t = ${tText(c.t)}, df = ${c.df}, p = ${num(c.p)}\n` +
+            `  corrected resampled t-test over ${c.k} split seeds (Nadeau & Bengio: variance × (1/${c.k} + ${num(c.nTest, 0)}/${num(c.nTrain, 0)}))` +
+            ` → ${r.tied ? `tied: ${c.k} seeds cannot order a and b (not evidence that they are equal)` : `different: ${c.mean > 0 ? 'b' : 'a'} is better on F1`}\n`,
+        );
+      } else {
+        const b = r.bootstrap!;
+        out(
+          `\n${c.reason}. On that split's test runs only (paired bootstrap, models fixed): F1(b) − F1(a) = ${num(b.meanDiff)}, ` +
+            `95% CI [${num(b.ci[0])}, ${num(b.ci[1])}], p = ${num(b.pValue)} → ${r.tied ? 'tied' : 'different'} on this split\n`,
+        );
+      }
       out(
-        `\nF1(b) − F1(a) = ${num(b.meanDiff)}, 95% CI [${num(b.ci[0])}, ${num(b.ci[1])}], p = ${num(b.pValue)} ` +
-          `(paired bootstrap over ${b.unit}) → ${r.tied ? 'tied' : 'different'}\n`,
+        `side note — Wilcoxon signed-rank over seeds: p = ${num(w.pValue)} (${w.method}, n = ${w.n})` +
+          (r.pairs.length < 6 ? '; with fewer than 6 seeds it cannot reach p < 0.05\n' : '\n'),
       );
-      out(`Wilcoxon signed-rank over seeds: p = ${num(w.pValue)} (${w.method}, n = ${w.n})\n`);
-      if (r.pairs.length < 6) out('note: with fewer than 6 seeds a two-sided Wilcoxon test cannot reach p < 0.05\n');
     }
     return 0;
   } finally {

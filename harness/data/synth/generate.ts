@@ -45,7 +45,7 @@ export interface SynthSummary {
 
 /** Share of (run, service) pairs whose lazy first-use lines fall into the second test case. */
 const LAZY_LATE = 0.1;
-/** LO2 v2 keeps every 20th line of each log. */
+/** LO2 v2 keeps every 20th line of each log; the generator keeps each line with probability 1/20 (sequence.ts). */
 const V2_THIN = 20;
 
 function spec(

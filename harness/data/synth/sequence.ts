@@ -15,9 +15,10 @@
  * stream), at `fault.rate` times the service's normal request rate; each takes the case's failing
  * shape. Every physical line they write is a fault line (ground truth).
  *
- * Lines are sorted by time (a few are written up to 7 ms late, as Logback's appender does under
- * contention); then every `thin`-th physical line is kept (LO2 v2), and only the kept lines are
- * rendered: each line's continuation count is fixed when its request is planned.
+ * Thinning (LO2 v2 keeps every 20th line) is decided per physical line as it is planned (see
+ * {@link Planned}): each line's continuation count is fixed when its request is planned, and only
+ * kept lines are stored, sorted by time (a few are written up to 7 ms late, as Logback's appender
+ * does under contention) and rendered.
  */
 import type { Service } from '../lo2/constants.ts';
 import type { Failure } from './errors.ts';
@@ -45,7 +46,7 @@ export interface SequenceSpec {
   readonly startupLines: number;
   /** Write the lazy first-use lines (usually in the first case, sometimes in the second). */
   readonly lazyLines: boolean;
-  /** Keep every `thin`-th physical line (1: all of them). */
+  /** Keep each physical line with probability 1/`thin` (1: all of them). */
   readonly thin: number;
   /** Phase lengths are scaled with the case durations (1 at real scale). */
   readonly timeScale: number;
