@@ -1,6 +1,6 @@
 /**
  * Compares the generator's token-service `correct` log with the real one
- * (shared/lo2/real/token-correct.log): template mix, Drain template mix, line lengths, lines per
+ * (test/fixtures/lo2-real/token-correct.log.gz): template mix, Drain template mix, line lengths, lines per
  * request (cId) and ERROR share. Prints a markdown report; `--write` also puts it into docs/SYNTH.md
  * between the calibration markers.
  *
@@ -9,6 +9,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { buildSequence } from '../harness/data/synth/sequence.ts';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,7 +22,10 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
-const realPath = arg('--real') ?? resolve(ROOT, '../shared/lo2/real/token-correct.log');
+/** The real file: the repository's gzipped copy unless `--real` names another (plain or .gz). */
+const realPath = arg('--real') ?? join(ROOT, 'test/fixtures/lo2-real/token-correct.log.gz');
+const readReal = (path: string) =>
+  (path.endsWith('.gz') ? gunzipSync(readFileSync(path)) : readFileSync(path)).toString('utf8');
 const seeds = (arg('--seeds') ?? '1,2,3,4,5').split(',').map(Number);
 /** Lines cut from the start of the generated file, like the real file's 100-line trim. */
 const TRIM = 100;
@@ -245,7 +249,7 @@ function mean(xs: number[]): string {
 }
 
 async function main(): Promise<void> {
-  const real = summarize(readFileSync(realPath, 'utf8'));
+  const real = summarize(readReal(realPath));
   const runs = seeds.map((seed) => ({ seed, s: summarize(generated(seed)) }));
   const first = runs[0];
   if (first === undefined) throw new Error('no seeds given');

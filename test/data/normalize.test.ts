@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import seedrandom from 'seedrandom';
 import { CachedNormalizer, classifyToken, normalizeMessage } from '../../harness/data/enhance/normalize.ts';
 import { trigrams, words } from '../../harness/data/enhance/tokens.ts';
 import { FIELDS, normalizeAscii, normalizeMessages, STRIDE } from '../../harness/data/wasm/log-file.ts';
+import { realSamplePath } from '../helpers/fixtures.ts';
 
 describe('normalizeMessage', () => {
   const cases: [string, string][] = [
@@ -108,7 +108,7 @@ describe('normalizeMessage', () => {
   });
 
   it('the WebAssembly normaliser writes the same bytes: every real message and seeded fuzz', () => {
-    const real = readFileSync(join(import.meta.dirname, '../../../shared/lo2/real/token-correct.log'), 'latin1')
+    const real = readFileSync(realSamplePath(), 'latin1')
       .split('\n')
       .map((l) => l.slice(l.indexOf(' - ') + 3));
     const rng = seedrandom('wasm normaliser');

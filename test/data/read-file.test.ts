@@ -256,7 +256,7 @@ describe('the WebAssembly kernel for ASCII files', () => {
   };
 
   it('reads the real token log exactly as the JavaScript parser does, with and without trimming', () => {
-    const real = readFileSync(join(import.meta.dirname, '../../../shared/lo2/real/token-correct.log'));
+    const real = readFileSync(realSamplePath());
     for (const trim of [0, 100, 5000]) both(real, trim, 1_700_000_000);
   });
 

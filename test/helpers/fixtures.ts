@@ -1,7 +1,9 @@
 /** Small LO2-shaped trees written by tests into temporary folders. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 
 /** path (relative to the tree root) → file content. */
 export type TreeSpec = Record<string, string | Uint8Array>;
@@ -29,11 +31,21 @@ export function line(time: string, message: string, level = 'DEBUG', logger = 'c
   return `${time} [XNIO-1 task-1]  ${cId} ${level.padEnd(5)} ${logger} handle - ${message}`;
 }
 
+/** The real sample, gzipped, carried by the repository (see its README for source and licence). */
+const REAL_SAMPLE_GZ = join(import.meta.dirname, '../fixtures/lo2-real/token-correct.log.gz');
+
 /**
- * The real 22,660-line LO2 sample, which lives in the shared folder beside the repository
- * (`LO2_SHARED` overrides where that folder is).
+ * The real 22,660-line LO2 sample as a plain file: unpacked once from test/fixtures into the
+ * system's temporary folder (named by the fixture's hash, written under a temporary name and
+ * renamed, so concurrent test files never read a half-written copy).
  */
 export function realSamplePath(): string {
-  const shared = process.env.LO2_SHARED ?? join(import.meta.dirname, '../../../shared');
-  return join(shared, 'lo2/real/token-correct.log');
+  const packed = readFileSync(REAL_SAMPLE_GZ);
+  const path = join(tmpdir(), `lo2-bench-real-${createHash('sha256').update(packed).digest('hex').slice(0, 16)}.log`);
+  if (!existsSync(path)) {
+    const partial = `${path}.${process.pid}.tmp`;
+    writeFileSync(partial, gunzipSync(packed));
+    renameSync(partial, path);
+  }
+  return path;
 }
