@@ -83,7 +83,7 @@ const DELTA_CUM = cumulative([30, 25, 18, 10, 6, 4, 3, 2, 2]);
 
 /**
  * Phase lengths in ms at real scale. In the real token file, runs of 100-line windows holding only
- * the dominant shape's lines last 2–13 windows (≈ 0.5–3 s), mixed stretches 13–45 windows.
+ * the dominant shape's lines last 1–13 windows (≈ 0.2–3 s), mixed stretches 12–45 windows (≈ 3–10 s).
  */
 const MIXED_MS: readonly [number, number] = [2_000, 9_000];
 const SINGLE_MS: readonly [number, number] = [400, 3_000];
