@@ -474,6 +474,14 @@ describe('ground truth and the null dataset (tiny, shuffled)', () => {
     );
   });
 
+  test('worker threads write the same bytes as the main thread', async () => {
+    const threaded = join(root, 'truth-threads');
+    const summary2 = await generateSynth({ outDir: threaded, preset: 'tiny', runs: 4, errorsPerRun: 6 }, undefined, 2);
+    assert.deepEqual(summary2, summary);
+    assert.deepEqual(hashes(await readTree(threaded)), hashes(tree));
+    assert.deepEqual(hashes(await readTree(threaded, true)), hashes(truth));
+  });
+
   test('the null tree is the faulty tree with its truth-marked lines removed', () => {
     assert.deepEqual([...nullTree.keys()], [...tree.keys()]);
     let removed = 0;

@@ -50,6 +50,7 @@ const synthFlags = {
   seed: { type: 'string' },
   order: { type: 'string' },
   faults: { type: 'string' },
+  workers: { type: 'string' },
   json: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
@@ -76,10 +77,12 @@ async function synthCommand(argv: readonly string[]): Promise<number> {
     process.stdout.write(
       'usage: bench data synth [--out DIR] [--preset tiny|standard|large] [--runs N] [--errors-per-run N]\n' +
         '                        [--services code,token,refresh-token] [--seed N] [--order shuffled|v1]\n' +
-        '                        [--faults injected|none] [--json]\n' +
+        '                        [--faults injected|none] [--workers N] [--json]\n' +
         '  --order shuffled  LO2 v2 (default): shuffled cases of 20-180 s, every 20th line kept, oauth2_logs_LO2_run_<epoch>/\n' +
         '  --order v1        LO2 v1: correct first, then each case, 60 s each, full files, light-oauth2-data-<epoch>/\n' +
         '  --faults none     the same tree with every fault-caused line left out (a null dataset)\n' +
+        '  --workers N       worker threads (default: one per core for large trees, none for small ones;\n' +
+        '                    the tree is byte-identical whatever N)\n' +
         'The ground truth goes beside the logs: lo2-truth.json at the root, <log>.faults (fault line numbers).\n',
     );
     return 0;
@@ -93,7 +96,13 @@ async function synthCommand(argv: readonly string[]): Promise<number> {
   const t0 = performance.now();
   if (values.out !== undefined) {
     root = resolve(values.out);
-    summary = await generateSynth({ ...options, outDir: root }, onProgress);
+    const workers = intFlag(values.workers, 'workers', 0);
+    if (workers !== undefined && workers > 64) {
+      throw usageError(`data synth: --workers ${workers} is more threads than this tool will start (at most 64)`, {
+        hint: 'leave it out: large trees use one thread per core',
+      });
+    }
+    summary = await generateSynth({ ...options, outDir: root }, onProgress, workers);
   } else {
     const m = await materializeDataset(
       { source: 'synthetic', ...options },
