@@ -13,5 +13,5 @@ export {
   type VariantName,
   type VariantSpec,
 } from './registry.ts';
-export type { CsrMatrix, Detector, DetectorJSON, Explanation, TrainsOn } from './types.ts';
+export type { CsrMatrix, Detector, DetectorJSON, Explanation, FitConvergence, TrainsOn } from './types.ts';
 export * from './vectorize/index.ts';

@@ -28,6 +28,24 @@ export interface DetectorJSON {
   [key: string]: unknown;
 }
 
+/**
+ * How an iterative fit ended, for solvers with an iteration limit: a fit that used all its
+ * iterations stopped there, not at its tolerance, and its numbers may move with a higher limit.
+ */
+export interface FitConvergence {
+  /** Iterations the fit used (L-BFGS steps, coordinate-descent passes). */
+  iterations: number;
+  /** The solver's limit (`maxIter`). */
+  maxIterations: number;
+  /**
+   * What the stopping rule tests, at the end: max |∂F/∂θ| for logistic regression, the spread of the
+   * projected dual gradient (max PG − min PG) for the linear SVM.
+   */
+  finalGradient: number;
+  /** The bound the stopping rule wants `finalGradient` at or below (`tol`). */
+  tolerance: number;
+}
+
 /** One algorithm, fitted on a CSR matrix; scores are continuous, higher = more anomalous. */
 export interface Detector {
   readonly kind: string;
@@ -37,5 +55,7 @@ export interface Detector {
   fit(x: CsrMatrix, labels: Uint8Array): void;
   score(x: CsrMatrix): Float64Array;
   explain?(x: CsrMatrix): Explanation;
+  /** How the last `fit` ended, for iterative solvers; null for a loaded or unfitted model. */
+  convergence?(): FitConvergence | null;
   toJSON(): DetectorJSON;
 }

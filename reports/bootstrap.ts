@@ -1,5 +1,5 @@
 /**
- * Bootstrap over test runs for the leaderboard and comparisons. A trial's test part is prepared once
+ * Bootstrap over test runs for comparisons of trials on one split. A trial's test part is prepared once
  * (`prepareSplit`); a resample is then a weight per run (how often it was drawn), and every metric is
  * one pass over precomputed tables — confusion counts per run for F1, rows sorted by score with their
  * tie blocks for the ranking metrics (weighted tie tables, so ties count exactly as in `metricsAt`).
@@ -104,19 +104,6 @@ export const finiteMean = (xs: readonly number[]) => {
 function quantile(values: Float64Array, p: number): number {
   const f = values.filter(Number.isFinite).sort();
   return f.length === 0 ? Number.NaN : quantileSorted(f, p);
-}
-
-/**
- * The metric averaged over seeds, with a 95 % interval from a bootstrap that redraws each seed's
- * test runs (stratified by seed: every resample keeps every seed).
- */
-export function seedInterval(perSplit: readonly PreparedSplit[], metric: RankMetric, resamples: number, seed: string) {
-  const rng = seedrandom(seed);
-  const stats = new Float64Array(resamples);
-  for (let r = 0; r < resamples; r++) {
-    stats[r] = finiteMean(perSplit.map((s) => weightedMetric(s, drawWeights(s.runs.length, rng), metric)));
-  }
-  return { lo: quantile(stats, 0.025), hi: quantile(stats, 0.975) };
 }
 
 /**

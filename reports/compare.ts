@@ -1,17 +1,34 @@
 /**
- * Comparing two trials, or two (variant, feature set) rows across split seeds, with a paired test:
+ * Comparing two trials, or two (variant, feature set) rows across split seeds:
  * - two trials on the same split: test-metric deltas and a paired bootstrap over test runs of the F1
- *   difference (each model at its own validation threshold, both on the same resampled runs);
+ *   difference (each model at its own validation threshold, both on the same resampled runs) — it
+ *   says whether test-run noise could reverse the order of these two fitted models, nothing more;
  * - two selectors (variant[:feature set]): the done trials of each are paired by split (same dataset
- *   and seed), deltas of the mean test metrics, a paired bootstrap over the test runs of every seed
- *   (the leaderboard's tie test) and Wilcoxon signed-rank over the seeds' F1.
- * Differences are always b − a.
+ *   and seed), deltas of the mean test metrics, and as the headline the corrected resampled t-test of
+ *   the per-seed F1 differences (Nadeau & Bengio 2003, as the leaderboard's ties), with Wilcoxon
+ *   signed-rank as a side note. On one shared split there is no test over seeds: the paired
+ *   bootstrap over that split's test runs stands in, labelled as such.
+ * Differences are always b − a. docs/PROTOCOL.md says which question each test answers.
  */
 import { BenchError, usageError } from '../harness/errors/index.ts';
-import { type Db, findDoneTrials, getTrial, type TrialDetail, type TrialSelector } from '../harness/store/index.ts';
-import { type PairedBootstrapResult, type WilcoxonResult, wilcoxonSignedRank } from '../splits/eval/index.ts';
+import {
+  type Db,
+  findDoneTrials,
+  getTrial,
+  splitRunCounts,
+  type TrialDetail,
+  type TrialSelector,
+} from '../harness/store/index.ts';
+import {
+  type CorrectedTResult,
+  correctedResampledT,
+  type PairedBootstrapResult,
+  type WilcoxonResult,
+  wilcoxonSignedRank,
+} from '../splits/eval/index.ts';
 import { type PreparedSplit, pairedSplitsBootstrap, prepareSplit } from './bootstrap.ts';
 import { readPredictions } from './predictions.ts';
+import { meanSize, splitSize } from './seed-stats.ts';
 
 /** Test metrics a comparison lists, in this order. */
 export const COMPARED_METRICS = [
@@ -59,6 +76,14 @@ export interface SeedPair {
   f1B: number;
 }
 
+/** The corrected resampled t-test of F1(b) − F1(a) over seeds, with the split sizes it corrected for. */
+export type CorrectedTComparison = CorrectedTResult & {
+  /** Runs each split learns from (training + validation), mean over the paired splits. */
+  nTrain: number;
+  /** Test runs per split, mean over the paired splits. */
+  nTest: number;
+};
+
 export interface SelectorComparison {
   kind: 'seeds';
   a: TrialSelector & { featureSet: string; trials: number[] };
@@ -66,11 +91,22 @@ export interface SelectorComparison {
   pairs: SeedPair[];
   /** Mean test metrics over the paired trials. */
   deltas: MetricDelta[];
-  /** Over seeds: with n ≤ 5 seeds a two-sided test cannot reach p < 0.05. */
+  /**
+   * The headline: corrected resampled t-test of the per-seed F1(b) − F1(a) (`t`, `df`, `p`, `ci` of
+   * the mean difference); with one shared seed, `state: 'single-seed'` and no test.
+   */
+  corrected_t: CorrectedTComparison;
+  /** Side note, over seeds: with n ≤ 5 seeds a two-sided test cannot reach p < 0.05. */
   wilcoxon: WilcoxonResult;
-  /** F1(b) − F1(a), paired over the test runs of every shared split. */
-  bootstrap: PairedBootstrapResult & { unit: string };
-  /** The bootstrap's 95 % interval holds 0: the data do not tell the two apart (as the leaderboard's ≈). */
+  /**
+   * Only with one shared split: F1(b) − F1(a) by the paired bootstrap over its test runs (models and
+   * thresholds fixed), the one test a single split allows. Null with two or more seeds.
+   */
+  bootstrap: (PairedBootstrapResult & { unit: string }) | null;
+  /**
+   * Five seeds (or whatever there are) cannot order a and b: corrected t p ≥ alpha (as the board's
+   * ≈); on one split, the bootstrap's interval holds 0.
+   */
   tied: boolean;
 }
 
@@ -79,7 +115,7 @@ export interface CompareOptions {
   resamples: number;
   /** Bootstrap seed. @default 1 */
   seed: number;
-  /** Significance level for `tied`. @default 0.05 */
+  /** Significance level of the corrected t-test and its interval (1 − alpha), and for `tied`. @default 0.05 */
   alpha: number;
   /** Restrict selectors to this experiment's trials. */
   experiment?: string;
@@ -216,28 +252,35 @@ export function compareSelectors(
   });
   const fa = pairs.map((p) => p.f1A);
   const fb = pairs.map((p) => p.f1B);
+  const size = meanSize(shared.map((id) => splitSize(splitRunCounts(db, id))));
+  const corrected_t = { ...correctedResampledT(fb, fa, { ...size, alpha: o.alpha }), ...size };
   const wilcoxon = wilcoxonSignedRank(fb, fa);
-  const runs = pairedSplitsBootstrap(
-    details.map((d) => preparedTest(d.a)),
-    details.map((d) => preparedTest(d.b)),
-    'f1',
-    { resamples: o.resamples, seed: String(o.seed) },
-  );
-  const bootstrap = {
-    meanDiff: runs.meanDiff,
-    ci: runs.ci,
-    pValue: runs.pValue,
-    n: runs.runs,
-    unit: `${runs.runs} test runs of ${runs.n} seed${runs.n === 1 ? '' : 's'}`,
-  };
+  let bootstrap: SelectorComparison['bootstrap'] = null;
+  if (corrected_t.state === 'single-seed') {
+    const runs = pairedSplitsBootstrap([preparedTest(details[0]!.a)], [preparedTest(details[0]!.b)], 'f1', {
+      resamples: o.resamples,
+      seed: String(o.seed),
+    });
+    bootstrap = {
+      meanDiff: runs.meanDiff,
+      ci: runs.ci,
+      pValue: runs.pValue,
+      n: runs.runs,
+      unit: `${runs.runs} test runs of 1 seed`,
+    };
+  }
   return {
     kind: 'seeds',
     a: { ...selA, featureSet: ra.featureSet, trials: pairs.map((p) => p.a) },
     b: { ...selB, featureSet: rb.featureSet, trials: pairs.map((p) => p.b) },
     pairs,
     deltas,
+    corrected_t,
     wilcoxon,
     bootstrap,
-    tied: Number.isNaN(bootstrap.ci[0]) || (bootstrap.ci[0] <= 0 && bootstrap.ci[1] >= 0),
+    tied:
+      corrected_t.state === 'interval'
+        ? corrected_t.p >= o.alpha
+        : bootstrap === null || Number.isNaN(bootstrap.ci[0]) || (bootstrap.ci[0] <= 0 && bootstrap.ci[1] >= 0),
   };
 }

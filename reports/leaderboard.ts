@@ -1,7 +1,9 @@
 /**
- * The leaderboard: done trials grouped into rows (experiment × variant × feature set), aggregated
- * over split seeds, ranked by a primary metric, with ties marked where a paired bootstrap over test
- * runs cannot tell a row from the one above. Read from SQLite and the trials' prediction files only.
+ * The leaderboard: done trials of each experiment's plan grouped into rows (experiment × variant ×
+ * feature set), aggregated over split seeds (mean with the corrected resampled t-interval), ranked
+ * by a primary metric within each experiment, with ties where the corrected resampled t-test cannot
+ * tell a row from the one above, and flags with their reasons. Read from SQLite (and, for SHAP
+ * summaries, the trials' files) only.
  */
 
 import {
@@ -11,7 +13,7 @@ import {
   leakWarning,
   NULL_AUC_LIMIT,
 } from '../harness/experiment/index.ts';
-import { type ArtifactRecord, type Db, experimentNames, latestExperimentConfigs } from '../harness/store/index.ts';
+import { type ArtifactRecord, type Db, experimentNames, planStatus, splitRunCounts } from '../harness/store/index.ts';
 import {
   ALGORITHMS,
   type Algorithm,
@@ -20,34 +22,40 @@ import {
   VARIANTS,
   type VariantName,
 } from '../models/index.ts';
+import type { NamedRuleF1 } from '../splits/eval/index.ts';
 import { FAULT_SLICES, type FaultSlice, type LeakageAudit } from '../splits/index.ts';
 import type { RankMetric } from './bootstrap.ts';
-import { finiteMean, type PreparedSplit, pairedSplitsBootstrap, prepareSplit, seedInterval } from './bootstrap.ts';
+import { finiteMean } from './bootstrap.ts';
 import { compareSelectors, type SelectorComparison } from './compare.ts';
 import { readShapSummary } from './explanations.ts';
-import type { FaultSliceSummary, FaultSlices, LeaderboardEntry } from './page/model.ts';
-import { readPredictions } from './predictions.ts';
+import type { EntryFlag, FaultSliceSummary, FaultSlices, LeaderboardEntry, MeanInterval } from './page/model.ts';
+import { confusionOf, convergenceOf, currentScopes, loadRowTrials, metricOf, type TrialFacts } from './row-trials.ts';
+import { rowFlags, type SplitSize, seedInterval, splitSize, tiedOverSeeds, trivialRules } from './seed-stats.ts';
 
 export type PrimaryMetric = RankMetric;
 export const PRIMARY_METRICS: readonly PrimaryMetric[] = ['f1', 'auc_pr', 'auc_roc', 'precision_at_k'];
 
-/** A leaderboard row: LeaderboardEntry (rank, tie, F1 with CI, AUCs, fit time, throughput) plus where it comes from. */
+/** A leaderboard row: LeaderboardEntry (rank, tie, F1 with its interval, AUCs, fit time, throughput, flags) plus where it comes from. */
 export interface BoardRow extends LeaderboardEntry {
   /** `experiment|variant|featureSet`, stable across reloads. */
   key: string;
   experiment: string;
-  /** Done trial ids of this row, one per split seed. */
+  /** Done trial ids of this row, one per split seed (whichever experiment computed them). */
   trials: number[];
   /** Failed trials of this row (not in the aggregates). */
   failed: number;
-  /** The primary metric over seeds: mean with a 95% interval (bootstrap over test runs of every seed). */
-  primary: { mean: number; lo: number; hi: number };
+  /** Test F1 over seeds: mean with the 95 % corrected resampled t-interval over split seeds. */
+  f1: MeanInterval;
+  /** The primary metric over seeds, as `f1`. */
+  primary: MeanInterval;
   /** False positives on test, summed over seeds. */
   falsePositives: number;
   /** Label scope, grouping, dataset order and faults of the row's experiment. */
   scope: ExperimentScope;
   /** On a null dataset: mean test AUC-ROC > NULL_AUC_LIMIT, i.e. the harness or generator leaks a label. */
   leak: boolean;
+  /** `leak`, `degenerate`, `trivial`, `not-converged`, each with its reason. */
+  flags: EntryFlag[];
   faultSlices: FaultSlices | null;
 }
 
@@ -55,7 +63,7 @@ export interface Leaderboard {
   primaryMetric: PrimaryMetric;
   /** Experiments present (names), for filtering. */
   experiments: string[];
-  /** Sorted by rank (primary metric, best first). */
+  /** Grouped by experiment (by name), each group by rank (primary metric, best first). */
   rows: BoardRow[];
   /** Scope of each experiment with rows here, by name. */
   scopes: Record<string, ExperimentScope>;
@@ -76,8 +84,10 @@ export interface RowDetail {
   timings: { stage: string; wallMs: number }[];
   /** Leakage-audit warnings of the row's splits and feature set. */
   leakageWarnings: string[];
-  /** Best test F1 of a trivial rule (sequence length, duration) on the row's splits; null if unknown. */
+  /** Best mean test F1 of a trivial rule of the leakage audits on the row's splits; null if unknown. */
   trivialF1: number | null;
+  /** That rule (`trivialF1` is its F1). */
+  trivialRule?: NamedRuleF1 | null;
 }
 
 /** What the board needs from the store; `openBoardData(db)` implements it over SQLite. */
@@ -89,11 +99,11 @@ export interface BoardData {
 
 /** Options of `openBoardData`. */
 export interface BoardDataOptions {
-  /** Bootstrap resamples for intervals and ties. @default 1000 */
+  /** Bootstrap resamples of a comparison on one shared split (the only test one split allows). @default 1000 */
   resamples: number;
   /** Bootstrap seed. @default 1 */
   seed: number;
-  /** A row is "within trivial reach" when its F1 ≤ the best trivial rule's F1 + margin. @default 0.02 */
+  /** A row is `trivial` when its F1 ≤ the best trivial rule's F1 + margin. @default 0.02 */
   trivialMargin: number;
 }
 
@@ -103,170 +113,76 @@ export const defaultBoardDataOptions: Readonly<BoardDataOptions> = Object.freeze
   trivialMargin: 0.02,
 });
 
-interface TrialFacts {
-  id: number;
-  splitId: number;
-  experiment: string;
-  variant: string;
-  featureSet: string;
-  metrics: Record<string, number | null>;
-  fitMs: number | null;
-  throughput: number | null;
-  predictions: ArtifactRecord | undefined;
-  /** Test metrics of the `fault=visible` / `fault=hidden` slices, when the trial's data had truth. */
-  faults: Partial<Record<FaultSlice, Record<string, number | null>>>;
-}
-
-/**
- * Whether two rows are tied on `metric`: the paired bootstrap over their shared splits puts 0 inside
- * the 95 % interval of the difference. Rows without a shared split cannot be paired: not tied.
- */
-function tiedRows(
-  a: Map<number, PreparedSplit>,
-  b: Map<number, PreparedSplit>,
-  metric: PrimaryMetric,
-  resamples: number,
-  seed: string,
-): boolean {
-  const shared = [...a.keys()].filter((k) => b.has(k)).sort((x, y) => x - y);
-  if (shared.length === 0) return false;
-  const r = pairedSplitsBootstrap(
-    shared.map((k) => a.get(k)!),
-    shared.map((k) => b.get(k)!),
-    metric,
-    { resamples, seed },
-  );
-  return Number.isNaN(r.ci[0]) || (r.ci[0] <= 0 && r.ci[1] >= 0);
-}
-
 /** The leaderboard, row details and comparisons over a bench database. */
 export function openBoardData(db: Db, options: Partial<BoardDataOptions> = {}): BoardData {
   const o = { ...defaultBoardDataOptions, ...options };
-  const prepared = new Map<number, PreparedSplit>();
-  /**
-   * A trial's test part for the bootstrap; null for a trial from before predictions were recorded
-   * (its row then has intervals and ties from its other seeds only, or none). A predictions file that
-   * changed or vanished is an error, not a gap (readPredictions throws with a hint).
-   */
-  const prepare = (t: TrialFacts): PreparedSplit | null => {
-    if (!t.predictions) return null;
-    let x = prepared.get(t.id);
-    if (!x) prepared.set(t.id, (x = prepareSplit(readPredictions(t.predictions))));
+
+  // Runs per part of each split: the corrected t-interval needs nTrain (train + val) and nTest.
+  const sizes = new Map<number, SplitSize>();
+  const sizeOf = (splitId: number): SplitSize => {
+    let x = sizes.get(splitId);
+    if (!x) sizes.set(splitId, (x = splitSize(splitRunCounts(db, splitId))));
     return x;
   };
 
-  /**
-   * Each experiment's scope as last run, and the trials of that scope: a file whose scope was edited
-   * keeps its older trials in the store, but a row mixing scopes would average different questions.
-   */
-  const scopes = () => {
-    const byName = new Map<string, ExperimentScope>();
-    for (const [name, config] of latestExperimentConfigs(db)) byName.set(name, experimentScope(config));
-    return byName;
-  };
-  const sameScope = (a: ExperimentScope, b: ExperimentScope) =>
-    a.labels === b.labels &&
-    a.seqBy === b.seqBy &&
-    a.source === b.source &&
-    a.order === b.order &&
-    a.faults === b.faults;
-
-  const loadTrials = (experiment: string | undefined, current: Map<string, ExperimentScope>) => {
-    const all = db
-      .prepare(
-        `SELECT t.id, t.split_id AS splitId, t.variant, t.feature_set AS featureSet, t.status, e.name AS experiment,
-                e.config_json AS config
-         FROM trials t JOIN sweeps w ON w.id = t.sweep_id JOIN experiments e ON e.id = w.experiment_id
-         WHERE t.status IN ('done', 'failed') AND (? IS NULL OR e.name = ?) ORDER BY t.id DESC`,
-      )
-      .all(experiment ?? null, experiment ?? null) as {
-      id: number;
-      splitId: number;
-      variant: string;
-      featureSet: string;
-      status: string;
-      experiment: string;
-      config: string;
-    }[];
-    const scopeOfConfig = new Map<string, ExperimentScope>();
-    const rows = all.filter((r) => {
-      let s = scopeOfConfig.get(r.config);
-      if (!s) scopeOfConfig.set(r.config, (s = experimentScope(r.config)));
-      const now = current.get(r.experiment);
-      return now === undefined || sameScope(s, now);
-    });
-    const metric = db.prepare("SELECT name, value FROM metrics WHERE trial_id = ? AND part = 'test' AND slice = ''");
-    const fit = db.prepare("SELECT wall_ms FROM timings WHERE trial_id = ? AND stage = 'fit'");
-    const tput = db.prepare('SELECT sequences_per_s FROM throughput WHERE trial_id = ?');
-    const pred = db.prepare("SELECT kind, path, sha256 FROM artifacts WHERE trial_id = ? AND kind = 'predictions'");
-    const faultMetric = db.prepare(
-      "SELECT slice, name, value FROM metrics WHERE trial_id = ? AND part = 'test' AND slice IN ('fault=visible', 'fault=hidden')",
+  /** The leakage audits of the row's token parts (drain for a numeric-only row) on each of its splits. */
+  const auditQuery = db.prepare('SELECT audit_json FROM leakage_audits WHERE split_id = ? AND feature_set = ?');
+  const auditsOf = (featureSet: string, splitIds: readonly number[]): LeakageAudit[][] => {
+    const parts = parseFeatureSet(featureSet).filter(isTokenPart);
+    return splitIds.map((id) =>
+      (parts.length > 0 ? parts : ['drain']).flatMap((part) => {
+        const row = auditQuery.get(id, part) as { audit_json: string } | undefined;
+        return row ? [JSON.parse(row.audit_json) as LeakageAudit] : [];
+      }),
     );
-    const groups = new Map<string, { trials: TrialFacts[]; failed: number; splits: Set<number> }>();
-    for (const r of rows) {
-      const key = `${r.experiment}|${r.variant}|${r.featureSet}`;
-      let g = groups.get(key);
-      if (!g) groups.set(key, (g = { trials: [], failed: 0, splits: new Set() }));
-      if (g.splits.has(r.splitId)) continue; // newest trial per split only
-      g.splits.add(r.splitId);
-      if (r.status === 'failed') {
-        g.failed++;
-        continue;
-      }
-      g.trials.push({
-        ...r,
-        metrics: Object.fromEntries(
-          (metric.all(r.id) as { name: string; value: number | null }[]).map((m) => [m.name, m.value]),
-        ),
-        fitMs: (fit.get(r.id) as { wall_ms: number } | undefined)?.wall_ms ?? null,
-        throughput: (tput.get(r.id) as { sequences_per_s: number | null } | undefined)?.sequences_per_s ?? null,
-        predictions: pred.get(r.id) as ArtifactRecord | undefined,
-        faults: faultMetricsOf(faultMetric.all(r.id) as { slice: string; name: string; value: number | null }[]),
-      });
-    }
-    return groups;
   };
+  const bestRule = (rules: readonly NamedRuleF1[]): NamedRuleF1 | null =>
+    rules.reduce<NamedRuleF1 | null>((best, r) => (best === null || r.f1 > best.f1 ? r : best), null);
 
-  const trivialF1 = (splitIds: readonly number[]) => {
-    const q = db.prepare('SELECT audit_json FROM leakage_audits WHERE split_id = ? LIMIT 1');
-    const values = splitIds.flatMap((id) => {
-      const row = q.get(id) as { audit_json: string } | undefined;
-      return row ? [(JSON.parse(row.audit_json) as LeakageAudit).bestTrivialF1] : [];
-    });
-    return values.length === splitIds.length && values.length > 0 ? finiteMean(values) : null;
-  };
-
-  const rowsBySplit = new Map<string, Map<number, PreparedSplit>>();
   const trialsByRow = new Map<string, TrialFacts[]>();
 
   return {
     leaderboard(primary, experiment) {
       const experiments = experimentNames(db);
-      const current = scopes();
+      const current = currentScopes(db);
       const rows: BoardRow[] = [];
-      for (const [key, g] of loadTrials(experiment, current)) {
+      const valuesByRow = new Map<string, Map<number, number>>();
+      for (const [key, g] of loadRowTrials(db, experiment, current)) {
         if (g.trials.length === 0) continue;
         const t0 = g.trials[0]!;
-        const perSplit = new Map(
-          g.trials.flatMap((t) => {
-            const x = prepare(t);
-            return x ? [[t.splitId, x] as const] : [];
-          }),
-        );
-        rowsBySplit.set(key, perSplit);
         trialsByRow.set(key, g.trials);
-        const mean = (name: string) => finiteMean(g.trials.map((t) => t.metrics[name] ?? Number.NaN));
-        const splits = [...perSplit.values()];
-        const f1 = { mean: mean('f1'), ...seedInterval(splits, 'f1', o.resamples, `${o.seed}:${key}:f1`) };
-        const prim =
-          primary === 'f1'
-            ? f1
-            : { mean: mean(primary), ...seedInterval(splits, primary, o.resamples, `${o.seed}:${key}:${primary}`) };
+        const splitSizes = g.trials.map((t) => sizeOf(t.splitId));
+        const over = (name: string) =>
+          seedInterval(
+            g.trials.map((t) => metricOf(t, name)),
+            splitSizes,
+          );
+        const mean = (name: string) => finiteMean(g.trials.map((t) => metricOf(t, name)));
+        const f1 = over('f1');
+        const prim = primary === 'f1' ? f1 : over(primary);
+        valuesByRow.set(key, new Map(g.trials.map((t) => [t.splitId, metricOf(t, primary)])));
         const variant = VARIANTS[t0.variant as VariantName];
         const algorithm = variant?.algorithm ?? t0.variant;
-        const trivial = trivialF1(g.trials.map((t) => t.splitId));
         const scope = current.get(t0.experiment) ?? experimentScope(null);
         const aucRoc = mean('auc_roc');
+        const leak = isNullDataset(scope) && aucRoc > NULL_AUC_LIMIT;
+        const flags = rowFlags(
+          {
+            leak: leak ? leakWarning(t0.experiment, t0.variant, t0.featureSet, aucRoc) : null,
+            confusion: g.trials.map(confusionOf),
+            f1: f1.mean,
+            rules: trivialRules(
+              auditsOf(
+                t0.featureSet,
+                g.trials.map((t) => t.splitId),
+              ),
+            ),
+            convergence: g.trials
+              .flatMap((t) => convergenceOf(t) ?? [])
+              .sort((a, b) => Number(a.seed) - Number(b.seed)),
+          },
+          { trivialMargin: o.trivialMargin },
+        );
         rows.push({
           key,
           experiment: t0.experiment,
@@ -288,30 +204,26 @@ export function openBoardData(db: Db, options: Partial<BoardDataOptions> = {}): 
           throughputPerS: g.trials.every((t) => t.throughput !== null)
             ? finiteMean(g.trials.map((t) => t.throughput!))
             : null,
-          withinTrivialReach: trivial !== null && f1.mean <= trivial + o.trivialMargin,
+          withinTrivialReach: flags.some((f) => f.flag === 'trivial'),
           falsePositives: g.trials.reduce((s, t) => s + (t.metrics.fp ?? 0), 0),
           scope,
-          leak: isNullDataset(scope) && aucRoc > NULL_AUC_LIMIT,
+          leak,
+          flags,
           faultSlices: summarizeFaultSlices(g.trials.map((t) => t.faults)),
         });
       }
+      // Experiments apart (their datasets and questions differ), each ranked on its own.
       rows.sort(
         (a, b) =>
+          a.experiment.localeCompare(b.experiment) ||
           (Number.isNaN(b.primary.mean) ? -1 : b.primary.mean) - (Number.isNaN(a.primary.mean) ? -1 : a.primary.mean) ||
           a.key.localeCompare(b.key),
       );
       rows.forEach((r, i) => {
-        r.rank = i + 1;
-        const above = rows[i - 1];
-        r.tied =
-          above !== undefined &&
-          tiedRows(
-            rowsBySplit.get(above.key)!,
-            rowsBySplit.get(r.key)!,
-            primary,
-            o.resamples,
-            `${o.seed}:${above.key}:${r.key}`,
-          );
+        const above = rows[i - 1]?.experiment === r.experiment ? rows[i - 1] : undefined;
+        r.rank = above ? above.rank + 1 : 1;
+        // Paired by split: rows of one experiment on another dataset share no split, and are not tied.
+        r.tied = above !== undefined && tiedOverSeeds(valuesByRow.get(above.key)!, valuesByRow.get(r.key)!, sizes);
       });
       const shown = new Set(rows.map((r) => r.experiment));
       return {
@@ -353,15 +265,13 @@ export function openBoardData(db: Db, options: Partial<BoardDataOptions> = {}): 
           list.push(t.wall_ms);
         }
       }
-      const auditParts = parseFeatureSet(row.featureSet).filter(isTokenPart);
-      const audit = db.prepare('SELECT audit_json FROM leakage_audits WHERE split_id = ? AND feature_set = ?');
+      const audits = auditsOf(
+        row.featureSet,
+        trials.map((t) => t.splitId),
+      );
       const warnings = new Set<string>();
-      for (const t of trials) {
-        for (const part of auditParts.length > 0 ? auditParts : ['drain']) {
-          const a = audit.get(t.splitId, part) as { audit_json: string } | undefined;
-          for (const w of a ? (JSON.parse(a.audit_json) as LeakageAudit).warnings : []) warnings.add(`${part}: ${w}`);
-        }
-      }
+      for (const a of audits.flat()) for (const w of a.warnings) warnings.add(`${a.featureSet}: ${w}`);
+      const rule = bestRule(trivialRules(audits));
       return {
         row,
         confusion: { tp: sum('tp'), fp: sum('fp'), tn: sum('tn'), fn: sum('fn') },
@@ -369,7 +279,8 @@ export function openBoardData(db: Db, options: Partial<BoardDataOptions> = {}): 
         topFeatures: topFeatures(db, ids),
         timings: [...stages].map(([stage, ms]) => ({ stage, wallMs: finiteMean(ms) })),
         leakageWarnings: [...warnings],
-        trivialF1: trivialF1(trials.map((t) => t.splitId)),
+        trivialF1: rule?.f1 ?? null,
+        trivialRule: rule,
       };
     },
 
@@ -378,16 +289,38 @@ export function openBoardData(db: Db, options: Partial<BoardDataOptions> = {}): 
         db,
         { variant: a.variant, featureSet: a.featureSet, experiment: a.experiment },
         { variant: b.variant, featureSet: b.featureSet, experiment: b.experiment },
+        { resamples: o.resamples, seed: o.seed },
       );
     },
   };
 }
 
-/** A trial's `fault=` slice metrics by slice. */
-function faultMetricsOf(rows: readonly { slice: string; name: string; value: number | null }[]): TrialFacts['faults'] {
-  const out: TrialFacts['faults'] = {};
-  for (const m of rows) (out[m.slice.slice('fault='.length) as FaultSlice] ??= {})[m.name] = m.value;
-  return out;
+/**
+ * What to say when an experiment has no row: run it, retry its failures, or wait for the process
+ * running it — never "run it" when its trials are done (they are its rows, whoever computed them).
+ */
+export function noRowsText(db: Db, experiment: string): { message: string; hint: string } {
+  const file =
+    (
+      db.prepare('SELECT file FROM experiments WHERE name = ? ORDER BY id DESC LIMIT 1').get(experiment) as
+        | { file: string | null }
+        | undefined
+    )?.file ?? '<file>';
+  const s = planStatus(db, experiment);
+  const message = `experiment '${experiment}' has no finished trials`;
+  if (s.running > 0) {
+    return {
+      message,
+      hint: `${s.running} of its trials are running in another process: wait for it, or rerun ${file}`,
+    };
+  }
+  if (s.failed > 0 && s.pending === 0) {
+    return {
+      message,
+      hint: `its ${s.failed} trials failed: see bench ls --experiment ${experiment} --status failed, then bench run ${file} --retry-failed`,
+    };
+  }
+  return { message, hint: `run it: bench run ${file}` };
 }
 
 /**

@@ -10,7 +10,14 @@ import { type Db, getTrial, latestExperimentConfigs, type TrialDetail } from '..
 import type { LeakageAudit } from '../splits/index.ts';
 import { precisionRecallCurve } from './curves.ts';
 import { parseCsvLine, readArtifact, readJsonArtifact } from './explanations.ts';
-import { type BoardData, type BoardRow, openBoardData, type PrimaryMetric, topFeatures } from './leaderboard.ts';
+import {
+  type BoardData,
+  type BoardRow,
+  noRowsText,
+  openBoardData,
+  type PrimaryMetric,
+  topFeatures,
+} from './leaderboard.ts';
 import type { ReportModel } from './page/index.ts';
 import { readPredictions, rowsOf } from './predictions.ts';
 
@@ -31,6 +38,14 @@ export const defaultReportOptions: Readonly<ReportOptions> = Object.freeze({
   falsePositiveRows: 5,
   falsePositivesEach: 8,
 });
+
+/** What the leaderboard's intervals are, in the report's words. */
+export const INTERVAL_NOTE =
+  'Intervals: mean over split seeds with its 95 % corrected resampled t-interval (Nadeau & Bengio 2003: the variance of the per-seed values × (1/k + nTest/nTrain), nTrain = training + validation runs, since the seeds’ splits overlap); a row with one seed has a mean and no interval over splits.';
+const TIE_NOTE =
+  '≈ marks a row the corrected resampled t-test over the seeds both share cannot tell from the row above (p ≥ 0.05): the seeds cannot order them, which is not evidence that they are equal.';
+const FLAG_NOTE =
+  'Flags: degenerate — flags ≤ 1 % or ≥ 99 % of test sequences on every seed (its F1 measures the class balance); trivial — F1 within 0.02 of a trivial rule of the leakage audit on the same splits (length, duration, unseen templates, service prior, best one- and two-token rules); not-converged — a seed’s solver used all its iterations; leak — above chance on a null dataset.';
 
 /** The name of the experiment of the most recent sweep, or null with no sweeps. */
 export function latestExperiment(db: Db): string | null {
@@ -77,9 +92,8 @@ export function buildReportModel(
   }
   const board = data.leaderboard(o.primary, experiment);
   if (board.rows.length === 0) {
-    throw usageError(`experiment '${experiment}' has no finished trials`, {
-      hint: `run it: bench run ${exp.file ?? '<file>'}`,
-    });
+    const { message, hint } = noRowsText(db, experiment);
+    throw usageError(message, { hint });
   }
   const rows = board.rows;
   // Several sections read the same trials: each record is read from SQLite once.
@@ -152,10 +166,17 @@ export function buildReportModel(
         split: `split ${id} (seed ${seed})`,
         featureSet: a.feature_set,
         warnings: audit.warnings,
-        trivialRules: audit.baselines.map((b) => ({
-          rule: b.name,
-          aucTest: Number.isFinite(b.aucTest) ? b.aucTest : null,
-          f1Test: Number.isFinite(b.f1Test) ? b.f1Test : null,
+        trivialRules: [
+          ...audit.baselines.map((b) => ({ rule: b.name, aucTest: b.aucTest, f1Test: b.f1Test })),
+          ...(audit.tokenRules ?? []).map((r) => ({
+            rule: `${r.kind === 'token' ? 'one token' : 'two tokens'}: ${r.name}`,
+            aucTest: r.aucTest,
+            f1Test: r.f1Test,
+          })),
+        ].map((r) => ({
+          ...r,
+          aucTest: Number.isFinite(r.aucTest) ? r.aucTest : null,
+          f1Test: Number.isFinite(r.f1Test) ? r.f1Test : null,
         })),
       };
     });
@@ -224,9 +245,10 @@ export function buildReportModel(
   const n = (testSeqs.tp ?? 0) + (testSeqs.fp ?? 0) + (testSeqs.tn ?? 0) + (testSeqs.fn ?? 0);
   const notes = [
     `${rows.length} rows (variant × feature set), ${rows.reduce((s, r) => s + r.seeds, 0)} finished trials; ${rows.reduce((s, r) => s + r.failed, 0)} failed.`,
-    `Thresholds are chosen on validation only; test sets hold ${n} sequences per seed. F1 intervals: 95 % bootstrap over test runs of every seed.`,
-    '≈ marks a row statistically tied with the row above (paired bootstrap over test runs: the 95 % interval of the difference holds 0).',
-    'Within trivial reach: F1 no better than the best trivial rule (sequence length, duration, unseen templates) + 0.02 on the same splits.',
+    `Thresholds are chosen on validation only; test sets hold ${n} sequences per seed.`,
+    INTERVAL_NOTE,
+    TIE_NOTE,
+    FLAG_NOTE,
     'Precision–recall curves use each row’s first split seed (scores of different seeds’ models are not on one scale).',
     ...(rows.some((r) => r.faultSlices)
       ? [

@@ -1,11 +1,19 @@
 /**
  * Leakage audit of one split and one feature set: is the split sound (no run overlap), does test
  * repeat train (identical token bags), does a single feature separate the classes on its own, and
- * how far do trivial rules (length, duration, unseen templates, the service's share of anomalies)
- * get? Any model within reach of a trivial rule has learned nothing a one-line rule would not.
+ * how far do trivial rules (length, duration, unseen templates, the service's share of anomalies,
+ * one and two tokens) get? Any model within reach of a trivial rule has learned nothing a one-line
+ * rule would not.
  */
 import { chooseThreshold, metricsAt } from './eval/index.ts';
+import { bestTokenRules, defaultTokenRuleOptions, type TokenRule, type TokenRuleOptions } from './token-rules.ts';
 import { PARTS, type Part, type SplitManifest } from './types.ts';
+
+/**
+ * Version of the audit's contents: a sweep re-audits a split whose stored audit is older (version 2
+ * added the token rules), so the board's trivial flag sees every rule.
+ */
+export const AUDIT_VERSION = 2;
 
 /** What the audit needs of one sequence in one part. */
 export interface AuditSequence {
@@ -47,6 +55,8 @@ export interface TrivialBaseline {
 }
 
 export interface LeakageAudit {
+  /** `AUDIT_VERSION` when written (absent: version 1, before token rules). */
+  version?: number;
   splitHash: string;
   featureSet: string;
   /** Runs in more than one part: must be empty (the audit throws otherwise). */
@@ -58,12 +68,17 @@ export interface LeakageAudit {
   /** The single features with the largest train |AUC − 0.5| (whether or not they separate), for reports. */
   strongestFeatures: SeparatingFeature[];
   baselines: TrivialBaseline[];
-  /** Best trivial test F1: a model within `margin` of it is flagged. */
+  /**
+   * The best one-token rule and the best AND of two tokens, chosen on train/validation among the
+   * strongest single features (absent in audits before version 2).
+   */
+  tokenRules?: TokenRule[];
+  /** Best trivial test F1 (baselines and token rules): a model within `margin` of it is flagged. */
   bestTrivialF1: number;
   warnings: string[];
 }
 
-export interface AuditOptions {
+export interface AuditOptions extends TokenRuleOptions {
   /** |AUC − 0.5| a single feature needs in train and test to count as separating. @default 0.45 */
   separation: number;
   /** |AUC − 0.5| in train and test above which a single feature is named in a warning. @default 0.25 */
@@ -76,6 +91,7 @@ export const defaultAuditOptions: Readonly<AuditOptions> = Object.freeze({
   separation: 0.45,
   notable: 0.25,
   maxFeatures: 10,
+  ...defaultTokenRuleOptions,
 });
 
 const bagKey = (s: AuditSequence) => `${s.tokens.join(',')}|${s.counts.join(',')}`;
@@ -169,10 +185,11 @@ export function auditSplit(
 
   const train = presenceAuc(parts.train);
   const test = presenceAuc(parts.test);
-  const candidates: SeparatingFeature[] = [];
+  const candidates: (SeparatingFeature & { id: number })[] = [];
   for (const [t, tr] of train) {
     const te = test.get(t);
     candidates.push({
+      id: t,
       feature: vocabulary[t] ?? String(t),
       aucTrain: tr.auc,
       aucTest: te?.auc ?? 0.5,
@@ -181,15 +198,22 @@ export function auditSplit(
     });
   }
   const strength = (f: SeparatingFeature) => Math.abs(f.aucTrain - 0.5);
-  const strongestFeatures = [...candidates]
-    .sort((a, b) => strength(b) - strength(a) || (a.feature < b.feature ? -1 : 1))
-    .slice(0, 5);
-  const separatingFeatures = candidates.filter(
-    (f) =>
-      Math.sign(f.aucTrain - 0.5) === Math.sign(f.aucTest - 0.5) &&
-      Math.abs(f.aucTrain - 0.5) >= o.separation &&
-      Math.abs(f.aucTest - 0.5) >= o.separation,
+  const byStrength = [...candidates].sort((a, b) => strength(b) - strength(a) || (a.feature < b.feature ? -1 : 1));
+  const strongestFeatures = byStrength.slice(0, 5).map(({ id: _, ...f }) => f);
+  const tokenRules = bestTokenRules(
+    parts,
+    byStrength.filter((f) => strength(f) > 0).map((f) => ({ id: f.id, present: f.aucTrain > 0.5 })),
+    vocabulary,
+    o,
   );
+  const separatingFeatures: SeparatingFeature[] = candidates
+    .filter(
+      (f) =>
+        Math.sign(f.aucTrain - 0.5) === Math.sign(f.aucTest - 0.5) &&
+        Math.abs(f.aucTrain - 0.5) >= o.separation &&
+        Math.abs(f.aucTest - 0.5) >= o.separation,
+    )
+    .map(({ id: _, ...f }) => f);
   separatingFeatures.sort(
     (a, b) => Math.abs(b.aucTest - 0.5) - Math.abs(a.aucTest - 0.5) || (a.feature < b.feature ? -1 : 1),
   );
@@ -226,12 +250,16 @@ export function auditSplit(
   ];
   const prior = servicePrior(parts.train);
   if (prior !== null) baselines.push(baseline('service_prior', (s) => prior.get(s.service ?? '') ?? 0, parts));
-  const bestTrivialF1 = Math.max(0, ...baselines.map((b) => (Number.isNaN(b.f1Test) ? 0 : b.f1Test)));
+  const bestTrivialF1 = Math.max(
+    0,
+    ...[...baselines, ...tokenRules].map((b) => (Number.isNaN(b.f1Test) ? 0 : b.f1Test)),
+  );
   for (const b of baselines) {
     if (b.aucTest >= 0.8)
       warnings.push(`trivial rule ${b.name} reaches test AUC ${b.aucTest.toFixed(3)}, F1 ${b.f1Test.toFixed(3)}`);
   }
   return {
+    version: AUDIT_VERSION,
     splitHash: manifest.hash,
     featureSet,
     runOverlap,
@@ -239,6 +267,7 @@ export function auditSplit(
     separatingFeatures,
     strongestFeatures,
     baselines,
+    tokenRules,
     bestTrivialF1,
     warnings,
   };

@@ -1,6 +1,7 @@
 /** Seeded splits over runs, split manifests and (with splits/eval) the evaluation protocol. */
 
 export {
+  AUDIT_VERSION,
   type AuditOptions,
   type AuditSequence,
   auditSplit,
@@ -23,6 +24,7 @@ export {
   type TrialEvaluation,
 } from './protocol.ts';
 export { allocate } from './strategies.ts';
+export type { TokenLiteral, TokenRule, TokenRuleOptions } from './token-rules.ts';
 export {
   DEFAULT_SCOPE,
   isDefaultScope,

@@ -1,10 +1,13 @@
 /** The SQLite store: the only writer of the bench database (main thread). */
 export { type Db, openDb } from './db.ts';
 export {
+  experimentDataset,
   experimentNames,
   findDoneTrials,
   getTrial,
   latestExperimentConfigs,
+  planStatus,
+  splitRunCounts,
   type TrialDetail,
   type TrialSelector,
 } from './queries.ts';

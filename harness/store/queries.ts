@@ -141,16 +141,62 @@ export interface TrialSelector {
   experiment?: string;
 }
 
-/** Done trials matching a selector, newest first per split: one (the latest) per split. */
+/**
+ * The dataset an experiment's views are on: that of its newest sweep (recorded in the sweep's
+ * environment), else that of the newest trial of its plan; null when it has neither. When the data
+ * or the code that ingests it changes, a rerun moves the experiment to the new dataset, and trials
+ * of the old one (other keys) drop out of its rows instead of doubling its seeds.
+ */
+export function experimentDataset(db: Db, experiment: string): number | null {
+  const bySweep = db
+    .prepare(
+      `SELECT d.id FROM sweeps w JOIN experiments e ON e.id = w.experiment_id
+       JOIN datasets d ON d.hash = json_extract(w.env_json, '$.datasetHash')
+       WHERE e.name = ? ORDER BY w.id DESC LIMIT 1`,
+    )
+    .get(experiment) as { id: number } | undefined;
+  if (bySweep) return bySweep.id;
+  const byTrial = db
+    .prepare(
+      `SELECT sp.dataset_id AS id FROM experiment_trials x JOIN experiments e ON e.id = x.experiment_id
+       JOIN trials t ON t.id = x.trial_id JOIN splits sp ON sp.id = t.split_id
+       WHERE e.name = ? ORDER BY t.id DESC LIMIT 1`,
+    )
+    .get(experiment) as { id: number } | undefined;
+  return byTrial?.id ?? null;
+}
+
+/**
+ * SQL condition "trial `t` is in the plan of experiment @experiment on dataset @dataset" (true when
+ * @experiment is NULL): the experiment's views share it.
+ */
+export const IN_PLAN_SQL = `(@experiment IS NULL OR t.id IN (
+  SELECT x.trial_id FROM experiment_trials x JOIN experiments ex ON ex.id = x.experiment_id
+  JOIN trials tp ON tp.id = x.trial_id JOIN splits sp ON sp.id = tp.split_id
+  WHERE ex.name = @experiment AND (@dataset IS NULL OR sp.dataset_id = @dataset)))`;
+
+/** Named parameters of `IN_PLAN_SQL`. */
+export const inPlanParams = (db: Db, experiment: string | undefined | null) => ({
+  experiment: experiment ?? null,
+  dataset: experiment == null ? null : experimentDataset(db, experiment),
+});
+
+/**
+ * Done trials matching a selector, newest first. With an experiment, the trials of its plan
+ * (`experiment_trials`, on its current dataset), whichever experiment computed them; `experiment`
+ * is then that name.
+ */
 export function findDoneTrials(db: Db, s: TrialSelector) {
   return db
     .prepare(
-      `SELECT t.id, t.split_id AS splitId, t.seed, t.variant, t.feature_set AS featureSet, e.name AS experiment
+      `SELECT t.id, t.split_id AS splitId, t.seed, t.variant, t.feature_set AS featureSet,
+              COALESCE(@experiment, e.name) AS experiment
        FROM trials t JOIN sweeps w ON w.id = t.sweep_id JOIN experiments e ON e.id = w.experiment_id
-       WHERE t.status = 'done' AND t.variant = ? AND (? IS NULL OR t.feature_set = ?) AND (? IS NULL OR e.name = ?)
+       WHERE t.status = 'done' AND t.variant = @variant AND (@featureSet IS NULL OR t.feature_set = @featureSet)
+         AND ${IN_PLAN_SQL}
        ORDER BY t.id DESC`,
     )
-    .all(s.variant, s.featureSet ?? null, s.featureSet ?? null, s.experiment ?? null, s.experiment ?? null) as {
+    .all({ variant: s.variant, featureSet: s.featureSet ?? null, ...inPlanParams(db, s.experiment) }) as {
     id: number;
     splitId: number;
     seed: number;
@@ -158,6 +204,29 @@ export function findDoneTrials(db: Db, s: TrialSelector) {
     featureSet: string;
     experiment: string;
   }[];
+}
+
+/**
+ * How the trials of an experiment's plan (by name) stand, by status: what an empty view of it
+ * should suggest (run it, retry its failures, or wait for the process running it).
+ */
+export function planStatus(db: Db, experiment: string): Record<'pending' | 'running' | 'done' | 'failed', number> {
+  const counts = { pending: 0, running: 0, done: 0, failed: 0 };
+  const rows = db
+    .prepare(`SELECT t.status, COUNT(*) AS n FROM trials t WHERE ${IN_PLAN_SQL} GROUP BY t.status`)
+    .all(inPlanParams(db, experiment)) as { status: keyof typeof counts; n: number }[];
+  for (const r of rows) counts[r.status] = r.n;
+  return counts;
+}
+
+/** Runs per part of a stored split (0 for a part it lacks). */
+export function splitRunCounts(db: Db, splitId: number): Record<Part, number> {
+  const counts = { train: 0, val: 0, test: 0 };
+  const rows = db
+    .prepare('SELECT part, COUNT(*) AS n FROM split_members WHERE split_id = ? GROUP BY part')
+    .all(splitId) as { part: Part; n: number }[];
+  for (const r of rows) counts[r.part] = r.n;
+  return counts;
 }
 
 /** Names of the experiments that have at least one sweep, sorted. */

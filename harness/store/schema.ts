@@ -105,6 +105,18 @@ export const MIGRATIONS: readonly string[] = [
     sequences_per_s REAL
   );
   `,
+  `
+  -- 3: which experiments planned each trial. A trial is computed once (its key) but belongs to every
+  -- experiment whose plan holds it; its sweep only says who computed it (or last reran it).
+  CREATE TABLE experiment_trials (
+    experiment_id INTEGER NOT NULL REFERENCES experiments(id),
+    trial_id INTEGER NOT NULL REFERENCES trials(id) ON DELETE CASCADE,
+    PRIMARY KEY (experiment_id, trial_id)
+  );
+  CREATE INDEX experiment_trials_trial ON experiment_trials(trial_id);
+  INSERT OR IGNORE INTO experiment_trials (experiment_id, trial_id)
+    SELECT w.experiment_id, t.id FROM trials t JOIN sweeps w ON w.id = t.sweep_id;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -79,14 +79,21 @@ export function loadSplit(db: Db, splitId: number): SplitManifest {
 export const LEAK_CHECK_SQL = `SELECT split_id, run, COUNT(DISTINCT part) AS parts
 FROM split_members GROUP BY split_id, run HAVING COUNT(DISTINCT part) > 1`;
 
-/** Stores (or replaces) the leakage audit of a split for one feature set. */
-export function hasAudit(db: Db, splitId: number, featureSet: string): boolean {
+/**
+ * Whether the leakage audit of a split for one feature set is stored, at `version` or newer (an
+ * audit without a version is version 1).
+ */
+export function hasAudit(db: Db, splitId: number, featureSet: string, version = 1): boolean {
   return (
-    db.prepare('SELECT 1 FROM leakage_audits WHERE split_id = ? AND feature_set = ?').get(splitId, featureSet) !==
-    undefined
+    db
+      .prepare(
+        "SELECT 1 FROM leakage_audits WHERE split_id = ? AND feature_set = ? AND COALESCE(json_extract(audit_json, '$.version'), 1) >= ?",
+      )
+      .get(splitId, featureSet, version) !== undefined
   );
 }
 
+/** Stores (or replaces) the leakage audit of a split for one feature set. */
 export function saveAudit(db: Db, splitId: number, featureSet: string, audit: unknown): void {
   db.prepare('INSERT OR REPLACE INTO leakage_audits (split_id, feature_set, audit_json) VALUES (?, ?, ?)').run(
     splitId,

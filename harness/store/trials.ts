@@ -1,6 +1,7 @@
 /** Experiments, sweeps, trials, metrics and timings in SQLite (the main thread is the only writer). */
 import { hostname } from 'node:os';
 import type { Db } from './db.ts';
+import { IN_PLAN_SQL, inPlanParams } from './queries.ts';
 
 const now = () => new Date().toISOString();
 
@@ -62,7 +63,9 @@ export function ownerAlive(owner: string | null): boolean {
 /**
  * The trial for `key`: a done trial is returned as is (resume; `retry.done` reruns it), and so is
  * one running in another live process (`busy`); a failed (with `retry.failed`), pending, or running
- * one left by a dead process is claimed by this process; otherwise a new row is inserted.
+ * one left by a dead process is claimed by this process; otherwise a new row is inserted. Either
+ * way the trial joins the plan of the sweep's experiment (`experiment_trials`): an experiment shows
+ * every trial it planned, also those another experiment computed.
  */
 export function claimTrial(
   db: Db,
@@ -77,43 +80,43 @@ export function claimTrial(
   },
   retry: { failed: boolean; done?: boolean },
 ): TrialRow & { resumed: boolean; busy?: string } {
+  const plan = db.prepare(
+    'INSERT OR IGNORE INTO experiment_trials (experiment_id, trial_id) SELECT experiment_id, ? FROM sweeps WHERE id = ?',
+  );
   return db
     .transaction(() => {
-      const row = db.prepare('SELECT id, status, owner FROM trials WHERE key = ?').get(t.key) as
-        | (TrialRow & { owner: string | null })
-        | undefined;
-      if (row?.status === 'done' && !retry.done) return { id: row.id, status: row.status, resumed: true };
-      if (row?.status === 'failed' && !retry.failed) return { id: row.id, status: row.status, resumed: true };
-      if (row?.status === 'running' && ownerAlive(row.owner)) {
-        return { id: row.id, status: row.status, resumed: true, busy: row.owner! };
-      }
-      if (row) {
-        db.prepare(
-          "UPDATE trials SET status = 'running', error = NULL, started_at = ?, sweep_id = ?, owner = ? WHERE id = ?",
-        ).run(now(), t.sweepId, THIS_OWNER, row.id);
-        return { id: row.id, status: 'running' as const, resumed: false };
-      }
-      const id = Number(
-        db
-          .prepare(
-            `INSERT INTO trials (sweep_id, split_id, variant, feature_set, seed, params_json, key, status, started_at, owner)
-             VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
-          )
-          .run(
-            t.sweepId,
-            t.splitId,
-            t.variant,
-            t.featureSet,
-            t.seed,
-            JSON.stringify(t.params),
-            t.key,
-            now(),
-            THIS_OWNER,
-          ).lastInsertRowid,
-      );
-      return { id, status: 'running' as const, resumed: false };
+      const claimed = claim();
+      plan.run(claimed.id, t.sweepId);
+      return claimed;
     })
     .immediate();
+
+  function claim(): TrialRow & { resumed: boolean; busy?: string } {
+    const row = db.prepare('SELECT id, status, owner FROM trials WHERE key = ?').get(t.key) as
+      | (TrialRow & { owner: string | null })
+      | undefined;
+    if (row?.status === 'done' && !retry.done) return { id: row.id, status: row.status, resumed: true };
+    if (row?.status === 'failed' && !retry.failed) return { id: row.id, status: row.status, resumed: true };
+    if (row?.status === 'running' && ownerAlive(row.owner)) {
+      return { id: row.id, status: row.status, resumed: true, busy: row.owner! };
+    }
+    if (row) {
+      db.prepare(
+        "UPDATE trials SET status = 'running', error = NULL, started_at = ?, sweep_id = ?, owner = ? WHERE id = ?",
+      ).run(now(), t.sweepId, THIS_OWNER, row.id);
+      return { id: row.id, status: 'running' as const, resumed: false };
+    }
+    const id = Number(
+      db
+        .prepare(
+          `INSERT INTO trials (sweep_id, split_id, variant, feature_set, seed, params_json, key, status, started_at, owner)
+             VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
+        )
+        .run(t.sweepId, t.splitId, t.variant, t.featureSet, t.seed, JSON.stringify(t.params), t.key, now(), THIS_OWNER)
+        .lastInsertRowid,
+    );
+    return { id, status: 'running' as const, resumed: false };
+  }
 }
 
 export interface MetricRow {
@@ -208,31 +211,36 @@ export function releaseTrials(db: Db, sweepId: number): number {
 }
 
 export interface TrialFilter {
-  /** Only trials of sweeps of this experiment (by name). */
+  /** Only trials of this experiment's plan (by name, on its current dataset), whichever experiment computed them. */
   experiment?: string;
   status?: TrialRow['status'];
   variant?: string;
 }
 
-/** Test-part headline metrics of the trials matching `filter`, for listings (oldest first). */
+/**
+ * Test-part headline metrics of the trials matching `filter`, for listings (oldest first). Each trial
+ * once: `experiment` is the filter's experiment when one is given, else the one that computed it
+ * (`computed_by`, the experiment of its sweep).
+ */
 export function listTrials(db: Db, filter: TrialFilter = {}) {
   const f = { experiment: null, status: null, variant: null, ...filter };
   return db
     .prepare(
-      `SELECT t.id, t.sweep_id, e.name AS experiment, t.variant, t.feature_set, t.seed, t.status,
+      `SELECT t.id, t.sweep_id, COALESCE(@experiment, e.name) AS experiment, e.name AS computed_by, t.variant,
+              t.feature_set, t.seed, t.status,
               MAX(CASE WHEN m.name = 'f1' THEN m.value END) AS f1,
               MAX(CASE WHEN m.name = 'auc_pr' THEN m.value END) AS auc_pr,
               MAX(CASE WHEN m.name = 'auc_roc' THEN m.value END) AS auc_roc
        FROM trials t JOIN sweeps w ON w.id = t.sweep_id JOIN experiments e ON e.id = w.experiment_id
        LEFT JOIN metrics m ON m.trial_id = t.id AND m.part = 'test' AND m.slice = ''
-       WHERE (@experiment IS NULL OR e.name = @experiment) AND (@status IS NULL OR t.status = @status)
-         AND (@variant IS NULL OR t.variant = @variant)
+       WHERE ${IN_PLAN_SQL} AND (@status IS NULL OR t.status = @status) AND (@variant IS NULL OR t.variant = @variant)
        GROUP BY t.id ORDER BY t.id`,
     )
-    .all(f) as {
+    .all({ ...f, ...inPlanParams(db, f.experiment) }) as {
     id: number;
     sweep_id: number;
     experiment: string;
+    computed_by: string;
     variant: string;
     feature_set: string;
     seed: number;

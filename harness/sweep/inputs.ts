@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { type FeatureSource, isTokenPart, parseFeatureSet, type TokenPart } from '../../models/index.ts';
 import {
+  AUDIT_VERSION,
   assign,
   auditSplit,
   DEFAULT_SCOPE,
@@ -87,8 +88,9 @@ export class IngestInputs {
   }
 
   /**
-   * Stores the leakage audit of a split for each token part of `featureSets` not audited yet
-   * (numeric-only feature sets get the drain audit, for its trivial baselines). Audits are keyed by
+   * Stores the leakage audit of a split for each token part of `featureSets` not audited yet, or
+   * audited by an older audit version (numeric-only feature sets get the drain audit, for its
+   * trivial baselines). Audits are keyed by
    * split: a split's manifest records its scope, so two scopes never share an audit.
    */
   audit(db: Db, splitId: number, manifest: SplitManifest, featureSets: readonly string[], stop?: AbortSignal): void {
@@ -103,7 +105,7 @@ export class IngestInputs {
       throw new Error(`split ${manifest.hash.slice(0, 12)} was made for another sequence scope than these inputs`);
     }
     for (const part of parts) {
-      if (stop?.aborted || hasAudit(db, splitId, part)) continue;
+      if (stop?.aborted || hasAudit(db, splitId, part, AUDIT_VERSION)) continue;
       const b = this.bags(part);
       saveAudit(db, splitId, part, auditSplit(manifest, part, assign(b.sequences, manifest).parts, b.vocabulary));
     }

@@ -4,7 +4,14 @@
  * validation only), and return metric rows and timings for the store. Never touches SQLite.
  */
 import { Bench } from 'tinybench';
-import { type CsrMatrix, fitDetector, makeDetector, sliceRows, type VariantName } from '../../models/index.ts';
+import {
+  type CsrMatrix,
+  type FitConvergence,
+  fitDetector,
+  makeDetector,
+  sliceRows,
+  type VariantName,
+} from '../../models/index.ts';
 import type { ThresholdOptions } from '../../splits/eval/index.ts';
 import { evaluateTrial, PARTS, type Part, type ScoredPart, type TrialEvaluation } from '../../splits/index.ts';
 import type { MetricRow, ThroughputRow, TimingRow } from '../store/trials.ts';
@@ -148,7 +155,7 @@ export function executeTrial(task: TrialTask, matrices: Record<Part, CsrMatrix>)
     }
     return {
       state: 'done',
-      metrics: metricRows(ev),
+      metrics: [...metricRows(ev), ...convergenceRows(detector.convergence?.() ?? null)],
       timings,
       artifacts,
       throughput,
@@ -181,6 +188,20 @@ function metricRows(ev: TrialEvaluation): MetricRow[] {
     }
   }
   return rows;
+}
+
+/**
+ * How an iterative fit ended, as train-part metrics (`iterations`, `max_iterations`, `final_gradient`,
+ * `gradient_tol`): the board flags a row `not-converged` when a seed used all its iterations.
+ */
+function convergenceRows(c: FitConvergence | null): MetricRow[] {
+  if (c === null) return [];
+  return [
+    { part: 'train', name: 'iterations', value: c.iterations },
+    { part: 'train', name: 'max_iterations', value: c.maxIterations },
+    { part: 'train', name: 'final_gradient', value: c.finalGradient },
+    { part: 'train', name: 'gradient_tol', value: c.tolerance },
+  ];
 }
 
 /**

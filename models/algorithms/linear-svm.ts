@@ -11,7 +11,7 @@
  * Each outer iteration visits the active rows in a seeded random order (liblinear shuffles with
  * rand(); we use a generator seeded through seedrandom), so results depend on `seed` only through the optimisation path.
  */
-import type { CsrMatrix, Detector, DetectorJSON } from '../types.ts';
+import type { CsrMatrix, Detector, DetectorJSON, FitConvergence } from '../types.ts';
 import { checkCsr, checkInteger, checkLabels, checkPositive, checkTag, loadVector } from './checks.ts';
 import { type ClassWeight, checkClassWeight, classWeights, seededUint32 } from './linear.ts';
 import { csrMatVec } from './sparse.ts';
@@ -84,6 +84,8 @@ export function resolveLinearSvmOptions(options: LinearSvmOptions): Readonly<Req
 export interface LinearSvmFitInfo {
   iterations: number;
   converged: boolean;
+  /** max PG − min PG of the last pass: what the stopping rule compares with `tol`. */
+  finalGap: number;
 }
 
 const KIND = 'linear-svm';
@@ -115,6 +117,17 @@ export class LinearSvm implements Detector {
   /** Solver diagnostics of the last `fit` (null for a loaded or unfitted model). */
   get fitInfo(): LinearSvmFitInfo | null {
     return this.#fitInfo;
+  }
+
+  convergence(): FitConvergence | null {
+    const f = this.#fitInfo;
+    if (f === null) return null;
+    return {
+      iterations: f.iterations,
+      maxIterations: this.options.maxIter,
+      finalGradient: f.finalGap,
+      tolerance: this.options.tol,
+    };
   }
 
   fit(x: CsrMatrix, labels: Uint8Array): void {
@@ -171,6 +184,7 @@ export class LinearSvm implements Detector {
     let pgMinOld = Number.NEGATIVE_INFINITY;
     let iter = 0;
     let converged = false;
+    let finalGap = Number.POSITIVE_INFINITY;
     while (iter < maxIter) {
       for (let s = 0; s < active; s++) {
         // Uniform in [s, active) like liblinear's `s + rand() % (active − s)`, by scaling instead
@@ -199,6 +213,7 @@ export class LinearSvm implements Detector {
       const pgMaxNew = state[1]!;
       const pgMinNew = state[2]!;
       iter++;
+      finalGap = pgMaxNew - pgMinNew;
       if (pgMaxNew - pgMinNew <= tol) {
         if (active === n) {
           converged = true;
@@ -217,7 +232,7 @@ export class LinearSvm implements Detector {
     const wb = state[0]!;
     this.#weights = w;
     this.#intercept = wb;
-    this.#fitInfo = { iterations: iter, converged };
+    this.#fitInfo = { iterations: iter, converged, finalGap };
   }
 
   /** Decision function w·x + b per row. */

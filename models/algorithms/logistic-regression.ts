@@ -10,7 +10,7 @@
  * i.e. C·Σ log-loss + ½‖w‖² divided by C. That is the scale sklearn 1.2 hands to scipy's L-BFGS-B,
  * so `tol` means what sklearn's does: the bound on max |∂F/∂θ|.
  */
-import type { CsrMatrix, Detector, DetectorJSON, Explanation } from '../types.ts';
+import type { CsrMatrix, Detector, DetectorJSON, Explanation, FitConvergence } from '../types.ts';
 import { checkCsr, checkInteger, checkLabels, checkPositive, checkTag, loadVector } from './checks.ts';
 import { type LbfgsStop, minimizeLbfgs, type Objective } from './lbfgs.ts';
 import { type ClassWeight, checkClassWeight, classWeights } from './linear.ts';
@@ -151,6 +151,17 @@ export class LogisticRegression implements Detector {
   /** Solver diagnostics of the last `fit` (null for a loaded or unfitted model). */
   get fitInfo(): LogisticRegressionFitInfo | null {
     return this.#fitInfo;
+  }
+
+  convergence(): FitConvergence | null {
+    const f = this.#fitInfo;
+    if (f === null) return null;
+    return {
+      iterations: f.iterations,
+      maxIterations: this.options.maxIter,
+      finalGradient: f.gradMax,
+      tolerance: this.options.tol,
+    };
   }
 
   fit(x: CsrMatrix, labels: Uint8Array): void {

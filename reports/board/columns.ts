@@ -4,7 +4,7 @@
  */
 import { scopeShort } from '../../harness/experiment/index.ts';
 import type { BoardRow, PrimaryMetric } from '../leaderboard.ts';
-import { fit, fmtMeanCi, fmtMetric, fmtMs, fmtRate } from './format.ts';
+import { FLAG_LABEL, fit, fmtMeanCi, fmtMetric, fmtMs, fmtRate } from './format.ts';
 
 export type ColumnId =
   | 'rank'
@@ -14,7 +14,7 @@ export type ColumnId =
   | 'aucPr'
   | 'aucRoc'
   | 'precisionAtK'
-  | 'trivial'
+  | 'flags'
   | 'fit'
   | 'throughput'
   | 'supervised'
@@ -23,7 +23,7 @@ export type ColumnId =
   | 'scope';
 
 /** Columns the board can sort by (every column but the flags, counts and the experiment's facts). */
-export type SortKey = Exclude<ColumnId, 'trivial' | 'supervised' | 'seeds' | 'experiment' | 'scope'>;
+export type SortKey = Exclude<ColumnId, 'flags' | 'supervised' | 'seeds' | 'experiment' | 'scope'>;
 
 export interface ColumnSpec {
   id: ColumnId;
@@ -51,8 +51,8 @@ const SPECS: Record<ColumnId, ColumnSpec> = {
   aucPr: { id: 'aucPr', title: 'AUC-PR', width: 6, align: 'right' },
   aucRoc: { id: 'aucRoc', title: 'AUC-ROC', width: 7, align: 'right' },
   precisionAtK: { id: 'precisionAtK', title: 'P@k', width: 5, align: 'right' },
-  // Flags: a leak on a null dataset, else within reach of a trivial rule.
-  trivial: { id: 'trivial', title: 'flags', width: 9, align: 'left' },
+  // Flags by short name (FLAG_LABEL), most serious first; the detail view gives the reasons.
+  flags: { id: 'flags', title: 'flags', width: 13, max: 22, align: 'left' },
   fit: { id: 'fit', title: 'fit', width: 6, align: 'right' },
   throughput: { id: 'throughput', title: 'thrpt', width: 8, align: 'right' },
   supervised: { id: 'supervised', title: 'sup', width: 5, align: 'left' },
@@ -64,14 +64,15 @@ const SPECS: Record<ColumnId, ColumnSpec> = {
 /** Left-to-right order on screen. */
 const DISPLAY_ORDER: readonly ColumnId[] = [
   'rank',
+  // Rows come grouped by experiment (ranked within it): its name leads the row.
+  'experiment',
   'variant',
   'featureSet',
   'f1',
   'aucPr',
   'aucRoc',
   'precisionAtK',
-  'trivial',
-  'experiment',
+  'flags',
   'scope',
   'fit',
   'throughput',
@@ -80,7 +81,7 @@ const DISPLAY_ORDER: readonly ColumnId[] = [
 ];
 
 const isSortKey = (c: ColumnId): c is SortKey =>
-  c !== 'trivial' && c !== 'supervised' && c !== 'seeds' && c !== 'experiment' && c !== 'scope';
+  c !== 'flags' && c !== 'supervised' && c !== 'seeds' && c !== 'experiment' && c !== 'scope';
 /** Sortable columns in screen order: the order `s` / `>` cycles through them. */
 export const SORT_KEYS: readonly SortKey[] = DISPLAY_ORDER.filter(isSortKey);
 
@@ -92,13 +93,13 @@ const KEEP_ORDER: readonly (ColumnId | { grow: ColumnId })[] = [
   'rank',
   'variant',
   'f1',
+  'experiment',
   'featureSet',
   'aucPr',
-  'trivial',
+  'flags',
   'aucRoc',
   'precisionAtK',
   { grow: 'variant' },
-  'experiment',
   'scope',
   'fit',
   'throughput',
@@ -174,12 +175,13 @@ const missing = (v: number | string | null) => v === null || (typeof v === 'numb
 
 /**
  * Rows sorted by `key` (stable: equal values keep rank order). Missing values go last in either
- * direction, so reversing a sort never puts "–" on top.
+ * direction, so reversing a sort never puts "–" on top. `rank` is the loaded order: ranks restart
+ * in each experiment's group, and sorting by their numbers would interleave the groups.
  */
 export function sortRows(rows: readonly BoardRow[], key: SortKey, descending: boolean): BoardRow[] {
   const sign = descending ? -1 : 1;
   return rows
-    .map((row, i) => ({ row, i, v: sortValue(row, key) }))
+    .map((row, i) => ({ row, i, v: key === 'rank' ? i : sortValue(row, key) }))
     .sort((x, y) => {
       const mx = missing(x.v);
       const my = missing(y.v);
@@ -268,8 +270,8 @@ export function cellText(row: BoardRow, id: ColumnId, primary: PrimaryMetric): s
       return isPrimary ? fmtMeanCi(row.primary) : fmtMetric(row.aucRoc);
     case 'precisionAtK':
       return isPrimary ? fmtMeanCi(row.primary) : fmtMetric(row.precisionAtK);
-    case 'trivial':
-      return row.leak ? '⚠ LEAK' : row.withinTrivialReach ? '⚠ trivial' : '';
+    case 'flags':
+      return row.flags.length === 0 ? '' : `⚠ ${row.flags.map((f) => FLAG_LABEL[f.flag]).join(' ')}`;
     case 'fit':
       return fmtMs(row.fitMs);
     case 'throughput':

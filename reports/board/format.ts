@@ -25,6 +25,24 @@ export function fmtP(p: number | null | undefined): string {
   return p < 0.001 ? '<0.001' : p.toFixed(3);
 }
 
+/** Short names of the row flags in the table's `flags` column (the detail view gives the reasons). */
+export const FLAG_LABEL = {
+  leak: 'LEAK',
+  degenerate: 'degen',
+  trivial: 'trivial',
+  'not-converged': 'noconv',
+} as const;
+
+/**
+ * What the board's numbers and marks mean: the plain table prints it under the rows, the help
+ * overlay and the report carry it too.
+ */
+export const BOARD_LEGEND: readonly string[] = [
+  '± 95 % corrected resampled t-interval of the mean over split seeds (Nadeau & Bengio: variance × (1/k + nTest/nTrain), nTrain = train + val runs); one seed has no interval',
+  '≈ the corrected resampled t-test over the seeds both rows share gives p ≥ 0.05 against the row above (same experiment and dataset): the seeds cannot order them',
+  'flags: LEAK above chance on a null dataset · degen flags ≤ 1 % or ≥ 99 % of test sequences on every seed · trivial within 0.02 F1 of a trivial rule of the leakage audit · noconv a seed hit its solver’s iteration limit',
+];
+
 /** Mean ± CI half-width, e.g. `0.912±0.031`; the half-width is the larger side of an asymmetric interval. */
 export function fmtMeanCi(v: { mean: number; lo: number; hi: number }): string {
   if (!Number.isFinite(v.mean)) return '–';

@@ -48,12 +48,22 @@ export const KEY_HELP: readonly (readonly [keys: string, what: string])[] = [
   ['q  Ctrl-C', 'quit'],
 ];
 
-/** The help overlay's lines. */
+/** What the table's marks mean, short enough for the help overlay (BOARD_LEGEND in full). */
+export const MARK_HELP: readonly (readonly [mark: string, what: string])[] = [
+  ['±', '95 % corrected resampled t-interval over split seeds (1 seed: none)'],
+  ['≈', 'corrected t-test vs the row above: p ≥ 0.05 (same experiment)'],
+  ['flags', 'LEAK null data · degen all/none flagged · trivial ≤ rule + 0.02 · noconv'],
+];
+
+/** The help overlay's lines: the keys, then what the marks mean (Enter on a row gives its flags' reasons). */
 export function helpLines(width: number): Line[] {
   const keyWidth = Math.max(...KEY_HELP.map(([k]) => k.length)) + 2;
+  const entry = ([k, what]: readonly [string, string]) => ({ text: `${k.padEnd(keyWidth)}${what}`.slice(0, width) });
   return [
     { text: 'keys', tone: 'title' },
-    ...KEY_HELP.map(([k, what]) => ({ text: `${k.padEnd(keyWidth)}${what}`.slice(0, width) })),
+    ...KEY_HELP.map(entry),
+    { text: 'marks', tone: 'title' },
+    ...MARK_HELP.map(entry),
   ];
 }
 

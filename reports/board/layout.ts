@@ -5,6 +5,7 @@
 import { type ExperimentScope, scopeText } from '../../harness/experiment/index.ts';
 import type { SelectorComparison } from '../compare.ts';
 import type { BoardRow, RowDetail } from '../leaderboard.ts';
+import type { MeanInterval } from '../page/model.ts';
 import { fit, fmtDelta, fmtMetric, fmtMs, fmtP, truncate } from './format.ts';
 
 /** One line of a view; the components map the style hints to Ink props. */
@@ -90,15 +91,17 @@ export function detailLayout(d: RowDetail, width: number, height: number): Detai
         `${r.seeds} seed${r.seeds === 1 ? '' : 's'}${r.failed > 0 ? ` · ${r.failed} failed` : ''}`,
     ),
     line(
-      `F1 ${fmtMetric(r.f1.mean)} [${fmtMetric(r.f1.lo)}, ${fmtMetric(r.f1.hi)}] · AUC-PR ${fmtMetric(r.aucPr)} · ` +
+      `F1 ${fmtMetric(r.f1.mean)}${intervalText(r.f1)} · AUC-PR ${fmtMetric(r.aucPr)} · ` +
         `AUC-ROC ${fmtMetric(r.aucRoc)} · P@k ${fmtMetric(r.precisionAtK)}`,
     ),
+    line(`  ${intervalNote(r.f1, r.seeds)}`, 'dim'),
+    // The leak has its own line above; the other flags with their reasons.
+    ...r.flags.filter((f) => f.flag !== 'leak').map((f) => line(`⚠ ${f.flag}: ${f.reason}`, 'warn')),
     ...confusionLines(d.confusion).map((t) => line(t)),
     ...faultLines(r).map((t) => line(t)),
     line(
-      `false positives ${d.confusion.fp} · trivial rule F1 ${fmtMetric(d.trivialF1)}` +
-        (r.withinTrivialReach ? ' ⚠ within reach of a trivial rule' : ''),
-      r.withinTrivialReach ? 'warn' : undefined,
+      `false positives ${d.confusion.fp} · best trivial rule ` +
+        (d.trivialRule ? `"${d.trivialRule.name}" F1 ${fmtMetric(d.trivialRule.f1)}` : `F1 ${fmtMetric(d.trivialF1)}`),
     ),
     line(
       `stages: ${d.timings.length === 0 ? 'none recorded' : d.timings.map((t) => `${t.stage} ${fmtMs(t.wallMs)}`).join(' · ')}`,
@@ -135,6 +138,23 @@ export function detailLayout(d: RowDetail, width: number, height: number): Detai
   return { head, listTitle, list, listRows };
 }
 
+/** ` [lo, hi]`, or nothing when the mean carries no interval. */
+function intervalText(v: MeanInterval): string {
+  return v.interval === 'corrected-t' ? ` [${fmtMetric(v.lo)}, ${fmtMetric(v.hi)}]` : '';
+}
+
+/** Which interval the row's numbers carry, or why there is none. */
+export function intervalNote(v: MeanInterval, seeds: number): string {
+  switch (v.interval) {
+    case 'corrected-t':
+      return `[lo, hi]: 95 % corrected resampled t-interval over ${seeds} split seeds (Nadeau & Bengio)`;
+    case 'single-seed':
+      return v.reason ?? '1 seed: no interval over splits';
+    case 'none':
+      return 'no seed has a finite value';
+  }
+}
+
 /** The ground-truth slices, or nothing where the data has no truth. */
 function faultLines(r: BoardRow): string[] {
   const f = r.faultSlices;
@@ -159,7 +179,7 @@ function confusionLines(c: RowDetail['confusion']): string[] {
   ];
 }
 
-/** The compare view: metric deltas b − a, Wilcoxon, paired bootstrap, the verdict and the pairs. */
+/** The compare view: metric deltas b − a, the corrected resampled t-test and its verdict, Wilcoxon, the pairs. */
 export function compareLines(a: BoardRow, b: BoardRow, cmp: SelectorComparison, width: number, height: number): Line[] {
   const line = (text: string, tone?: Line['tone']): Line => ({ text: truncate(text, width), ...(tone && { tone }) });
   const name = (r: BoardRow) => `${r.variant} · ${r.featureSet}`;
@@ -180,15 +200,34 @@ export function compareLines(a: BoardRow, b: BoardRow, cmp: SelectorComparison, 
     );
   }
   const w = cmp.wilcoxon;
+  const c = cmp.corrected_t;
   const bs = cmp.bootstrap;
+  if (c.state === 'interval') {
+    const t = Number.isFinite(c.t) ? c.t.toFixed(2) : c.t > 0 ? '+∞' : '−∞';
+    lines.push(
+      line(
+        `corrected resampled t over ${c.k} seeds, F1 b − a: ${fmtDelta(c.mean)} [${fmtDelta(c.ci[0])}, ${fmtDelta(c.ci[1])}], ` +
+          `t = ${t}, df = ${c.df}, p = ${fmtP(c.p)}`,
+      ),
+      cmp.tied
+        ? line(`tied: ${c.k} seeds cannot order a and b (p ≥ 0.05; not evidence that they are equal)`, 'warn')
+        : line(`not tied: ${c.mean > 0 ? 'b' : 'a'} is better on F1 over these seeds`, 'good'),
+    );
+  } else {
+    lines.push(line(`${c.reason}`, 'warn'));
+    if (bs) {
+      lines.push(
+        line(
+          `this split only — paired bootstrap over ${bs.unit}, F1 b − a: ${fmtDelta(bs.meanDiff)} [${fmtDelta(bs.ci[0])}, ${fmtDelta(bs.ci[1])}], p = ${fmtP(bs.pValue)}`,
+        ),
+      );
+    }
+  }
   lines.push(
-    line(`Wilcoxon signed-rank on F1: p = ${fmtP(w.pValue)} (W = ${w.statistic}, n = ${w.n}, ${w.method})`),
     line(
-      `paired bootstrap over ${bs.unit}, F1 b − a: ${fmtDelta(bs.meanDiff)} [${fmtDelta(bs.ci[0])}, ${fmtDelta(bs.ci[1])}], p = ${fmtP(bs.pValue)}`,
+      `side note: Wilcoxon signed-rank on F1, p = ${fmtP(w.pValue)} (W = ${w.statistic}, n = ${w.n}, ${w.method})`,
+      'dim',
     ),
-    cmp.tied
-      ? line('tied: the paired bootstrap over test runs does not tell a and b apart', 'warn')
-      : line(`not tied: ${bs.meanDiff > 0 ? 'b' : 'a'} is better on F1`, 'good'),
   );
   const room = usableRows(height) - CHROME_LINES - lines.length - 1;
   if (room > 0 && cmp.pairs.length > 0) {

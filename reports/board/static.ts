@@ -4,9 +4,9 @@
  * cut: on a null dataset they are the result.
  */
 import { scopeText } from '../../harness/experiment/index.ts';
-import type { Leaderboard } from '../leaderboard.ts';
+import type { BoardRow, Leaderboard } from '../leaderboard.ts';
 import { headerLine, layoutColumns, METRIC_LABEL, rowLine } from './columns.ts';
-import { truncate } from './format.ts';
+import { BOARD_LEGEND, FLAG_LABEL, truncate } from './format.ts';
 
 /** Same wording as the board's empty screen. */
 export const EMPTY_TEXT = 'no finished trials yet — run `bench run experiments/quickstart.ts`';
@@ -27,31 +27,46 @@ export function wrap(text: string, width: number, indent = '  '): string[] {
   return lines.map((l) => truncate(l, width));
 }
 
+/** `3 flagged (2 trivial, 1 degen)`, or '' when no row carries a flag. */
+export function flagSummary(rows: readonly BoardRow[]): string {
+  const flagged = rows.filter((r) => r.flags.length > 0).length;
+  if (flagged === 0) return '';
+  const counts = new Map<string, number>();
+  for (const r of rows) for (const f of r.flags) counts.set(f.flag, (counts.get(f.flag) ?? 0) + 1);
+  const parts = (Object.keys(FLAG_LABEL) as (keyof typeof FLAG_LABEL)[])
+    .filter((f) => counts.has(f))
+    .map((f) => `${counts.get(f)} ${FLAG_LABEL[f]}`);
+  return `${flagged} flagged (${parts.join(', ')})`;
+}
+
 /**
- * Renders `board` as a text table `width` columns wide (ranked order, `≈` before tied ranks), under
- * the leak warnings and each experiment's scope.
+ * Renders `board` as a text table `width` columns wide (grouped by experiment, ranked within it, `≈`
+ * before tied ranks), under the leak warnings and each experiment's scope, over the legend of ±, ≈
+ * and the flags. `empty` replaces the line shown when there are no rows.
  * @param width terminal or page width. @default 100
  */
-export function renderStaticTable(board: Leaderboard, width = 100): string {
-  if (board.rows.length === 0) return `${truncate(EMPTY_TEXT, width)}\n`;
+export function renderStaticTable(board: Leaderboard, width = 100, empty = EMPTY_TEXT): string {
+  if (board.rows.length === 0) return `${wrap(empty, width).join('\n')}\n`;
   const names = [...new Set(board.rows.map((r) => r.experiment))];
   const columns = layoutColumns(width, { primary: board.primaryMetric, experiments: names.length > 1 });
-  const trivial = board.rows.filter((r) => r.withinTrivialReach).length;
+  const flagged = flagSummary(board.rows);
   const title =
     (board.warnings.length > 0 ? `⚠ ${board.warnings.length} LEAKING on a null dataset · ` : '') +
     `leaderboard · ranked by ${METRIC_LABEL[board.primaryMetric]} · ${board.rows.length} rows` +
-    (trivial > 0 ? ` · ${trivial} within reach of a trivial rule` : '');
+    (names.length > 1 ? ` of ${names.length} experiments (ranked within each)` : '') +
+    (flagged ? ` · ${flagged}` : '');
   const scopes = names.flatMap((name) => {
     const scope = board.scopes[name] ?? board.rows.find((r) => r.experiment === name)!.scope;
     return wrap(`scope ${name}: ${scopeText(scope)}`, width);
   });
   const lines = [
-    truncate(title, width),
+    ...wrap(title, width),
     ...board.warnings.flatMap((w) => wrap(`⚠ LEAK ${w}`, width)),
     ...scopes,
     ...[headerLine(columns, null), ...board.rows.map((r) => rowLine(r, columns, board.primaryMetric))].map((l) =>
       truncate(l.trimEnd(), width),
     ),
+    ...BOARD_LEGEND.flatMap((l) => wrap(l, width)),
   ];
   return `${lines.join('\n')}\n`;
 }

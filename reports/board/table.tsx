@@ -55,7 +55,7 @@ function TableRow({ row, columns, primary, selected, marked }: TableRowProps) {
         <Text
           key={c.id}
           bold={c.id === primaryColumn}
-          {...(c.id === 'trivial' && (row.leak ? { color: 'red', bold: true } : { color: 'yellow' }))}
+          {...(c.id === 'flags' && (row.leak ? { color: 'red', bold: true } : { color: 'yellow' }))}
           {...(c.id === 'rank' && row.tied && { dimColor: true })}
         >
           {i === 0 ? '' : ' '}

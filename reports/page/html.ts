@@ -14,7 +14,7 @@ import {
   shapSummaryPlot,
   stackedBarChart,
 } from '../charts/index.ts';
-import type { LeaderboardEntry, ReportModel } from './model.ts';
+import type { EntryFlag, LeaderboardEntry, ReportModel } from './model.ts';
 
 /** Section ids in page order (also the markdown order). */
 export const SECTIONS = Object.freeze([
@@ -121,7 +121,7 @@ export function reportCharts(model: ReportModel): ReportChart[] {
     {
       name: 'f1-by-feature-set',
       section: 'f1-by-feature-set',
-      title: 'Test F1 by feature set per algorithm (95% CI)',
+      title: 'Test F1 by feature set per algorithm (95% corrected t-interval over seeds)',
       svg: groupedBarChart(
         model.f1ByFeatureSet.map((d) => ({
           group: d.algorithm,
@@ -130,7 +130,11 @@ export function reportCharts(model: ReportModel): ReportChart[] {
           lo: d.lo,
           hi: d.hi,
         })),
-        { title: 'Test F1 by feature set per algorithm (95% CI)', xLabel: 'algorithm', yLabel: 'test F1' },
+        {
+          title: 'Test F1 by feature set per algorithm (95% corrected t-interval over seeds)',
+          xLabel: 'algorithm',
+          yLabel: 'test F1',
+        },
       ),
     },
     ...prCurveCharts(model),
@@ -206,30 +210,65 @@ function table(
   ].join('\n');
 }
 
+/** Header of the interval column: which interval the numbers carry. */
+export function intervalHeader(model: ReportModel): string {
+  return model.leaderboard.some((e) => e.f1.interval === 'corrected-t') ? 'F1 [95% corrected t]' : 'F1';
+}
+
+/** A mean with its interval, or the reason it has none (`0.812 (1 seed: no interval over splits)`). */
+export function meanIntervalText(v: LeaderboardEntry['f1']): string {
+  if (v.interval === 'corrected-t') return `${num(v.mean)} [${num(v.lo)}, ${num(v.hi)}]`;
+  return v.reason ? `${num(v.mean)} (${v.reason})` : num(v.mean);
+}
+
+/** The leaderboard's opening paragraph, shared with the markdown twin (plain text). */
+export function leaderboardIntro(model: ReportModel): string {
+  return (
+    `Ranked by test ${primaryMetricLabel(model)}. F1 [lo, hi]: the mean over split seeds with its 95 % corrected ` +
+    'resampled t-interval (Nadeau & Bengio 2003: the splits overlap, so the variance over seeds is scaled by ' +
+    '1/k + nTest/nTrain); a row with one seed has no interval. ≈ marks a rank the corrected resampled t-test over ' +
+    'the seeds both share cannot tell from the row above (p ≥ 0.05); ⚠ marks a flag, with its reason under the table.'
+  );
+}
+
+const FLAG_TEXT: Record<EntryFlag['flag'], string> = {
+  leak: '⚠ LEAK',
+  degenerate: '⚠ degenerate',
+  trivial: '⚠ trivial',
+  'not-converged': '⚠ not converged',
+};
+
+/** Every flagged row's flags with their reasons, rank order. */
+export function flagReasons(model: ReportModel): { label: string; flag: string; reason: string }[] {
+  return [...model.leaderboard]
+    .sort((a, b) => a.rank - b.rank)
+    .flatMap((e) =>
+      e.flags.map((f) => ({ label: `${e.variant} · ${e.featureSet}`, flag: FLAG_TEXT[f.flag], reason: f.reason })),
+    );
+}
+
 function leaderboardTable(model: ReportModel): string {
   if (model.leaderboard.length === 0) return '<p class="empty">No finished trials.</p>';
-  // Feature set, algorithm and the trivial-reach flag go in the variant cell: separate columns
-  // would not fit 1280 px.
-  const header = ['Rank', 'Variant', 'Supervised', 'Seeds', 'F1 [95% CI]'];
+  // Feature set, algorithm and the flags go in the variant cell: separate columns would not fit 1280 px.
+  const header = ['Rank', 'Variant', 'Supervised', 'Seeds', intervalHeader(model)];
   header.push('AUC-PR', 'AUC-ROC', 'P@k', 'Fit time', 'Throughput (seq/s)');
   const entries = [...model.leaderboard].sort((a, b) => a.rank - b.rank);
   const rows = entries.map((e) => {
     const rank = e.tied
-      ? `<span class="tied" title="statistically tied with the row above">≈</span>${e.rank}`
+      ? `<span class="tied" title="the corrected resampled t-test cannot tell it from the row above">≈</span>${e.rank}`
       : String(e.rank);
-    const flag =
-      (e.leak
-        ? ' <span class="leak-flag" title="null dataset: a detector above chance means the harness or generator leaks a label">⚠ LEAK</span>'
-        : '') +
-      (e.withinTrivialReach
-        ? ' <span class="flag" title="a trivial rule (sequence length, duration, unseen templates) gets within 0.02 F1">⚠ trivial reach</span>'
-        : '');
+    const flag = e.flags
+      .map(
+        (f) =>
+          ` <span class="${f.flag === 'leak' ? 'leak-flag' : 'flag'}" title="${esc(f.reason)}">${esc(FLAG_TEXT[f.flag])}</span>`,
+      )
+      .join('');
     return [
       rank,
       `${esc(e.variant)}${flag}<br><small class="sub">${esc(e.featureSet)} · ${esc(e.algorithm)}</small>`,
       e.supervised ? 'yes' : 'no',
       String(e.seeds),
-      `${num(e.f1.mean)} [${num(e.f1.lo)}, ${num(e.f1.hi)}]`,
+      esc(meanIntervalText(e.f1)),
       num(e.aucPr),
       num(e.aucRoc),
       num(e.precisionAtK),
@@ -237,8 +276,16 @@ function leaderboardTable(model: ReportModel): string {
       formatRate(e.throughputPerS),
     ];
   });
-  return table(header, rows, new Set([0, 3, 4, 5, 6, 7, 8, 9]), (i) =>
-    entries[i]!.leak ? 'leak' : entries[i]!.withinTrivialReach ? 'trivial' : '',
+  const has = (e: LeaderboardEntry, flag: EntryFlag['flag']) => e.flags.some((f) => f.flag === flag);
+  const reasons = flagReasons(model);
+  const list =
+    reasons.length === 0
+      ? ''
+      : `\n<ul class="flags">${reasons.map((r) => `<li><b>${esc(r.label)}</b> <span class="flag">${esc(r.flag)}</span>: ${esc(r.reason)}</li>`).join('')}</ul>`;
+  return (
+    table(header, rows, new Set([0, 3, 4, 5, 6, 7, 8, 9]), (i) =>
+      has(entries[i]!, 'leak') ? 'leak' : entries[i]!.flags.length > 0 ? 'trivial' : '',
+    ) + list
   );
 }
 
@@ -435,7 +482,7 @@ export function renderHtml(model: ReportModel): string {
       .join('\n');
   const sections = sectionsOf(model);
   const content: Record<SectionId, string> = {
-    leaderboard: `<p>Ranked by test ${esc(primaryMetricLabel(model))}. <span class="tied">≈</span> marks a rank statistically tied with the row above; <span class="flag">⚠</span> marks variants a trivial rule (sequence length, duration, unseen templates) comes within 0.02 F1 of.</p>\n${leaderboardTable(model)}\n${chart('leaderboard')}`,
+    leaderboard: `<p>${esc(leaderboardIntro(model))}</p>\n${leaderboardTable(model)}\n${chart('leaderboard')}`,
     'f1-by-feature-set': `${chart('f1-by-feature-set')}\n${f1Table(model)}`,
     'pr-curves': `${charts
       .filter((c) => c.section === 'pr-curves')

@@ -4,6 +4,10 @@ import {
   FALSE_POSITIVE_COLUMNS,
   FAULT_SLICE_COLUMNS,
   faultSliceRows,
+  flagReasons,
+  intervalHeader,
+  leaderboardIntro,
+  meanIntervalText,
   primaryMetricLabel,
   type ReportChart,
   reportCharts,
@@ -52,7 +56,7 @@ const indices = (from: number, count: number) => new Set(Array.from({ length: co
 
 function leaderboard(model: ReportModel): string {
   if (model.leaderboard.length === 0) return '_No finished trials._';
-  const header = ['Rank', 'Variant', 'Feature set', 'Algorithm', 'Supervised', 'Seeds', 'F1 [95% CI]'];
+  const header = ['Rank', 'Variant', 'Feature set', 'Algorithm', 'Supervised', 'Seeds', intervalHeader(model)];
   header.push('AUC-PR', 'AUC-ROC', 'P@k', 'Fit time', 'Throughput (seq/s)', 'Flags');
   const rows = [...model.leaderboard]
     .sort((a, b) => a.rank - b.rank)
@@ -63,18 +67,22 @@ function leaderboard(model: ReportModel): string {
       escapeMarkdown(e.algorithm),
       e.supervised ? 'yes' : 'no',
       String(e.seeds),
-      `${num(e.f1.mean)} \\[${num(e.f1.lo)}, ${num(e.f1.hi)}\\]`,
+      escapeMarkdown(meanIntervalText(e.f1)),
       num(e.aucPr),
       num(e.aucRoc),
       num(e.precisionAtK),
       formatDuration(e.fitMs),
       formatRate(e.throughputPerS),
-      [e.leak ? '**⚠ LEAK**' : '', e.withinTrivialReach ? '⚠ trivial reach' : ''].filter((x) => x).join(' '),
+      e.flags.map((f) => (f.flag === 'leak' ? '**⚠ LEAK**' : escapeMarkdown(`⚠ ${f.flag}`))).join(' '),
     ]);
+  const reasons = flagReasons(model).map(
+    (r) => `- **${escapeMarkdown(r.label)}** ${escapeMarkdown(r.flag)}: ${escapeMarkdown(r.reason)}`,
+  );
   return [
-    `Ranked by test ${primaryMetricLabel(model)}. ≈ marks a rank statistically tied with the row above; ⚠ marks variants a trivial rule (sequence length, duration, unseen templates) comes within 0.02 F1 of.`,
+    escapeMarkdown(leaderboardIntro(model)),
     '',
     table(header, rows, new Set([0, 5, 6, 7, 8, 9, 10, 11])),
+    ...(reasons.length > 0 ? ['', ...reasons] : []),
   ].join('\n');
 }
 

@@ -3,28 +3,65 @@
  * Rendering (HTML, markdown, charts) reads only this, so it can be tested with fixtures.
  */
 
+/** Which interval a row's [lo, hi] is. */
+export type IntervalKind =
+  /** The 95 % corrected resampled t-interval of the mean over split seeds (Nadeau & Bengio 2003). */
+  | 'corrected-t'
+  /** One seed: a mean, no interval over splits. */
+  | 'single-seed'
+  /** No seed with a finite value. */
+  | 'none';
+
+/** A metric's mean over split seeds and the interval it carries. */
+export interface MeanInterval {
+  mean: number;
+  /** NaN (null in JSON) when there is no interval. */
+  lo: number;
+  hi: number;
+  interval: IntervalKind;
+  /** Why there is no interval (`1 seed: no interval over splits`). */
+  reason?: string;
+}
+
+/** A row flag with the reason a reader sees next to it. */
+export interface EntryFlag {
+  /**
+   * `leak`: above chance on a null dataset; `degenerate`: flags (almost) all or no test sequences
+   * on every seed; `trivial`: within 0.02 F1 of a trivial rule; `not-converged`: a seed's solver
+   * used all its iterations.
+   */
+  flag: 'leak' | 'degenerate' | 'trivial' | 'not-converged';
+  reason: string;
+}
+
 /** One row of the leaderboard (a variant = feature set × algorithm), aggregated over seeds. */
 export interface LeaderboardEntry {
+  /** Rank within the row's experiment. */
   rank: number;
-  /** Statistically tied with the row above. */
+  /**
+   * The corrected resampled t-test over the seeds both share cannot tell the row from the one above
+   * (p ≥ 0.05; same experiment and dataset only).
+   */
   tied: boolean;
   variant: string;
   featureSet: string;
   algorithm: string;
   supervised: boolean;
   seeds: number;
-  /** Test F1 mean over seeds with a 95% CI. */
-  f1: { mean: number; lo: number; hi: number };
+  /** Test F1 mean over seeds with its interval (see `interval`). */
+  f1: MeanInterval;
   aucPr: number;
   aucRoc: number;
   precisionAtK: number;
   fitMs: number;
   /** Sequences scored per second. */
   throughputPerS: number | null;
-  /** A trivial rule (sequence length, duration, unseen templates) gets within 0.02 F1. */
+  /** A trivial rule of the leakage audit (length, duration, unseen templates, one or two tokens…) gets within 0.02 F1. */
   withinTrivialReach: boolean;
   /** On a null dataset (`faults: 'none'`): mean test AUC-ROC above chance (> 0.60), so a label leaks. */
   leak?: boolean;
+  /** Flags with their reasons, most serious first (leak, degenerate, trivial, not-converged). */
+  flags: EntryFlag[];
   /** Test metrics by ground truth over the seeds that have it; null (or absent) where the data has none. */
   faultSlices?: FaultSlices | null;
 }

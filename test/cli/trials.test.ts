@@ -111,6 +111,10 @@ describe('bench show / compare / export and what a trial leaves behind', () => {
     const text = bench('show', '1');
     assert.match(text.stdout, /trial 1: event_lr_words × words × seed 1 — done/);
     assert.match(text.stdout, /recall per error case/);
+    // Logistic regression records how its solver ended.
+    assert.equal(t.metrics.train.max_iterations, 1000);
+    assert.ok(t.metrics.train.iterations >= 1 && t.metrics.train.final_gradient >= 0);
+    assert.match(text.stdout, /^solver: \d+\/1000 iterations, final gradient \d\.\d\de[-+]\d+ \(tol 1e-6\) — /m);
     const listed = json('ls', '--variant', 'event_rarity_words', '--status', 'done');
     assert.equal(listed.length, 2);
     assert.ok(listed.every((r: { variant: string; experiment: string }) => r.variant === 'event_rarity_words'));
@@ -156,6 +160,40 @@ describe('bench show / compare / export and what a trial leaves behind', () => {
     assert.match(cross.note, /different splits/);
     const bad = bench('compare', '1', 'event_lr_words');
     assert.equal(bad.status, 2);
+  });
+
+  it('a smaller experiment over the same trials shows every one of them, and running it has nothing to do', () => {
+    const file = experiment(dir, 'subset', TINY('tiny-subset', '[1]', "['event_lr_words']"));
+    const run = json('run', file);
+    assert.deepEqual(
+      run[0].outcomes.map((o: { state: string }) => o.state),
+      ['skipped'],
+      'its one trial was computed by tiny-trials',
+    );
+    const lr = db.prepare("SELECT id FROM trials WHERE variant = 'event_lr_words' AND seed = 1").get() as {
+      id: number;
+    };
+    const board = json('board', '--experiment', 'tiny-subset');
+    assert.deepEqual(
+      board.rows.map((r: { variant: string; trials: number[] }) => [r.variant, r.trials]),
+      [['event_lr_words', [lr.id]]],
+    );
+    assert.equal(board.rows[0].f1.interval, 'single-seed');
+    assert.equal(board.rows[0].f1.reason, '1 seed: no interval over splits');
+    const listed = json('ls', '--experiment', 'tiny-subset');
+    assert.deepEqual(
+      listed.map((r: { id: number; computed_by: string }) => [r.id, r.computed_by]),
+      [[lr.id, 'tiny-trials']],
+    );
+    assert.equal(bench('report', 'tiny-subset', '--json').status, 0);
+    const cmp = bench('compare', 'event_lr_words', 'event_rarity_words', '--experiment', 'tiny-subset');
+    assert.equal(cmp.status, 2, 'rarity is not in its plan');
+    // Both experiments on the all-experiments board: grouped, each with its own rows and ranks.
+    const all = json('board');
+    assert.deepEqual(
+      all.rows.map((r: { experiment: string; rank: number }) => `${r.experiment} ${r.rank}`),
+      ['tiny-subset 1', 'tiny-trials 1', 'tiny-trials 2'],
+    );
   });
 
   it('export writes the exact matrices as svmlight, and predictions as arrow, parquet and csv', async () => {

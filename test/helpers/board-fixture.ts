@@ -57,7 +57,7 @@ export function rawRow(
     trials: [1, 2, 3, 4, 5].map((s) => i * 10 + s),
     failed: i === 4 ? 1 : 0,
     falsePositives: 3 + i * 7,
-    f1: { mean: f1, lo: f1 - 0.03, hi: f1 + 0.02 },
+    f1: { mean: f1, lo: f1 - 0.03, hi: f1 + 0.02, interval: 'corrected-t' },
     aucPr: 0.55 + unit(i + 1) * 0.44,
     aucRoc: 0.7 + unit(i + 2) * 0.29,
     precisionAtK: 0.4 + unit(i + 3) * 0.59,
@@ -67,6 +67,10 @@ export function rawRow(
     withinTrivialReach: i === 9 || i === 12,
     scope: FIXTURE_SCOPE,
     leak: false,
+    flags:
+      i === 9 || i === 12
+        ? [{ flag: 'trivial', reason: `test F1 ${f1.toFixed(3)} is within 0.02 of the trivial rule "sequence length"` }]
+        : [],
     faultSlices: null,
   } satisfies RawRow;
 }
@@ -86,17 +90,28 @@ export function fixtureRows(): RawRow[] {
 const metricOf = (r: RawRow, m: PrimaryMetric) =>
   m === 'f1' ? r.f1.mean : m === 'auc_pr' ? r.aucPr : m === 'auc_roc' ? r.aucRoc : r.precisionAtK;
 
-/** Ranks raw rows by a metric the way the store does: best first, tied when within 0.01 of the row above. */
+/**
+ * Ranks raw rows by a metric the way the store does: grouped by experiment, best first within each,
+ * tied when within 0.01 of the row above in the same experiment. A row marked `leak` gets its flag.
+ */
 export function rank(raw: readonly RawRow[], primary: PrimaryMetric, experiments: string[]): Leaderboard {
-  const sorted = [...raw].sort((a, b) => metricOf(b, primary) - metricOf(a, primary));
+  const sorted = [...raw].sort(
+    (a, b) => a.experiment.localeCompare(b.experiment) || metricOf(b, primary) - metricOf(a, primary),
+  );
   const rows = sorted.map((r, i) => {
     const v = metricOf(r, primary);
-    const above = sorted[i - 1];
+    const above = sorted[i - 1]?.experiment === r.experiment ? sorted[i - 1] : undefined;
+    const first = sorted.findIndex((x) => x.experiment === r.experiment);
+    const flags =
+      r.leak && !r.flags.some((f) => f.flag === 'leak')
+        ? [{ flag: 'leak' as const, reason: leakWarning(r.experiment, r.variant, r.featureSet, r.aucRoc) }, ...r.flags]
+        : r.flags;
     return {
       ...r,
-      rank: i + 1,
+      flags,
+      rank: i - first + 1,
       tied: above !== undefined && metricOf(above, primary) - v < 0.01,
-      primary: { mean: v, lo: v - 0.02, hi: v + 0.015 },
+      primary: { mean: v, lo: v - 0.02, hi: v + 0.015, interval: 'corrected-t' as const },
     };
   });
   const scopes = Object.fromEntries(raw.map((r) => [r.experiment, r.scope]));
@@ -147,8 +162,23 @@ export function comparisonOf(a: BoardRow, b: BoardRow): SelectorComparison {
       { name: 'f1', a: a.f1.mean, b: b.f1.mean, delta: d },
       { name: 'auc_pr', a: a.aucPr, b: b.aucPr, delta: b.aucPr - a.aucPr },
     ],
+    corrected_t: {
+      state: 'interval',
+      t: -1.2,
+      df: 4,
+      p: 0.3,
+      ci: [d - 0.05, d + 0.05],
+      mean: d,
+      sd: 0.02,
+      se: 0.018,
+      correction: 0.45,
+      k: 5,
+      confidence: 0.95,
+      nTrain: 160,
+      nTest: 40,
+    },
     wilcoxon: { statistic: 0, pValue: 0.0625, n: 5, method: 'exact' },
-    bootstrap: { meanDiff: d, ci: [d - 0.01, d + 0.01], pValue: 0.03, n: 5, unit: '120 test runs of 5 seeds' },
+    bootstrap: null,
     tied: true,
   };
 }

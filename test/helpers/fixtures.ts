@@ -49,3 +49,27 @@ export function realSamplePath(): string {
   }
   return path;
 }
+
+/**
+ * Sequence metadata of `runs` runs holding one `correct` and one `get_token_404` token file each:
+ * the smallest store fixture a split per seed can be made over.
+ */
+export function correctAndErrorRuns(runs: number): {
+  seqId: string;
+  run: string;
+  testCase: string;
+  service: string;
+  anomaly: boolean;
+  startMs: number;
+}[] {
+  return Array.from({ length: runs }, (_, r) =>
+    ['correct', 'get_token_404'].map((testCase) => ({
+      seqId: `run${r}__${testCase}__token`,
+      run: `run${r}`,
+      testCase,
+      service: 'token',
+      anomaly: testCase !== 'correct',
+      startMs: r * 1000,
+    })),
+  ).flat();
+}

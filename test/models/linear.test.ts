@@ -218,6 +218,36 @@ describe('linear svm', () => {
   });
 });
 
+describe('convergence records', () => {
+  it('logistic regression reports its iterations, the limit and max |∇F| at the end', () => {
+    const stopped = new LogisticRegression({ maxIter: 3 });
+    assert.equal(stopped.convergence(), null, 'nothing before fit');
+    stopped.fit(small.train.x, small.train.y);
+    const c = stopped.convergence()!;
+    assert.deepEqual([c.iterations, c.maxIterations, c.tolerance], [3, 3, 1e-6]);
+    assert.equal(c.finalGradient, stopped.fitInfo!.gradMax);
+    assert.ok(c.finalGradient > c.tolerance, 'three steps do not reach the tolerance');
+    const full = new LogisticRegression();
+    full.fit(small.train.x, small.train.y);
+    assert.ok(full.convergence()!.iterations < full.convergence()!.maxIterations);
+    assert.equal(LogisticRegression.load(full.toJSON()).convergence(), null, 'a loaded model did not fit');
+  });
+
+  it('the linear SVM reports its passes, the limit and the projected-gradient spread of the last pass', () => {
+    const stopped = new LinearSvm({ seed: 3, maxIter: 1 });
+    stopped.fit(small.train.x, small.train.y);
+    const c = stopped.convergence()!;
+    assert.deepEqual([c.iterations, c.maxIterations, c.tolerance], [1, 1, 1e-4]);
+    assert.equal(stopped.fitInfo!.converged, false);
+    assert.ok(c.finalGradient > c.tolerance);
+    const full = new LinearSvm({ seed: 3 });
+    full.fit(small.train.x, small.train.y);
+    const f = full.convergence()!;
+    assert.equal(full.fitInfo!.converged, true);
+    assert.ok(f.iterations < f.maxIterations && f.finalGradient <= f.tolerance, JSON.stringify(f));
+  });
+});
+
 describe('determinism and persistence', () => {
   const makers = {
     'logistic-regression': () => new LogisticRegression({ classWeight: 'balanced' }),

@@ -51,7 +51,7 @@ function fixture() {
       trials: [i * 3 + 1, i * 3 + 2, i * 3 + 3],
       failed: 0,
       falsePositives: 5 + i,
-      f1: { mean: f1, lo: f1 - 0.02, hi: f1 + 0.02 },
+      f1: { mean: f1, lo: f1 - 0.02, hi: f1 + 0.02, interval: 'corrected-t' },
       // Reversed order under AUC-PR, so `m` visibly re-ranks.
       aucPr: 0.5 + i * 0.03,
       aucRoc: 0.8 + (i % 5) * 0.03,
@@ -61,6 +61,7 @@ function fixture() {
       withinTrivialReach: i === 6,
       scope: SCOPE,
       leak: false,
+      flags: i === 6 ? [{ flag: 'trivial', reason: 'test F1 within 0.02 of the trivial rule "sequence length"' }] : [],
       faultSlices: null,
     };
   });
@@ -97,7 +98,7 @@ const data = {
         ...r,
         rank: i + 1,
         tied: i > 0 && v(all[i - 1]) - v(r) < 0.01,
-        primary: { mean: v(r), lo: v(r) - 0.02, hi: v(r) + 0.02 },
+        primary: { mean: v(r), lo: v(r) - 0.02, hi: v(r) + 0.02, interval: 'corrected-t' },
       }));
     return { primaryMetric: primary, experiments: fx.experiments, rows, scopes: { quickstart: fx.scope }, warnings: [] };
   },

@@ -40,10 +40,10 @@ function loaded(options: Parameters<typeof initialState>[0] = {}, raw?: RawRow[]
 const apply = (s: BoardState, ...types: Parameters<typeof update>[1][]) =>
   types.reduce((acc, a) => update(acc, a).state, s);
 
-/** Sort value as the board defines it; null = missing. */
+/** Sort value as the board defines it; null = missing. Ranks count within each experiment's group. */
 function sortValueOf(r: BoardRow, key: SortKey): number | string | null {
   const map: Record<SortKey, number | string | null> = {
-    rank: r.rank,
+    rank: `${r.experiment}\u0000${String(r.rank).padStart(4, '0')}`,
     variant: r.variant,
     featureSet: r.featureSet,
     f1: r.f1.mean,
@@ -176,7 +176,8 @@ describe('board state', () => {
     const reloaded = settle(state, { action: { type: 'cycleMetric' } }, data, () => {});
     assert.deepEqual(calls.leaderboard.at(-1), ['auc_pr', undefined]);
     const rows = visibleRows(reloaded);
-    const best = Math.max(...rows.map((r) => r.aucPr));
+    // Ranked within each experiment: the first group's rank 1 is its best AUC-PR.
+    const best = Math.max(...rows.filter((r) => r.experiment === rows[0]!.experiment).map((r) => r.aucPr));
     assert.equal(rows[0]!.aucPr, best, 'rank 1 is the best AUC-PR now');
     assert.notEqual(rows[0]!.key, visibleRows(state)[0]!.key, 'the ranking changed');
     // Four metrics, then back to F1.
@@ -280,7 +281,7 @@ describe('board layout', () => {
     assert.ok(wide.includes('throughput') && wide.includes('supervised') && wide.includes('seeds'));
     const narrow = ids(78);
     assert.ok(!narrow.includes('throughput') && !narrow.includes('seeds'));
-    assert.ok(narrow.includes('featureSet') && narrow.includes('trivial') && narrow.includes('aucPr'));
+    assert.ok(narrow.includes('featureSet') && narrow.includes('flags') && narrow.includes('aucPr'));
     const tiny = ids(40, 'precision_at_k');
     assert.deepEqual(tiny.slice(0, 2), ['rank', 'variant']);
     assert.ok(tiny.includes('precisionAtK'), 'primary column kept');
@@ -302,33 +303,48 @@ describe('board layout', () => {
     assert.equal(truncate('event_oneclass_svm_words', 10), 'event_one…');
   });
 
-  it('renders the static table within the width, without ANSI, with ties and trivial markers', () => {
+  it('renders the static table within the width, without ANSI, grouped by experiment, with ties, flags and legend', () => {
     const board = rank(fixtureRows(), 'f1', ['quickstart', 'feature-sets']);
     assert.ok(board.rows.some((r) => r.tied));
     for (const w of [60, 80, 100, 140]) {
       const text = renderStaticTable(board, w);
       const lines = text.trimEnd().split('\n');
-      // Title, each experiment's scope (wrapped when narrow), column titles, rows.
-      const header = lines.findIndex((l) => /^\s+#\s+variant/.test(l));
+      // Title, each experiment's scope (wrapped when narrow), column titles, rows, the legend.
+      const header = lines.findIndex((l) => /^\s+#\s+(experiment\s+)?variant/.test(l));
       assert.ok(header >= 3, `${w}: scope lines above the column titles`);
-      assert.equal(lines.length, header + 1 + board.rows.length);
+      const legend = lines.findIndex((l) => l.startsWith('± 95 % corrected resampled t-interval'));
+      assert.equal(legend, header + 1 + board.rows.length, `${w}: the legend follows the rows`);
+      assert.ok(lines.slice(legend).some((l) => l.startsWith('≈ the corrected resampled t-test')));
+      assert.ok(lines.slice(legend).some((l) => l.startsWith('flags: LEAK above chance')));
       for (const l of lines) assert.ok(l.length <= w, `${w}: ${JSON.stringify(l)} is ${l.length} wide`);
       assert.equal(stripVTControlCharacters(text), text);
     }
     const text = renderStaticTable(board);
-    assert.match(text, /ranked by F1 · 18 rows/);
+    assert.match(
+      text.replace(/\n\s+/g, ' '),
+      /^leaderboard · ranked by F1 · 18 rows of 2 experiments \(ranked within each\) · 2 flagged \(2 trivial\)$/m,
+    );
     assert.match(text, /≈\d+ /);
     assert.match(text, /⚠ trivial/);
     assert.match(text, /event_oneclass_svm_words/);
     assert.match(text, /^scope quickstart: labels case · seqBy file · order shuffled · faults injected$/m);
     assert.match(text, /^scope feature-sets: labels case /m);
-    // Rows of two experiments: each row says which, and its scope, where the width allows.
+    // Rows of two experiments: grouped, each row says which experiment (first) and its scope.
     const wide = renderStaticTable(board, 160).split('\n');
-    assert.match(wide[3]!, /experiment\s+scope/);
-    assert.ok(wide.some((l) => /event_lr_words\s+drain .*feature-sets\s+case\/file shuf/.test(l)));
+    const titles = wide.findIndex((l) => /^\s+#\s+experiment\s+variant/.test(l));
+    assert.match(wide[titles]!, /flags\s+scope/);
+    const rows = wide.slice(titles + 1, titles + 1 + board.rows.length);
+    assert.ok(rows.some((l) => /^\s+1 feature-sets\s+event_lr_words\s+drain .* case\/file shuf/.test(l)));
+    const groups = rows.map((l) => (l.includes('feature-sets') ? 'feature-sets' : 'quickstart'));
+    assert.deepEqual(groups, [...groups].sort(), 'each experiment in one block');
+    assert.equal(rows.filter((l) => /^\s+1 /.test(l)).length, 2, 'ranks restart in each experiment');
     assert.match(
       renderStaticTable({ primaryMetric: 'f1', experiments: [], rows: [], scopes: {}, warnings: [] }),
       /no finished trials yet/,
+    );
+    assert.equal(
+      renderStaticTable({ primaryMetric: 'f1', experiments: [], rows: [], scopes: {}, warnings: [] }, 100, 'nothing'),
+      'nothing\n',
     );
   });
 
@@ -411,7 +427,7 @@ describe('<Board>', () => {
       const lines = frame.split('\n');
       assert.match(lines[0]!, /exp all · metric F1 · sort rank/);
       assert.match(lines[0]!, /18\/18 rows$/);
-      assert.match(lines[1]!, /#\s+variant\s+feature(?: set|…)\s+F1 ±CI\s+AUC-PR/);
+      assert.match(lines[1]!, /#\s+experiment\s+variant\s+feature(?: set|…)\s+F1 ±CI\s+AUC-PR/);
       assert.match(frame, /event_lr_words/);
       assert.match(frame, /⚠ trivial/);
       assert.match(frame, /q quit {2}\? help .* \/ find/, 'every key hint fits 80 columns');
@@ -502,8 +518,12 @@ describe('<Board>', () => {
       await delay();
       assert.deepEqual(calls.compare, [[rows[0]!.key, rows[2]!.key]]);
       const frame = frameOf(app);
-      assert.match(frame, /Wilcoxon signed-rank on F1: p = 0\.063/);
-      assert.match(frame, /tied: the paired bootstrap over test runs does not tell a and b apart/);
+      assert.match(
+        frame,
+        /corrected resampled t over 5 seeds, F1 b − a: −0\.\d{3} \[−0\.\d{3}, −0\.\d{3}\], t = -1\.20, df = 4, p = 0\.300/,
+      );
+      assert.match(frame, /tied: 5 seeds cannot order a and b \(p ≥ 0\.05; not evidence that they are equal\)/);
+      assert.match(frame, /side note: Wilcoxon signed-rank on F1, p = 0\.063/);
       assert.match(frame, new RegExp(`b: ${rows[2]!.variant}`));
     } finally {
       app.unmount();

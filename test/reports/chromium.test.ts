@@ -44,13 +44,15 @@ function model(): ReportModel {
       algorithm: v.split('_')[1]!,
       supervised: i % 2 === 0,
       seeds: 3,
-      f1: { mean: 0.9 - i * 0.05, lo: 0.85 - i * 0.05, hi: 0.95 - i * 0.05 },
+      f1: { mean: 0.9 - i * 0.05, lo: 0.85 - i * 0.05, hi: 0.95 - i * 0.05, interval: 'corrected-t' as const },
       aucPr: 0.8,
       aucRoc: 0.9,
       precisionAtK: 0.7,
       fitMs: 100 * (i + 1),
       throughputPerS: 1000,
       withinTrivialReach: i === 3,
+      flags:
+        i === 3 ? [{ flag: 'trivial' as const, reason: 'test F1 within 0.02 of the trivial rule "duration"' }] : [],
     })),
     f1ByFeatureSet: algorithms.flatMap((a, ai) =>
       featureSets.map((f, fi) => ({

@@ -82,6 +82,7 @@ export default defineExperiment({
       const f1s = r.trials.map((id) => getTrial(db, id)!.metrics.test.f1!);
       assert.ok(Math.abs(r.f1.mean - (f1s[0]! + f1s[1]!) / 2) < 1e-12);
       assert.ok(r.f1.lo <= r.f1.mean + 1e-12 && r.f1.mean <= r.f1.hi + 1e-12, `${r.variant} interval`);
+      assert.equal(r.f1.interval, 'corrected-t');
       if (i > 0) assert.ok(board.rows[i - 1]!.primary.mean >= r.primary.mean);
       assert.ok(r.throughputPerS !== null && r.throughputPerS > 0);
     });
@@ -104,24 +105,36 @@ export default defineExperiment({
     assert.ok(detail.timings.some((t) => t.stage === 'fit'));
   });
 
-  it('still ranks trials recorded before predictions existed, with intervals from the seeds that have them', () => {
+  it('takes intervals from the stored per-seed metrics and the split sizes, not from prediction files', () => {
+    const row = () =>
+      openBoardData(db)
+        .leaderboard('f1')
+        .rows.find((r) => r.variant === 'event_rf_words')!;
+    const before = row();
+    assert.equal(before.f1.interval, 'corrected-t');
+    // By hand: two seeds, df = 1, t_{1, 0.975} = tan(0.475π); nTrain = train + val runs, nTest = test runs.
+    const f1s = before.trials.map((id) => getTrial(db, id)!.metrics.test.f1!);
+    const runs = (id: number, parts: string) =>
+      (
+        db
+          .prepare(
+            `SELECT COUNT(*) AS n FROM split_members WHERE split_id = (SELECT split_id FROM trials WHERE id = ?) AND part IN (${parts})`,
+          )
+          .get(id) as { n: number }
+      ).n;
+    const nTrain = before.trials.reduce((s, id) => s + runs(id, "'train', 'val'"), 0) / 2;
+    const nTest = before.trials.reduce((s, id) => s + runs(id, "'test'"), 0) / 2;
+    const mean = (f1s[0]! + f1s[1]!) / 2;
+    const variance = (f1s[0]! - f1s[1]!) ** 2 / 2;
+    const half = Math.tan(0.475 * Math.PI) * Math.sqrt(variance * (1 / 2 + nTest / nTrain));
+    assert.ok(Math.abs(before.f1.lo - (mean - half)) < 1e-9 && Math.abs(before.f1.hi - (mean + half)) < 1e-9);
     db.exec('BEGIN');
     try {
-      const rf = db.prepare("SELECT id FROM trials WHERE variant = 'event_rf_words' ORDER BY id").all() as {
-        id: number;
-      }[];
-      db.prepare("DELETE FROM artifacts WHERE trial_id = ? AND kind = 'predictions'").run(rf[0]!.id);
-      let row = openBoardData(db, { resamples: 100 })
-        .leaderboard('f1')
-        .rows.find((r) => r.variant === 'event_rf_words')!;
-      assert.equal(row.seeds, 2);
-      assert.ok(Number.isFinite(row.f1.lo) && Number.isFinite(row.f1.hi), 'interval from the other seed');
-      db.prepare("DELETE FROM artifacts WHERE trial_id = ? AND kind = 'predictions'").run(rf[1]!.id);
-      row = openBoardData(db, { resamples: 100 })
-        .leaderboard('f1')
-        .rows.find((r) => r.variant === 'event_rf_words')!;
-      assert.ok(Number.isNaN(row.f1.lo) && Number.isNaN(row.f1.hi), 'no interval without predictions');
-      assert.ok(Number.isFinite(row.f1.mean), 'the stored metrics still rank it');
+      db.prepare(
+        "DELETE FROM artifacts WHERE kind = 'predictions' AND trial_id IN (SELECT id FROM trials WHERE variant = 'event_rf_words')",
+      ).run();
+      const after = row();
+      assert.deepEqual([after.f1.lo, after.f1.hi, after.tied], [before.f1.lo, before.f1.hi, before.tied]);
     } finally {
       db.exec('ROLLBACK');
     }

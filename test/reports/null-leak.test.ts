@@ -10,21 +10,12 @@ import { openBoardData } from '../../reports/leaderboard.ts';
 import { renderHtml, renderMarkdown } from '../../reports/page/index.ts';
 import { buildReportModel } from '../../reports/report-model.ts';
 import { makeSplit, type SequenceMeta } from '../../splits/index.ts';
-import { tempDir } from '../helpers/fixtures.ts';
+import { correctAndErrorRuns, tempDir } from '../helpers/fixtures.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/bench.mjs');
 
 /** Six runs of one correct and one error sequence: enough for a split per seed. */
-const META: SequenceMeta[] = Array.from({ length: 6 }, (_, r) =>
-  ['correct', 'get_token_404'].map((testCase) => ({
-    seqId: `run${r}__${testCase}__token`,
-    run: `run${r}`,
-    testCase,
-    service: 'token',
-    anomaly: testCase !== 'correct',
-    startMs: r * 1000,
-  })),
-).flat();
+const META: SequenceMeta[] = correctAndErrorRuns(6);
 
 interface RowSpec {
   variant: string;

@@ -11,6 +11,7 @@ import {
   SECTIONS,
   writeReport,
 } from '../../reports/page/index.ts';
+import { SINGLE_SEED_REASON } from '../../splits/eval/index.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 import { hasPngSignature, pngSize } from '../helpers/png.ts';
 
@@ -39,8 +40,11 @@ function fixtureModel(): ReportModel {
         featureSet: v.f,
         algorithm: v.a,
         supervised: v.a !== 'isolation_forest',
-        seeds: 5,
-        f1: { mean, lo: mean - 0.03, hi: Math.min(1, mean + 0.03) },
+        seeds: i === 6 ? 1 : 5,
+        f1:
+          i === 6
+            ? { mean, lo: Number.NaN, hi: Number.NaN, interval: 'single-seed' as const, reason: SINGLE_SEED_REASON }
+            : { mean, lo: mean - 0.03, hi: Math.min(1, mean + 0.03), interval: 'corrected-t' as const },
         aucPr: mean + 0.01,
         aucRoc: Math.min(1, mean + 0.04),
         precisionAtK: mean - 0.02,
@@ -48,6 +52,18 @@ function fixtureModel(): ReportModel {
         throughputPerS: i === 5 ? null : 10_000 / (i + 1),
         withinTrivialReach: i === 4,
         leak: i === 3,
+        flags: [
+          ...(i === 3 ? [{ flag: 'leak' as const, reason: 'mean test AUC-ROC 0.812 > 0.60 on a null dataset' }] : []),
+          ...(i === 4
+            ? [
+                {
+                  flag: 'trivial' as const,
+                  reason: 'test F1 0.750 is within 0.02 of the trivial rule "lacks \'<x>\'"',
+                },
+                { flag: 'not-converged' as const, reason: 'hit the iteration limit on 1 of 5 seeds' },
+              ]
+            : []),
+        ],
         // Ground truth for all rows but the last (a row without truth is left out of that table).
         faultSlices:
           i === variants.length - 1
@@ -198,14 +214,23 @@ describe('renderHtml', () => {
     assert.equal((html.match(/<svg\b/g) ?? []).length, charts.length);
   });
 
-  it('shows the leaderboard with CI, tied marker, trivial-reach flag and n/a', () => {
+  it('shows the leaderboard with its interval, tied marker, flags with reasons and n/a', () => {
     const table = html.slice(html.indexOf('<section id="leaderboard">'), html.indexOf('<figure'));
     assert.equal((table.match(/<tr/g) ?? []).length, 13, 'header + 12 rows');
+    assert.ok(table.includes('<th class="num">F1 [95% corrected t]</th>'));
     assert.ok(table.includes('0.950 [0.920, 0.980]'));
+    assert.ok(table.includes('0.650 (1 seed: no interval over splits)'), 'a single seed says why it has no interval');
+    assert.match(table, /corrected resampled t-interval/);
     assert.equal((table.match(/≈<\/span>2</g) ?? []).length, 1, 'tied rank marked');
     const trivial = table.match(/<tr class="trivial">.*?<\/tr>/s);
     assert.ok(trivial && trivial.length === 1);
-    assert.ok(trivial[0].includes('words_logistic_regression') && trivial[0].includes('trivial reach'));
+    assert.ok(trivial[0].includes('words_logistic_regression') && trivial[0].includes('⚠ trivial'));
+    assert.ok(trivial[0].includes('⚠ not converged'));
+    // The reasons are on the page, not only in tooltips.
+    assert.match(
+      table,
+      /<li><b>words_logistic_regression · words<\/b> <span class="flag">⚠ trivial<\/span>: test F1 0\.750 is within 0\.02 of the trivial rule &quot;lacks &#39;&lt;x&gt;&#39;&quot;<\/li>/,
+    );
     assert.ok(table.includes('<td class="num">n/a</td>'), 'null throughput');
     assert.ok(table.includes('1.62 s'), 'fit time');
   });
@@ -316,7 +341,9 @@ describe('renderMarkdown', () => {
     assert.ok(md.includes('| Rank | Variant | Feature set | Algorithm |'));
     assert.ok(md.includes('| ≈2 |'));
     assert.ok(md.includes('| 0.950 \\[0.920, 0.980\\] |'));
-    assert.ok(md.includes('⚠ trivial reach'));
+    assert.ok(md.includes('| ⚠ trivial ⚠ not-converged |'));
+    assert.ok(md.includes('| 0.650 (1 seed: no interval over splits) |'));
+    assert.match(md, /^- \*\*words\\_logistic\\_regression · words\*\* ⚠ trivial: test F1 0\.750 is within 0\.02/m);
     assert.ok(md.includes('**⚠ LEAK**'));
     assert.match(md, /^Scope: labels target-service · seqBy file · order shuffled · faults none \(null dataset\)$/m);
     assert.match(

@@ -109,6 +109,62 @@ describe('auditSplit', () => {
     );
   });
 
+  it('chooses the best one-token rule on train/validation and reports its test F1 (v1 order: lacks status.yml)', () => {
+    const a = auditSplit(
+      manifest,
+      'words',
+      { train: part(0, 60, true), val: part(60, 20, true), test: part(80, 20, true) },
+      VOCAB,
+    );
+    assert.equal(a.version, 2);
+    const one = a.tokenRules?.find((r) => r.kind === 'token');
+    assert.deepEqual(
+      one && { name: one.name, literals: one.literals, f1Val: one.f1Val, f1Test: one.f1Test, aucTest: one.aucTest },
+      {
+        name: "lacks 'status.yml'",
+        literals: [{ token: 'status.yml', present: false }],
+        f1Val: 1,
+        f1Test: 1,
+        aucTest: 1,
+      },
+    );
+    assert.equal(a.bestTrivialF1, 1);
+  });
+
+  it('finds an AND of two tokens that neither token alone gets to, among the strongest features only', () => {
+    // Anomalies hold tokens 5 and 6; normals one of them or neither. Either token alone flags the
+    // anomalies and a third of the normals: F1 = 2·10 / (2·10 + 10) = 0.667 on 40 sequences.
+    const kinds = [[5, 6], [5], [6], []];
+    const seqs = (from: number, n: number): AuditSequence[] =>
+      Array.from({ length: n }, (_, k) => {
+        const tokens = kinds[(from + k) % 4]!;
+        return {
+          seqId: `p${from + k}`,
+          anomaly: tokens.length === 2,
+          seqLen: 100,
+          durationSec: 10,
+          tokens: Int32Array.from([1, ...tokens]),
+          counts: Int32Array.from([1, ...tokens], () => 1),
+          templates: Int32Array.from([1]),
+        };
+      });
+    const parts = { train: seqs(0, 80), val: seqs(80, 40), test: seqs(120, 40) };
+    const a = auditSplit(manifest, 'words', parts, VOCAB);
+    const [one, two] = a.tokenRules!;
+    assert.equal(one!.kind, 'token');
+    assert.ok(Math.abs(one!.f1Test - 2 / 3) < 1e-12);
+    assert.equal(two!.kind, 'token-pair');
+    assert.equal(two!.name, "contains 'w2' and contains 'w3'");
+    assert.deepEqual([two!.f1Val, two!.f1Test, two!.aucTest], [1, 1, 1]);
+    assert.equal(a.bestTrivialF1, 1);
+    // Only the single strongest feature paired with itself: no pair to try.
+    const bounded = auditSplit(manifest, 'words', parts, VOCAB, { pairCandidates: 1 });
+    assert.deepEqual(
+      bounded.tokenRules!.map((r) => r.kind),
+      ['token'],
+    );
+  });
+
   it('counts test sequences whose exact bag occurs in train', () => {
     const train = part(0, 60, false);
     const test = [...part(80, 18, false), { ...train[3]!, seqId: 'copy-a' }, { ...train[4]!, seqId: 'copy-b' }];

@@ -28,7 +28,7 @@ export async function boardCommand(argv: readonly string[]): Promise<number> {
   );
   const primary = metricFlag(values.metric);
   // The board pulls in Ink and React: loaded only by this command.
-  const { openBoardData } = await import('../../../reports/leaderboard.ts');
+  const { noRowsText, openBoardData } = await import('../../../reports/leaderboard.ts');
   const db = openDb(dbPath(values.db));
   try {
     const data = openBoardData(db);
@@ -57,7 +57,11 @@ export async function boardCommand(argv: readonly string[]): Promise<number> {
     }
     const { renderStaticTable } = await import('../../../reports/board/static.ts');
     const width = values.width ? Number(values.width) : (process.stdout.columns ?? 120);
-    process.stdout.write(`${renderStaticTable(board, width)}\n`);
+    const empty =
+      values.experiment === undefined
+        ? undefined
+        : (({ message, hint }) => `${message} — ${hint}`)(noRowsText(db, values.experiment));
+    process.stdout.write(`${renderStaticTable(board, width, empty)}\n`);
     return 0;
   } finally {
     db.close();

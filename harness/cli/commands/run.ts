@@ -156,9 +156,11 @@ export async function lsCommand(argv: readonly string[]): Promise<number> {
       'trial sweep experiment       variant                    feature set  seed status  test F1  AUC-PR AUC-ROC\n',
     );
     for (const r of rows) {
+      // A trial of this plan that another experiment computed (same key): say where it comes from.
+      const shared = r.computed_by === r.experiment ? '' : `  (computed by ${r.computed_by})`;
       process.stdout.write(
         `${String(r.id).padStart(5)} ${String(r.sweep_id).padStart(5)} ${r.experiment.slice(0, 16).padEnd(16)} ${r.variant.padEnd(26)} ${r.feature_set.padEnd(12)} ` +
-          `${String(r.seed).padStart(4)} ${r.status.padEnd(7)} ${num(r.f1).padStart(7)} ${num(r.auc_pr).padStart(7)} ${num(r.auc_roc).padStart(7)}\n`,
+          `${String(r.seed).padStart(4)} ${r.status.padEnd(7)} ${num(r.f1).padStart(7)} ${num(r.auc_pr).padStart(7)} ${num(r.auc_roc).padStart(7)}${shared}\n`,
       );
     }
   } finally {

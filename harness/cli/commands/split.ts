@@ -193,6 +193,12 @@ function formatSplit(r: SplitReport): string {
     for (const b of a.baselines) {
       lines.push(`  trivial ${b.name.padEnd(16)} test AUC ${num(b.aucTest)}  F1 ${num(b.f1Test)}`);
     }
+    for (const r of a.tokenRules ?? []) {
+      const kind = r.kind === 'token' ? 'one token' : 'two tokens';
+      lines.push(
+        `  trivial ${kind.padEnd(16)} test AUC ${num(r.aucTest)}  F1 ${num(r.f1Test)}  ${r.name.slice(0, 80)}`,
+      );
+    }
     const top = a.strongestFeatures
       .slice(0, 3)
       .map((f) => `'${f.feature.slice(0, 40)}' ${num(f.aucTrain)}/${num(f.aucTest)}`);
