@@ -324,16 +324,18 @@ export function noRowsText(db: Db, experiment: string): { message: string; hint:
 }
 
 /**
- * The fault slices of a row over the seeds that have them: F1 and AUC-ROC averaged, recall pooled
- * (as recall per error case is). Null when no seed has ground truth.
+ * The fault slices of a row over the seeds that have them: F1 and AUC-ROC averaged over the seeds
+ * whose slice holds anomalies, recall pooled (as recall per error case is). Null when no seed has
+ * ground truth.
  */
 export function summarizeFaultSlices(perTrial: readonly TrialFacts['faults'][]): FaultSlices | null {
   const summary = (slice: FaultSlice): FaultSliceSummary => {
     const seeds = perTrial.flatMap((t) => (t[slice] ? [t[slice]] : []));
     const detected = seeds.reduce((s, m) => s + (m.tp ?? 0), 0);
     const anomalies = seeds.reduce((s, m) => s + (m.tp ?? 0) + (m.fn ?? 0), 0);
+    // A seed whose slice holds no anomaly has no F1 (its 0 would say "missed everything").
     return {
-      f1: finiteMean(seeds.map((m) => m.f1 ?? Number.NaN)),
+      f1: finiteMean(seeds.map((m) => ((m.tp ?? 0) + (m.fn ?? 0) === 0 ? Number.NaN : (m.f1 ?? Number.NaN)))),
       recall: anomalies === 0 ? Number.NaN : detected / anomalies,
       aucRoc: finiteMean(seeds.map((m) => m.auc_roc ?? Number.NaN)),
       detected,

@@ -7,7 +7,7 @@ import { getTrial, openDb } from '../../harness/store/index.ts';
 import { prepareSplit, weightedMetric } from '../../reports/bootstrap.ts';
 import { precisionRecallCurve } from '../../reports/curves.ts';
 import { parseCsvLine } from '../../reports/explanations.ts';
-import { openBoardData } from '../../reports/leaderboard.ts';
+import { openBoardData, summarizeFaultSlices } from '../../reports/leaderboard.ts';
 import { readPredictions, rowsOf } from '../../reports/predictions.ts';
 import { buildReportModel, topKStability } from '../../reports/report-model.ts';
 import { metricsAt } from '../../splits/eval/index.ts';
@@ -225,6 +225,27 @@ export default defineExperiment({
 });
 
 describe('report helpers', () => {
+  it('fault slices: recall pooled, F1 and AUC-ROC averaged over the seeds whose slice holds anomalies', () => {
+    const s = summarizeFaultSlices([
+      {
+        visible: { tp: 3, fn: 1, f1: 0.8, auc_roc: 0.9 },
+        hidden: { tp: 0, fn: 0, fp: 2, f1: 0, auc_roc: Number.NaN },
+      },
+      {
+        visible: { tp: 1, fn: 1, f1: 0.6, auc_roc: 0.7 },
+        hidden: { tp: 1, fn: 3, fp: 2, f1: 0.25, auc_roc: 0.6 },
+      },
+    ] as never);
+    assert.ok(s !== null);
+    assert.equal(s.visible.recall, 4 / 6);
+    assert.ok(Math.abs(s.visible.f1 - 0.7) < 1e-12);
+    assert.equal(s.visible.aucRoc, 0.8);
+    // Seed 1 has no hidden anomaly: its F1 of 0 is no "missed everything", so only seed 2 counts.
+    assert.equal(s.hidden.f1, 0.25);
+    assert.equal(s.hidden.recall, 1 / 4);
+    assert.deepEqual([s.hidden.detected, s.hidden.anomalies], [1, 4]);
+  });
+
   it('precision–recall curve steps through tie blocks', () => {
     const pts = precisionRecallCurve(Float64Array.from([0.9, 0.8, 0.8, 0.1]), Uint8Array.from([1, 0, 1, 0]));
     assert.deepEqual(pts, [
