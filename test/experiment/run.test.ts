@@ -150,6 +150,9 @@ export default defineExperiment({
     const r = bench('run', file);
     assert.equal(r.status, 0, r.stderr);
     assert.equal((r.stdout.match(/^\[\d+\/6\] done /gm) ?? []).length, 6);
+    // It ends by naming the best row and where to look next.
+    assert.match(r.stdout, /^best of \S+: \w+ × \w+, test F1 \d\.\d{3} .* over \d seeds?/m);
+    assert.match(r.stdout, /^next: npm run bench -- board --experiment \S+/m);
     const db = new Database(join(dir, 'home', 'bench.db'), { readonly: true });
     const trials = db.prepare("SELECT COUNT(*) AS n FROM trials WHERE status = 'done'").get() as { n: number };
     assert.equal(trials.n, 6);

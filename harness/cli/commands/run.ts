@@ -115,6 +115,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
         );
       }
     }
+    if (!values.json && !controller.signal.aborted) await summarize(db, results);
   } finally {
     dispose();
     db.close();
@@ -122,6 +123,31 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   if (values.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   if (controller.signal.aborted) return 130;
   return results.some((r) => r.outcomes.some((o) => o.state === 'failed')) ? 1 : 0;
+}
+
+/**
+ * What the sweeps add up to, per experiment: its best row on the leaderboard (mean test F1 over its
+ * seeds with the row's interval and flags), then where to look next.
+ */
+async function summarize(db: ReturnType<typeof openDb>, results: readonly { experiment: string }[]): Promise<void> {
+  const { openBoardData } = await import('../../../reports/leaderboard.ts');
+  const data = openBoardData(db);
+  const names = [...new Set(results.map((r) => r.experiment))];
+  for (const name of names) {
+    const best = data.leaderboard('f1', name).rows.find((r) => r.rank === 1);
+    if (!best) continue;
+    const f1 = best.f1;
+    const interval = Number.isFinite(f1.lo) ? ` [${f1.lo.toFixed(3)}, ${f1.hi.toFixed(3)}]` : ' (1 seed: no interval)';
+    const flags = best.flags.length > 0 ? ` — flagged ${best.flags.map((f) => f.flag).join(', ')}` : '';
+    process.stdout.write(
+      `best of ${name}: ${best.variant} × ${best.featureSet}, test F1 ${f1.mean.toFixed(3)}${interval} over ${best.seeds} seed${best.seeds === 1 ? '' : 's'}${flags}\n`,
+    );
+  }
+  const one = names.length === 1 ? ` --experiment ${names[0]}` : '';
+  process.stdout.write(
+    `next: npm run bench -- board${one}   (the leaderboard; ⏎ on a row for its detail)\n` +
+      `      npm run bench -- report${names.length === 1 ? ` ${names[0]}` : ''}   (HTML and markdown report)\n`,
+  );
 }
 
 export async function lsCommand(argv: readonly string[]): Promise<number> {
