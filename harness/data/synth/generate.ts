@@ -63,12 +63,13 @@ export async function generateSynth(
   const threads = workers ?? synthWorkers(o, runs);
   if (threads <= 0) {
     let done = 0;
-    for (const run of runs) {
-      const part = await generateRuns(o, [run]);
-      add(summary, part);
-      done += part.files;
-      onProgress?.(done, total);
-    }
+    add(
+      summary,
+      await generateRuns(o, runs, (files) => {
+        done += files;
+        onProgress?.(done, total);
+      }),
+    );
     return summary;
   }
   const pool = new Piscina({

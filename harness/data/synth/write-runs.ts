@@ -123,15 +123,22 @@ async function writeRun(built: ReturnType<typeof buildRun>): Promise<void> {
   await Promise.all(built.files.map(([path, text]) => writeFile(path, text)));
 }
 
-/** Builds and writes some runs of a tree (a worker's share; see generate-worker.ts). */
-export async function generateRuns(o: Readonly<SynthOptions>, runs: readonly RunPlan[]): Promise<SynthSummary> {
+/**
+ * Builds and writes some runs of a tree (all of them, or a worker's share; see generate-worker.ts).
+ * The writes of a run overlap the building of the next; `onWritten(files)` follows each run's writes.
+ */
+export async function generateRuns(
+  o: Readonly<SynthOptions>,
+  runs: readonly RunPlan[],
+  onWritten?: (files: number) => void,
+): Promise<SynthSummary> {
   const summary = emptySummary(0);
   let inFlight: Promise<unknown> = Promise.resolve();
   for (const run of runs) {
     const built = buildRun(o, run);
     add(summary, built.summary);
     await inFlight;
-    inFlight = writeRun(built);
+    inFlight = writeRun(built).then(() => onWritten?.(built.summary.files));
   }
   await inFlight;
   return summary;
