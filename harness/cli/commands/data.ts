@@ -78,7 +78,7 @@ async function synthCommand(argv: readonly string[]): Promise<number> {
       'usage: bench data synth [--out DIR] [--preset tiny|standard|large] [--runs N] [--errors-per-run N]\n' +
         '                        [--services code,token,refresh-token] [--seed N] [--order shuffled|v1]\n' +
         '                        [--faults injected|none] [--workers N] [--json]\n' +
-        '  --order shuffled  LO2 v2 (default): shuffled cases of 20-180 s, every 20th line kept, oauth2_logs_LO2_run_<epoch>/\n' +
+        '  --order shuffled  LO2 v2 (default): shuffled cases of 20-180 s, 1 line in 20 kept, oauth2_logs_LO2_run_<epoch>/\n' +
         '  --order v1        LO2 v1: correct first, then each case, 60 s each, full files, light-oauth2-data-<epoch>/\n' +
         '  --faults none     the same tree with every fault-caused line left out (a null dataset)\n' +
         '  --workers N       worker threads (default: one per core for large trees, none for small ones;\n' +
