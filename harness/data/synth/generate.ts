@@ -81,7 +81,7 @@ export async function generateSynth(
   });
   try {
     let done = 0;
-    // Small batches of runs keep both threads busy to the end and progress moving.
+    // Small batches of runs keep every thread busy to the end and progress moving.
     const batches: RunPlan[][] = [];
     for (let i = 0; i < runs.length; i += RUNS_PER_TASK) batches.push(runs.slice(i, i + RUNS_PER_TASK));
     await Promise.all(
