@@ -22,21 +22,24 @@ commands:
   show         <trial> [--json]            one trial: metrics per part, recall per error case,
                                            timings, throughput, artifacts, error
   compare      <trial> <trial> | <variant[:features]> <variant[:features]> [--experiment NAME] [--json]
-               test-metric deltas (b − a) with a paired bootstrap over test runs (two trials
-               of one split, or two variants over every shared split seed, + Wilcoxon on seeds)
+               test-metric deltas (b − a): over every shared split seed, the corrected resampled
+               t-test (+ Wilcoxon as a side note); two trials of one split, a paired bootstrap
+               over its test runs
   export       <trial> [--format svmlight|arrow|parquet|csv] [--out DIR] [--json]
                svmlight: the matrices the model saw (+ features.txt, meta.json);
                arrow/parquet/csv: its predictions (default DIR: BENCH_HOME/exports/)
   board        [--experiment NAME] [--metric f1|auc_pr|auc_roc|precision_at_k] [--json]
-               leaderboard over seeds (F1 ± CI, ties, trivial-reach flags); interactive on a
-               terminal (? for keys), a plain table otherwise
+               leaderboard over seeds (mean ± corrected t-interval, ties, flags: leak, degenerate,
+               trivial, not-converged); interactive on a terminal (? for keys), a plain table otherwise
   report       [experiment] [--out DIR] [--metric M] [--json]
                HTML page + markdown + SVG/PNG charts under BENCH_HOME/reports/<experiment>/
   data synth   [--out DIR] [--preset tiny|standard|large] [--runs N] [--errors-per-run N]
-               [--services a,b] [--seed N] [--order v1|shuffled] [--json]
-               write a synthetic LO2 tree (default: into the cache)
+               [--services a,b] [--seed N] [--order shuffled|v1] [--faults injected|none]
+               [--workers N] [--json]
+               write a synthetic LO2 tree with its ground truth (default: into the cache)
   data ingest  [DIR] [--runs N] [--errors-per-run N] [--error-case NAME] [--services a,b]
-               [--seed N] [--trim N] [--workers N] [--parquet] [--force] [--json]
+               [--seed N] [--trim N] [--continuation merge|drop|keep] [--workers N] [--parquet]
+               [--force] [--json]
                load + enhance an LO2 tree into Arrow files (no DIR: the synthetic default)
 
   split        [DIR] [--strategy random-runs|temporal|unseen-errors|group-k-fold] [--seed N]
@@ -46,9 +49,35 @@ commands:
 global options: --help, BENCH_HOME (default .bench) holds cache/, artifacts/, reports/, bench.db
 `;
 
+/** Commands whose `--help` is their entry of HELP (the others print their own usage). */
+const HELP_FROM_LIST = new Set(['ls', 'show', 'compare', 'export', 'board', 'report']);
+
+/** The entries of HELP whose name starts with `name` (`data` gives `data synth` and `data ingest`). */
+export function commandHelp(name: string): string {
+  const lines = HELP.split('\n');
+  const out: string[] = [];
+  let inside = false;
+  for (const line of lines) {
+    if (/^ {2}\S/.test(line)) inside = line.slice(2).startsWith(`${name} `);
+    else if (!/^ {3,}\S/.test(line)) inside = false;
+    if (inside) out.push(line);
+  }
+  return `usage: bench ${name} …\n\n${out.join('\n')}\n\nglobal options: BENCH_HOME (default .bench); \`bench --help\` lists every command\n`;
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   try {
-    const [command, ...rest] = argv;
+    // `-h` is `--help` everywhere (each command's own parser knows only the long form).
+    const [command, ...rest] = argv.map((a) => (a === '-h' ? '--help' : a));
+    const asksHelp = rest.includes('--help');
+    if (
+      command !== undefined &&
+      asksHelp &&
+      (HELP_FROM_LIST.has(command) || (command === 'data' && rest[0] === '--help'))
+    ) {
+      process.stdout.write(commandHelp(command));
+      return 0;
+    }
     switch (command) {
       case undefined:
       case '--help':

@@ -1,0 +1,44 @@
+/** Every command and subcommand answers --help (and -h) with its usage on stdout and exit 0. */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { tempDir } from '../helpers/fixtures.ts';
+
+const BIN = join(import.meta.dirname, '../../bin/bench.mjs');
+
+describe('bench <command> --help (real CLI)', () => {
+  const { dir, cleanup } = tempDir();
+  after(cleanup);
+  const env = { ...process.env, BENCH_HOME: join(dir, 'home') };
+  const bench = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env });
+
+  const commands: [string[], RegExp][] = [
+    [['run'], /usage: bench run/],
+    [['ls'], /^ {2}ls +\[--experiment NAME\]/m],
+    [['show'], /^ {2}show +<trial>/m],
+    [['compare'], /^ {2}compare +<trial> <trial>/m],
+    [['export'], /^ {2}export +<trial>/m],
+    [['board'], /^ {2}board +\[--experiment NAME\]/m],
+    [['report'], /^ {2}report +\[experiment\]/m],
+    [['split'], /usage: bench split/],
+    [['data'], /^ {2}data synth[\s\S]*^ {2}data ingest/m],
+    [['data', 'synth'], /usage: bench data synth/],
+    [['data', 'ingest'], /usage: bench data ingest/],
+  ];
+  for (const [command, usage] of commands) {
+    for (const flag of ['--help', '-h']) {
+      it(`${command.join(' ')} ${flag}`, () => {
+        const r = bench(...command, flag);
+        assert.equal(r.status, 0, r.stderr);
+        assert.match(r.stdout, usage);
+        assert.equal(r.stderr, '');
+      });
+    }
+  }
+
+  it('asking for help writes nothing under BENCH_HOME (no database is created)', () => {
+    for (const command of ['ls', 'board', 'report']) bench(command, '--help');
+    assert.equal(spawnSync('ls', [join(dir, 'home')]).status !== 0, true);
+  });
+});
