@@ -2,15 +2,65 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { usageError } from '../errors/index.ts';
 
-/** parseArgs with our usage errors instead of Node's. */
+/**
+ * parseArgs with our usage errors instead of Node's: an unknown option names the closest known one,
+ * and a value that starts with '-' (`--runs -3`) is taken as the option's value, then validated by
+ * the command, instead of "argument is ambiguous".
+ */
 export function parseFlags<T extends ParseArgsConfig['options']>(argv: readonly string[], options: T, command: string) {
+  const args = [...argv];
+  for (let i = 0; i < args.length - 1; i++) {
+    const name = args[i]!.startsWith('--') ? args[i]!.slice(2) : null;
+    const next = args[i + 1]!;
+    if (name !== null && options?.[name]?.type === 'string' && /^-\d/.test(next)) {
+      args.splice(i, 2, `--${name}=${next}`);
+    }
+  }
   try {
-    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const unknown = /Unknown option '(-{1,2}[^']+)'/.exec((err as Error).message)?.[1];
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown !== undefined) {
+      const guess = closest(unknown.replace(/^-+/, ''), Object.keys(options ?? {}));
+      throw usageError(
+        `${command}: unknown option '${unknown}'${guess === null ? '' : ` — did you mean '--${guess}'?`}`,
+        {
+          hint: `run \`bench ${command} --help\` for the options`,
+        },
+      );
+    }
     throw usageError(`${command}: ${(err as Error).message.split('\n')[0]}`, {
       hint: `run \`bench ${command} --help\` for the options`,
     });
   }
+}
+
+/** The known name within edit distance 2 of `name` (the nearest; ties: the first listed), or null. */
+export function closest(name: string, known: readonly string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = 3;
+  for (const k of known) {
+    const d = editDistance(name, k);
+    if (d < bestDistance) {
+      best = k;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+/** Levenshtein distance (insertions, deletions, substitutions). */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
 }
 
 export function intFlag(value: string | undefined, flag: string, min: number): number | undefined {

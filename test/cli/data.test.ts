@@ -66,7 +66,7 @@ describe('bench data (the real CLI in a child process)', () => {
   it('exits 2 on usage errors, naming the flag', () => {
     const cases: [string[], RegExp][] = [
       [['data', 'ingest', tree, '--workers', 'many'], /--workers must be an integer ≥ 0 \(got 'many'\)/],
-      [['data', 'ingest', tree, '--bogus'], /data ingest: Unknown option '--bogus'/],
+      [['data', 'ingest', tree, '--bogus'], /data ingest: unknown option '--bogus'/],
       [['data', 'frobnicate'], /data: unknown subcommand 'frobnicate'/],
       [['nope'], /unknown command 'nope'/],
       [['data', 'ingest', tree, '--services', 'tokn'], /services: unknown service 'tokn'/],

@@ -42,3 +42,25 @@ describe('bench <command> --help (real CLI)', () => {
     assert.equal(spawnSync('ls', [join(dir, 'home')]).status !== 0, true);
   });
 });
+
+describe('wrong options get a clear one-line error (real CLI)', () => {
+  const { dir, cleanup } = tempDir();
+  after(cleanup);
+  const env = { ...process.env, BENCH_HOME: join(dir, 'home') };
+  const bench = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env });
+
+  const cases: [string[], RegExp][] = [
+    [['ls', '--experimnt', 'x'], /^error: ls: unknown option '--experimnt' — did you mean '--experiment'\?$/m],
+    [['run', 'x.ts', '--worker', '2'], /^error: run: unknown option '--worker' — did you mean '--workers'\?$/m],
+    [['board', '--zzzzzz'], /^error: board: unknown option '--zzzzzz'$/m],
+    [['data', 'synth', '--runs', '-3'], /^error: --runs must be an integer ≥ 1 \(got '-3'\)$/m],
+  ];
+  for (const [args, message] of cases) {
+    it(args.join(' '), () => {
+      const r = bench(...args);
+      assert.equal(r.status, 2, r.stderr);
+      assert.match(r.stderr, message);
+      assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
+    });
+  }
+});
