@@ -3,15 +3,12 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { tempDir } from '../helpers/fixtures.ts';
-
-const BIN = join(import.meta.dirname, '../../bin/bench.mjs');
+import { benchCli, tempDir } from '../helpers/fixtures.ts';
 
 describe('bench <command> --help (real CLI)', () => {
   const { dir, cleanup } = tempDir();
   after(cleanup);
-  const env = { ...process.env, BENCH_HOME: join(dir, 'home') };
-  const bench = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env });
+  const bench = benchCli(join(dir, 'home'));
 
   const commands: [string[], RegExp][] = [
     [['run'], /usage: bench run/],
@@ -46,8 +43,7 @@ describe('bench <command> --help (real CLI)', () => {
 describe('wrong options get a clear one-line error (real CLI)', () => {
   const { dir, cleanup } = tempDir();
   after(cleanup);
-  const env = { ...process.env, BENCH_HOME: join(dir, 'home') };
-  const bench = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env });
+  const bench = benchCli(join(dir, 'home'));
 
   const cases: [string[], RegExp][] = [
     [['ls', '--experimnt', 'x'], /^error: ls: unknown option '--experimnt' — did you mean '--experiment'\?$/m],

@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { TRUTH_FORMAT, TRUTH_MANIFEST } from '../../harness/data/lo2/constants.ts';
-import { line, tempDir, writeTree } from '../helpers/fixtures.ts';
+import { benchCli, line, tempDir, writeTree } from '../helpers/fixtures.ts';
 
-const BIN = join(import.meta.dirname, '../../bin/bench.mjs');
 const RUN = 'oauth2_logs_LO2_run_1719592986';
 const LOG = `${RUN}/access_token_client_secret_wrong_401/light-oauth2-oauth2-token-1.log`;
 
 describe('bench data ingest --continuation, and the truth in its summary', () => {
   const { dir, cleanup } = tempDir();
   after(cleanup);
-  const env = { ...process.env, BENCH_HOME: join(dir, 'home') };
-  const bench = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env });
+  const bench = benchCli(join(dir, 'home'));
   const tree = join(dir, 'tree');
 
   before(() => {

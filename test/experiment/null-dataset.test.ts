@@ -13,34 +13,24 @@
  * reports it). Seed 1's 60 runs: −1.6 %.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { tempDir } from '../helpers/fixtures.ts';
+import { benchCli, tempDir, writeExperiment } from '../helpers/fixtures.ts';
 
-const BIN = join(import.meta.dirname, '../../bin/bench.mjs');
-const IMPORT = JSON.stringify(join(import.meta.dirname, '../../harness/experiment/index.ts'));
 const VARIANTS = ['event_lr_words', 'event_rf_words', 'event_dt_trigrams'];
 
 function experiment(dir: string, name: string, faults: 'injected' | 'none', labels: string): string {
-  const file = join(dir, `${name}.ts`);
-  writeFileSync(
-    file,
-    `import { defineExperiment } from ${IMPORT};
-export default defineExperiment({
-  name: '${name}',
-  dataset: { source: 'synthetic', preset: 'standard', runs: 60, seed: 1, faults: '${faults}' },
+  return writeExperiment(
+    dir,
+    name,
+    `  dataset: { source: 'synthetic', preset: 'standard', runs: 60, seed: 1, faults: '${faults}' },
   labels: '${labels}',
   seeds: [1, 2, 3],
   variants: ${JSON.stringify(VARIANTS)},
   explain: false,
-  throughput: false,
-});
-`,
+  throughput: false,`,
   );
-  return file;
 }
 
 describe('the null dataset through the whole pipeline (real CLI, 60 standard runs)', () => {
@@ -54,10 +44,7 @@ describe('the null dataset through the whole pipeline (real CLI, 60 standard run
       experiment(dir, 'null-case', 'none', 'case'),
       experiment(dir, 'faults-target', 'injected', 'target-service'),
     ]) {
-      const r = spawnSync(process.execPath, [BIN, 'run', file, '--workers', '2'], {
-        encoding: 'utf8',
-        env: { ...process.env, BENCH_HOME: home },
-      });
+      const r = benchCli(home)('run', file, '--workers', '2');
       assert.equal(r.status, 0, r.stderr);
     }
     db = new Database(join(home, 'bench.db'), { readonly: true });

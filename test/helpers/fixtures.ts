@@ -1,9 +1,11 @@
 /** Small LO2-shaped trees written by tests into temporary folders. */
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import type { SequenceMeta } from '../../harness/data/read.ts';
 
 /** path (relative to the tree root) → file content. */
 export type TreeSpec = Record<string, string | Uint8Array>;
@@ -54,14 +56,7 @@ export function realSamplePath(): string {
  * Sequence metadata of `runs` runs holding one `correct` and one `get_token_404` token file each:
  * the smallest store fixture a split per seed can be made over.
  */
-export function correctAndErrorRuns(runs: number): {
-  seqId: string;
-  run: string;
-  testCase: string;
-  service: string;
-  anomaly: boolean;
-  startMs: number;
-}[] {
+export function correctAndErrorRuns(runs: number): SequenceMeta[] {
   return Array.from({ length: runs }, (_, r) =>
     ['correct', 'get_token_404'].map((testCase) => ({
       seqId: `run${r}__${testCase}__token`,
@@ -72,4 +67,23 @@ export function correctAndErrorRuns(runs: number): {
       startMs: r * 1000,
     })),
   ).flat();
+}
+
+const BIN = join(import.meta.dirname, '../../bin/bench.mjs');
+
+/** Runs the real `bench` CLI in a child process with BENCH_HOME = `home`. */
+export function benchCli(home: string): (...args: string[]) => SpawnSyncReturns<string> {
+  const env = { ...process.env, BENCH_HOME: home };
+  return (...args) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env });
+}
+
+/** Writes `<dir>/<name>.ts`, an experiment file: `defineExperiment({ name, …fields })`. */
+export function writeExperiment(dir: string, name: string, fields: string): string {
+  const file = join(dir, `${name}.ts`);
+  const define = JSON.stringify(join(import.meta.dirname, '../../harness/experiment/index.ts'));
+  writeFileSync(
+    file,
+    `import { defineExperiment } from ${define};\nexport default defineExperiment({\n  name: '${name}',\n${fields}\n});\n`,
+  );
+  return file;
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -8,30 +8,23 @@ import { targetService } from '../../harness/data/lo2/constants.ts';
 import { readSequenceMeta } from '../../harness/data/read.ts';
 import { scopeSequences } from '../../harness/sweep/scope.ts';
 import { readPredictions } from '../../reports/predictions.ts';
-import { tempDir } from '../helpers/fixtures.ts';
+import { tempDir, writeExperiment } from '../helpers/fixtures.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/bench.mjs');
-const IMPORT = JSON.stringify(join(import.meta.dirname, '../../harness/experiment/index.ts'));
 
 /** An experiment file on the tiny preset (generated with its fault ground truth) in `scope`. */
 function experiment(dir: string, name: string, scope: string): string {
-  const file = join(dir, `${name}.ts`);
-  writeFileSync(
-    file,
-    `import { defineExperiment } from ${IMPORT};
-export default defineExperiment({
-  name: '${name}',
-  dataset: { source: 'synthetic', preset: 'tiny', runs: 12, seed: 4 },
+  return writeExperiment(
+    dir,
+    name,
+    `  dataset: { source: 'synthetic', preset: 'tiny', runs: 12, seed: 4 },
   ingest: { trimLines: 0 },
   seeds: [1, 2],
   variants: ['event_lr_words', 'sequence_lr_numeric', 'event_oov_words'],
   explain: false,
   throughput: false,
-  ${scope}
-});
-`,
+  ${scope}`,
   );
-  return file;
 }
 
 describe('bench run in another sequence scope (real CLI, real SQLite, worker threads)', () => {
