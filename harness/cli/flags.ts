@@ -1,6 +1,7 @@
 /** Option parsing shared by the commands: usage errors that name the flag and point at --help. */
+import { availableParallelism } from 'node:os';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { usageError } from '../errors/index.ts';
+import { closest, usageError } from '../errors/index.ts';
 
 /**
  * parseArgs with our usage errors instead of Node's: an unknown option names the closest known one,
@@ -36,39 +37,30 @@ export function parseFlags<T extends ParseArgsConfig['options']>(argv: readonly 
   }
 }
 
-/** The known name within edit distance 2 of `name` (the nearest; ties: the first listed), or null. */
-export function closest(name: string, known: readonly string[]): string | null {
-  let best: string | null = null;
-  let bestDistance = 3;
-  for (const k of known) {
-    const d = editDistance(name, k);
-    if (d < bestDistance) {
-      best = k;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-/** Levenshtein distance (insertions, deletions, substitutions). */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    }
-    prev = row;
-  }
-  return prev[b.length]!;
-}
-
 export function intFlag(value: string | undefined, flag: string, min: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw usageError(`--${flag} must be an integer ≥ ${min} (got '${value}')`);
   return n;
 }
+
+/**
+ * `--workers N`: 0 (run on the main thread) up to a bound past which threads only add memory (each
+ * worker holds its own copy of the inputs) and, far enough, crash V8.
+ */
+export function workersFlag(value: string | undefined): number | undefined {
+  const n = intFlag(value, 'workers', 0);
+  const max = maxWorkers();
+  if (n !== undefined && n > max) {
+    throw usageError(`--workers ${n} is more than this machine can use (at most ${max})`, {
+      field: 'workers',
+      hint: `${availableParallelism()} cores here; omit --workers for one per core`,
+    });
+  }
+  return n;
+}
+
+export const maxWorkers = (): number => Math.max(8, 2 * availableParallelism());
 
 /** A positive integer id given as a positional argument (trial ids). */
 export function idArg(value: string | undefined, what: string, command: string): number {

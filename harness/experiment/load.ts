@@ -18,7 +18,7 @@ export async function loadExperiment(file: string): Promise<Experiment> {
   try {
     mod = (await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown };
   } catch (err) {
-    throw configError(`${file}: cannot be loaded: ${(err as Error).message.split('\n')[0]}`, {
+    throw configError(loadFailure((err as Error).message, file), {
       file,
       hint: 'check the file compiles: it must `export default defineExperiment({...})`',
     });
@@ -30,4 +30,14 @@ export async function loadExperiment(file: string): Promise<Experiment> {
     });
   }
   return parseExperiment(mod.default, file);
+}
+
+/**
+ * What is wrong, in one line: for a syntax error, esbuild's `path:line:column: ERROR: text` (its first
+ * line is only "Transform failed with 1 error:") as `file:line:column: syntax error: text`.
+ */
+function loadFailure(message: string, file: string): string {
+  const located = /^.*?:(\d+):(\d+): ERROR: (.*)$/m.exec(message);
+  if (located) return `${file}:${located[1]}:${located[2]}: syntax error: ${located[3]}`;
+  return `${file}: cannot be loaded: ${message.split('\n')[0]}`;
 }

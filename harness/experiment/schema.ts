@@ -4,9 +4,9 @@
  */
 import { z } from 'zod';
 import { parseFeatureSet, VARIANT_NAMES, type VariantName } from '../../models/index.ts';
-import { LABEL_SCOPES, SEQ_BY } from '../../splits/index.ts';
+import { LABEL_SCOPES, SEQ_BY, SPLIT_STRATEGIES } from '../../splits/index.ts';
 import { SERVICES } from '../data/lo2/constants.ts';
-import { configError } from '../errors/index.ts';
+import { closest, configError } from '../errors/index.ts';
 
 const variantName = z.string().refine((v) => (VARIANT_NAMES as readonly string[]).includes(v), {
   error: (issue) => `unknown variant '${String(issue.input)}' (expected one of ${VARIANT_NAMES.join(', ')})`,
@@ -29,7 +29,7 @@ function choice<const T extends readonly [string, ...string[]]>(values: T, hint:
 }
 
 const dataset = z.discriminatedUnion('source', [
-  z.object({
+  z.strictObject({
     source: z.literal('synthetic'),
     preset: z.enum(['tiny', 'standard', 'large']).default('standard'),
     seed: z.number().int().default(1),
@@ -44,7 +44,7 @@ const dataset = z.discriminatedUnion('source', [
     runs: z.number().int().positive().optional(),
     errorsPerRun: z.number().int().min(0).optional(),
   }),
-  z.object({
+  z.strictObject({
     source: z.literal('lo2'),
     path: z.string().min(1),
     // A real tree has the faults it was recorded with: saying otherwise is a mistake worth an error.
@@ -56,9 +56,15 @@ const dataset = z.discriminatedUnion('source', [
   }),
 ]);
 
-export const experimentSchema = z.object({
-  /** Name shown in listings and reports. */
-  name: z.string().min(1),
+export const experimentSchema = z.strictObject({
+  /** Name shown in listings and reports, and the default folder name of its report. */
+  name: z
+    .string()
+    .min(1)
+    .refine(isSafeName, {
+      error: (issue) =>
+        `${JSON.stringify(issue.input)} cannot name an experiment (no '/', '\\', control characters, or only dots); use e.g. 'standard-v2'`,
+    }),
   dataset,
   /** Loader options. */
   ingest: z
@@ -74,7 +80,7 @@ export const experimentSchema = z.object({
     .default({ trimLines: 100, continuation: 'merge' }),
   split: z
     .object({
-      strategy: z.enum(['random-runs', 'temporal', 'unseen-errors', 'group-k-fold']).default('random-runs'),
+      strategy: z.enum(SPLIT_STRATEGIES).default('random-runs'),
       fractions: z.tuple([z.number(), z.number(), z.number()]).optional(),
       folds: z.number().int().min(3).optional(),
     })
@@ -90,7 +96,14 @@ export const experimentSchema = z.object({
   /** What one sequence is: a (run, test case, service) `file`, or all services of one (run, `test_case`). */
   seqBy: choice(SEQ_BY, "'test_case' makes one sequence of all services' files of a (run, test case)").default('file'),
   /** Split seeds (for group-k-fold: fold indices); one trial per seed × variant × feature set. */
-  seeds: z.array(z.number().int()).min(1).default([1]),
+  seeds: z
+    .array(z.number().int())
+    .min(1)
+    .refine((seeds) => new Set(seeds).size === seeds.length, {
+      error: (issue) =>
+        `seed ${duplicateOf(issue.input as number[])} is listed twice (a seed gives one trial per variant × feature set; list each once)`,
+    })
+    .default([1]),
   /** Variants to run, or 'all' for the 14. */
   variants: z.union([z.literal('all'), z.array(variantName).min(1)]).default('all'),
   /** Feature sets crossed with the variants; omitted: each variant's own default. */
@@ -98,15 +111,15 @@ export const experimentSchema = z.object({
   /** Threshold rule on validation. */
   threshold: z
     .discriminatedUnion('rule', [
-      z.object({ rule: z.literal('max-f1') }),
-      z.object({ rule: z.literal('contamination'), contamination: z.number().gt(0).lt(1) }),
+      z.strictObject({ rule: z.literal('max-f1') }),
+      z.strictObject({ rule: z.literal('contamination'), contamination: z.number().gt(0).lt(1) }),
     ])
     .default({ rule: 'max-f1' }),
   /** Explanation files per trial (see harness/sweep/explain.ts); false writes none. */
   explain: z
     .union([
       z.literal(false),
-      z.object({
+      z.strictObject({
         shap: z.enum(['own', 'all', 'none']).default('own'),
         budgetMs: z.number().min(0).default(2000),
         rows: z.number().int().min(1).default(128),
@@ -118,7 +131,7 @@ export const experimentSchema = z.object({
   throughput: z
     .union([
       z.literal(false),
-      z.object({
+      z.strictObject({
         timeMs: z.number().min(0).default(50),
         samples: z.number().int().min(1).default(5),
         rows: z.number().int().min(1).default(256),
@@ -135,11 +148,64 @@ export function defineExperiment(config: ExperimentInput): ExperimentInput {
   return config;
 }
 
-/** Validates an experiment; errors name `file` and the field path. */
+/** A name that cannot become a path outside its folder: no separators, no control characters, not only dots. */
+function isSafeName(name: string): boolean {
+  return !/[/\\]/.test(name) && ![...name].some((c) => c.charCodeAt(0) < 32) && !/^\.+$/.test(name.trim());
+}
+
+function duplicateOf(xs: readonly number[]): number | undefined {
+  return xs.find((x, i) => xs.indexOf(x) !== i);
+}
+
+/** The keys an object of the schema at `path` knows (for "did you mean"), or none. */
+function knownKeys(path: readonly PropertyKey[]): string[] {
+  let node: z.ZodType = experimentSchema;
+  for (const p of path) {
+    node = unwrap(node);
+    if (node instanceof z.ZodObject) node = (node.shape as Record<string, z.ZodType>)[String(p)] ?? node;
+    else if (node instanceof z.ZodArray) node = node.element as z.ZodType;
+  }
+  node = unwrap(node);
+  if (node instanceof z.ZodObject) return Object.keys(node.shape);
+  if (node instanceof z.ZodDiscriminatedUnion || node instanceof z.ZodUnion) {
+    return [
+      ...new Set(
+        node.options.flatMap((o) =>
+          unwrap(o as z.ZodType) instanceof z.ZodObject
+            ? Object.keys((unwrap(o as z.ZodType) as z.ZodObject).shape)
+            : [],
+        ),
+      ),
+    ];
+  }
+  return [];
+}
+
+function unwrap(node: z.ZodType): z.ZodType {
+  let n = node;
+  while (n instanceof z.ZodDefault || n instanceof z.ZodOptional) n = n.unwrap() as z.ZodType;
+  return n;
+}
+
+/** Validates an experiment; errors name `file` and the field path (an unknown key: the key, and the nearest known one). */
 export function parseExperiment(input: unknown, file: string): Experiment {
   const result = experimentSchema.safeParse(input);
   if (!result.success) {
     const issue = result.error.issues[0]!;
+    if (issue.code === 'unrecognized_keys') {
+      const key = issue.keys[0]!;
+      const guess = closest(key, knownKeys(issue.path));
+      const where = [...issue.path, key];
+      const field = where
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+        .join('')
+        .replace(/^\./, '');
+      throw configError(`${file}: ${field}: unknown key${guess === null ? '' : ` — did you mean '${guess}'?`}`, {
+        file,
+        field,
+        hint: `known keys here: ${knownKeys(issue.path).join(', ')}`,
+      });
+    }
     const path = issue.path
       .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
       .join('')

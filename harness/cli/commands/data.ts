@@ -10,8 +10,8 @@ import {
 } from '../../data/index.ts';
 import type { Service } from '../../data/lo2/constants.ts';
 import type { ContinuationPolicy } from '../../data/lo2/read-file.ts';
-import { usageError } from '../../errors/index.ts';
-import { intFlag, parseFlags } from '../flags.ts';
+import { ensureDir, usageError } from '../../errors/index.ts';
+import { intFlag, parseFlags, workersFlag } from '../flags.ts';
 import { benchHome } from '../paths.ts';
 import { createProgress } from '../progress.ts';
 
@@ -95,8 +95,8 @@ async function synthCommand(argv: readonly string[]): Promise<number> {
   let generated = true;
   const t0 = performance.now();
   if (values.out !== undefined) {
-    root = resolve(values.out);
-    const workers = intFlag(values.workers, 'workers', 0);
+    root = ensureDir(values.out, 'synthetic tree folder', 'pass a folder path with --out (a new or empty folder)');
+    const workers = workersFlag(values.workers);
     if (workers !== undefined && workers > 64) {
       throw usageError(`data synth: --workers ${workers} is more threads than this tool will start (at most 64)`, {
         hint: 'leave it out: large trees use one thread per core',
@@ -178,7 +178,7 @@ async function ingestCommand(argv: readonly string[]): Promise<number> {
   }
   const selection = synthOptionsFrom({ ...values, preset: undefined, order: undefined });
   const progress = values.json ? undefined : createProgress('ingest');
-  const workers = intFlag(values.workers, 'workers', 0);
+  const workers = workersFlag(values.workers);
   const trim = intFlag(values.trim, 'trim', 0);
   const summary = await ingest(root, {
     cacheDir,

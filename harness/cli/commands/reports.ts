@@ -1,7 +1,7 @@
 /** `bench board` (interactive leaderboard, or a static table / JSON) and `bench report <experiment>`. */
 import { join, resolve } from 'node:path';
-import { usageError } from '../../errors/index.ts';
-import { experimentNames, openDb } from '../../store/index.ts';
+import { ensureDir, usageError } from '../../errors/index.ts';
+import { openStore } from '../../store/index.ts';
 import { parseFlags } from '../flags.ts';
 import { dbPath, reportsDir } from '../paths.ts';
 
@@ -28,12 +28,12 @@ export async function boardCommand(argv: readonly string[]): Promise<number> {
   );
   const primary = metricFlag(values.metric);
   // The board pulls in Ink and React: loaded only by this command.
-  const { noRowsText, openBoardData } = await import('../../../reports/leaderboard.ts');
-  const db = openDb(dbPath(values.db));
+  const { noRowsText, storeBoard } = await import('../../../reports/leaderboard.ts');
+  const store = await openStore(dbPath(values.db));
   try {
-    const data = openBoardData(db);
+    const source = storeBoard(store);
     if (values.experiment !== undefined) {
-      const known = experimentNames(db);
+      const known = await store.experimentNames();
       if (!known.includes(values.experiment)) {
         throw usageError(`board: no experiment named '${values.experiment}' in the database`, {
           hint:
@@ -47,10 +47,10 @@ export async function boardCommand(argv: readonly string[]): Promise<number> {
     if (interactive) {
       const { loadTerminalBoard } = await import('../../../reports/board/terminal.ts');
       const { runBoard } = await loadTerminalBoard();
-      await runBoard(data, { primary, ...(values.experiment !== undefined && { experiment: values.experiment }) });
+      await runBoard(source, { primary, ...(values.experiment !== undefined && { experiment: values.experiment }) });
       return 0;
     }
-    const board = data.leaderboard(primary, values.experiment);
+    const board = await source.leaderboard(primary, values.experiment);
     if (values.json) {
       process.stdout.write(`${JSON.stringify(board, null, 2)}\n`);
       return 0;
@@ -60,11 +60,11 @@ export async function boardCommand(argv: readonly string[]): Promise<number> {
     const empty =
       values.experiment === undefined
         ? undefined
-        : (({ message, hint }) => `${message} — ${hint}`)(noRowsText(db, values.experiment));
+        : (({ message, hint }) => `${message} — ${hint}`)(await noRowsText(store, values.experiment));
     process.stdout.write(`${renderStaticTable(board, width, empty)}\n`);
     return 0;
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
@@ -75,18 +75,22 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
     'report',
   );
   const primary = metricFlag(values.metric);
-  const { buildReportModel, latestExperiment } = await import('../../../reports/report-model.ts');
+  const { buildReportModel } = await import('../../../reports/report-model.ts');
   const { writeReport } = await import('../../../reports/page/index.ts');
-  const db = openDb(dbPath(values.db));
+  const store = await openStore(dbPath(values.db));
   try {
-    const experiment = positionals[0] ?? latestExperiment(db);
+    const experiment = positionals[0] ?? (await store.latestExperiment());
     if (experiment === null) {
       throw usageError('report: the database has no experiments yet', {
         hint: 'run one first: bench run experiments/quickstart.ts',
       });
     }
-    const model = buildReportModel(db, experiment, { primary });
-    const dir = resolve(values.out ?? join(reportsDir(), experiment.replace(/[^\w.-]+/g, '_')));
+    const model = await buildReportModel(store, experiment, { primary });
+    const dir = ensureDir(
+      values.out ?? join(reportsDir(), reportFolderName(experiment)),
+      'report folder',
+      'pass a writable folder with --out',
+    );
     const written = await writeReport(model, dir);
     // A leak on a null dataset must not go unnoticed in a script's log either.
     for (const w of model.warnings ?? []) process.stderr.write(`⚠ LEAK ${w}\n`);
@@ -98,6 +102,12 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
     }
     return 0;
   } finally {
-    db.close();
+    await store.close();
   }
+}
+
+/** A folder name for an experiment's report: path characters replaced, never `.` or `..`. */
+export function reportFolderName(experiment: string): string {
+  const name = experiment.replace(/[^\w.-]+/g, '_');
+  return /^\.*$/.test(name) ? `_${name}` : name;
 }

@@ -1,9 +1,9 @@
 /** `bench run <experiment files...>` and `bench ls`. */
 import { usageError } from '../../errors/index.ts';
 import { loadExperiment } from '../../experiment/index.ts';
-import { listTrials, openDb } from '../../store/index.ts';
+import { openStore, type Store } from '../../store/index.ts';
 import { runSweep, type SweepResult, type TrialOutcome } from '../../sweep/run.ts';
-import { intFlag, parseFlags } from '../flags.ts';
+import { parseFlags, workersFlag } from '../flags.ts';
 import { artifactsDir, cacheDir, dbPath } from '../paths.ts';
 import { createProgress } from '../progress.ts';
 
@@ -65,11 +65,11 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       throw usageError('run: no experiment file given', { hint: 'try `bench run experiments/quickstart.ts`' });
     return 0;
   }
-  const workers = intFlag(values.workers, 'workers', 0);
+  const workers = workersFlag(values.workers);
   // Validate every file before running any, so a typo in the third does not surface after an hour.
   const experiments = [];
   for (const file of positionals) experiments.push({ file, e: await loadExperiment(file) });
-  const db = openDb(dbPath(values.db));
+  const store = await openStore(dbPath(values.db));
   // A bar with ETA when a person watches (stderr is a terminal), a line per trial otherwise.
   const tty = process.stderr.isTTY === true && !values.json;
   const results: (SweepResult & { experiment: string; file: string })[] = [];
@@ -81,7 +81,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       const bar = tty ? createProgress(`  trials of ${e.name}`) : null;
       const t0 = performance.now();
       const result = await runSweep(file, e, {
-        db,
+        store,
         cacheDir: cacheDir(),
         artifactsDir: artifactsDir(dbPath(values.db)),
         signal: controller.signal,
@@ -115,10 +115,10 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
         );
       }
     }
-    if (!values.json && !controller.signal.aborted) await summarize(db, results);
+    if (!values.json && !controller.signal.aborted) await summarize(store, results);
   } finally {
     dispose();
-    db.close();
+    await store.close();
   }
   if (values.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
   if (controller.signal.aborted) return 130;
@@ -129,12 +129,12 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
  * What the sweeps add up to, per experiment: its best row on the leaderboard (mean test F1 over its
  * seeds with the row's interval and flags), then where to look next.
  */
-async function summarize(db: ReturnType<typeof openDb>, results: readonly { experiment: string }[]): Promise<void> {
-  const { openBoardData } = await import('../../../reports/leaderboard.ts');
-  const data = openBoardData(db);
+async function summarize(store: Store, results: readonly { experiment: string }[]): Promise<void> {
+  const { leaderboard, loadBoardData } = await import('../../../reports/leaderboard.ts');
+  const data = await loadBoardData(store);
   const names = [...new Set(results.map((r) => r.experiment))];
   for (const name of names) {
-    const best = data.leaderboard('f1', name).rows.find((r) => r.rank === 1);
+    const best = leaderboard(data, 'f1', { experiment: name }).rows.find((r) => r.rank === 1);
     if (!best) continue;
     const f1 = best.f1;
     const interval = Number.isFinite(f1.lo) ? ` [${f1.lo.toFixed(3)}, ${f1.hi.toFixed(3)}]` : ' (1 seed: no interval)';
@@ -167,9 +167,9 @@ export async function lsCommand(argv: readonly string[]): Promise<number> {
   if (status !== undefined && !statuses.includes(status)) {
     throw usageError(`ls: --status must be one of ${statuses.join(', ')} (got '${values.status}')`);
   }
-  const db = openDb(dbPath(values.db));
+  const store = await openStore(dbPath(values.db));
   try {
-    const rows = listTrials(db, {
+    const rows = await store.listTrials({
       ...(values.experiment !== undefined && { experiment: values.experiment }),
       ...(status !== undefined && { status }),
       ...(values.variant !== undefined && { variant: values.variant }),
@@ -190,7 +190,7 @@ export async function lsCommand(argv: readonly string[]): Promise<number> {
       );
     }
   } finally {
-    db.close();
+    await store.close();
   }
   return 0;
 }

@@ -1,14 +1,12 @@
 /** `bench show <trial>`, `bench compare <a> <b>`, `bench export <trial>`: one trial's record, two side by side, its data out. */
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { exportSvmlight } from '../../../models/index.ts';
 import { COMPARED_METRICS, compareSelectors, compareTrials, parseSelector } from '../../../reports/compare.ts';
-import { readPredictions } from '../../../reports/predictions.ts';
 import { assign, DEFAULT_SCOPE, PARTS } from '../../../splits/index.ts';
-import { arrowToParquet } from '../../data/io/parquet.ts';
-import { BenchError, usageError } from '../../errors/index.ts';
-import { getTrial, loadSplit, openDb, type TrialDetail } from '../../store/index.ts';
-import { csvLine } from '../../sweep/artifacts.ts';
+import { exportPredictions } from '../../artifacts/index.ts';
+import { BenchError, ensureDir, usageError } from '../../errors/index.ts';
+import { openStore, type Store, type TrialDetail } from '../../store/index.ts';
 import { IngestInputs } from '../../sweep/inputs.ts';
 import { buildMatrices } from '../../sweep/matrices.ts';
 import { idArg, parseFlags } from '../flags.ts';
@@ -17,8 +15,8 @@ import { num } from './run.ts';
 
 const out = (s: string) => process.stdout.write(s);
 
-function trialOrThrow(db: ReturnType<typeof openDb>, id: number): TrialDetail {
-  const t = getTrial(db, id);
+async function trialOrThrow(store: Store, id: number): Promise<TrialDetail> {
+  const t = await store.getTrial(id);
   if (!t) throw usageError(`trial ${id} is not in the database`, { hint: 'list trials with `bench ls`' });
   return t;
 }
@@ -26,9 +24,9 @@ function trialOrThrow(db: ReturnType<typeof openDb>, id: number): TrialDetail {
 export async function showCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, { db: { type: 'string' }, json: { type: 'boolean' } }, 'show');
   const id = idArg(positionals[0], 'trial', 'show');
-  const db = openDb(dbPath(values.db));
+  const store = await openStore(dbPath(values.db));
   try {
-    const t = trialOrThrow(db, id);
+    const t = await trialOrThrow(store, id);
     if (values.json) {
       out(`${JSON.stringify(t, null, 2)}\n`);
       return 0;
@@ -110,7 +108,7 @@ export async function showCommand(argv: readonly string[]): Promise<number> {
     }
     return 0;
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
@@ -131,11 +129,11 @@ export async function compareCommand(argv: readonly string[]): Promise<number> {
   const [a, b] = positionals as [string, string];
   const isId = (s: string) => /^\d+$/.test(s);
   if (isId(a) !== isId(b)) throw usageError('compare: give two trial ids or two variants, not one of each');
-  const db = openDb(dbPath(values.db));
+  const store = await openStore(dbPath(values.db));
   try {
     const r = isId(a)
-      ? compareTrials(db, Number(a), Number(b))
-      : compareSelectors(db, parseSelector(a, values.experiment), parseSelector(b, values.experiment));
+      ? await compareTrials(store, Number(a), Number(b))
+      : await compareSelectors(store, parseSelector(a, values.experiment), parseSelector(b, values.experiment));
     if (values.json) {
       out(`${JSON.stringify(r, null, 2)}\n`);
       return 0;
@@ -184,7 +182,7 @@ export async function compareCommand(argv: readonly string[]): Promise<number> {
     }
     return 0;
   } finally {
-    db.close();
+    await store.close();
   }
 }
 
@@ -203,18 +201,11 @@ export async function exportCommand(argv: readonly string[]): Promise<number> {
     throw usageError(`export: unknown --format '${format}'`, { hint: `one of ${FORMATS.join(', ')}` });
   }
   const dir = resolve(values.out ?? join(exportsDir(), `trial-${id}-${format}`));
-  const db = openDb(dbPath(values.db));
+  const store = await openStore(dbPath(values.db));
   try {
-    const t = trialOrThrow(db, id);
+    const t = await trialOrThrow(store, id);
     const files: string[] = [];
-    try {
-      mkdirSync(dir, { recursive: true });
-    } catch (err) {
-      throw new BenchError('io', `export: cannot create ${dir}: ${(err as Error).message}`, {
-        file: dir,
-        hint: 'pass a writable folder with --out',
-      });
-    }
+    ensureDir(dir, 'export folder', 'pass a writable folder with --out');
     if (format === 'svmlight') {
       // The exact matrices the model saw: rebuilt from the cached ingest (vectorizers fit on train).
       const ingestDir = join(cacheDir(), 'ingest', t.dataset.hash);
@@ -224,7 +215,7 @@ export async function exportCommand(argv: readonly string[]): Promise<number> {
           hint: `rerun its experiment (bench run ${t.experiment.file ?? '<file>'}) to rebuild the cache`,
         });
       }
-      const manifest = loadSplit(db, t.split.id);
+      const manifest = await store.loadSplit(t.split.id);
       // The sequences the trial saw: its split records the scope they were taken in.
       const inputs = new IngestInputs(ingestDir, manifest.scope ?? DEFAULT_SCOPE);
       const parts = assign(inputs.meta(), manifest).parts;
@@ -246,28 +237,7 @@ export async function exportCommand(argv: readonly string[]): Promise<number> {
           hint: t.status === 'done' ? 'rerun it with `bench run --fresh`' : 'finish it with `bench run` first',
         });
       }
-      const p = readPredictions(artifact); // checks the sha256
-      const name = `predictions.${format === 'arrow' ? 'arrow' : format}`;
-      const target = join(dir, name);
-      if (format === 'arrow') copyFileSync(artifact.path, target);
-      else if (format === 'parquet') arrowToParquet(artifact.path, target);
-      else {
-        const header = 'seq_id,part,run,test_case,service,anomaly,score,predicted\n';
-        const lines = p.seqId.map((s, i) =>
-          csvLine([
-            s,
-            p.part[i]!,
-            p.run[i]!,
-            p.testCase[i]!,
-            p.service[i]!,
-            p.anomaly[i]!,
-            p.score[i]!,
-            p.predicted[i]!,
-          ]),
-        );
-        writeFileSync(target, header + lines.map((l) => `${l}\n`).join(''));
-      }
-      files.push(name);
+      files.push(exportPredictions(artifact, format, dir)); // checks the sha256
     }
     const result = { trial: id, format, dir, files: files.map((f) => join(dir, f)) };
     out(
@@ -277,6 +247,6 @@ export async function exportCommand(argv: readonly string[]): Promise<number> {
     );
     return 0;
   } finally {
-    db.close();
+    await store.close();
   }
 }
