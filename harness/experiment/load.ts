@@ -2,7 +2,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import { configError } from '../errors/index.ts';
 import { type Experiment, parseExperiment } from './schema.ts';
 
@@ -16,6 +15,8 @@ export async function loadExperiment(file: string): Promise<Experiment> {
   }
   let mod: { default?: unknown };
   try {
+    // tsx only when an experiment file is loaded: the CLI's own code may be precompiled.
+    const { tsImport } = await import('tsx/esm/api');
     mod = (await tsImport(pathToFileURL(path).href, import.meta.url)) as { default?: unknown };
   } catch (err) {
     throw configError(loadFailure((err as Error).message, file), {

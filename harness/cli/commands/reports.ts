@@ -1,5 +1,5 @@
 /** `bench board` (interactive leaderboard, or a static table / JSON) and `bench report <experiment>`. */
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ensureDir, usageError } from '../../errors/index.ts';
 import { openStore } from '../../store/index.ts';
 import { parseFlags } from '../flags.ts';
