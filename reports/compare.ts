@@ -10,24 +10,19 @@
  *   bootstrap over that split's test runs stands in, labelled as such.
  * Differences are always b − a. docs/PROTOCOL.md says which question each test answers.
  */
+import { readPredictions } from '../harness/artifacts/index.ts';
 import { BenchError, usageError } from '../harness/errors/index.ts';
-import {
-  type Db,
-  findDoneTrials,
-  getTrial,
-  splitRunCounts,
-  type TrialDetail,
-  type TrialSelector,
-} from '../harness/store/index.ts';
+import type { Store, TrialDetail, TrialSelector } from '../harness/store/index.ts';
 import {
   type CorrectedTResult,
   correctedResampledT,
   type PairedBootstrapResult,
+  type PreparedSplit,
+  pairedSplitsBootstrap,
+  prepareSplit,
   type WilcoxonResult,
   wilcoxonSignedRank,
 } from '../splits/eval/index.ts';
-import { type PreparedSplit, pairedSplitsBootstrap, prepareSplit } from './bootstrap.ts';
-import { readPredictions } from './predictions.ts';
 import { meanSize, splitSize } from './seed-stats.ts';
 
 /** Test metrics a comparison lists, in this order. */
@@ -126,8 +121,8 @@ export const defaultCompareOptions: Readonly<CompareOptions> = Object.freeze({ r
 const delta = (a: number | null | undefined, b: number | null | undefined) =>
   a === null || a === undefined || b === null || b === undefined ? null : b - a;
 
-function doneTrial(db: Db, id: number): TrialDetail {
-  const t = getTrial(db, id);
+async function doneTrial(store: Store, id: number): Promise<TrialDetail> {
+  const t = await store.getTrial(id);
   if (!t) throw usageError(`trial ${id} is not in the database`, { hint: 'list trials with `bench ls`' });
   if (t.status !== 'done') {
     throw usageError(`trial ${id} is ${t.status}, not done`, { hint: 'finish it with `bench run` first' });
@@ -154,15 +149,15 @@ function preparedTest(t: TrialDetail): PreparedSplit {
   return prepareSplit(readPredictions(artifact));
 }
 
-export function compareTrials(
-  db: Db,
+export async function compareTrials(
+  store: Store,
   idA: number,
   idB: number,
   options: Partial<CompareOptions> = {},
-): TrialComparison {
+): Promise<TrialComparison> {
   const o = { ...defaultCompareOptions, ...options };
-  const a = doneTrial(db, idA);
-  const b = doneTrial(db, idB);
+  const a = await doneTrial(store, idA);
+  const b = await doneTrial(store, idB);
   const deltas = COMPARED_METRICS.map((name) => {
     const x = a.metrics.test[name] ?? null;
     const y = b.metrics.test[name] ?? null;
@@ -197,8 +192,8 @@ export function parseSelector(text: string, experiment?: string): TrialSelector 
   };
 }
 
-function resolve(db: Db, s: TrialSelector) {
-  const rows = findDoneTrials(db, s);
+async function resolve(store: Store, s: TrialSelector) {
+  const rows = await store.findDoneTrials(s);
   if (rows.length === 0) {
     throw usageError(
       `no done trials of ${s.variant}${s.featureSet ? `:${s.featureSet}` : ''}${s.experiment ? ` in experiment ${s.experiment}` : ''}`,
@@ -216,25 +211,28 @@ function resolve(db: Db, s: TrialSelector) {
   return { featureSet: sets[0]!, bySplit };
 }
 
-export function compareSelectors(
-  db: Db,
+export async function compareSelectors(
+  store: Store,
   selA: TrialSelector,
   selB: TrialSelector,
   options: Partial<CompareOptions> = {},
-): SelectorComparison {
+): Promise<SelectorComparison> {
   const o = { ...defaultCompareOptions, ...options };
-  const ra = resolve(db, selA);
-  const rb = resolve(db, selB);
+  const ra = await resolve(store, selA);
+  const rb = await resolve(store, selB);
   const shared = [...ra.bySplit.keys()].filter((id) => rb.bySplit.has(id)).sort((x, y) => x - y);
   if (shared.length === 0) {
     throw usageError('the two have no split in common, so nothing pairs them', {
       hint: 'run both in one experiment (same dataset and seeds)',
     });
   }
-  const details = shared.map((id) => ({
-    a: doneTrial(db, ra.bySplit.get(id)!.id),
-    b: doneTrial(db, rb.bySplit.get(id)!.id),
-  }));
+  const details: { a: TrialDetail; b: TrialDetail }[] = [];
+  for (const id of shared) {
+    details.push({
+      a: await doneTrial(store, ra.bySplit.get(id)!.id),
+      b: await doneTrial(store, rb.bySplit.get(id)!.id),
+    });
+  }
   const pairs = details.map(({ a, b }) => ({
     splitId: a.split.id,
     seed: a.split.seed,
@@ -252,7 +250,8 @@ export function compareSelectors(
   });
   const fa = pairs.map((p) => p.f1A);
   const fb = pairs.map((p) => p.f1B);
-  const size = meanSize(shared.map((id) => splitSize(splitRunCounts(db, id))));
+  const runs = await store.splitRunCounts(shared);
+  const size = meanSize(shared.map((id) => splitSize(runs.get(id)!)));
   const corrected_t = { ...correctedResampledT(fb, fa, { ...size, alpha: o.alpha }), ...size };
   const wilcoxon = wilcoxonSignedRank(fb, fa);
   let bootstrap: SelectorComparison['bootstrap'] = null;

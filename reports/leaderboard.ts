@@ -2,10 +2,12 @@
  * The leaderboard: done trials of each experiment's plan grouped into rows (experiment × variant ×
  * feature set), aggregated over split seeds (mean with the corrected resampled t-interval), ranked
  * by a primary metric within each experiment, with ties where the corrected resampled t-test cannot
- * tell a row from the one above, and flags with their reasons. Read from SQLite (and, for SHAP
- * summaries, the trials' files) only.
+ * tell a row from the one above, and flags with their reasons. `loadBoardData` reads what it needs
+ * from the store in a few coarse calls; the rest is pure: group → aggregate → rank (`leaderboard`),
+ * and a row's detail from its own trials (`rowDetail`, which also reads the trials' SHAP summaries).
  */
 
+import { readShapSummary } from '../harness/artifacts/index.ts';
 import {
   type ExperimentScope,
   experimentScope,
@@ -13,7 +15,7 @@ import {
   leakWarning,
   NULL_AUC_LIMIT,
 } from '../harness/experiment/index.ts';
-import { type ArtifactRecord, type Db, experimentNames, planStatus, splitRunCounts } from '../harness/store/index.ts';
+import type { ArtifactRecord, FinishedTrial, Part, Store, StoredAudit } from '../harness/store/index.ts';
 import {
   ALGORITHMS,
   type Algorithm,
@@ -22,14 +24,20 @@ import {
   VARIANTS,
   type VariantName,
 } from '../models/index.ts';
-import type { NamedRuleF1 } from '../splits/eval/index.ts';
+import { finiteMean, type NamedRuleF1, type RankMetric } from '../splits/eval/index.ts';
 import { FAULT_SLICES, type FaultSlice, type LeakageAudit } from '../splits/index.ts';
-import type { RankMetric } from './bootstrap.ts';
-import { finiteMean } from './bootstrap.ts';
 import { compareSelectors, type SelectorComparison } from './compare.ts';
-import { readShapSummary } from './explanations.ts';
-import type { EntryFlag, FaultSliceSummary, FaultSlices, LeaderboardEntry, MeanInterval } from './page/model.ts';
-import { confusionOf, convergenceOf, currentScopes, loadRowTrials, metricOf, type TrialFacts } from './row-trials.ts';
+import type { EntryFlag, FaultSliceSummary, FaultSlices, LeaderboardEntry, MeanInterval } from './model.ts';
+import {
+  confusionOf,
+  convergenceOf,
+  currentScopes,
+  groupRowTrials,
+  inCurrentScope,
+  metricOf,
+  type RowTrials,
+  type TrialFacts,
+} from './row-trials.ts';
 import { rowFlags, type SplitSize, seedInterval, splitSize, tiedOverSeeds, trivialRules } from './seed-stats.ts';
 
 export type PrimaryMetric = RankMetric;
@@ -90,15 +98,270 @@ export interface RowDetail {
   trivialRule?: NamedRuleF1 | null;
 }
 
-/** What the board needs from the store; `openBoardData(db)` implements it over SQLite. */
+/** Everything the leaderboard and its row details read from the store, as plain data (see `loadBoardData`). */
 export interface BoardData {
-  leaderboard(primary: PrimaryMetric, experiment?: string): Leaderboard;
-  detail(row: BoardRow): RowDetail;
-  compare(a: BoardRow, b: BoardRow): SelectorComparison;
+  /** Names of the experiments with a sweep, sorted (all of them, whatever was loaded). */
+  experiments: string[];
+  /** Each experiment's scope as last run, by name. */
+  scopes: Record<string, ExperimentScope>;
+  /** Done and failed trials of the loaded plans, in their experiment's current scope and on its current dataset, newest first. */
+  trials: FinishedTrial[];
+  /** Runs per part of each of their splits, by split id. */
+  splitRuns: Record<number, Record<Part, number>>;
+  /** The leakage audits of their splits. */
+  audits: StoredAudit[];
 }
 
-/** Options of `openBoardData`. */
-export interface BoardDataOptions {
+/** Options of `loadBoardData`. */
+export interface LoadBoardOptions {
+  /** Load this experiment's plan only. @default every experiment's */
+  experiment?: string;
+}
+
+/** Reads the trials of the experiments' plans, their splits' sizes and their audits from the store. */
+export async function loadBoardData(store: Store, options: LoadBoardOptions = {}): Promise<BoardData> {
+  const [experiments, configs, finished] = await Promise.all([
+    store.experimentNames(),
+    store.latestExperimentConfigs(),
+    store.finishedTrials(options.experiment === undefined ? {} : { experiment: options.experiment }),
+  ]);
+  const current = currentScopes(configs);
+  const trials = inCurrentScope(finished, current);
+  const splitIds = [...new Set(trials.map((t) => t.splitId))];
+  const [runs, audits] = await Promise.all([store.splitRunCounts(splitIds), store.audits(splitIds)]);
+  return {
+    experiments,
+    scopes: Object.fromEntries(current),
+    trials,
+    splitRuns: Object.fromEntries(runs),
+    audits,
+  };
+}
+
+/** Options of `leaderboard`. */
+export interface LeaderboardOptions {
+  /** Only this experiment's rows. @default every experiment's */
+  experiment?: string;
+  /** A row is `trivial` when its F1 ≤ the best trivial rule's F1 + margin. @default 0.02 */
+  trivialMargin: number;
+}
+
+export const defaultLeaderboardOptions: Readonly<LeaderboardOptions> = Object.freeze({ trivialMargin: 0.02 });
+
+/** Runs per part of each split as the corrected t-interval needs them: nTrain (train + val) and nTest. */
+function splitSizes(data: BoardData): Map<number, SplitSize> {
+  return new Map(Object.entries(data.splitRuns).map(([id, runs]) => [Number(id), splitSize(runs)]));
+}
+
+/** The leakage audits of a feature set's token parts (drain for a numeric-only one) on each of the splits. */
+function auditsOf(data: BoardData, featureSet: string, splitIds: readonly number[]): LeakageAudit[][] {
+  const parts = parseFeatureSet(featureSet).filter(isTokenPart);
+  const byKey = new Map(data.audits.map((a) => [`${a.splitId}|${a.featureSet}`, a.audit]));
+  return splitIds.map((id) =>
+    (parts.length > 0 ? parts : ['drain']).flatMap((part) => {
+      const audit = byKey.get(`${id}|${part}`);
+      return audit ? [audit] : [];
+    }),
+  );
+}
+
+const bestRule = (rules: readonly NamedRuleF1[]): NamedRuleF1 | null =>
+  rules.reduce<NamedRuleF1 | null>((best, r) => (best === null || r.f1 > best.f1 ? r : best), null);
+
+/** A row aggregated over its seeds (rank and tie still to set), with its primary metric per split. */
+interface AggregatedRow {
+  row: BoardRow;
+  values: Map<number, number>;
+}
+
+/** One row's aggregates over its seeds: means with intervals, throughput, fault slices and flags. */
+function aggregateRow(
+  key: string,
+  g: RowTrials,
+  data: BoardData,
+  primary: PrimaryMetric,
+  sizes: ReadonlyMap<number, SplitSize>,
+  o: LeaderboardOptions,
+): AggregatedRow {
+  const t0 = g.trials[0]!;
+  const splitSizesOfRow = g.trials.map((t) => sizes.get(t.splitId) ?? splitSize({ train: 0, val: 0, test: 0 }));
+  const over = (name: string) =>
+    seedInterval(
+      g.trials.map((t) => metricOf(t, name)),
+      splitSizesOfRow,
+    );
+  const mean = (name: string) => finiteMean(g.trials.map((t) => metricOf(t, name)));
+  const f1 = over('f1');
+  const prim = primary === 'f1' ? f1 : over(primary);
+  const variant = VARIANTS[t0.variant as VariantName];
+  const algorithm = variant?.algorithm ?? t0.variant;
+  const scope = data.scopes[t0.experiment] ?? experimentScope(null);
+  const aucRoc = mean('auc_roc');
+  const leak = isNullDataset(scope) && aucRoc > NULL_AUC_LIMIT;
+  const flags = rowFlags(
+    {
+      leak: leak ? leakWarning(t0.experiment, t0.variant, t0.featureSet, aucRoc) : null,
+      confusion: g.trials.map(confusionOf),
+      f1: f1.mean,
+      rules: trivialRules(
+        auditsOf(
+          data,
+          t0.featureSet,
+          g.trials.map((t) => t.splitId),
+        ),
+      ),
+      convergence: g.trials.flatMap((t) => convergenceOf(t) ?? []).sort((a, b) => Number(a.seed) - Number(b.seed)),
+    },
+    { trivialMargin: o.trivialMargin },
+  );
+  const row: BoardRow = {
+    key,
+    experiment: t0.experiment,
+    trials: g.trials.map((t) => t.id).sort((a, b) => a - b),
+    failed: g.failed,
+    rank: 0,
+    tied: false,
+    variant: t0.variant,
+    featureSet: t0.featureSet,
+    algorithm,
+    supervised: ALGORITHMS[algorithm as Algorithm]?.supervised ?? false,
+    seeds: g.trials.length,
+    f1,
+    primary: prim,
+    aucPr: mean('auc_pr'),
+    aucRoc,
+    precisionAtK: mean('precision_at_k'),
+    fitMs: finiteMean(g.trials.map((t) => t.fitMs ?? Number.NaN)),
+    throughputPerS: g.trials.every((t) => t.throughput !== null)
+      ? finiteMean(g.trials.map((t) => t.throughput!))
+      : null,
+    withinTrivialReach: flags.some((f) => f.flag === 'trivial'),
+    falsePositives: g.trials.reduce((s, t) => s + (t.metrics.fp ?? 0), 0),
+    scope,
+    leak,
+    flags,
+    faultSlices: summarizeFaultSlices(g.trials.map((t) => t.faults)),
+  };
+  return { row, values: new Map(g.trials.map((t) => [t.splitId, metricOf(t, primary)])) };
+}
+
+/**
+ * Orders rows by experiment, then by the primary metric (best first, undefined last), and sets each
+ * row's rank within its experiment and its tie with the row above.
+ */
+function rankRows(aggregated: readonly AggregatedRow[], sizes: ReadonlyMap<number, SplitSize>): BoardRow[] {
+  const values = new Map(aggregated.map((a) => [a.row.key, a.values]));
+  // Experiments apart (their datasets and questions differ), each ranked on its own.
+  const rows = aggregated
+    .map((a) => a.row)
+    .sort(
+      (a, b) =>
+        a.experiment.localeCompare(b.experiment) ||
+        (Number.isNaN(b.primary.mean) ? -1 : b.primary.mean) - (Number.isNaN(a.primary.mean) ? -1 : a.primary.mean) ||
+        a.key.localeCompare(b.key),
+    );
+  rows.forEach((r, i) => {
+    const above = rows[i - 1]?.experiment === r.experiment ? rows[i - 1] : undefined;
+    r.rank = above ? above.rank + 1 : 1;
+    // Paired by split: rows of one experiment on another dataset share no split, and are not tied.
+    r.tied = above !== undefined && tiedOverSeeds(values.get(above.key)!, values.get(r.key)!, sizes);
+  });
+  return rows;
+}
+
+/** The leaderboard over loaded data: rows grouped, aggregated over seeds, ranked within each experiment. */
+export function leaderboard(
+  data: BoardData,
+  primary: PrimaryMetric,
+  options: Partial<LeaderboardOptions> = {},
+): Leaderboard {
+  const o = { ...defaultLeaderboardOptions, ...options };
+  const sizes = splitSizes(data);
+  const trials = o.experiment === undefined ? data.trials : data.trials.filter((t) => t.experiment === o.experiment);
+  const rows = rankRows(
+    [...groupRowTrials(trials)]
+      .filter(([, g]) => g.trials.length > 0)
+      .map(([key, g]) => aggregateRow(key, g, data, primary, sizes, o)),
+    sizes,
+  );
+  const shown = new Set(rows.map((r) => r.experiment));
+  return {
+    primaryMetric: primary,
+    experiments: data.experiments,
+    rows,
+    scopes: Object.fromEntries(Object.entries(data.scopes).filter(([name]) => shown.has(name))),
+    warnings: rows.filter((r) => r.leak).map((r) => leakWarning(r.experiment, r.variant, r.featureSet, r.aucRoc)),
+  };
+}
+
+/** The row's own done trials in `data`, newest first, each once. */
+function trialsOfRow(data: BoardData, row: BoardRow): FinishedTrial[] {
+  const wanted = new Set(row.trials);
+  return data.trials.filter((t) => {
+    if (t.status !== 'done' || t.experiment !== row.experiment || !wanted.has(t.id)) return false;
+    wanted.delete(t.id);
+    return true;
+  });
+}
+
+/** What the board's detail view and the report show of one row, from its own trials in `data`. */
+export function rowDetail(data: BoardData, row: BoardRow): RowDetail {
+  const trials = trialsOfRow(data, row);
+  const sum = (name: string) => trials.reduce((s, t) => s + (t.metrics.test[name] ?? 0), 0);
+  const byCase = new Map<string, { detected: number; total: number }>();
+  for (const t of trials) {
+    for (const [slice, m] of Object.entries(t.slices)) {
+      if (!slice.startsWith('testCase=') || (m.tp === undefined && m.fn === undefined)) continue;
+      const c = slice.slice('testCase='.length);
+      let x = byCase.get(c);
+      if (!x) byCase.set(c, (x = { detected: 0, total: 0 }));
+      x.detected += m.tp ?? 0;
+      x.total += (m.tp ?? 0) + (m.fn ?? 0);
+    }
+  }
+  const recallByCase = [...byCase]
+    .filter(([, x]) => x.total > 0)
+    .map(([testCase, x]) => ({ testCase, recall: x.detected / x.total, ...x }))
+    .sort((a, b) => a.recall - b.recall || a.testCase.localeCompare(b.testCase));
+  const stages = new Map<string, number[]>();
+  for (const t of trials) {
+    // Stages in name order, the same for every row.
+    for (const x of [...t.timings].sort((a, b) => (a.stage < b.stage ? -1 : a.stage > b.stage ? 1 : 0))) {
+      let list = stages.get(x.stage);
+      if (!list) stages.set(x.stage, (list = []));
+      list.push(x.wallMs);
+    }
+  }
+  const audits = auditsOf(
+    data,
+    row.featureSet,
+    trials.map((t) => t.splitId),
+  );
+  const warnings = new Set<string>();
+  for (const a of audits.flat()) for (const w of a.warnings) warnings.add(`${a.featureSet}: ${w}`);
+  const rule = bestRule(trivialRules(audits));
+  return {
+    row,
+    confusion: { tp: sum('tp'), fp: sum('fp'), tn: sum('tn'), fn: sum('fn') },
+    recallByCase,
+    topFeatures: topFeatures(trials),
+    timings: [...stages].map(([stage, ms]) => ({ stage, wallMs: finiteMean(ms) })),
+    leakageWarnings: [...warnings],
+    trivialF1: rule?.f1 ?? null,
+    trivialRule: rule,
+  };
+}
+
+/** What the board asks for; `storeBoard(store)` answers from a Store. */
+export interface BoardSource {
+  /** The leaderboard ranked by `primary`, of one experiment or all, as stored now. */
+  leaderboard(primary: PrimaryMetric, experiment?: string): Promise<Leaderboard>;
+  detail(row: BoardRow): Promise<RowDetail>;
+  compare(a: BoardRow, b: BoardRow): Promise<SelectorComparison>;
+}
+
+/** Options of `storeBoard`. */
+export interface BoardSourceOptions {
   /** Bootstrap resamples of a comparison on one shared split (the only test one split allows). @default 1000 */
   resamples: number;
   /** Bootstrap seed. @default 1 */
@@ -107,186 +370,29 @@ export interface BoardDataOptions {
   trivialMargin: number;
 }
 
-export const defaultBoardDataOptions: Readonly<BoardDataOptions> = Object.freeze({
+export const defaultBoardSourceOptions: Readonly<BoardSourceOptions> = Object.freeze({
   resamples: 1000,
   seed: 1,
   trivialMargin: 0.02,
 });
 
-/** The leaderboard, row details and comparisons over a bench database. */
-export function openBoardData(db: Db, options: Partial<BoardDataOptions> = {}): BoardData {
-  const o = { ...defaultBoardDataOptions, ...options };
-
-  // Runs per part of each split: the corrected t-interval needs nTrain (train + val) and nTest.
-  const sizes = new Map<number, SplitSize>();
-  const sizeOf = (splitId: number): SplitSize => {
-    let x = sizes.get(splitId);
-    if (!x) sizes.set(splitId, (x = splitSize(splitRunCounts(db, splitId))));
-    return x;
-  };
-
-  /** The leakage audits of the row's token parts (drain for a numeric-only row) on each of its splits. */
-  const auditQuery = db.prepare('SELECT audit_json FROM leakage_audits WHERE split_id = ? AND feature_set = ?');
-  const auditsOf = (featureSet: string, splitIds: readonly number[]): LeakageAudit[][] => {
-    const parts = parseFeatureSet(featureSet).filter(isTokenPart);
-    return splitIds.map((id) =>
-      (parts.length > 0 ? parts : ['drain']).flatMap((part) => {
-        const row = auditQuery.get(id, part) as { audit_json: string } | undefined;
-        return row ? [JSON.parse(row.audit_json) as LeakageAudit] : [];
-      }),
-    );
-  };
-  const bestRule = (rules: readonly NamedRuleF1[]): NamedRuleF1 | null =>
-    rules.reduce<NamedRuleF1 | null>((best, r) => (best === null || r.f1 > best.f1 ? r : best), null);
-
-  const trialsByRow = new Map<string, TrialFacts[]>();
-
+/** The board's source over a store: each call reads what it shows afresh. */
+export function storeBoard(store: Store, options: Partial<BoardSourceOptions> = {}): BoardSource {
+  const o = { ...defaultBoardSourceOptions, ...options };
   return {
-    leaderboard(primary, experiment) {
-      const experiments = experimentNames(db);
-      const current = currentScopes(db);
-      const rows: BoardRow[] = [];
-      const valuesByRow = new Map<string, Map<number, number>>();
-      for (const [key, g] of loadRowTrials(db, experiment, current)) {
-        if (g.trials.length === 0) continue;
-        const t0 = g.trials[0]!;
-        trialsByRow.set(key, g.trials);
-        const splitSizes = g.trials.map((t) => sizeOf(t.splitId));
-        const over = (name: string) =>
-          seedInterval(
-            g.trials.map((t) => metricOf(t, name)),
-            splitSizes,
-          );
-        const mean = (name: string) => finiteMean(g.trials.map((t) => metricOf(t, name)));
-        const f1 = over('f1');
-        const prim = primary === 'f1' ? f1 : over(primary);
-        valuesByRow.set(key, new Map(g.trials.map((t) => [t.splitId, metricOf(t, primary)])));
-        const variant = VARIANTS[t0.variant as VariantName];
-        const algorithm = variant?.algorithm ?? t0.variant;
-        const scope = current.get(t0.experiment) ?? experimentScope(null);
-        const aucRoc = mean('auc_roc');
-        const leak = isNullDataset(scope) && aucRoc > NULL_AUC_LIMIT;
-        const flags = rowFlags(
-          {
-            leak: leak ? leakWarning(t0.experiment, t0.variant, t0.featureSet, aucRoc) : null,
-            confusion: g.trials.map(confusionOf),
-            f1: f1.mean,
-            rules: trivialRules(
-              auditsOf(
-                t0.featureSet,
-                g.trials.map((t) => t.splitId),
-              ),
-            ),
-            convergence: g.trials
-              .flatMap((t) => convergenceOf(t) ?? [])
-              .sort((a, b) => Number(a.seed) - Number(b.seed)),
-          },
-          { trivialMargin: o.trivialMargin },
-        );
-        rows.push({
-          key,
-          experiment: t0.experiment,
-          trials: g.trials.map((t) => t.id).sort((a, b) => a - b),
-          failed: g.failed,
-          rank: 0,
-          tied: false,
-          variant: t0.variant,
-          featureSet: t0.featureSet,
-          algorithm,
-          supervised: ALGORITHMS[algorithm as Algorithm]?.supervised ?? false,
-          seeds: g.trials.length,
-          f1,
-          primary: prim,
-          aucPr: mean('auc_pr'),
-          aucRoc,
-          precisionAtK: mean('precision_at_k'),
-          fitMs: finiteMean(g.trials.map((t) => t.fitMs ?? Number.NaN)),
-          throughputPerS: g.trials.every((t) => t.throughput !== null)
-            ? finiteMean(g.trials.map((t) => t.throughput!))
-            : null,
-          withinTrivialReach: flags.some((f) => f.flag === 'trivial'),
-          falsePositives: g.trials.reduce((s, t) => s + (t.metrics.fp ?? 0), 0),
-          scope,
-          leak,
-          flags,
-          faultSlices: summarizeFaultSlices(g.trials.map((t) => t.faults)),
-        });
-      }
-      // Experiments apart (their datasets and questions differ), each ranked on its own.
-      rows.sort(
-        (a, b) =>
-          a.experiment.localeCompare(b.experiment) ||
-          (Number.isNaN(b.primary.mean) ? -1 : b.primary.mean) - (Number.isNaN(a.primary.mean) ? -1 : a.primary.mean) ||
-          a.key.localeCompare(b.key),
-      );
-      rows.forEach((r, i) => {
-        const above = rows[i - 1]?.experiment === r.experiment ? rows[i - 1] : undefined;
-        r.rank = above ? above.rank + 1 : 1;
-        // Paired by split: rows of one experiment on another dataset share no split, and are not tied.
-        r.tied = above !== undefined && tiedOverSeeds(valuesByRow.get(above.key)!, valuesByRow.get(r.key)!, sizes);
+    async leaderboard(primary, experiment) {
+      const data = await loadBoardData(store, experiment === undefined ? {} : { experiment });
+      return leaderboard(data, primary, {
+        trivialMargin: o.trivialMargin,
+        ...(experiment !== undefined && { experiment }),
       });
-      const shown = new Set(rows.map((r) => r.experiment));
-      return {
-        primaryMetric: primary,
-        experiments,
-        rows,
-        scopes: Object.fromEntries([...current].filter(([name]) => shown.has(name))),
-        warnings: rows.filter((r) => r.leak).map((r) => leakWarning(r.experiment, r.variant, r.featureSet, r.aucRoc)),
-      };
     },
-
-    detail(row) {
-      const trials = trialsByRow.get(row.key) ?? [];
-      const ids = trials.map((t) => t.id);
-      const sum = (name: string) => trials.reduce((s, t) => s + (t.metrics[name] ?? 0), 0);
-      const byCase = new Map<string, { detected: number; total: number }>();
-      const slice = db.prepare(
-        "SELECT slice, name, value FROM metrics WHERE trial_id = ? AND part = 'test' AND slice LIKE 'testCase=%' AND name IN ('tp', 'fn')",
-      );
-      for (const id of ids) {
-        for (const m of slice.all(id) as { slice: string; name: string; value: number | null }[]) {
-          const c = m.slice.slice('testCase='.length);
-          let x = byCase.get(c);
-          if (!x) byCase.set(c, (x = { detected: 0, total: 0 }));
-          if (m.name === 'tp') x.detected += m.value ?? 0;
-          x.total += m.value ?? 0;
-        }
-      }
-      const recallByCase = [...byCase]
-        .filter(([, x]) => x.total > 0)
-        .map(([testCase, x]) => ({ testCase, recall: x.detected / x.total, ...x }))
-        .sort((a, b) => a.recall - b.recall || a.testCase.localeCompare(b.testCase));
-      const timing = db.prepare('SELECT stage, wall_ms FROM timings WHERE trial_id = ?');
-      const stages = new Map<string, number[]>();
-      for (const id of ids) {
-        for (const t of timing.all(id) as { stage: string; wall_ms: number }[]) {
-          let list = stages.get(t.stage);
-          if (!list) stages.set(t.stage, (list = []));
-          list.push(t.wall_ms);
-        }
-      }
-      const audits = auditsOf(
-        row.featureSet,
-        trials.map((t) => t.splitId),
-      );
-      const warnings = new Set<string>();
-      for (const a of audits.flat()) for (const w of a.warnings) warnings.add(`${a.featureSet}: ${w}`);
-      const rule = bestRule(trivialRules(audits));
-      return {
-        row,
-        confusion: { tp: sum('tp'), fp: sum('fp'), tn: sum('tn'), fn: sum('fn') },
-        recallByCase,
-        topFeatures: topFeatures(db, ids),
-        timings: [...stages].map(([stage, ms]) => ({ stage, wallMs: finiteMean(ms) })),
-        leakageWarnings: [...warnings],
-        trivialF1: rule?.f1 ?? null,
-        trivialRule: rule,
-      };
+    async detail(row) {
+      return rowDetail(await loadBoardData(store, { experiment: row.experiment }), row);
     },
-
     compare(a, b) {
       return compareSelectors(
-        db,
+        store,
         { variant: a.variant, featureSet: a.featureSet, experiment: a.experiment },
         { variant: b.variant, featureSet: b.featureSet, experiment: b.experiment },
         { resamples: o.resamples, seed: o.seed },
@@ -299,14 +405,9 @@ export function openBoardData(db: Db, options: Partial<BoardDataOptions> = {}): 
  * What to say when an experiment has no row: run it, retry its failures, or wait for the process
  * running it — never "run it" when its trials are done (they are its rows, whoever computed them).
  */
-export function noRowsText(db: Db, experiment: string): { message: string; hint: string } {
-  const file =
-    (
-      db.prepare('SELECT file FROM experiments WHERE name = ? ORDER BY id DESC LIMIT 1').get(experiment) as
-        | { file: string | null }
-        | undefined
-    )?.file ?? '<file>';
-  const s = planStatus(db, experiment);
+export async function noRowsText(store: Store, experiment: string): Promise<{ message: string; hint: string }> {
+  const [exp, s] = await Promise.all([store.findExperiment(experiment), store.planStatus(experiment)]);
+  const file = exp?.file ?? '<file>';
   const message = `experiment '${experiment}' has no finished trials`;
   if (s.running > 0) {
     return {
@@ -347,12 +448,14 @@ export function summarizeFaultSlices(perTrial: readonly TrialFacts['faults'][]):
 }
 
 /** Mean |SHAP| per feature over the trials' SHAP summaries (artifact kind `shap`), largest first. */
-export function topFeatures(db: Db, trialIds: readonly number[], k = 10): { feature: string; meanAbs: number }[] {
-  const q = db.prepare("SELECT kind, path, sha256 FROM artifacts WHERE trial_id = ? AND kind = 'shap'");
+export function topFeatures(
+  trials: readonly { artifacts: readonly ArtifactRecord[] }[],
+  k = 10,
+): { feature: string; meanAbs: number }[] {
   const sums = new Map<string, number>();
   let n = 0;
-  for (const id of trialIds) {
-    const a = q.get(id) as ArtifactRecord | undefined;
+  for (const t of trials) {
+    const a = t.artifacts.find((x) => x.kind === 'shap');
     if (!a) continue;
     n++;
     for (const { feature, meanAbs } of readShapSummary(a)) sums.set(feature, (sums.get(feature) ?? 0) + meanAbs);

@@ -1,25 +1,25 @@
 /**
- * The report model of one experiment, built from SQLite and the trials' files: leaderboard, F1 by
+ * The report model of one experiment, built from the store and the trials' files: leaderboard, F1 by
  * feature set per algorithm, precision–recall curves, recall per error case, stage timings, leakage
  * audits, environment, SHAP summaries with their stability across seeds.
  */
 
+import { parseCsvLine, readArtifact, readJsonArtifact, readPredictions, rowsOf } from '../harness/artifacts/index.ts';
 import { usageError } from '../harness/errors/index.ts';
-import { experimentScope, scopeText } from '../harness/experiment/index.ts';
-import { type Db, getTrial, latestExperimentConfigs, type TrialDetail } from '../harness/store/index.ts';
-import type { LeakageAudit } from '../splits/index.ts';
+import { scopeText } from '../harness/experiment/index.ts';
+import type { FinishedTrial, Store } from '../harness/store/index.ts';
 import { precisionRecallCurve } from './curves.ts';
-import { parseCsvLine, readArtifact, readJsonArtifact } from './explanations.ts';
 import {
   type BoardData,
   type BoardRow,
+  leaderboard,
+  loadBoardData,
   noRowsText,
-  openBoardData,
   type PrimaryMetric,
+  rowDetail,
   topFeatures,
 } from './leaderboard.ts';
-import type { ReportModel } from './page/index.ts';
-import { readPredictions, rowsOf } from './predictions.ts';
+import type { ReportModel } from './model.ts';
 
 export interface ReportOptions {
   /** Metric that ranks the leaderboard. @default 'f1' */
@@ -47,14 +47,6 @@ const TIE_NOTE =
 const FLAG_NOTE =
   'Flags: degenerate — flags ≤ 1 % or ≥ 99 % of test sequences on every seed (its F1 measures the class balance); trivial — F1 within 0.02 of a trivial rule of the leakage audit on the same splits (length, duration, unseen templates, service prior, best one- and two-token rules); not-converged — a seed’s solver used all its iterations; leak — above chance on a null dataset.';
 
-/** The name of the experiment of the most recent sweep, or null with no sweeps. */
-export function latestExperiment(db: Db): string | null {
-  const row = db
-    .prepare('SELECT e.name FROM sweeps w JOIN experiments e ON e.id = w.experiment_id ORDER BY w.id DESC LIMIT 1')
-    .get() as { name: string } | undefined;
-  return row?.name ?? null;
-}
-
 const label = (r: BoardRow) => `${r.variant}:${r.featureSet}`;
 
 /** Mean pairwise Jaccard similarity of top-k feature sets (1 = the same features every seed). */
@@ -75,35 +67,34 @@ export function topKStability(sets: readonly (readonly string[])[]): number | nu
   return sum / pairs;
 }
 
-export function buildReportModel(
-  db: Db,
+/**
+ * The report of `experiment`. `data` is what `loadBoardData` read (loaded here, for this experiment,
+ * when not given); the report reads the store only for the experiment's file and newest sweep.
+ */
+export async function buildReportModel(
+  store: Store,
   experiment: string,
   options: Partial<ReportOptions> = {},
-  data: BoardData = openBoardData(db),
-): ReportModel {
+  data?: BoardData,
+): Promise<ReportModel> {
   const o = { ...defaultReportOptions, ...options };
-  const exp = db.prepare('SELECT id, file FROM experiments WHERE name = ? ORDER BY id DESC LIMIT 1').get(experiment) as
-    | { id: number; file: string | null }
-    | undefined;
+  const exp = await store.findExperiment(experiment);
   if (!exp) {
     throw usageError(`no experiment named '${experiment}' in the database`, {
       hint: 'see `bench ls`; experiments get their name from the file (name: ...)',
     });
   }
-  const board = data.leaderboard(o.primary, experiment);
+  const loaded = data ?? (await loadBoardData(store, { experiment }));
+  const board = leaderboard(loaded, o.primary, { experiment });
   if (board.rows.length === 0) {
-    const { message, hint } = noRowsText(db, experiment);
+    const { message, hint } = await noRowsText(store, experiment);
     throw usageError(message, { hint });
   }
   const rows = board.rows;
-  // Several sections read the same trials: each record is read from SQLite once.
-  const trials = new Map<number, TrialDetail>();
-  const trial = (id: number): TrialDetail => {
-    let t = trials.get(id);
-    if (!t) trials.set(id, (t = getTrial(db, id)!));
-    return t;
-  };
-  const details = new Map(rows.map((r) => [r.key, data.detail(r)]));
+  const trials = new Map<number, FinishedTrial>();
+  for (const t of loaded.trials) if (!trials.has(t.id)) trials.set(t.id, t);
+  const trial = (id: number): FinishedTrial => trials.get(id)!;
+  const details = new Map(rows.map((r) => [r.key, rowDetail(loaded, r)]));
 
   // F1 by feature set per algorithm: the best row of each (algorithm, feature set).
   const seen = new Set<string>();
@@ -153,18 +144,15 @@ export function buildReportModel(
   const ingestMs = details.get(rows[0]!.key)!.timings.find((t) => t.stage === 'ingest')?.wallMs;
 
   const splitIds = [
-    ...new Set(rows.flatMap((r) => r.trials.map((id) => trial(id).split)).map((s) => `${s.id}:${s.seed}`)),
+    ...new Set(rows.flatMap((r) => r.trials.map((id) => trial(id))).map((t) => `${t.splitId}:${t.splitSeed}`)),
   ];
-  const audits = db.prepare(
-    'SELECT feature_set, audit_json FROM leakage_audits WHERE split_id = ? ORDER BY feature_set',
-  );
   const leakage = splitIds.flatMap((s) => {
     const [id, seed] = s.split(':');
-    return (audits.all(Number(id)) as { feature_set: string; audit_json: string }[]).map((a) => {
-      const audit = JSON.parse(a.audit_json) as LeakageAudit;
-      return {
+    return loaded.audits
+      .filter((a) => a.splitId === Number(id))
+      .map(({ featureSet, audit }) => ({
         split: `split ${id} (seed ${seed})`,
-        featureSet: a.feature_set,
+        featureSet,
         warnings: audit.warnings,
         trivialRules: [
           ...audit.baselines.map((b) => ({ rule: b.name, aucTest: b.aucTest, f1Test: b.f1Test })),
@@ -178,28 +166,23 @@ export function buildReportModel(
           aucTest: Number.isFinite(r.aucTest) ? r.aucTest : null,
           f1Test: Number.isFinite(r.f1Test) ? r.f1Test : null,
         })),
-      };
-    });
+      }));
   });
 
-  const sweep = db
-    .prepare(
-      'SELECT id, started_at, env_json FROM sweeps WHERE experiment_id IN (SELECT id FROM experiments WHERE name = ?) ORDER BY id DESC LIMIT 1',
-    )
-    .get(experiment) as { id: number; started_at: string; env_json: string | null };
-  const env = (sweep.env_json ? JSON.parse(sweep.env_json) : {}) as Record<string, unknown>;
+  const sweep = await store.latestSweep(experiment);
+  const env = (sweep?.env ?? {}) as Record<string, unknown>;
   const environment = Object.fromEntries(
-    Object.entries({ sweep: sweep.id, startedAt: sweep.started_at, ...env }).map(([k, v]) => [
+    Object.entries({ ...(sweep && { sweep: sweep.id, startedAt: sweep.startedAt }), ...env }).map(([k, v]) => [
       k,
       v === null ? 'unknown' : String(v),
     ]),
   );
 
   const explanations = rows.flatMap((r) => {
-    const shapTop = topFeatures(db, r.trials, o.topK);
+    const shapTop = topFeatures(r.trials.map(trial), o.topK);
     if (shapTop.length === 0) return [];
     const perSeed = r.trials
-      .map((id) => topFeatures(db, [id], o.topK).map((f) => f.feature))
+      .map((id) => topFeatures([trial(id)], o.topK).map((f) => f.feature))
       .filter((s) => s.length > 0);
     const stability = topKStability(perSeed);
     const first = trial(r.trials[0]!).artifacts.find((a) => a.kind === 'shap-points');
@@ -228,7 +211,7 @@ export function buildReportModel(
       .slice(1);
     return [
       {
-        label: `${label(r)} (seed ${t.split.seed}, trial ${t.id})`,
+        label: `${label(r)} (seed ${t.splitSeed}, trial ${t.id})`,
         total: lines.length,
         threshold: t.metrics.test.threshold ?? Number.NaN,
         rows: lines.slice(0, o.falsePositivesEach).map((l) => {
@@ -239,8 +222,7 @@ export function buildReportModel(
     ];
   });
 
-  const config = latestExperimentConfigs(db).get(experiment);
-  const scope = config === undefined ? rows[0]!.scope : experimentScope(config);
+  const scope = loaded.scopes[experiment] ?? rows[0]!.scope;
   const testSeqs = trial(rows[0]!.trials[0]!).metrics.test;
   const n = (testSeqs.tp ?? 0) + (testSeqs.fp ?? 0) + (testSeqs.tn ?? 0) + (testSeqs.fn ?? 0);
   const notes = [

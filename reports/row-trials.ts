@@ -1,12 +1,13 @@
 /**
  * What the leaderboard reads of each row's trials: which trials belong to a row (the plan of its
  * experiment, in its current scope and on its current dataset, newest per seed), and the stored
- * facts of each — test metrics, solver records, fit time, throughput, fault slices.
+ * facts of each — test metrics, solver records, fit time, throughput, fault slices. Pure: the
+ * trials come from `Store.finishedTrials`.
  */
 import { type ExperimentScope, experimentScope } from '../harness/experiment/index.ts';
-import { type Db, experimentDataset, latestExperimentConfigs } from '../harness/store/index.ts';
+import type { FinishedTrial } from '../harness/store/index.ts';
 import type { ConvergenceRecord } from '../splits/eval/index.ts';
-import type { FaultSlice } from '../splits/index.ts';
+import { FAULT_SLICES, type FaultSlice } from '../splits/index.ts';
 import type { SeedConfusion } from './seed-stats.ts';
 
 /** What a leaderboard row needs of one done trial. */
@@ -49,6 +50,32 @@ export function convergenceOf(t: TrialFacts): ConvergenceRecord | null {
   };
 }
 
+const SOLVER_RECORDS = ['iterations', 'max_iterations', 'final_gradient'];
+
+/** The leaderboard's facts of a stored trial. */
+export function factsOf(t: FinishedTrial): TrialFacts {
+  const faults: TrialFacts['faults'] = {};
+  for (const slice of FAULT_SLICES) {
+    const m = t.slices[`fault=${slice}`];
+    if (m) faults[slice] = m;
+  }
+  const rate = t.throughput?.sequencesPerS;
+  return {
+    id: t.id,
+    splitId: t.splitId,
+    seed: t.seed,
+    experiment: t.experiment,
+    variant: t.variant,
+    featureSet: t.featureSet,
+    metrics: t.metrics.test,
+    solver: Object.fromEntries(Object.entries(t.metrics.train).filter(([name]) => SOLVER_RECORDS.includes(name))),
+    fitMs: t.timings.find((x) => x.stage === 'fit')?.wallMs ?? null,
+    // An unmeasurably fast model (an infinite rate) has no throughput to average.
+    throughput: rate !== undefined && Number.isFinite(rate) ? rate : null,
+    faults,
+  };
+}
+
 /** A row's done trials (newest per seed) and how many of its seeds failed. */
 export interface RowTrials {
   trials: TrialFacts[];
@@ -56,13 +83,13 @@ export interface RowTrials {
 }
 
 /**
- * Each experiment's scope as last run, by name; its rows keep the trials of that scope only: a file
- * whose scope was edited keeps its older trials in the store, but a row mixing scopes would average
- * different questions.
+ * Each experiment's scope as last run, by name (from `Store.latestExperimentConfigs`); its rows keep
+ * the trials of that scope only: a file whose scope was edited keeps its older trials in the store,
+ * but a row mixing scopes would average different questions.
  */
-export function currentScopes(db: Db): Map<string, ExperimentScope> {
+export function currentScopes(configs: ReadonlyMap<string, unknown>): Map<string, ExperimentScope> {
   const byName = new Map<string, ExperimentScope>();
-  for (const [name, config] of latestExperimentConfigs(db)) byName.set(name, experimentScope(config));
+  for (const [name, config] of configs) byName.set(name, experimentScope(config));
   return byName;
 }
 
@@ -70,59 +97,29 @@ const sameScope = (a: ExperimentScope, b: ExperimentScope) =>
   a.labels === b.labels && a.seqBy === b.seqBy && a.source === b.source && a.order === b.order && a.faults === b.faults;
 
 /**
- * The trials of each row (`experiment|variant|featureSet`, all experiments or one): the done and
- * failed trials of each experiment's plan (`experiment_trials`) in its current scope and on its
- * current dataset (`experimentDataset`), the newest per seed. A trial computed by another experiment
- * with the same key belongs to this one's rows too; trials of data the experiment has moved on from
- * do not.
+ * The finished trials (newest first) whose planning experiment row had the experiment's current
+ * scope. A trial computed by another experiment with the same key belongs to this one's rows too.
  */
-export function loadRowTrials(
-  db: Db,
-  experiment: string | undefined,
+export function inCurrentScope(
+  trials: readonly FinishedTrial[],
   current: ReadonlyMap<string, ExperimentScope>,
-): Map<string, RowTrials> {
-  const all = db
-    .prepare(
-      `SELECT t.id, t.split_id AS splitId, t.seed, t.variant, t.feature_set AS featureSet, t.status,
-              e.name AS experiment, e.config_json AS config, sp.dataset_id AS datasetId
-       FROM experiment_trials x JOIN experiments e ON e.id = x.experiment_id JOIN trials t ON t.id = x.trial_id
-       JOIN splits sp ON sp.id = t.split_id
-       WHERE t.status IN ('done', 'failed') AND (? IS NULL OR e.name = ?) ORDER BY t.id DESC`,
-    )
-    .all(experiment ?? null, experiment ?? null) as {
-    id: number;
-    splitId: number;
-    seed: number;
-    variant: string;
-    featureSet: string;
-    status: string;
-    experiment: string;
-    config: string;
-    datasetId: number;
-  }[];
-  const scopeOfConfig = new Map<string, ExperimentScope>();
-  const datasetOf = new Map<string, number | null>();
-  const rows = all.filter((r) => {
-    let s = scopeOfConfig.get(r.config);
-    if (!s) scopeOfConfig.set(r.config, (s = experimentScope(r.config)));
-    const now = current.get(r.experiment);
-    if (!datasetOf.has(r.experiment)) datasetOf.set(r.experiment, experimentDataset(db, r.experiment));
-    const dataset = datasetOf.get(r.experiment);
-    return (now === undefined || sameScope(s, now)) && (dataset == null || r.datasetId === dataset);
+): FinishedTrial[] {
+  const scopeOfConfig = new Map<unknown, ExperimentScope>();
+  return trials.filter((t) => {
+    let s = scopeOfConfig.get(t.config);
+    if (!s) scopeOfConfig.set(t.config, (s = experimentScope(t.config)));
+    const now = current.get(t.experiment);
+    return now === undefined || sameScope(s, now);
   });
-  const metric = db.prepare("SELECT name, value FROM metrics WHERE trial_id = ? AND part = 'test' AND slice = ''");
-  const solver = db.prepare(
-    "SELECT name, value FROM metrics WHERE trial_id = ? AND part = 'train' AND slice = '' AND name IN ('iterations', 'max_iterations', 'final_gradient')",
-  );
-  const fit = db.prepare("SELECT wall_ms FROM timings WHERE trial_id = ? AND stage = 'fit'");
-  const tput = db.prepare('SELECT sequences_per_s FROM throughput WHERE trial_id = ?');
-  const faultMetric = db.prepare(
-    "SELECT slice, name, value FROM metrics WHERE trial_id = ? AND part = 'test' AND slice IN ('fault=visible', 'fault=hidden')",
-  );
-  const named = (list: unknown) =>
-    Object.fromEntries((list as { name: string; value: number | null }[]).map((m) => [m.name, m.value]));
+}
+
+/**
+ * The trials of each row (`experiment|variant|featureSet`), from finished trials newest first (in
+ * scope, see `inCurrentScope`): the newest per seed, done ones as facts, failed ones counted.
+ */
+export function groupRowTrials(trials: readonly FinishedTrial[]): Map<string, RowTrials> {
   const groups = new Map<string, RowTrials & { seeds: Set<number> }>();
-  for (const r of rows) {
+  for (const r of trials) {
     const key = `${r.experiment}|${r.variant}|${r.featureSet}`;
     let g = groups.get(key);
     if (!g) groups.set(key, (g = { trials: [], failed: 0, seeds: new Set() }));
@@ -133,26 +130,7 @@ export function loadRowTrials(
       g.failed++;
       continue;
     }
-    g.trials.push({
-      id: r.id,
-      splitId: r.splitId,
-      seed: r.seed,
-      experiment: r.experiment,
-      variant: r.variant,
-      featureSet: r.featureSet,
-      metrics: named(metric.all(r.id)),
-      solver: named(solver.all(r.id)),
-      fitMs: (fit.get(r.id) as { wall_ms: number } | undefined)?.wall_ms ?? null,
-      throughput: (tput.get(r.id) as { sequences_per_s: number | null } | undefined)?.sequences_per_s ?? null,
-      faults: faultMetricsOf(faultMetric.all(r.id) as { slice: string; name: string; value: number | null }[]),
-    });
+    g.trials.push(factsOf(r));
   }
   return groups;
-}
-
-/** A trial's `fault=` slice metrics by slice. */
-function faultMetricsOf(rows: readonly { slice: string; name: string; value: number | null }[]): TrialFacts['faults'] {
-  const out: TrialFacts['faults'] = {};
-  for (const m of rows) (out[m.slice.slice('fault='.length) as FaultSlice] ??= {})[m.name] = m.value;
-  return out;
 }

@@ -14,7 +14,7 @@ import {
   type RowFlagOptions,
 } from '../splits/eval/index.ts';
 import type { LeakageAudit } from '../splits/index.ts';
-import type { EntryFlag, MeanInterval } from './page/model.ts';
+import type { EntryFlag, MeanInterval } from './model.ts';
 
 /** Runs per part of a split: what the Nadeau–Bengio correction needs. */
 export interface SplitSize {

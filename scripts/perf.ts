@@ -1,7 +1,8 @@
 /**
  * `npm run perf`: benchmarks (not tests). For the standard and large synthetic presets, times
  * a cold ingest (load + all enhancers, fresh cache, generation excluded) in a fresh process per
- * repetition, next to a raw read of the same files, and reports events/s, MB/s and peak RSS. The
+ * repetition (with the heap tuning the CLI asks for, IngestOptions.tuneHeap: scripts/perf/ingest-once.ts),
+ * next to a raw read of the same files, and reports events/s, MB/s and peak RSS. The
  * last two columns time the same cold-cache ingest in a process that has just ingested 40 runs of
  * the tree (WARM_UP_RUNS): the ingest's throughput without V8's one-off warm-up.
  *
@@ -31,8 +32,8 @@ const repeat = Number(process.env.PERF_REPEAT ?? 3);
 const workers = process.env.PERF_WORKERS ?? 'auto';
 /**
  * Runs of the same tree ingested first, unmeasured, in the "after a warm-up" measurements: they
- * separate V8's one-off warm-up of a fresh process (compiling the hot code, ≈ 0.2–0.3 s here) from
- * the ingest's throughput.
+ * separate V8's one-off warm-up of a fresh process (compiling the hot code) from the ingest's
+ * throughput.
  */
 const WARM_UP_RUNS = 40;
 // Trial workers of the sweeps: N in "1 vs N workers".
@@ -180,7 +181,7 @@ if (process.env.PERF_SWEEP !== '0') {
   if (single) for (const w of [1, sweepWorkers]) row('warm, --single-threaded', w, single.runs.get(w)!);
   // The machine's own ceiling for this workload at this moment: two independent 1-worker sweeps at
   // once. Their combined throughput bounds what 2 workers in one sweep can reach (no serial part,
-  // no shared heap) — on this VM two busy threads each run well below their solo speed.
+  // no shared heap): it tells the machine's limits apart from the sweep's.
   const pair = await Promise.all([0, 1].map(() => onceAsync(join(benchHome(), 'cache'), 1)));
   const ceiling = (2 * warm.get(1)!) / Math.max(...pair.map((r) => r.ms!));
   console.log(`\n${sweepWorkers} workers vs 1 (warm), per alternating pair: ${showRatios(warmRuns.ratios)}`);

@@ -37,6 +37,7 @@ export {
   type SeqBy,
   type SequenceMeta,
   type SequenceScope,
+  SPLIT_STRATEGIES,
   type SplitAssignment,
   type SplitManifest,
   type SplitOptions,

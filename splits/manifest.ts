@@ -3,7 +3,7 @@
  * of sequences to parts, and the check that no run sits in two parts.
  */
 import { createHash } from 'node:crypto';
-import { stableStringify } from '../harness/data/cache.ts';
+import { stableStringify } from '../harness/data/index.ts';
 import { STRATEGIES } from './strategies.ts';
 import {
   DEFAULT_SCOPE,
@@ -14,6 +14,7 @@ import {
   type RunInfo,
   SEQ_BY,
   type SequenceMeta,
+  SPLIT_STRATEGIES,
   type SplitAssignment,
   type SplitManifest,
   type SplitOptions,
@@ -32,8 +33,8 @@ export const defaultSplitOptions: Readonly<Omit<SplitOptions, 'seed'>> = Object.
 export function resolveSplitOptions(partial: Partial<SplitOptions> & { seed: number }): Readonly<SplitOptions> {
   const o = { ...defaultSplitOptions, ...partial };
   if (!Number.isSafeInteger(o.seed)) throw new TypeError(`split.seed must be an integer (got ${o.seed})`);
-  if (!(o.strategy in STRATEGIES)) {
-    throw new TypeError(`split.strategy must be one of ${Object.keys(STRATEGIES).join(', ')} (got '${o.strategy}')`);
+  if (!(SPLIT_STRATEGIES as readonly string[]).includes(o.strategy)) {
+    throw new TypeError(`split.strategy must be one of ${SPLIT_STRATEGIES.join(', ')} (got '${o.strategy}')`);
   }
   const f = o.fractions;
   if (

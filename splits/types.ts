@@ -1,12 +1,14 @@
 /** Types shared by the split strategies, manifests and the leakage audit. */
-import type { SequenceMeta } from '../harness/data/read.ts';
+import type { SequenceMeta } from '../harness/data/index.ts';
 
 export type { SequenceMeta };
 
 export const PARTS = ['train', 'val', 'test'] as const;
 export type Part = (typeof PARTS)[number];
 
-export type SplitStrategy = 'random-runs' | 'temporal' | 'unseen-errors' | 'group-k-fold';
+/** The split strategies (strategies.ts): the one list the schema, the CLI and the checks derive from. */
+export const SPLIT_STRATEGIES = ['random-runs', 'temporal', 'unseen-errors', 'group-k-fold'] as const;
+export type SplitStrategy = (typeof SPLIT_STRATEGIES)[number];
 
 /**
  * Which files count as anomalous (DESIGN.md "label scope"): `case`, every file of an error case, as

@@ -2,12 +2,8 @@
  * `bench` command line: parses the command, runs it, turns BenchErrors into one-line messages
  * with a hint and the documented exit codes (0 ok, 1 failure, 2 usage).
  */
+import { SPLIT_STRATEGIES } from '../../splits/index.ts';
 import { BenchError, usageError } from '../errors/index.ts';
-import { dataCommand } from './commands/data.ts';
-import { boardCommand, reportCommand } from './commands/reports.ts';
-import { lsCommand, runCommand } from './commands/run.ts';
-import { splitCommand } from './commands/split.ts';
-import { compareCommand, exportCommand, showCommand } from './commands/trials.ts';
 
 const HELP = `bench — benchmark log anomaly detectors on LO2
 
@@ -42,7 +38,7 @@ commands:
                [--force] [--json]
                load + enhance an LO2 tree into Arrow files (no DIR: the synthetic default)
 
-  split        [DIR] [--strategy random-runs|temporal|unseen-errors|group-k-fold] [--seed N]
+  split        [DIR] [--strategy ${SPLIT_STRATEGIES.join('|')}] [--seed N]
                [--fractions a,b,c] [--folds K --fold I] [--feature-sets words,trigrams,drain] [--json]
                seeded split over runs, stored in SQLite, with its leakage audit
 
@@ -78,6 +74,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stdout.write(commandHelp(command));
       return 0;
     }
+    // Each command loads its own modules: `bench --help` and `bench ls` do not pay for the models or the board.
     switch (command) {
       case undefined:
       case '--help':
@@ -86,23 +83,23 @@ export async function main(argv: readonly string[]): Promise<number> {
         process.stdout.write(HELP);
         return command === undefined ? 2 : 0;
       case 'data':
-        return await dataCommand(rest);
+        return await (await import('./commands/data.ts')).dataCommand(rest);
       case 'split':
-        return await splitCommand(rest);
+        return await (await import('./commands/split.ts')).splitCommand(rest);
       case 'run':
-        return await runCommand(rest);
+        return await (await import('./commands/run.ts')).runCommand(rest);
       case 'ls':
-        return await lsCommand(rest);
+        return await (await import('./commands/run.ts')).lsCommand(rest);
       case 'show':
-        return await showCommand(rest);
+        return await (await import('./commands/trials.ts')).showCommand(rest);
       case 'compare':
-        return await compareCommand(rest);
+        return await (await import('./commands/trials.ts')).compareCommand(rest);
       case 'export':
-        return await exportCommand(rest);
+        return await (await import('./commands/trials.ts')).exportCommand(rest);
       case 'board':
-        return await boardCommand(rest);
+        return await (await import('./commands/reports.ts')).boardCommand(rest);
       case 'report':
-        return await reportCommand(rest);
+        return await (await import('./commands/reports.ts')).reportCommand(rest);
       default:
         throw usageError(`unknown command '${command}'`, { hint: 'run `bench --help` for the list of commands' });
     }

@@ -8,11 +8,19 @@ import { dataError } from '../errors/index.ts';
 import { openCacheEntry, sourceHash } from './cache.ts';
 import { generateSynth, resolveSynthOptions, type SynthOptions, type SynthSummary } from './synth/index.ts';
 
-/** The generator's code identity: part of the synthetic cache key, so a code change regenerates. */
-const SYNTH_CODE_VERSION = sourceHash([
-  new URL('./synth/', import.meta.url),
-  new URL('./lo2/constants.ts', import.meta.url),
-]);
+let synthCodeVersion: string | undefined;
+
+/**
+ * The generator's code identity: part of the synthetic cache key, so a code change regenerates.
+ * Hashed on first use, not at import: importing the data room must not read its source folders.
+ */
+function synthCodeVersionOf(): string {
+  synthCodeVersion ??= sourceHash([
+    new URL('./synth/', import.meta.url),
+    new URL('./lo2/constants.ts', import.meta.url),
+  ]);
+  return synthCodeVersion;
+}
 
 export type DatasetSpec =
   | ({ source: 'synthetic' } & Partial<Omit<SynthOptions, 'outDir'>>)
@@ -44,7 +52,7 @@ export async function materializeDataset(
   const { source: _source, ...partial } = spec;
   const resolved = resolveSynthOptions({ ...partial, outDir: '(cache)' }); // validated here, written below
   const { outDir: _outDir, ...identity } = resolved;
-  const entry = await openCacheEntry(opts.cacheDir, 'synth', { code: SYNTH_CODE_VERSION, ...identity });
+  const entry = await openCacheEntry(opts.cacheDir, 'synth', { code: synthCodeVersionOf(), ...identity });
   const root = join(entry.dir, 'tree');
   const cached = await entry.read<SynthSummary>();
   if (cached) return { root, generated: false, synth: cached };

@@ -1,5 +1,15 @@
-/** Data layer: LO2 trees (real or synthetic) → enhanced events and sequences in Arrow files. */
+/**
+ * Data layer: LO2 trees (real or synthetic) → enhanced events and sequences in Arrow files, and
+ * those files read back. The one door of the room: other rooms import from here.
+ */
 
+export {
+  type CacheEntry,
+  hashKey,
+  openCacheEntry,
+  sourceHash,
+  stableStringify,
+} from './cache.ts';
 export { type DatasetSpec, type MaterializedDataset, materializeDataset } from './dataset.ts';
 export {
   defaultIngestOptions,
@@ -7,8 +17,76 @@ export {
   type IngestProgress,
   type IngestSummary,
   ingest,
+  ingestCodeVersion,
 } from './ingest.ts';
-export { CORRECT_CASE, DEFAULT_SERVICES, ERROR_CASES, SERVICES, type Service } from './lo2/constants.ts';
+export { Layout } from './io/buffer-pool.ts';
+export { arrowToParquet, exportParquet } from './io/parquet.ts';
+export {
+  CORRECT_CASE,
+  DEFAULT_SERVICES,
+  ERROR_CASES,
+  ERROR_REQUESTS,
+  type ErrorCase,
+  faultLinesFileOf,
+  isService,
+  runDirName,
+  SERVICE_FILE_PATTERN,
+  SERVICES,
+  type Service,
+  serviceLogFileName,
+  TRUTH_FORMAT,
+  TRUTH_MANIFEST,
+  targetService,
+  V2_PRERUN_FOLDER,
+  v2RunDirName,
+} from './lo2/constants.ts';
 export { type Discovery, discover, type SelectionOptions, type SequenceFile } from './lo2/discover.ts';
-export { CONTINUATION_POLICIES, type ContinuationPolicy } from './lo2/read-file.ts';
-export { generateSynth, resolveSynthOptions, type SynthOptions, type SynthSummary } from './synth/index.ts';
+export {
+  CONTINUATION_POLICIES,
+  type ContinuationPolicy,
+  type FileEvents,
+  type FileResult,
+  type FileTask,
+  type LineCounts,
+  LOG_READERS,
+  type LogReader,
+  type LogReaderKind,
+  type ParsedLog,
+  type ParseTask,
+} from './lo2/read-file.ts';
+export { openLogReader, parseLogBytes } from './log-reader.ts';
+export { type IngestTables, openIngest } from './open-ingest.ts';
+export {
+  readSequenceBags,
+  readSequenceMeta,
+  type SequenceBag,
+  type SequenceBags,
+  type SequenceMeta,
+  type TokenFeatureSet,
+} from './read.ts';
+export { NUMERIC_COLUMNS, type NumericColumn, readSequenceNumeric, type SequenceNumeric } from './read-numeric.ts';
+export {
+  type ColumnDescriptor,
+  ColumnMismatch,
+  type ColumnName,
+  EVENTS,
+  INGEST_TABLES,
+  MESSAGES,
+  SEQUENCES,
+  type TableSchema,
+  TEMPLATES,
+} from './schema.ts';
+export {
+  defaultSynthOptions,
+  generateSynth,
+  PRESETS,
+  resolveSynthOptions,
+  SYNTH_FAULTS,
+  SYNTH_ORDERS,
+  SYNTH_PRESETS,
+  type SynthFaults,
+  type SynthOptions,
+  type SynthOrder,
+  type SynthPreset,
+  type SynthSummary,
+} from './synth/index.ts';

@@ -5,21 +5,28 @@
  * whatever the number of workers, and memory holds only a bounded window of files plus the (small)
  * table of distinct messages.
  */
-import { setFlagsFromString } from 'node:v8';
 import { dataError, usageError } from '../errors/index.ts';
 import { type CacheEntry, openCacheEntry, sourceHash } from './cache.ts';
 import { type DrainOptions, defaultDrainOptions } from './enhance/drain.ts';
 import { MessageTable } from './enhance/messages.ts';
 import { enhanceSequence, ReaderIds, RowLists } from './enhance/sequence.ts';
-import { ArrowFileSink, eventsSchema, sequencesSchema } from './io/arrow.ts';
+import { tightenHeap } from './heap.ts';
+import { ArrowFileSink } from './io/arrow.ts';
 import { BufferPool, Loan } from './io/buffer-pool.ts';
 import { exportParquet } from './io/parquet.ts';
 import { type Discovery, discover, type SelectionOptions, type SequenceFile } from './lo2/discover.ts';
 import { SKIP_REASONS, type SkipReason } from './lo2/parse.ts';
-import { CONTINUATION_POLICIES, type ContinuationPolicy, type LineCounts } from './lo2/read-file.ts';
-import type { TaskFile, TaskResult } from './lo2/read-task.ts';
+import {
+  CONTINUATION_POLICIES,
+  type ContinuationPolicy,
+  type LineCounts,
+  LOG_READERS,
+  type LogReaderKind,
+} from './lo2/read-file.ts';
+import type { TaskFile } from './lo2/read-task.ts';
 import type { TruthFaults } from './lo2/truth.ts';
-import { autoWorkers, ReadSchedule } from './read-schedule.ts';
+import { autoWorkers, ReadSchedule, type ReadTask } from './read-schedule.ts';
+import { EVENTS, SEQUENCES } from './schema.ts';
 import {
   type EventDictionaries,
   type EventsPart,
@@ -30,10 +37,18 @@ import {
   writeIngestTables,
 } from './tables.ts';
 
-/** The loader's and enhancers' code identity: part of every ingest cache key. */
-export const INGEST_CODE_VERSION = sourceHash(
-  ['./', './lo2/', './enhance/', './io/', './wasm/'].map((p) => new URL(p, import.meta.url)),
-);
+let codeVersion: string | undefined;
+
+/**
+ * The loader's and enhancers' code identity: part of every ingest cache key. Hashed on first use,
+ * not at import: importing the data room must not read its source folders (a bundled worker has none).
+ */
+export function ingestCodeVersion(): string {
+  codeVersion ??= sourceHash(
+    ['./', './lo2/', './enhance/', './io/', './wasm/'].map((p) => new URL(p, import.meta.url)),
+  );
+  return codeVersion;
+}
 
 export interface IngestOptions {
   /** Physical lines dropped at the start of each file, like the original tooling. @default 100 */
@@ -59,6 +74,18 @@ export interface IngestOptions {
   force: boolean;
   /** Drain parameters. @default defaultDrainOptions */
   drain: Partial<DrainOptions>;
+  /**
+   * Which LogReader reads the files (lo2/read-file.ts): the WebAssembly `kernel`, or the `plain`
+   * reference. Both give the same tables, so the choice is not part of the cache key (`force` makes
+   * a cached ingest read again). @default 'kernel'
+   */
+  reader: LogReaderKind;
+  /**
+   * Tighten V8's heap growth while the ingest runs (heap.ts), for a lower peak RSS on long inputs.
+   * It sets a V8 flag of the whole process: for the program that owns the process (the CLI,
+   * scripts/perf.ts) to ask for, never a side effect of calling `ingest()`. @default false
+   */
+  tuneHeap: boolean;
   /** Called after each file. */
   onProgress?: (p: IngestProgress) => void;
 }
@@ -72,6 +99,8 @@ export const defaultIngestOptions: Readonly<Omit<IngestOptions, 'onProgress'>> =
   parquet: false,
   force: false,
   drain: {},
+  reader: 'kernel',
+  tuneHeap: false,
 });
 
 export interface IngestProgress {
@@ -139,6 +168,13 @@ export async function ingest(root: string, partial: Partial<IngestOptions> = {})
       hint: "'merge' joins stack frames to the event above (the default), 'drop' leaves them out, 'keep' makes each an event",
     });
   }
+  o.reader ??= defaultIngestOptions.reader;
+  if (!LOG_READERS.includes(o.reader)) {
+    throw usageError(`reader must be one of ${LOG_READERS.join(', ')} (got '${o.reader}')`, {
+      field: 'reader',
+      hint: "'kernel' reads with the WebAssembly kernel (the default), 'plain' with the reference reader",
+    });
+  }
   if (!Number.isInteger(o.trimLines) || o.trimLines < 0) {
     throw new TypeError(`trimLines must be a non-negative integer (got ${o.trimLines})`);
   }
@@ -149,7 +185,7 @@ export async function ingest(root: string, partial: Partial<IngestOptions> = {})
   const found = await discover(root, o.selection);
   const discoverMs = performance.now() - t0;
   const entry = await openCacheEntry(o.cacheDir, 'ingest', {
-    code: INGEST_CODE_VERSION,
+    code: ingestCodeVersion(),
     trimLines: o.trimLines,
     continuation: o.continuation,
     drain,
@@ -172,7 +208,7 @@ export async function ingest(root: string, partial: Partial<IngestOptions> = {})
     }
     return { ...cached, cacheHit: true };
   }
-  const looseHeap = tightenHeap();
+  const looseHeap = o.tuneHeap ? tightenHeap() : () => {};
   try {
     const summary = await build(found, o, drain, entry, discoverMs);
     if (o.parquet) summary.files.parquet = await exportParquet(entry.tmpDir, summary.files);
@@ -185,27 +221,6 @@ export async function ingest(root: string, partial: Partial<IngestOptions> = {})
   } finally {
     looseHeap();
   }
-}
-
-/**
- * How far V8 lets the old generation grow past its live size before a full collection, while
- * ingests run: 50 %, instead of V8's own factor of up to 4×. An ingest's live heap is small
- * (≈ 20 MB) but it promotes a steady trickle of objects that die soon after (a file's column views,
- * kept until their bytes are on disk), so on long inputs the peak was that headroom: the large
- * preset with no reader worker reached a heap of 113 MB and 233–239 MB RSS; with 50 %, 184–188 MB,
- * for ≈ 60 ms more of full collections (19 instead of 11) and ≈ 8 ms more on standard
- * (docs/PERFORMANCE.md). V8 reads the flag at each collection and has no per-isolate setting, so it
- * is set for the process while an ingest runs and reset (0: V8's default) after the last one.
- */
-const HEAP_GROWING_PERCENT = 50;
-let ingestsRunning = 0;
-
-/** Sets the heap growth for an ingest; returns what resets it. */
-function tightenHeap(): () => void {
-  if (ingestsRunning++ === 0) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-  return () => {
-    if (--ingestsRunning === 0) setFlagsFromString('--heap-growing-percent=0');
-  };
 }
 
 async function build(
@@ -225,8 +240,8 @@ async function build(
     messages: 'messages.arrow',
     templates: 'templates.arrow',
   };
-  const eventsSink = new ArrowFileSink(entry.tmpPath(paths.events), eventsSchema);
-  const sequencesSink = new ArrowFileSink(entry.tmpPath(paths.sequences), sequencesSchema);
+  const eventsSink = new ArrowFileSink(entry.tmpPath(paths.events), EVENTS.arrow);
+  const sequencesSink = new ArrowFileSink(entry.tmpPath(paths.sequences), SEQUENCES.arrow);
   const skipped = Object.fromEntries(SKIP_REASONS.map((r) => [r, 0])) as Record<SkipReason, number>;
   const s = {
     events: 0,
@@ -270,12 +285,13 @@ async function build(
       bytes: f.size,
     })),
     o.workers === 'auto' ? autoWorkers(files.reduce((a, f) => a + f.size, 0)) : o.workers,
+    o.reader,
   );
   // Each reader's message ids (lo2/read-task.ts) mapped to the table's.
   const readers = new Map<number, ReaderIds>();
   let pending: TaskFile[] = [];
   let ids: ReaderIds | null = null;
-  let task: TaskResult | null = null;
+  let task: ReadTask | null = null;
   let parts: EventsPart[] = [];
   /** The task's event feature columns (4 per event), file after file. */
   let features = new Int32Array(0);
@@ -299,16 +315,16 @@ async function build(
       // The task's last file: its events go out as one record batch.
       if (pending.length === 0) {
         writeEventBatch(eventsSink, dicts, parts, batchBuffers);
-        // Only the buffers wait for the write: the task's objects may go to the collector now.
-        const { reader, buffers } = task!;
+        // Only the release (the task's buffers) waits for the write: the rest may be collected now.
+        const { release } = task!;
         const featureBuffer = features.buffer as ArrayBuffer;
         eventsSink.whenWritten(() => {
-          schedule.recycle(reader, buffers);
+          release();
           batchBuffers.give(featureBuffer);
         });
         // Lets the sinks' finished background writes report back. When the main thread reads
-        // everything it never waits on I/O, and the sinks fell back to synchronous writes for 11
-        // of 19 groups of a standard ingest (≈ 30 ms of the main thread, profiled).
+        // everything it never waits on I/O, and without this turn of the event loop the sinks fall
+        // back to synchronous writes, which the main thread then waits for.
         await new Promise(setImmediate);
       }
     }
@@ -382,6 +398,6 @@ async function build(
     templates: table.drain.clusters().length,
     files: paths,
     timings: { discoverMs, ingestMs: performance.now() - t0 },
-    codeVersion: INGEST_CODE_VERSION,
+    codeVersion: ingestCodeVersion(),
   };
 }

@@ -1,7 +1,12 @@
-/** Reading the ingest's tables back (Arrow IPC) for the stages downstream. */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
+/**
+ * The sequences table read back for the stages downstream: what a split needs to know about each
+ * sequence (never its content), and each sequence's bag of tokens of one feature set. The functions
+ * on a parsed table are what open-ingest.ts caches; `readSequenceMeta` and `readSequenceBags` parse
+ * the files themselves, for one-off reads.
+ */
+import type { Table } from 'apache-arrow';
+import { readIngestTable } from './read-table.ts';
+import { SEQUENCES, TEMPLATES } from './schema.ts';
 
 /** What a split needs to know about one sequence: never its content. */
 export interface SequenceMeta {
@@ -14,47 +19,10 @@ export interface SequenceMeta {
   startMs: number;
   /**
    * Ground truth, never a feature: how many of the sequence's events the injected fault caused, null
-   * when the tree carries no truth (real LO2). readSequenceMeta/readSequenceBags always set it; it is
-   * optional only so that hand-built records need not.
+   * when the tree carries no truth (real LO2). The readers always set it; it is optional only so
+   * that hand-built records need not.
    */
   faultLines?: number | null;
-}
-
-/** The metadata of every sequence of an ingest (no token bags), in table order. */
-export function readSequenceMeta(ingestDir: string): SequenceMeta[] {
-  const t = tableFromIPC(readFileSync(join(ingestDir, 'sequences.arrow')));
-  const col = (name: string) => {
-    const c = t.getChild(name);
-    if (!c)
-      throw new Error(
-        `${join(ingestDir, 'sequences.arrow')}: column ${name} is missing (hint: re-run the ingest with --force)`,
-      );
-    return c;
-  };
-  const [seqId, run, testCase, service, anomaly, start, faults] = [
-    'seq_id',
-    'run',
-    'test_case',
-    'service',
-    'anomaly',
-    'start_time',
-    'fault_lines',
-  ].map(col);
-  const out: SequenceMeta[] = [];
-  for (let i = 0; i < t.numRows; i++) {
-    const s = start!.get(i);
-    const f = faults!.get(i);
-    out.push({
-      seqId: seqId!.get(i) as string,
-      run: run!.get(i) as string,
-      testCase: testCase!.get(i) as string,
-      service: service!.get(i) as string,
-      anomaly: anomaly!.get(i) as boolean,
-      startMs: s === null ? Number.NaN : Number(s),
-      faultLines: f === null ? null : Number(f),
-    });
-  }
-  return out;
 }
 
 /** Token feature sets stored per sequence. */
@@ -78,9 +46,45 @@ export interface SequenceBags {
   vocabulary: string[];
 }
 
+/** The metadata of every sequence of a parsed sequences table (no token bags), in table order. */
+export function sequenceMetaOf(t: Table): SequenceMeta[] {
+  const col = (name: (typeof SEQUENCES.columns)[number]['name']) => t.getChild(name)!;
+  const seqId = col('seq_id');
+  const run = col('run');
+  const testCase = col('test_case');
+  const service = col('service');
+  const anomaly = col('anomaly');
+  const start = col('start_time');
+  const faults = col('fault_lines');
+  const out: SequenceMeta[] = [];
+  for (let i = 0; i < t.numRows; i++) {
+    const s = start.get(i);
+    const f = faults.get(i);
+    out.push({
+      seqId: seqId.get(i) as string,
+      run: run.get(i) as string,
+      testCase: testCase.get(i) as string,
+      service: service.get(i) as string,
+      anomaly: anomaly.get(i) as boolean,
+      startMs: s === null ? Number.NaN : Number(s),
+      faultLines: f === null ? null : Number(f),
+    });
+  }
+  return out;
+}
+
+/** The Drain templates' texts by cluster id, from a parsed templates table. */
+export function templateTextsOf(templates: Table): string[] {
+  const id = templates.getChild('e_event_drain_id')!;
+  const text = templates.getChild('template')!;
+  const vocabulary: string[] = [];
+  for (let i = 0; i < templates.numRows; i++) vocabulary[id.get(i) as number] = text.get(i) as string;
+  return vocabulary;
+}
+
 function sortedBag(ids: number[], counts: number[]): { tokens: Int32Array; counts: Int32Array } {
-  // id · 2^20 + position in one double (exact below 2^53), sorted natively: ≈ 5× faster than sorting
-  // indices with a comparator, which was a third of reading a trigram bag table (measured).
+  // id · 2^20 + position in one double (exact below 2^53), sorted natively: sorting indices with a
+  // comparator calls back into JavaScript for every comparison.
   const n = ids.length;
   if (n >= 1 << 20) throw new RangeError(`a sequence has ${n} distinct tokens; at most 2^20 are supported`);
   const keys = new Float64Array(n);
@@ -96,21 +100,22 @@ function sortedBag(ids: number[], counts: number[]): { tokens: Int32Array; count
   return { tokens, counts: sortedCounts };
 }
 
-/** Every sequence of an ingest with its bag of `featureSet` tokens, in table order. */
-export function readSequenceBags(ingestDir: string, featureSet: TokenFeatureSet): SequenceBags {
-  const meta = readSequenceMeta(ingestDir);
-  const t = tableFromIPC(readFileSync(join(ingestDir, 'sequences.arrow')));
+/**
+ * Every sequence of a parsed sequences table with its bag of `featureSet` tokens, in table order;
+ * `meta` is `sequenceMetaOf(t)`, `templateTexts` the Drain templates (the drain vocabulary; only
+ * read for drain).
+ */
+export function sequenceBagsOf(
+  t: Table,
+  meta: readonly SequenceMeta[],
+  featureSet: TokenFeatureSet,
+  templateTexts: () => readonly string[],
+): SequenceBags {
   const seqLen = t.getChild('seq_len')!;
   const duration = t.getChild('duration_sec')!;
   const drain = t.getChild('e_event_drain_id')!;
-  const vocabulary: string[] = [];
+  const vocabulary: string[] = featureSet === 'drain' ? [...templateTexts()] : [];
   const ids = new Map<string, number>();
-  if (featureSet === 'drain') {
-    const templates = tableFromIPC(readFileSync(join(ingestDir, 'templates.arrow')));
-    const id = templates.getChild('e_event_drain_id')!;
-    const text = templates.getChild('template')!;
-    for (let i = 0; i < templates.numRows; i++) vocabulary[id.get(i) as number] = text.get(i) as string;
-  }
   const tokenCol = featureSet === 'drain' ? null : t.getChild(`e_${featureSet}`)!;
   const countCol = featureSet === 'drain' ? null : t.getChild(`e_${featureSet}_counts`)!;
   const sequences = meta.map((m, i): SequenceBag => {
@@ -139,4 +144,15 @@ export function readSequenceBags(ingestDir: string, featureSet: TokenFeatureSet)
     return { ...m, seqLen: seqLen.get(i) as number, durationSec: duration.get(i) as number, ...bag, templates };
   });
   return { featureSet, sequences, vocabulary };
+}
+
+/** The metadata of every sequence of an ingest (no token bags), in table order. */
+export function readSequenceMeta(ingestDir: string): SequenceMeta[] {
+  return sequenceMetaOf(readIngestTable(ingestDir, SEQUENCES));
+}
+
+/** Every sequence of an ingest with its bag of `featureSet` tokens, in table order. */
+export function readSequenceBags(ingestDir: string, featureSet: TokenFeatureSet): SequenceBags {
+  const t = readIngestTable(ingestDir, SEQUENCES);
+  return sequenceBagsOf(t, sequenceMetaOf(t), featureSet, () => templateTextsOf(readIngestTable(ingestDir, TEMPLATES)));
 }

@@ -1,6 +1,7 @@
 /**
  * Builds the ingest's Arrow record batches from the enhancers' typed arrays: one events batch per
- * reader task, sequence batches of a few hundred rows, and the messages and templates tables at the end.
+ * reader task, sequence batches of a few hundred rows, and the messages and templates tables at the
+ * end. Every batch names its columns; schema.ts checks them and puts them in the files' order.
  */
 import type { Dictionary, Int8, Int32, RecordBatch, Utf8, Vector } from 'apache-arrow';
 import type { CacheEntry } from './cache.ts';
@@ -11,17 +12,14 @@ import {
   ArrowFileSink,
   type BufferPieces,
   boolData,
-  eventsSchema,
   float64Data,
   int32Data,
   int32ListData,
-  makeBatch,
-  messagesSchema,
   nullableInt32Data,
   type RawColumn,
-  sequencesSchema,
+  rawTableColumns,
   stringVector,
-  templatesSchema,
+  tableBatch,
   timestampData,
   timestampHalves,
   tokenListData,
@@ -33,6 +31,7 @@ import type { SequenceFile } from './lo2/discover.ts';
 import { LEVELS } from './lo2/parse.ts';
 import type { FileEvents } from './lo2/read-file.ts';
 import { STRING_FIELDS, type StringField } from './lo2/read-task.ts';
+import { EVENTS, MESSAGES, SEQUENCES, TEMPLATES } from './schema.ts';
 
 type DictColumn = { vector: Vector<Utf8>; index: Map<string, number>; type: Dictionary<Utf8, Int32> };
 
@@ -43,13 +42,15 @@ export interface EventDictionaries {
   test_case: DictColumn;
   service: DictColumn;
   m_level: { vector: Vector<Utf8>; type: Dictionary<Utf8, Int8> };
-  /** The dictionaries by id, in the order of the schema's fields (the order they are written in). */
+  /** The dictionaries by id, in the order of the table's columns (the order they are written in). */
   batches: ReadonlyMap<number, Vector<Utf8>>;
 }
 
+const eventsType = (name: keyof EventDictionaries) => EVENTS.columns.find((c) => c.name === name)!.type;
+
 function dictColumn(name: keyof EventDictionaries, values: Iterable<string>): DictColumn {
   const sorted = [...new Set(values)].sort();
-  const type = eventsSchema.fields.find((f) => f.name === name)!.type as Dictionary<Utf8, Int32>;
+  const type = eventsType(name) as Dictionary<Utf8, Int32>;
   return { vector: stringVector(sorted), index: new Map(sorted.map((v, i) => [v, i])), type };
 }
 
@@ -73,12 +74,12 @@ export function makeEventDictionaries(files: readonly SequenceFile[]): EventDict
     ),
     m_level: {
       vector: stringVector(LEVELS),
-      type: eventsSchema.fields.find((f) => f.name === 'm_level')!.type as Dictionary<Utf8, Int8>,
+      type: eventsType('m_level') as Dictionary<Utf8, Int8>,
     },
   };
   const batches = new Map<number, Vector<Utf8>>();
-  for (const f of eventsSchema.fields) {
-    const column = d[f.name as keyof typeof d];
+  for (const c of EVENTS.columns) {
+    const column = d[c.name as keyof typeof d];
     if (column) batches.set(column.type.id, column.vector);
   }
   return { ...d, batches };
@@ -95,9 +96,9 @@ export interface EventsPart {
  * Writes the events of one reader task as one record batch, straight from the files' columns:
  * each file's strings and numbers are pieces of the batch's buffers (ArrowFileSink.writeColumns),
  * so no per-event value is copied here but the string offsets (rebased from file to batch) and the
- * times (as Arrow's 64-bit milliseconds). Concatenating files into 64k-row batches cost the main
- * thread ≈ 0.45 s of a large ingest, and apache-arrow's assembly of a batch ≈ 1 ms per batch
- * (profiled). The batch's own columns share one buffer of `pool`, given back once they are on disk.
+ * times (as Arrow's 64-bit milliseconds): concatenating files into larger batches, or letting
+ * apache-arrow assemble each batch, would copy every event again on the main thread, the ingest's
+ * bottleneck. The batch's own columns share one buffer of `pool`, given back once they are on disk.
  */
 export function writeEventBatch(
   sink: ArrowFileSink,
@@ -176,24 +177,29 @@ export function writeEventBatch(
     }
     return { length: n, nullCount: 0, buffers: [none, [offsets], data] };
   };
+  const text = Object.fromEntries(STRING_FIELDS.map((f, k) => [f, strings(f, k)])) as Record<StringField, RawColumn>;
   sink.writeColumns(
     n,
-    [
-      values(seqId),
-      values(run),
-      values(testCase),
-      values(service),
-      values(anomaly),
-      { length: n, nullCount: nullFaults, buffers: [nullFaults > 0 ? [faultValid] : none, [fault]] },
-      { length: n, nullCount: nullTimes, buffers: [nullTimes > 0 ? [valid] : none, [time]] },
-      pieces((p) => p.events.level),
-      ...STRING_FIELDS.map(strings),
-      pieces((p) => p.features.messageId),
-      pieces((p) => p.features.drainId),
-      pieces((p) => p.events.charsLen),
-      pieces((p) => p.features.wordsLen),
-      pieces((p) => p.features.trigramsLen),
-    ],
+    rawTableColumns(EVENTS, n, {
+      seq_id: values(seqId),
+      run: values(run),
+      test_case: values(testCase),
+      service: values(service),
+      anomaly: values(anomaly),
+      fault: { length: n, nullCount: nullFaults, buffers: [nullFaults > 0 ? [faultValid] : none, [fault]] },
+      m_time: { length: n, nullCount: nullTimes, buffers: [nullTimes > 0 ? [valid] : none, [time]] },
+      m_level: pieces((p) => p.events.level),
+      m_thread: text.thread,
+      m_cid: text.cId,
+      m_logger: text.logger,
+      m_method: text.method,
+      m_message: text.message,
+      e_message_id: pieces((p) => p.features.messageId),
+      e_event_drain_id: pieces((p) => p.features.drainId),
+      e_chars_len: pieces((p) => p.events.charsLen),
+      e_words_len: pieces((p) => p.features.wordsLen),
+      e_trigrams_len: pieces((p) => p.features.trigramsLen),
+    }),
     d.batches,
   );
   sink.whenWritten(() => pool.give(buffer));
@@ -230,42 +236,43 @@ export interface SequenceTableRow extends SequenceRow {
 /** A batch of sequence rows; its list columns' arrays get their memory from `memory`. */
 export function sequenceBatch(rows: readonly SequenceTableRow[], table: MessageTable, memory?: Allocator): RecordBatch {
   const ints = (f: (r: SequenceRow) => number) => int32Data(Int32Array.from(rows, f));
-  return makeBatch(sequencesSchema, [
-    utf8Data(packUtf8(rows.map((r) => r.seqId))),
-    utf8Data(packUtf8(rows.map((r) => r.run))),
-    utf8Data(packUtf8(rows.map((r) => r.testCase))),
-    utf8Data(packUtf8(rows.map((r) => r.service))),
-    boolData(rows.map((r) => r.anomaly)),
-    nullableInt32Data(rows.map((r) => r.faultLines)),
-    ints((r) => r.seqLen),
-    timestampData(Float64Array.from(rows, (r) => r.startMs)),
-    timestampData(Float64Array.from(rows, (r) => r.endMs)),
-    float64Data(Float64Array.from(rows, (r) => r.durationSec)),
-    tokenListData(
+  const strings = (f: (r: SequenceRow) => string) => utf8Data(packUtf8(rows.map(f)));
+  return tableBatch(SEQUENCES, {
+    seq_id: strings((r) => r.seqId),
+    run: strings((r) => r.run),
+    test_case: strings((r) => r.testCase),
+    service: strings((r) => r.service),
+    anomaly: boolData(rows.map((r) => r.anomaly)),
+    fault_lines: nullableInt32Data(rows.map((r) => r.faultLines)),
+    seq_len: ints((r) => r.seqLen),
+    start_time: timestampData(Float64Array.from(rows, (r) => r.startMs)),
+    end_time: timestampData(Float64Array.from(rows, (r) => r.endMs)),
+    duration_sec: float64Data(Float64Array.from(rows, (r) => r.durationSec)),
+    e_words: tokenListData(
       rows.map((r) => r.words.ids),
       table.words.encoded,
       memory,
     ),
-    int32ListData(
+    e_words_counts: int32ListData(
       rows.map((r) => r.words.counts),
       memory,
     ),
-    tokenListData(
+    e_trigrams: tokenListData(
       rows.map((r) => r.trigrams.ids),
       table.trigrams.encoded,
       memory,
     ),
-    int32ListData(
+    e_trigrams_counts: int32ListData(
       rows.map((r) => r.trigrams.counts),
       memory,
     ),
-    int32ListData(
+    e_event_drain_id: int32ListData(
       rows.map((r) => r.drainIds),
       memory,
     ),
-    ints((r) => r.wordsLen),
-    ints((r) => r.trigramsLen),
-  ]);
+    e_words_len: ints((r) => r.wordsLen),
+    e_trigrams_len: ints((r) => r.trigramsLen),
+  });
 }
 
 async function writeTable(path: string, batch: RecordBatch): Promise<void> {
@@ -283,30 +290,30 @@ export async function writeIngestTables(
   const msgs = table.messages;
   await writeTable(
     entry.tmpPath(paths.messages),
-    makeBatch(messagesSchema, [
-      int32Data(Int32Array.from(msgs, (_, i) => i)),
-      utf8Data(packUtf8(msgs.map((m) => m.normalized))),
-      tokenListData(
+    tableBatch(MESSAGES, {
+      e_message_id: int32Data(Int32Array.from(msgs, (_, i) => i)),
+      e_message_normalized: utf8Data(packUtf8(msgs.map((m) => m.normalized))),
+      e_words: tokenListData(
         msgs.map((m) => m.words),
         table.words.encoded,
       ),
-      tokenListData(
+      e_trigrams: tokenListData(
         msgs.map((m) => m.trigrams),
         table.trigrams.encoded,
       ),
-      int32Data(Int32Array.from(msgs, (m) => m.drainId)),
-      int32Data(Int32Array.from(msgs, (m) => m.words.length)),
-      int32Data(Int32Array.from(msgs, (m) => m.trigrams.length)),
-      int32Data(Int32Array.from(msgs, (m) => m.count)),
-    ]),
+      e_event_drain_id: int32Data(Int32Array.from(msgs, (m) => m.drainId)),
+      e_words_len: int32Data(Int32Array.from(msgs, (m) => m.words.length)),
+      e_trigrams_len: int32Data(Int32Array.from(msgs, (m) => m.trigrams.length)),
+      count: int32Data(Int32Array.from(msgs, (m) => m.count)),
+    }),
   );
   const clusters = table.drain.clusters();
   await writeTable(
     entry.tmpPath(paths.templates),
-    makeBatch(templatesSchema, [
-      int32Data(Int32Array.from(clusters, (c) => c.id)),
-      utf8Data(packUtf8(clusters.map((c) => table.drain.templateOf(c.id)))),
-      int32Data(Int32Array.from(clusters, (c) => c.size)),
-    ]),
+    tableBatch(TEMPLATES, {
+      e_event_drain_id: int32Data(Int32Array.from(clusters, (c) => c.id)),
+      template: utf8Data(packUtf8(clusters.map((c) => table.drain.templateOf(c.id)))),
+      size: int32Data(Int32Array.from(clusters, (c) => c.size)),
+    }),
   );
 }

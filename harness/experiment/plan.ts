@@ -5,7 +5,7 @@
 
 import { VARIANT_NAMES, VARIANTS, type VariantName } from '../../models/index.ts';
 import { DEFAULT_SCOPE, isDefaultScope, type SequenceScope } from '../../splits/index.ts';
-import { hashKey } from '../data/cache.ts';
+import { hashKey } from '../data/index.ts';
 import type { Experiment } from './schema.ts';
 
 export interface PlannedTrial {

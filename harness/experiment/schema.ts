@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { parseFeatureSet, VARIANT_NAMES, type VariantName } from '../../models/index.ts';
 import { LABEL_SCOPES, SEQ_BY, SPLIT_STRATEGIES } from '../../splits/index.ts';
-import { SERVICES } from '../data/lo2/constants.ts';
+import { SERVICES } from '../data/index.ts';
 import { closest, configError } from '../errors/index.ts';
 
 const variantName = z.string().refine((v) => (VARIANT_NAMES as readonly string[]).includes(v), {

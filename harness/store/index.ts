@@ -1,22 +1,33 @@
-/** The SQLite store: the only writer of the bench database (main thread). */
-export { type Db, openDb } from './db.ts';
-export {
-  experimentDataset,
-  experimentNames,
-  findDoneTrials,
-  getTrial,
-  latestExperimentConfigs,
-  planStatus,
-  splitRunCounts,
-  type TrialDetail,
-  type TrialSelector,
-} from './queries.ts';
+/** The results store: the `Store` interface, its SQLite implementation, and the records they exchange. */
 export { SCHEMA_VERSION } from './schema.ts';
-export { type DatasetRecord, LEAK_CHECK_SQL, loadSplit, saveAudit, saveSplit, upsertDataset } from './splits.ts';
-export {
-  type ArtifactRecord,
-  listTrials,
-  type MetricRow,
-  type ThroughputRow,
-  type TimingRow,
-} from './trials.ts';
+export { openStore, SqliteStore, type SqliteStoreOptions } from './sqlite.ts';
+export type { Store } from './store.ts';
+export type {
+  ArtifactRecord,
+  ClaimedTrial,
+  ClaimRetry,
+  DatasetRecord,
+  DoneTrialRef,
+  ExperimentRecord,
+  ExperimentRef,
+  FinishedTrial,
+  FinishedTrialFilter,
+  MetricRow,
+  Part,
+  PlanStatus,
+  SplitLeak,
+  StoredAudit,
+  SweepEnv,
+  SweepInfo,
+  SweepStatus,
+  ThroughputRow,
+  TimingRow,
+  TrialClaim,
+  TrialDetail,
+  TrialFilter,
+  TrialListing,
+  TrialRecord,
+  TrialResults,
+  TrialSelector,
+  TrialStatus,
+} from './types.ts';

@@ -1,32 +1,20 @@
-/** Read-side queries behind `bench show`, `compare`, `export` and the reports. */
+/** SqliteStore's read-side statements: trials and their results, plans, experiments, sweeps. */
 import type { Db } from './db.ts';
-import type { ArtifactRecord, ThroughputRow, TimingRow } from './trials.ts';
-
-type Part = 'train' | 'val' | 'test';
-
-export interface TrialDetail {
-  id: number;
-  status: 'pending' | 'running' | 'done' | 'failed';
-  variant: string;
-  featureSet: string;
-  seed: number;
-  params: unknown;
-  key: string;
-  error: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  experiment: { id: number; name: string; file: string | null };
-  sweep: { id: number; startedAt: string; gitSha: string | null; env: unknown };
-  dataset: { id: number; hash: string; source: string; nRuns: number; nSequences: number; nEvents: number };
-  split: { id: number; seed: number; strategy: string; manifestHash: string };
-  /** Overall metrics per part (NULL in SQLite, i.e. undefined or infinite, reads as null). */
-  metrics: Record<Part, Record<string, number | null>>;
-  /** Test metrics per slice, e.g. `testCase=token_invalid` → { recall, precision, ... }. */
-  slices: Record<string, Record<string, number | null>>;
-  timings: TimingRow[];
-  artifacts: ArtifactRecord[];
-  throughput: ThroughputRow | null;
-}
+import type {
+  ArtifactRecord,
+  DoneTrialRef,
+  ExperimentRef,
+  FinishedTrial,
+  FinishedTrialFilter,
+  Part,
+  PlanStatus,
+  SweepInfo,
+  ThroughputRow,
+  TimingRow,
+  TrialDetail,
+  TrialResults,
+  TrialSelector,
+} from './types.ts';
 
 interface TrialJoinRow {
   id: number;
@@ -58,7 +46,71 @@ interface TrialJoinRow {
   manifest_hash: string;
 }
 
-/** A trial with everything stored about it, or null when the id is unknown. */
+/** Ids as one JSON parameter, read back with `json_each`: any number of ids in one statement. */
+const idList = (ids: Iterable<number>) => JSON.stringify([...ids]);
+
+/** The stored results of the given trials, by id (every id asked for has an entry). */
+export function resultsOf(db: Db, ids: readonly number[]): Map<number, TrialResults> {
+  const out = new Map<number, TrialResults>();
+  for (const id of ids) {
+    out.set(id, {
+      metrics: { train: {}, val: {}, test: {} },
+      slices: {},
+      timings: [],
+      artifacts: [],
+      throughput: null,
+    });
+  }
+  if (ids.length === 0) return out;
+  const list = idList(new Set(ids));
+  const metrics = db
+    .prepare(
+      'SELECT trial_id, part, name, value, slice FROM metrics WHERE trial_id IN (SELECT value FROM json_each(?)) ORDER BY rowid',
+    )
+    .all(list) as { trial_id: number; part: Part; name: string; value: number | null; slice: string }[];
+  for (const m of metrics) {
+    const r = out.get(m.trial_id)!;
+    if (m.slice === '') r.metrics[m.part][m.name] = m.value;
+    else (r.slices[m.slice] ??= {})[m.name] = m.value;
+  }
+  const timings = db
+    .prepare(
+      `SELECT trial_id, stage, wall_ms AS wallMs, cpu_ms AS cpuMs, peak_rss_mb AS peakRssMb FROM timings
+       WHERE trial_id IN (SELECT value FROM json_each(?)) ORDER BY rowid`,
+    )
+    .all(list) as (TimingRow & { trial_id: number })[];
+  for (const { trial_id, ...t } of timings) out.get(trial_id)!.timings.push(t);
+  const artifacts = db
+    .prepare(
+      `SELECT trial_id, kind, path, sha256 FROM artifacts WHERE trial_id IN (SELECT value FROM json_each(?))
+       ORDER BY trial_id, kind, path`,
+    )
+    .all(list) as (ArtifactRecord & { trial_id: number })[];
+  for (const { trial_id, ...a } of artifacts) out.get(trial_id)!.artifacts.push(a);
+  const throughput = db
+    .prepare('SELECT * FROM throughput WHERE trial_id IN (SELECT value FROM json_each(?))')
+    .all(list) as {
+    trial_id: number;
+    rows: number;
+    mean_ms: number;
+    p99_ms: number;
+    rme: number;
+    samples: number;
+    sequences_per_s: number | null;
+  }[];
+  for (const q of throughput) {
+    out.get(q.trial_id)!.throughput = {
+      rows: q.rows,
+      meanMs: q.mean_ms,
+      p99Ms: q.p99_ms,
+      rme: q.rme,
+      samples: q.samples,
+      sequencesPerS: q.sequences_per_s ?? Number.POSITIVE_INFINITY,
+    } satisfies ThroughputRow;
+  }
+  return out;
+}
+
 export function getTrial(db: Db, id: number): TrialDetail | null {
   const t = db
     .prepare(
@@ -73,21 +125,7 @@ export function getTrial(db: Db, id: number): TrialDetail | null {
     )
     .get(id) as TrialJoinRow | undefined;
   if (!t) return null;
-  const metrics: TrialDetail['metrics'] = { train: {}, val: {}, test: {} };
-  const slices: TrialDetail['slices'] = {};
-  const rows = db.prepare('SELECT part, name, value, slice FROM metrics WHERE trial_id = ? ORDER BY rowid').all(id) as {
-    part: Part;
-    name: string;
-    value: number | null;
-    slice: string;
-  }[];
-  for (const m of rows) {
-    if (m.slice === '') metrics[m.part][m.name] = m.value;
-    else (slices[m.slice] ??= {})[m.name] = m.value;
-  }
-  const q = db.prepare('SELECT * FROM throughput WHERE trial_id = ?').get(id) as
-    | { rows: number; mean_ms: number; p99_ms: number; rme: number; samples: number; sequences_per_s: number | null }
-    | undefined;
+  const r = resultsOf(db, [id]).get(id)!;
   return {
     id: t.id,
     status: t.status as TrialDetail['status'],
@@ -110,35 +148,12 @@ export function getTrial(db: Db, id: number): TrialDetail | null {
       nEvents: t.n_events,
     },
     split: { id: t.sp_id, seed: t.sp_seed, strategy: t.strategy, manifestHash: t.manifest_hash },
-    metrics,
-    slices,
-    timings: db
-      .prepare(
-        'SELECT stage, wall_ms AS wallMs, cpu_ms AS cpuMs, peak_rss_mb AS peakRssMb FROM timings WHERE trial_id = ? ORDER BY rowid',
-      )
-      .all(id) as TimingRow[],
-    artifacts: db
-      .prepare('SELECT kind, path, sha256 FROM artifacts WHERE trial_id = ? ORDER BY kind, path')
-      .all(id) as ArtifactRecord[],
-    throughput: q
-      ? {
-          rows: q.rows,
-          meanMs: q.mean_ms,
-          p99Ms: q.p99_ms,
-          rme: q.rme,
-          samples: q.samples,
-          sequencesPerS: q.sequences_per_s ?? Number.POSITIVE_INFINITY,
-        }
-      : null,
+    metrics: r.metrics,
+    slices: r.slices,
+    timings: r.timings,
+    artifacts: r.artifacts,
+    throughput: r.throughput,
   };
-}
-
-export interface TrialSelector {
-  variant: string;
-  /** Omitted: any feature set (must then be unambiguous). */
-  featureSet?: string;
-  /** Experiment name; omitted: any. */
-  experiment?: string;
 }
 
 /**
@@ -181,12 +196,7 @@ export const inPlanParams = (db: Db, experiment: string | undefined | null) => (
   dataset: experiment == null ? null : experimentDataset(db, experiment),
 });
 
-/**
- * Done trials matching a selector, newest first. With an experiment, the trials of its plan
- * (`experiment_trials`, on its current dataset), whichever experiment computed them; `experiment`
- * is then that name.
- */
-export function findDoneTrials(db: Db, s: TrialSelector) {
+export function findDoneTrials(db: Db, s: TrialSelector): DoneTrialRef[] {
   return db
     .prepare(
       `SELECT t.id, t.split_id AS splitId, t.seed, t.variant, t.feature_set AS featureSet,
@@ -196,21 +206,10 @@ export function findDoneTrials(db: Db, s: TrialSelector) {
          AND ${IN_PLAN_SQL}
        ORDER BY t.id DESC`,
     )
-    .all({ variant: s.variant, featureSet: s.featureSet ?? null, ...inPlanParams(db, s.experiment) }) as {
-    id: number;
-    splitId: number;
-    seed: number;
-    variant: string;
-    featureSet: string;
-    experiment: string;
-  }[];
+    .all({ variant: s.variant, featureSet: s.featureSet ?? null, ...inPlanParams(db, s.experiment) }) as DoneTrialRef[];
 }
 
-/**
- * How the trials of an experiment's plan (by name) stand, by status: what an empty view of it
- * should suggest (run it, retry its failures, or wait for the process running it).
- */
-export function planStatus(db: Db, experiment: string): Record<'pending' | 'running' | 'done' | 'failed', number> {
+export function planStatus(db: Db, experiment: string): PlanStatus {
   const counts = { pending: 0, running: 0, done: 0, failed: 0 };
   const rows = db
     .prepare(`SELECT t.status, COUNT(*) AS n FROM trials t WHERE ${IN_PLAN_SQL} GROUP BY t.status`)
@@ -219,17 +218,20 @@ export function planStatus(db: Db, experiment: string): Record<'pending' | 'runn
   return counts;
 }
 
-/** Runs per part of a stored split (0 for a part it lacks). */
-export function splitRunCounts(db: Db, splitId: number): Record<Part, number> {
-  const counts = { train: 0, val: 0, test: 0 };
+export function splitRunCounts(db: Db, splitIds: readonly number[]): Map<number, Record<Part, number>> {
+  const out = new Map<number, Record<Part, number>>();
+  for (const id of splitIds) out.set(id, { train: 0, val: 0, test: 0 });
+  if (splitIds.length === 0) return out;
   const rows = db
-    .prepare('SELECT part, COUNT(*) AS n FROM split_members WHERE split_id = ? GROUP BY part')
-    .all(splitId) as { part: Part; n: number }[];
-  for (const r of rows) counts[r.part] = r.n;
-  return counts;
+    .prepare(
+      `SELECT split_id, part, COUNT(*) AS n FROM split_members WHERE split_id IN (SELECT value FROM json_each(?))
+       GROUP BY split_id, part`,
+    )
+    .all(idList(out.keys())) as { split_id: number; part: Part; n: number }[];
+  for (const r of rows) out.get(r.split_id)![r.part] = r.n;
+  return out;
 }
 
-/** Names of the experiments that have at least one sweep, sorted. */
 export function experimentNames(db: Db): string[] {
   return (
     db
@@ -238,17 +240,68 @@ export function experimentNames(db: Db): string[] {
   ).map((x) => x.name);
 }
 
-/**
- * The configuration (`config_json`) each experiment name was last run with: the experiment row of its
- * newest sweep. An experiment file edited and rerun has several rows under one name; this is the
- * one its current numbers belong to.
- */
-export function latestExperimentConfigs(db: Db): Map<string, string> {
+export function latestExperimentConfigs(db: Db): Map<string, unknown> {
   const rows = db
     .prepare(
       `SELECT e.name, e.config_json FROM sweeps w JOIN experiments e ON e.id = w.experiment_id
        WHERE w.id IN (SELECT MAX(w2.id) FROM sweeps w2 JOIN experiments e2 ON e2.id = w2.experiment_id GROUP BY e2.name)`,
     )
     .all() as { name: string; config_json: string }[];
-  return new Map(rows.map((r) => [r.name, r.config_json]));
+  return new Map(rows.map((r) => [r.name, JSON.parse(r.config_json)]));
+}
+
+export function findExperiment(db: Db, name: string): ExperimentRef | null {
+  return (
+    (db.prepare('SELECT id, file FROM experiments WHERE name = ? ORDER BY id DESC LIMIT 1').get(name) as
+      | ExperimentRef
+      | undefined) ?? null
+  );
+}
+
+export function latestExperiment(db: Db): string | null {
+  const row = db
+    .prepare('SELECT e.name FROM sweeps w JOIN experiments e ON e.id = w.experiment_id ORDER BY w.id DESC LIMIT 1')
+    .get() as { name: string } | undefined;
+  return row?.name ?? null;
+}
+
+export function latestSweep(db: Db, experiment: string): SweepInfo | null {
+  const row = db
+    .prepare(
+      'SELECT id, started_at, env_json FROM sweeps WHERE experiment_id IN (SELECT id FROM experiments WHERE name = ?) ORDER BY id DESC LIMIT 1',
+    )
+    .get(experiment) as { id: number; started_at: string; env_json: string | null } | undefined;
+  return row ? { id: row.id, startedAt: row.started_at, env: row.env_json ? JSON.parse(row.env_json) : null } : null;
+}
+
+export function finishedTrials(db: Db, filter: FinishedTrialFilter = {}): FinishedTrial[] {
+  const experiment = filter.experiment ?? null;
+  const all = db
+    .prepare(
+      `SELECT t.id, t.status, t.split_id AS splitId, sp.seed AS splitSeed, t.seed, t.variant, t.feature_set AS featureSet,
+              e.id AS experimentId, e.name AS experiment, e.config_json AS config, sp.dataset_id AS datasetId
+       FROM experiment_trials x JOIN experiments e ON e.id = x.experiment_id JOIN trials t ON t.id = x.trial_id
+       JOIN splits sp ON sp.id = t.split_id
+       WHERE t.status IN ('done', 'failed') AND (? IS NULL OR e.name = ?) ORDER BY t.id DESC`,
+    )
+    .all(experiment, experiment) as (Omit<FinishedTrial, keyof TrialResults | 'config'> & {
+    experimentId: number;
+    config: string;
+    datasetId: number;
+  })[];
+  const datasetOf = new Map<string, number | null>();
+  const rows = all.filter((r) => {
+    if (!datasetOf.has(r.experiment)) datasetOf.set(r.experiment, experimentDataset(db, r.experiment));
+    const dataset = datasetOf.get(r.experiment);
+    return dataset == null || r.datasetId === dataset;
+  });
+  const results = resultsOf(
+    db,
+    rows.map((r) => r.id),
+  );
+  const configs = new Map<number, unknown>();
+  return rows.map(({ experimentId, config, datasetId: _, ...r }) => {
+    if (!configs.has(experimentId)) configs.set(experimentId, JSON.parse(config));
+    return { ...r, config: configs.get(experimentId), ...results.get(r.id)! };
+  });
 }

@@ -1,18 +1,8 @@
-/** Datasets and split manifests in SQLite (`datasets`, `splits`, `split_members`). */
-import { PARTS, type SplitManifest, verifyManifest } from '../../splits/index.ts';
+/** SqliteStore's datasets, split manifests and leakage audits (`datasets`, `splits`, `split_members`, `leakage_audits`). */
+import { type LeakageAudit, PARTS, type SplitManifest, verifyManifest } from '../../splits/index.ts';
 import type { Db } from './db.ts';
+import type { DatasetRecord, SplitLeak, StoredAudit } from './types.ts';
 
-export interface DatasetRecord {
-  /** Content identity of the ingested data (the ingest cache key). */
-  hash: string;
-  source: string;
-  nRuns: number;
-  nSequences: number;
-  nEvents: number;
-  options: unknown;
-}
-
-/** The dataset's id, inserting it the first time its hash is seen. */
 export function upsertDataset(db: Db, d: DatasetRecord): number {
   return db
     .transaction(() => {
@@ -29,7 +19,6 @@ export function upsertDataset(db: Db, d: DatasetRecord): number {
     .immediate();
 }
 
-/** Stores a split and its members in one transaction; the same manifest twice gives the same id. */
 export function saveSplit(db: Db, datasetId: number, m: SplitManifest): number {
   verifyManifest(m);
   return db
@@ -52,7 +41,6 @@ export function saveSplit(db: Db, datasetId: number, m: SplitManifest): number {
     .immediate();
 }
 
-/** A stored split's manifest, checked against its members and its hash. */
 export function loadSplit(db: Db, splitId: number): SplitManifest {
   const row = db.prepare('SELECT manifest_json FROM splits WHERE id = ?').get(splitId) as
     | { manifest_json: string }
@@ -79,10 +67,14 @@ export function loadSplit(db: Db, splitId: number): SplitManifest {
 export const LEAK_CHECK_SQL = `SELECT split_id, run, COUNT(DISTINCT part) AS parts
 FROM split_members GROUP BY split_id, run HAVING COUNT(DISTINCT part) > 1`;
 
-/**
- * Whether the leakage audit of a split for one feature set is stored, at `version` or newer (an
- * audit without a version is version 1).
- */
+export function leakCheck(db: Db): SplitLeak[] {
+  return (db.prepare(LEAK_CHECK_SQL).all() as { split_id: number; run: string; parts: number }[]).map((r) => ({
+    splitId: r.split_id,
+    run: r.run,
+    parts: r.parts,
+  }));
+}
+
 export function hasAudit(db: Db, splitId: number, featureSet: string, version = 1): boolean {
   return (
     db
@@ -93,11 +85,25 @@ export function hasAudit(db: Db, splitId: number, featureSet: string, version = 
   );
 }
 
-/** Stores (or replaces) the leakage audit of a split for one feature set. */
 export function saveAudit(db: Db, splitId: number, featureSet: string, audit: unknown): void {
   db.prepare('INSERT OR REPLACE INTO leakage_audits (split_id, feature_set, audit_json) VALUES (?, ?, ?)').run(
     splitId,
     featureSet,
     JSON.stringify(audit),
   );
+}
+
+export function audits(db: Db, splitIds: readonly number[]): StoredAudit[] {
+  if (splitIds.length === 0) return [];
+  const rows = db
+    .prepare(
+      `SELECT split_id, feature_set, audit_json FROM leakage_audits WHERE split_id IN (SELECT value FROM json_each(?))
+       ORDER BY split_id, feature_set`,
+    )
+    .all(JSON.stringify([...new Set(splitIds)])) as { split_id: number; feature_set: string; audit_json: string }[];
+  return rows.map((r) => ({
+    splitId: r.split_id,
+    featureSet: r.feature_set,
+    audit: JSON.parse(r.audit_json) as LeakageAudit,
+  }));
 }

@@ -1,13 +1,12 @@
 /**
- * A trial's explanation files, written by the trial itself (pool worker or main thread):
- * - `shap.csv` (feature, mean_abs, mean over the explained test rows, largest first), `shap-points.json`
- *   (per top feature: each explained row's SHAP value and feature value), and their charts
- *   `shap-bar.svg` / `shap-summary.svg`;
- * - `nearest-normal.json`: for each test anomaly and each false positive, the nearest normal training
- *   sequence in the model's feature space (cosine), the features and Drain templates only in the
- *   flagged sequence and those only in its neighbour;
- * - `false-positives.csv`: seq_id, score, threshold, top contributing features, templates unique to it
- *   (seen in no normal training sequence).
+ * A trial's explanations, computed by the trial itself (pool worker or main thread) from the fitted
+ * model and written through harness/artifacts:
+ * - SHAP of the explained test rows (`writeShap`: the ranked features, the top ones' points, charts);
+ * - the nearest-normal mapping (`writeNearestNormal`): for each test anomaly and each false positive,
+ *   the nearest normal training sequence in the model's feature space (cosine), the features and
+ *   Drain templates only in the flagged sequence and those only in its neighbour;
+ * - the false-positive list (`writeFalsePositives`): score, top contributing features, templates
+ *   unique to it (seen in no normal training sequence).
  * SHAP comes from the model's own exact explainer (linear SHAP, TreeSHAP, token weights) or, with
  * `shap: 'all'`, from permutation sampling within `budgetMs`; rows beyond `rows` are a seeded sample,
  * and the files say how many were explained, sampled or skipped — never silently dropped.
@@ -22,9 +21,15 @@ import {
   selectRows,
   trainingRows,
 } from '../../models/index.ts';
-import { shapBarChart, shapSummaryPlot } from '../../reports/charts/index.ts';
 import type { Part } from '../../splits/index.ts';
-import { type ArtifactRow, csvLine, writeArtifact } from './artifacts.ts';
+import {
+  type ArtifactRow,
+  type FalsePositive,
+  type NearestNormalRow,
+  writeFalsePositives,
+  writeNearestNormal,
+  writeShap,
+} from '../artifacts/index.ts';
 
 export interface ExplainOptions {
   /** 'own': only models with an exact explainer; 'all': permutation SHAP for the others; 'none'. @default 'own' */
@@ -33,8 +38,8 @@ export interface ExplainOptions {
   budgetMs: number;
   /**
    * Most test rows explained — false positives first, then anomalies, then the rest — and most rows in
-   * the nearest-normal mapping (seeded samples beyond). Exact TreeSHAP of a deep forest costs ≈ 8 ms a
-   * row on the standard preset. @default 128
+   * the nearest-normal mapping (seeded samples beyond). Exact TreeSHAP of a deep forest is costly per
+   * row, so this bounds a trial's explanation time whatever the test part's size. @default 128
    */
   rows: number;
   /** Features listed per row and in the top-feature files. @default 10 */
@@ -136,38 +141,25 @@ export function writeExplanations(input: ExplainInput, options: Partial<ExplainO
     const ranked = [...sumAbs]
       .map(([c, s]) => ({ column: c, feature: names[c] ?? `#${c}`, meanAbs: s / n, mean: (sum.get(c) ?? 0) / n }))
       .sort((a, b) => b.meanAbs - a.meanAbs || a.column - b.column);
-    const csv = [
-      csvLine(['feature', 'mean_abs', 'mean']),
-      ...ranked.map((r) => csvLine([r.feature, r.meanAbs, r.mean])),
-    ];
-    out.push(writeArtifact(input.dir, 'shap.csv', 'shap', `${csv.join('\n')}\n`));
-    const top = ranked.slice(0, o.topK);
-    const points = top.map((t) => ({
+    const top = ranked.slice(0, o.topK).map((t) => ({
       feature: t.feature,
       points: [...shap.rowIds].map((r, k) => ({
         shap: shap.values[k]!.get(t.column) ?? 0,
         value: valueAt(input.matrices.test, r, t.column),
       })),
     }));
-    const meta = {
-      method: shap.method,
-      explained: shap.rowIds.length,
-      skipped: shap.skipped,
-      testRows: test.labels.length,
-    };
     out.push(
-      writeArtifact(input.dir, 'shap-points.json', 'shap-points', JSON.stringify({ ...meta, features: points })),
-      writeArtifact(
+      ...writeShap(
         input.dir,
-        'shap-bar.svg',
-        'shap-bar-chart',
-        shapBarChart(top, { title: `mean |SHAP| (${shap.method}, ${meta.explained} test sequences)`, topK: o.topK }),
-      ),
-      writeArtifact(
-        input.dir,
-        'shap-summary.svg',
-        'shap-summary-plot',
-        shapSummaryPlot(points, { title: `SHAP per sequence (${shap.method})`, topK: o.topK }),
+        {
+          method: shap.method,
+          explained: shap.rowIds.length,
+          skipped: shap.skipped,
+          testRows: test.labels.length,
+          ranked,
+          top,
+        },
+        o.topK,
       ),
     );
   }
@@ -200,7 +192,7 @@ export function writeExplanations(input: ExplainInput, options: Partial<ExplainO
         .map((t) => input.templates!.text(t));
     return { onlyInSequence: only(x, y), onlyInNeighbour: only(y, x) };
   };
-  const mapping = matches.map((m, k) => {
+  const mapping = matches.map((m, k): NearestNormalRow => {
     const row = listed[k]!;
     const seqId = test.seqIds[row]!;
     const neighbour = m.neighbour < 0 ? null : input.trainSeqIds[m.neighbour]!;
@@ -209,7 +201,7 @@ export function writeExplanations(input: ExplainInput, options: Partial<ExplainO
       seqId,
       anomaly: test.labels[row] === 1,
       flagged: test.scores[row]! >= input.threshold,
-      score: test.scores[row],
+      score: test.scores[row]!,
       neighbour,
       similarity: Number.isNaN(m.similarity) ? null : m.similarity,
       featuresOnlyInSequence: c.onlyInRow.map((x) => ({ feature: x.name, value: x.value })),
@@ -218,33 +210,35 @@ export function writeExplanations(input: ExplainInput, options: Partial<ExplainO
     };
   });
   out.push(
-    writeArtifact(
-      input.dir,
-      'nearest-normal.json',
-      'nearest-normal',
-      JSON.stringify({ asked: asked.length, listed: listed.length, threshold: input.threshold, rows: mapping }),
-    ),
+    writeNearestNormal(input.dir, {
+      asked: asked.length,
+      listed: listed.length,
+      threshold: input.threshold,
+      rows: mapping,
+    }),
   );
 
-  const fpLines = [csvLine(['seq_id', 'score', 'threshold', 'top_features', 'unique_templates'])];
-  for (const i of fp.sort((a, b) => test.scores[b]! - test.scores[a]! || a - b)) {
-    const contributions = rowShap.get(i);
-    const top = contributions
-      ? [...contributions]
-          .filter(([, v]) => v > 0)
-          .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-          .slice(0, 5)
-          .map(([c, v]) => `${names[c] ?? `#${c}`} (+${v.toPrecision(3)})`)
-          .join('; ')
-      : '';
-    const unique = input.templates
-      ? [...(input.templates.templatesOf(test.seqIds[i]!) ?? [])]
-          .filter((t) => !normalTemplates.has(t))
-          .map((t) => input.templates!.text(t))
-          .join(' | ')
-      : '';
-    fpLines.push(csvLine([test.seqIds[i]!, test.scores[i]!, input.threshold, top, unique]));
-  }
-  out.push(writeArtifact(input.dir, 'false-positives.csv', 'false-positives', `${fpLines.join('\n')}\n`));
+  const falsePositives = fp
+    .sort((a, b) => test.scores[b]! - test.scores[a]! || a - b)
+    .map((i): FalsePositive => {
+      const contributions = rowShap.get(i);
+      return {
+        seqId: test.seqIds[i]!,
+        score: test.scores[i]!,
+        topFeatures: contributions
+          ? [...contributions]
+              .filter(([, v]) => v > 0)
+              .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+              .slice(0, 5)
+              .map(([c, v]) => ({ feature: names[c] ?? `#${c}`, shap: v }))
+          : [],
+        uniqueTemplates: input.templates
+          ? [...(input.templates.templatesOf(test.seqIds[i]!) ?? [])]
+              .filter((t) => !normalTemplates.has(t))
+              .map((t) => input.templates!.text(t))
+          : [],
+      };
+    });
+  out.push(writeFalsePositives(input.dir, input.threshold, falsePositives));
   return out;
 }

@@ -16,30 +16,33 @@ import {
   type SequenceScope,
   type SplitManifest,
 } from '../../splits/index.ts';
-import { hashKey } from '../data/cache.ts';
-import { readSequenceBags, readSequenceMeta, type SequenceBags, type SequenceMeta } from '../data/read.ts';
-import { readSequenceNumeric, type SequenceNumeric } from '../data/read-numeric.ts';
-import type { Db } from '../store/db.ts';
-import { hasAudit, saveAudit } from '../store/splits.ts';
+import {
+  hashKey,
+  type IngestTables,
+  openIngest,
+  type SequenceBags,
+  type SequenceMeta,
+  type SequenceNumeric,
+} from '../data/index.ts';
+import type { Store } from '../store/index.ts';
 import { writeTemplates } from './matrices.ts';
 import { scopeSequences } from './scope.ts';
 
 export class IngestInputs {
-  readonly #dir: string;
+  /** The ingest's tables, each parsed once whatever this reads from them. */
+  readonly #tables: IngestTables;
   readonly scope: SequenceScope;
   readonly #bags = new Map<TokenPart, SequenceBags>();
-  #rawMeta: SequenceMeta[] | undefined;
   #meta: SequenceMeta[] | undefined;
   #numeric: SequenceNumeric | undefined;
 
   constructor(ingestDir: string, scope: SequenceScope = DEFAULT_SCOPE) {
-    this.#dir = ingestDir;
+    this.#tables = openIngest(ingestDir);
     this.scope = scope;
   }
 
-  get #raw(): SequenceMeta[] {
-    this.#rawMeta ??= readSequenceMeta(this.#dir);
-    return this.#rawMeta;
+  get #raw(): readonly SequenceMeta[] {
+    return this.#tables.meta();
   }
 
   /**
@@ -59,7 +62,7 @@ export class IngestInputs {
   bags(part: TokenPart): SequenceBags {
     let b = this.#bags.get(part);
     if (!b) {
-      const raw = readSequenceBags(this.#dir, part);
+      const raw = this.#tables.bags(part);
       b = scopeSequences({ meta: this.#raw, bags: { [part]: raw } }, this.scope).bags[part]!;
       this.#bags.set(part, b);
     }
@@ -71,7 +74,7 @@ export class IngestInputs {
     const parts = parseFeatureSet(featureSet);
     const source: FeatureSource = { bags: Object.fromEntries(parts.filter(isTokenPart).map((p) => [p, this.bags(p)])) };
     if (!parts.includes('numeric')) return source;
-    this.#numeric ??= scopeSequences({ meta: this.#raw, numeric: readSequenceNumeric(this.#dir) }, this.scope).numeric!;
+    this.#numeric ??= scopeSequences({ meta: this.#raw, numeric: this.#tables.numeric() }, this.scope).numeric!;
     return { ...source, numeric: this.#numeric };
   }
 
@@ -93,7 +96,13 @@ export class IngestInputs {
    * trivial baselines). Audits are keyed by
    * split: a split's manifest records its scope, so two scopes never share an audit.
    */
-  audit(db: Db, splitId: number, manifest: SplitManifest, featureSets: readonly string[], stop?: AbortSignal): void {
+  async audit(
+    store: Store,
+    splitId: number,
+    manifest: SplitManifest,
+    featureSets: readonly string[],
+    stop?: AbortSignal,
+  ): Promise<void> {
     const parts = new Set(
       featureSets.flatMap((fs) => {
         const tokenParts = parseFeatureSet(fs).filter(isTokenPart);
@@ -105,9 +114,13 @@ export class IngestInputs {
       throw new Error(`split ${manifest.hash.slice(0, 12)} was made for another sequence scope than these inputs`);
     }
     for (const part of parts) {
-      if (stop?.aborted || hasAudit(db, splitId, part, AUDIT_VERSION)) continue;
+      if (stop?.aborted || (await store.hasAudit(splitId, part, AUDIT_VERSION))) continue;
       const b = this.bags(part);
-      saveAudit(db, splitId, part, auditSplit(manifest, part, assign(b.sequences, manifest).parts, b.vocabulary));
+      await store.saveAudit(
+        splitId,
+        part,
+        auditSplit(manifest, part, assign(b.sequences, manifest).parts, b.vocabulary),
+      );
     }
   }
 }

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { type CsrMatrix, type FeatureSource, FeatureSpace } from '../../models/index.ts';
 import { PARTS, type Part } from '../../splits/index.ts';
-import type { SequenceBags, SequenceMeta } from '../data/read.ts';
+import type { SequenceBags, SequenceMeta } from '../data/index.ts';
 import type { TemplateLookup } from './explain.ts';
 import { readCsrFile, writeCsrFile } from './matrix-file.ts';
 

@@ -2,14 +2,14 @@
  * Feature matrices in the content-addressed cache: one folder per (ingest, split manifest, feature
  * set, vectorizer code), built by the first sweep that needs it and reused by every later one — a
  * rerun with `--fresh`, another experiment over the same splits. Building them is the main thread's
- * largest job in a sweep: 0.4–0.55 s per split seed on the standard preset alone, ≈ 1.1 s while
- * two pool workers run (measured). The key holds the hash of the code that turns an ingest and a
+ * largest job in a sweep, and it competes with the pool workers for the cores while they run
+ * trials (docs/PERFORMANCE.md). The key holds the hash of the code that turns an ingest and a
  * split into matrices, so changed code never reads matrices an older version wrote.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDefaultScope, PARTS, type SequenceScope } from '../../splits/index.ts';
-import { hashKey, sourceHash } from '../data/cache.ts';
+import { hashKey, sourceHash } from '../data/index.ts';
 import { type MatrixFiles, matrixFiles, type SplitMatrices, writeMatrices } from './matrices.ts';
 
 /** Not in matrices.ts: pool workers load that module from a bundle, where these paths do not exist. */

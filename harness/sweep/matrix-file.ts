@@ -5,18 +5,27 @@
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import type { CsrMatrix } from '../../models/index.ts';
+import { Layout } from '../data/index.ts';
 
-const align8 = (n: number) => Math.ceil(n / 8) * 8;
+const HEADER_BYTES = 16;
+
+/** Where each array starts in the file, and its length in bytes. */
+function regions(nRows: number, nnz: number) {
+  const l = new Layout(HEADER_BYTES);
+  const indptr = l.take((nRows + 1) * 4);
+  const indices = l.take(nnz * 4);
+  const data = l.take(nnz * 8);
+  return { indptr, indices, data, bytes: l.at };
+}
 
 export function writeCsrFile(path: string, x: CsrMatrix): void {
   const nnz = x.indptr[x.nRows]!;
-  const ptrBytes = align8((x.nRows + 1) * 4);
-  const idxBytes = align8(nnz * 4);
-  const buf = new ArrayBuffer(16 + ptrBytes + idxBytes + nnz * 8);
+  const at = regions(x.nRows, nnz);
+  const buf = new ArrayBuffer(at.bytes);
   new Uint32Array(buf, 0, 4).set([x.nRows, x.nCols, nnz, 0]);
-  new Int32Array(buf, 16, x.nRows + 1).set(x.indptr.subarray(0, x.nRows + 1));
-  new Int32Array(buf, 16 + ptrBytes, nnz).set(x.indices.subarray(0, nnz));
-  new Float64Array(buf, 16 + ptrBytes + idxBytes, nnz).set(x.data.subarray(0, nnz));
+  new Int32Array(buf, at.indptr, x.nRows + 1).set(x.indptr.subarray(0, x.nRows + 1));
+  new Int32Array(buf, at.indices, nnz).set(x.indices.subarray(0, nnz));
+  new Float64Array(buf, at.data, nnz).set(x.data.subarray(0, nnz));
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, new Uint8Array(buf));
   renameSync(tmp, path);
@@ -28,13 +37,12 @@ export function readCsrFile(path: string): CsrMatrix {
   const buf = new ArrayBuffer(file.byteLength);
   new Uint8Array(buf).set(file);
   const [nRows, nCols, nnz] = new Uint32Array(buf, 0, 4) as unknown as [number, number, number];
-  const ptrBytes = align8((nRows + 1) * 4);
-  const idxBytes = align8(nnz * 4);
+  const at = regions(nRows, nnz);
   return {
     nRows,
     nCols,
-    indptr: new Int32Array(buf, 16, nRows + 1),
-    indices: new Int32Array(buf, 16 + ptrBytes, nnz),
-    data: new Float64Array(buf, 16 + ptrBytes + idxBytes, nnz),
+    indptr: new Int32Array(buf, at.indptr, nRows + 1),
+    indices: new Int32Array(buf, at.indices, nnz),
+    data: new Float64Array(buf, at.data, nnz),
   };
 }

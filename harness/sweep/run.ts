@@ -1,9 +1,9 @@
 /**
  * A sweep: one `bench run` of one experiment. Ingest (cached) → split per seed (stored) → feature
- * matrices per (split, feature set), fit on train and written to files → trials, claimed in SQLite
- * (resume) and run in a piscina pool (or on the main thread), longest first → results, artifacts and
- * leakage audits stored by the main thread, the only SQLite writer. Aborting (Ctrl-C) stops new
- * trials, stops running ones and leaves them pending.
+ * matrices per (split, feature set), fit on train and written to files → trials, claimed in the
+ * store (resume) and run in a piscina pool (or on the main thread), longest first → results,
+ * artifacts and leakage audits stored by the main thread, the only one that writes to the store.
+ * Aborting (Ctrl-C) stops new trials, stops running ones and leaves them pending.
  */
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
@@ -12,20 +12,9 @@ import { Piscina } from 'piscina';
 import type { CsrMatrix } from '../../models/index.ts';
 import { assign, makeSplit, PARTS, type Part } from '../../splits/index.ts';
 import { ingest, materializeDataset } from '../data/index.ts';
-import { type PlannedTrial, planTrials, scopeOf, trialKey } from '../experiment/plan.ts';
-import type { Experiment } from '../experiment/schema.ts';
-import type { Db } from '../store/db.ts';
-import { saveSplit, upsertDataset } from '../store/splits.ts';
-import {
-  claimTrial,
-  completeTrial,
-  failTrial,
-  finishSweep,
-  releaseTrials,
-  startSweep,
-  upsertExperiment,
-} from '../store/trials.ts';
-import { bundledWorker } from '../workers/bundle.ts';
+import { type Experiment, type PlannedTrial, planTrials, scopeOf, trialKey } from '../experiment/index.ts';
+import type { Store } from '../store/index.ts';
+import { bundledWorker } from '../workers/index.ts';
 import { fingerprint } from './fingerprint.ts';
 import { IngestInputs } from './inputs.ts';
 import { buildMatrices, type MatrixFiles, readMatrices } from './matrices.ts';
@@ -49,7 +38,7 @@ export interface SweepResult {
 }
 
 export interface SweepOptions {
-  db: Db;
+  store: Store;
   cacheDir: string;
   /** Root of the trials' files (`<artifactsDir>/<trial id>/`). */
   artifactsDir: string;
@@ -61,6 +50,8 @@ export interface SweepOptions {
   fresh?: boolean;
   /** Worker threads running trials; 0 or 1 runs them on the main thread. @default availableParallelism */
   workers?: number;
+  /** Tighten V8's heap growth while the ingest runs (IngestOptions.tuneHeap: the process's V8 flag). @default false */
+  tuneIngestHeap?: boolean;
   onTrial?: (o: TrialOutcome, done: number, total: number) => void;
 }
 
@@ -70,6 +61,7 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
   const { root } = await materializeDataset(e.dataset, { cacheDir: o.cacheDir });
   const ing = await ingest(root, {
     cacheDir: o.cacheDir,
+    tuneHeap: o.tuneIngestHeap === true,
     trimLines: e.ingest.trimLines,
     continuation: e.ingest.continuation,
     selection: {
@@ -79,8 +71,8 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
       ...(e.ingest.seed !== undefined && { seed: e.ingest.seed }),
     },
   });
-  const db = o.db;
-  const datasetId = upsertDataset(db, {
+  const store = o.store;
+  const datasetId = await store.upsertDataset({
     hash: ing.key,
     source:
       e.dataset.source === 'lo2'
@@ -99,9 +91,9 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
     cpuMs: (cpu.user + cpu.system) / 1000,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
   };
-  const experimentId = upsertExperiment(db, { name: e.name, file, config: e });
+  const experimentId = await store.upsertExperiment({ name: e.name, file, config: e });
   const env = fingerprint(ing.key);
-  const sweepId = startSweep(db, experimentId, { gitSha: env.gitSha, env });
+  const sweepId = await store.startSweep(experimentId, { gitSha: env.gitSha, env });
   const scope = scopeOf(e);
   const trials = planTrials(e);
   const inputs = new IngestInputs(ing.dir, scope);
@@ -116,12 +108,12 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
     o.onTrial?.(out, outcomes.length, trials.length);
   };
   type Pending = { trialId: number; trial: PlannedTrial; task: TrialTask; files: MatrixFiles };
-  const record = (p: Pending, r: TrialResult) => {
+  const record = async (p: Pending, r: TrialResult) => {
     if (r.state === 'done') {
-      completeTrial(db, p.trialId, { ...r, timings: [ingestTiming, ...r.timings] });
+      await store.completeTrial(p.trialId, { ...r, timings: [ingestTiming, ...r.timings] });
       report({ state: 'done', trialId: p.trialId, trial: p.trial, f1: r.f1, aucPr: r.aucPr, resumed: false });
     } else {
-      failTrial(db, p.trialId, `${r.error}\n${r.stack}`);
+      await store.failTrial(p.trialId, `${r.error}\n${r.stack}`);
       report({ state: 'failed', trialId: p.trialId, trial: p.trial, error: r.error });
     }
   };
@@ -142,21 +134,20 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
   const signal = o.signal;
   // Piscina adds one abort listener per queued task: many trials are queued at once, by design.
   if (signal) setMaxListeners(0, signal);
-  const start = (p: Pending) => {
+  const start = async (p: Pending) => {
     if (pool) {
       inFlight.push(
         (pool.run({ task: p.task, files: p.files }, signal ? { signal } : {}) as Promise<TrialResult>).then(
           (r) => record(p, r),
-          (err: Error) => {
-            // Stopped by the abort: not a failure; the trial is released below and reruns next time.
-            if (!signal?.aborted) record(p, { state: 'failed', error: err.message, stack: err.stack ?? '' });
-          },
+          // Stopped by the abort: not a failure; the trial is released below and reruns next time.
+          (err: Error) =>
+            signal?.aborted ? undefined : record(p, { state: 'failed', error: err.message, stack: err.stack ?? '' }),
         ),
       );
       return;
     }
     if (inline?.files !== p.files) inline = { files: p.files, matrices: readMatrices(p.files) };
-    record(p, executeTrial(p.task, inline.matrices));
+    await record(p, executeTrial(p.task, inline.matrices));
   };
   try {
     // Per seed, on the main thread: the split (stored), trial claims (resume), each feature set's
@@ -171,7 +162,7 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
         ...(e.split.folds !== undefined && { folds: e.split.folds, fold: seed % e.split.folds }),
         scope,
       });
-      const splitId = saveSplit(db, datasetId, manifest);
+      const splitId = await store.saveSplit(datasetId, manifest);
       const parts = assign(meta, manifest).parts;
       const facts = Object.fromEntries(
         PARTS.map((p) => [
@@ -191,8 +182,7 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
         if (signal?.aborted) break;
         const params = { threshold: e.threshold };
         const key = trialKey(ing.key, manifest.hash, t, params, scope);
-        const claim = claimTrial(
-          db,
+        const claim = await store.claimTrial(
           { sweepId, splitId, ...t, params, key },
           {
             failed: o.retryFailed === true || o.fresh === true,
@@ -215,7 +205,7 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
           space = { files, ms: performance.now() - t0 };
           spaces.set(t.featureSet, space);
         }
-        start({
+        await start({
           trialId: claim.id,
           trial: t,
           files: space.files,
@@ -233,8 +223,8 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
         });
       }
       // While the pool works: this split's leakage audits (stored once per split and token part).
-      inputs.audit(
-        db,
+      await inputs.audit(
+        store,
         splitId,
         manifest,
         trials.filter((x) => x.seed === seed).map((x) => x.featureSet),
@@ -244,14 +234,14 @@ export async function runSweep(file: string, e: Experiment, o: SweepOptions): Pr
     await Promise.all(inFlight);
   } catch (err) {
     for (const p of inFlight) p.catch(() => {}); // abandoned with the sweep
-    releaseTrials(db, sweepId);
-    finishSweep(db, sweepId, 'failed');
+    await store.releaseTrials(sweepId);
+    await store.finishSweep(sweepId, 'failed');
     throw err;
   } finally {
     await pool?.destroy();
   }
-  const released = signal?.aborted ? releaseTrials(db, sweepId) : 0;
+  const released = signal?.aborted ? await store.releaseTrials(sweepId) : 0;
   const status = signal?.aborted ? 'interrupted' : outcomes.some((x) => x.state === 'failed') ? 'failed' : 'done';
-  finishSweep(db, sweepId, status);
+  await store.finishSweep(sweepId, status);
   return { sweepId, status, outcomes, planned: trials.length, released };
 }

@@ -4,7 +4,7 @@
  * trial depends only on its own inputs), only the wall time.
  */
 import { type Algorithm, VARIANTS, type VariantName } from '../../models/index.ts';
-import type { PlannedTrial } from '../experiment/plan.ts';
+import type { PlannedTrial } from '../experiment/index.ts';
 
 /**
  * Relative cost of a trial (fit + score + explanations + throughput) per algorithm, measured on the
@@ -47,8 +47,8 @@ export function longestFirst<T extends PlannedTrial>(trials: readonly T[]): T[] 
  * The start order of one seed's trials: longest first, but grouped by feature set (in the order the
  * longest-first list first needs them). The main thread builds a feature set's matrices just before
  * its first trial starts; grouping lets the pool work through every trial of the sets already built
- * while the next set is vectorized, instead of idling behind it (measured: a worker waited 0.6 s for
- * the trigram matrices with plain longest-first).
+ * while the next set is vectorized, instead of idling behind it (with plain longest-first, a worker
+ * sat waiting for the trigram matrices).
  */
 export function startOrder<T extends PlannedTrial>(trials: readonly T[]): T[] {
   const lpt = longestFirst(trials);

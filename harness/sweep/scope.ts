@@ -12,9 +12,17 @@
  *   With both, the label filter comes first, so an error case's sequence is its target's file.
  */
 import { DEFAULT_SCOPE, type SequenceScope } from '../../splits/index.ts';
-import { CORRECT_CASE, targetService } from '../data/lo2/constants.ts';
-import type { SequenceBag, SequenceBags, SequenceMeta, TokenFeatureSet } from '../data/read.ts';
-import { NUMERIC_COLUMNS, type NumericColumn, type SequenceNumeric } from '../data/read-numeric.ts';
+import {
+  CORRECT_CASE,
+  NUMERIC_COLUMNS,
+  type NumericColumn,
+  type SequenceBag,
+  type SequenceBags,
+  type SequenceMeta,
+  type SequenceNumeric,
+  type TokenFeatureSet,
+  targetService,
+} from '../data/index.ts';
 import { dataError } from '../errors/index.ts';
 
 /** What a sweep reads from one ingest; bags and numeric list the sequences of `meta`, in its order. */

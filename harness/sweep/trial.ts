@@ -14,8 +14,8 @@ import {
 } from '../../models/index.ts';
 import type { ThresholdOptions } from '../../splits/eval/index.ts';
 import { evaluateTrial, PARTS, type Part, type ScoredPart, type TrialEvaluation } from '../../splits/index.ts';
-import type { MetricRow, ThroughputRow, TimingRow } from '../store/trials.ts';
-import { type ArtifactRow, predictionsArrow, writeArtifact } from './artifacts.ts';
+import { type ArtifactRow, writeModel, writePredictions } from '../artifacts/index.ts';
+import type { MetricRow, ThroughputRow, TimingRow } from '../store/index.ts';
 import { type ExplainOptions, type TemplateLookup, writeExplanations } from './explain.ts';
 import { readColumnNames, readTemplates } from './matrices.ts';
 
@@ -112,19 +112,15 @@ export function executeTrial(task: TrialTask, matrices: Record<Part, CsrMatrix>)
     ) as Record<Part, ScoredPart>;
     const ev = evaluateTrial(scored, { seed: task.seed, threshold: task.threshold });
     const artifacts = [
-      writeArtifact(
+      writePredictions(
         task.artifactsDir,
-        'predictions.arrow',
-        'predictions',
-        predictionsArrow(
-          Object.fromEntries(PARTS.map((p) => [p, { ...task.parts[p], scores: scored[p].scores }])) as Record<
-            Part,
-            PartFacts & { scores: Float64Array }
-          >,
-          ev.threshold.threshold,
-        ),
+        Object.fromEntries(PARTS.map((p) => [p, { ...task.parts[p], scores: scored[p].scores }])) as Record<
+          Part,
+          PartFacts & { scores: Float64Array }
+        >,
+        ev.threshold.threshold,
       ),
-      writeArtifact(task.artifactsDir, 'model.json', 'model', JSON.stringify(detector.toJSON())),
+      writeModel(task.artifactsDir, detector),
     ];
     if (task.explain) {
       const explain = task.explain;

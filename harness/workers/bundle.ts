@@ -1,8 +1,8 @@
 /**
  * Worker entry points as plain JavaScript. A worker that loads TypeScript through tsx starts its
- * own loader thread and compiles every module: ≈0.5 s of CPU per worker, measured, which ate the
- * gain of parallel reading on a 2-core machine. esbuild bundles the entry (≈20 ms) into one ESM
- * file named by its content hash, so concurrent processes share it and never see a partial file.
+ * own loader thread and compiles every module, a CPU cost per worker that ate the gain of parallel
+ * reading on a 2-core machine. esbuild bundles the entry once into one ESM file named by its
+ * content hash, so concurrent processes share it and never see a partial file.
  * Packages stay external and resolve from the project's node_modules (the bundle lives under
  * node_modules/.cache), so a worker shares piscina with the pool that runs it.
  */

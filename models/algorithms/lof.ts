@@ -13,8 +13,8 @@
  * its duplicates still count at distance 0); new rows' neighbours are all training rows.
  *
  * Cost: fit O(n · (n + Σ postings)), memory O(n + nnz); scoring m rows is O(m · n) time. Tested up
- * to 5,000 training rows × 2,000 columns at 2 % density (≈ 0.8 s to fit, ≈ 1 s to score 5,000
- * rows); past ~20,000 training rows brute force gets slow and a neighbour index would pay off.
+ * to 5,000 training rows × 2,000 columns at 2 % density; the quadratic fit is why, far beyond that,
+ * a neighbour index would pay off.
  */
 import type { CsrMatrix, Detector, DetectorJSON } from '../types.ts';
 import { checkCsr, checkInteger, checkTag, csrFromJSON, csrToJSON } from './checks.ts';

@@ -14,7 +14,7 @@
  *
  * Kernel rows are computed on demand and kept in an LRU cache (`cacheMb`); with n ≤ ~3,000 training
  * rows the whole kernel fits in the default 200 MB. No shrinking heuristic: the iterations are
- * libsvm's, only slower on large n. Tested up to 5,000 training rows × 2,000 columns (≈ 2 s to fit).
+ * libsvm's, only slower on large n. Tested up to 5,000 training rows × 2,000 columns.
  */
 import type { CsrMatrix, Detector, DetectorJSON } from '../types.ts';
 import { selectRows } from '../vectorize/csr.ts';

@@ -4,8 +4,13 @@
  * of the feature-set name, columns prefixed with the part: `words:status.yml`, `numeric:seq_len`).
  */
 
-import { readSequenceBags, type SequenceBags } from '../../harness/data/read.ts';
-import { NUMERIC_COLUMNS, readSequenceNumeric, type SequenceNumeric } from '../../harness/data/read-numeric.ts';
+import {
+  type IngestTables,
+  NUMERIC_COLUMNS,
+  openIngest,
+  type SequenceBags,
+  type SequenceNumeric,
+} from '../../harness/data/index.ts';
 import type { CsrMatrix } from '../types.ts';
 import { hstack } from './csr.ts';
 import { type FeaturePart, isTokenPart, parseFeatureSet, type TokenPart } from './feature-sets.ts';
@@ -39,12 +44,19 @@ export interface FeatureSpaceJSON {
 
 const KIND = 'feature-space';
 
-/** Reads from an ingest exactly what `featureSet` needs (a name or parsed parts). */
-export function readFeatureSource(ingestDir: string, featureSet: string | readonly FeaturePart[]): FeatureSource {
+/**
+ * Reads from an ingest (its folder, or its tables already open) exactly what `featureSet` needs (a
+ * name or parsed parts).
+ */
+export function readFeatureSource(
+  ingest: string | IngestTables,
+  featureSet: string | readonly FeaturePart[],
+): FeatureSource {
+  const tables = typeof ingest === 'string' ? openIngest(ingest) : ingest;
   const parts = typeof featureSet === 'string' ? parseFeatureSet(featureSet) : featureSet;
   const bags: Partial<Record<TokenPart, SequenceBags>> = {};
-  for (const p of parts) if (isTokenPart(p)) bags[p] = readSequenceBags(ingestDir, p);
-  return parts.includes('numeric') ? { bags, numeric: readSequenceNumeric(ingestDir) } : { bags };
+  for (const p of parts) if (isTokenPart(p)) bags[p] = tables.bags(p);
+  return parts.includes('numeric') ? { bags, numeric: tables.numeric() } : { bags };
 }
 
 type Model = { part: TokenPart; model: TokenVectorizer } | { part: 'numeric'; model: NumericScaler };

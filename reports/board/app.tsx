@@ -1,11 +1,11 @@
 /**
  * `<Board>`: the one stateful component. It keeps a `BoardState`, turns keys into reducer actions,
- * carries out the reducer's effects against `BoardData`, follows terminal resizes, and hands plain
+ * carries out the reducer's effects against a `BoardSource`, follows terminal resizes, and hands plain
  * props to the presentational views.
  */
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { BoardData, PrimaryMetric } from '../leaderboard.ts';
+import type { BoardSource, PrimaryMetric } from '../index.ts';
 import { footerText, headerText } from './chrome.ts';
 import { layoutColumns, METRIC_LABEL } from './columns.ts';
 import { CompareView } from './compare.tsx';
@@ -20,8 +20,8 @@ import {
   type Effect,
   initialEffect,
   initialState,
+  perform as performEffect,
   selectedRow,
-  settle,
   tablePage,
   update,
   visibleRows,
@@ -32,7 +32,7 @@ import { GUTTER, Table } from './table.tsx';
 export const EMPTY_MESSAGE = 'no finished trials yet — run `bench run experiments/quickstart.ts`';
 
 export interface BoardProps {
-  readonly data: BoardData;
+  readonly data: BoardSource;
   /** Metric that ranks the rows at start. @default 'f1' */
   readonly primary?: PrimaryMetric;
   /** Experiment filter at start. @default undefined (all experiments) */
@@ -53,29 +53,45 @@ export function Board({ data, primary, experiment }: BoardProps) {
   // seconds on a few dozen trials, and a blank or frozen screen for that long looks like a hang.
   // Details and comparisons are quick enough to load in place.
   const pending = useRef<NodeJS.Timeout | null>(null);
+  // Each reload is numbered: a ranking that arrives after a newer one was asked for is dropped.
+  const reloads = useRef(0);
+  const mounted = useRef(true);
   const perform = useCallback(
-    (effect: Effect) => {
-      const run = () => {
+    (first: Effect) => {
+      const ticket = first.kind === 'reload' ? ++reloads.current : 0;
+      // Each outcome is reduced into the state as it is when it arrives (keys may have come meanwhile).
+      const run = async () => {
         pending.current = null;
-        latest.current = settle(latest.current, { effect }, data, () => exit());
-        setState(latest.current);
+        let effect: Effect | null = first;
+        while (effect) {
+          const action = await performEffect(effect, data, () => exit());
+          if (!action || !mounted.current || (effect.kind === 'reload' && ticket !== reloads.current)) return;
+          const next = update(latest.current, action);
+          latest.current = next.state;
+          setState(next.state);
+          effect = next.effect;
+        }
       };
-      if (effect.kind !== 'reload') return run();
+      if (first.kind !== 'reload') {
+        void run();
+        return;
+      }
       latest.current = { ...latest.current, loaded: false };
       setState(latest.current);
       // A newer ranking replaces one not started yet (m pressed twice quickly computes once).
       if (pending.current) clearTimeout(pending.current);
-      pending.current = setTimeout(run, 0);
+      pending.current = setTimeout(() => void run(), 0);
     },
     [data, exit],
   );
-  // Quitting while a ranking waits to start: the database is about to close, do not start it.
-  useEffect(
-    () => () => {
+  // Quitting while a ranking waits to start or runs: the store is about to close, leave it alone.
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
       if (pending.current) clearTimeout(pending.current);
-    },
-    [],
-  );
+    };
+  }, []);
   const dispatch = useCallback(
     (action: Action) => {
       const { state: next, effect } = update(latest.current, action);

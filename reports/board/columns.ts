@@ -3,7 +3,7 @@
  * given width. Shared by the Ink table and the plain-text table so both choose the same columns.
  */
 import { scopeShort } from '../../harness/experiment/index.ts';
-import type { BoardRow, PrimaryMetric } from '../leaderboard.ts';
+import type { BoardRow, PrimaryMetric } from '../index.ts';
 import { FLAG_LABEL, fit, fmtMeanCi, fmtMetric, fmtMs, fmtRate } from './format.ts';
 
 export type ColumnId =

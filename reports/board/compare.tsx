@@ -1,6 +1,5 @@
 /** The compare view of two marked rows (differences b − a). */
-import type { SelectorComparison } from '../compare.ts';
-import type { BoardRow } from '../leaderboard.ts';
+import type { BoardRow, SelectorComparison } from '../index.ts';
 import { compareLines } from './layout.ts';
 import { Lines } from './lines.tsx';
 

@@ -1,6 +1,6 @@
 /** The detail view of one row: metrics, confusion matrix, stages, features, leakage, recall by case. */
 import { Box } from 'ink';
-import type { RowDetail } from '../leaderboard.ts';
+import type { RowDetail } from '../index.ts';
 import { detailLayout } from './layout.ts';
 import { Lines } from './lines.tsx';
 

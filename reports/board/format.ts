@@ -3,7 +3,7 @@
  * single-width characters only, so a string's length is its width in terminal columns.
  */
 
-import { formatRate } from '../charts/index.ts';
+import { formatRate } from '../../harness/charts/index.ts';
 
 /** A metric in [0, 1] with three decimals; `–` when missing or not finite. */
 export function fmtMetric(x: number | null | undefined, digits = 3): string {

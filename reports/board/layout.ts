@@ -3,9 +3,7 @@
  * Pure, so the reducer can ask how many lines a scrollable list gets and tests can read the text.
  */
 import { type ExperimentScope, scopeText } from '../../harness/experiment/index.ts';
-import type { SelectorComparison } from '../compare.ts';
-import type { BoardRow, RowDetail } from '../leaderboard.ts';
-import type { MeanInterval } from '../page/model.ts';
+import type { BoardRow, MeanInterval, RowDetail, SelectorComparison } from '../index.ts';
 import { fit, fmtDelta, fmtMetric, fmtMs, fmtP, truncate } from './format.ts';
 
 /** One line of a view; the components map the style hints to Ink props. */

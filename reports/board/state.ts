@@ -1,18 +1,18 @@
 /**
  * The board's state and its pure reducer. Components only render a `BoardState`; every key becomes an
  * `Action`, and `update` returns the next state plus at most one `Effect` (reload, detail, compare,
- * quit) for the container to carry out against `BoardData` — so all behaviour is testable without Ink.
+ * quit) for the container to carry out against a `BoardSource` — so all behaviour is testable without Ink.
  */
 import type { ExperimentScope } from '../../harness/experiment/index.ts';
-import type { SelectorComparison } from '../compare.ts';
+import type { SelectorComparison } from '../index.ts';
 import {
-  type BoardData,
   type BoardRow,
+  type BoardSource,
   type Leaderboard,
   PRIMARY_METRICS,
   type PrimaryMetric,
   type RowDetail,
-} from '../leaderboard.ts';
+} from '../index.ts';
 import { SORT_DESCENDING, SORT_KEYS, type SortKey, sortRows } from './columns.ts';
 import { bannerLines, detailLayout, tableBodyRows } from './layout.ts';
 
@@ -315,36 +315,37 @@ export function update(prev: BoardState, action: Action): Update {
 }
 
 /**
- * Applies `action` (or starts from `effect`) and carries out the effects it leads to against `data`,
- * until the state settles. `onQuit` runs for the quit effect. A throwing `data` call becomes a notice,
- * so a broken row never takes the board down.
+ * Applies `action` (or starts from `effect`) and carries out the effects it leads to against `source`,
+ * until the state settles. `onQuit` runs for the quit effect. A failing `source` call becomes a
+ * notice, so a broken row never takes the board down.
  */
-export function settle(
+export async function settle(
   state: BoardState,
   start: { action: Action } | { effect: Effect },
-  data: BoardData,
+  source: BoardSource,
   onQuit: () => void,
-): BoardState {
+): Promise<BoardState> {
   let s = state;
   let effect: Effect | null = 'effect' in start ? start.effect : null;
   if ('action' in start) ({ state: s, effect } = update(s, start.action));
   while (effect) {
-    const next = perform(effect, data, onQuit);
+    const next = await perform(effect, source, onQuit);
     if (!next) break;
     ({ state: s, effect } = update(s, next));
   }
   return s;
 }
 
-function perform(effect: Effect, data: BoardData, onQuit: () => void): Action | null {
+/** Carries out one effect against `source`: the action that reports its outcome, or null (quit). */
+export async function perform(effect: Effect, source: BoardSource, onQuit: () => void): Promise<Action | null> {
   try {
     switch (effect.kind) {
       case 'reload':
-        return { type: 'loaded', board: data.leaderboard(effect.primary, effect.experiment) };
+        return { type: 'loaded', board: await source.leaderboard(effect.primary, effect.experiment) };
       case 'detail':
-        return { type: 'detailLoaded', detail: data.detail(effect.row) };
+        return { type: 'detailLoaded', detail: await source.detail(effect.row) };
       case 'compare':
-        return { type: 'compareLoaded', a: effect.a, b: effect.b, result: data.compare(effect.a, effect.b) };
+        return { type: 'compareLoaded', a: effect.a, b: effect.b, result: await source.compare(effect.a, effect.b) };
       case 'quit':
         onQuit();
         return null;

@@ -4,7 +4,7 @@
  * cut: on a null dataset they are the result.
  */
 import { scopeText } from '../../harness/experiment/index.ts';
-import type { BoardRow, Leaderboard } from '../leaderboard.ts';
+import type { BoardRow, Leaderboard } from '../index.ts';
 import { headerLine, layoutColumns, METRIC_LABEL, rowLine } from './columns.ts';
 import { BOARD_LEGEND, FLAG_LABEL, truncate } from './format.ts';
 

@@ -1,6 +1,6 @@
 /** The leaderboard table: column titles and the visible window of rows. */
 import { Box, Text } from 'ink';
-import type { BoardRow, PrimaryMetric } from '../leaderboard.ts';
+import type { BoardRow, PrimaryMetric } from '../index.ts';
 import { cellText, headerLine, type LaidOutColumn, PRIMARY_COLUMN, type SortKey } from './columns.ts';
 import { fit } from './format.ts';
 

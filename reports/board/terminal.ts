@@ -7,8 +7,8 @@
  * use this only once they know stdin and stdout are a TTY, so Ink is loaded as for one. It must
  * run before anything else in the process imports Ink; this module itself does not.
  */
-export async function loadTerminalBoard(): Promise<typeof import('./index.ts')> {
+export async function loadTerminalBoard(): Promise<typeof import('./run-board.ts')> {
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
-  return import('./index.ts');
+  return import('./run-board.ts');
 }

@@ -13,8 +13,8 @@ import {
   shapBarChart,
   shapSummaryPlot,
   stackedBarChart,
-} from '../charts/index.ts';
-import type { EntryFlag, LeaderboardEntry, ReportModel } from './model.ts';
+} from '../../harness/charts/index.ts';
+import type { EntryFlag, LeaderboardEntry, ReportModel } from '../index.ts';
 
 /** Section ids in page order (also the markdown order). */
 export const SECTIONS = Object.freeze([

@@ -6,15 +6,6 @@ export type { ReportChart, SectionId } from './html.ts';
 export { FALSE_POSITIVE_COLUMNS, inlineSvg, renderHtml, reportCharts, SECTIONS, sectionsOf } from './html.ts';
 export type { MarkdownOptions } from './markdown.ts';
 export { escapeMarkdown, renderMarkdown } from './markdown.ts';
-export type {
-  EntryFlag,
-  FaultSliceSummary,
-  FaultSlices,
-  IntervalKind,
-  LeaderboardEntry,
-  MeanInterval,
-  ReportModel,
-} from './model.ts';
 export type { PngOptions } from './png.ts';
 export { defaultPngOptions, svgToPng } from './png.ts';
 export type { WriteReportOptions, WrittenReport } from './write.ts';

@@ -1,5 +1,6 @@
 /** The report as GitHub-flavoured markdown: the HTML page's sections as tables, charts as PNG links. */
-import { formatDuration, formatRate, formatNumber as num } from '../charts/index.ts';
+import { formatDuration, formatRate, formatNumber as num } from '../../harness/charts/index.ts';
+import type { ReportModel } from '../index.ts';
 import {
   FALSE_POSITIVE_COLUMNS,
   FAULT_SLICE_COLUMNS,
@@ -14,7 +15,6 @@ import {
   type SectionId,
   sectionsOf,
 } from './html.ts';
-import type { ReportModel } from './model.ts';
 
 /** Options of `renderMarkdown`. */
 export interface MarkdownOptions {

@@ -1,9 +1,9 @@
 /** Writes a rendered report to a folder: the only side effects of the report page. */
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ReportModel } from '../index.ts';
 import { renderHtml, reportCharts } from './html.ts';
 import { renderMarkdown } from './markdown.ts';
-import type { ReportModel } from './model.ts';
 import { svgToPng } from './png.ts';
 
 /** Options of `writeReport`. */

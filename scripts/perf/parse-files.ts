@@ -2,14 +2,14 @@
  * Parsing alone (no I/O, no main thread): `parseLogBytes` over the first N files of a tree, read into
  * memory first, six passes; prints the fastest pass per event and a hash of every output column, so
  * two versions can be compared for speed and identical output. argv: <tree> [files = 1500].
- * Run versions alternately: this machine's speed drifts by tens of per cent within minutes.
+ * Run versions alternately: the machine's pace drifts, so only runs made back to back compare.
  */
 
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseLogBytes } from '../../harness/data/index.ts';
 import { SERVICE_FILE_PATTERN } from '../../harness/data/lo2/constants.ts';
-import { parseLogBytes } from '../../harness/data/lo2/read-file.ts';
 
 const root = process.argv[2]!;
 const limit = Number(process.argv[3] ?? 1500);

@@ -11,7 +11,7 @@
  */
 import seedrandom from 'seedrandom';
 import { SINGLE_SEED_REASON } from './corrected-t.ts';
-import { percentileInterval, resolveBootstrap } from './stats.ts';
+import { bootstrapPValue, percentileInterval, resolveBootstrap } from './resampling.ts';
 import type {
   BootstrapOptions,
   HierarchicalResult,
@@ -146,7 +146,7 @@ export function hierarchicalBootstrap(
  * Paired hierarchical bootstrap of two variants evaluated on the same splits (seed s means the
  * same split, hence the same test units, for both): every resample draws seeds and units once and
  * evaluates both statistics on that draw, so the spread they share cancels in statA − statB.
- * The value is the mean over drawn seeds of statA − statB; p as in `pairedBootstrap`:
+ * The value is the mean over drawn seeds of statA − statB; p is `bootstrapPValue`:
  * 2 · (1 + #{values on the far side of 0}) / (valid resamples + 1), capped at 1.
  */
 export function pairedHierarchicalBootstrap(
@@ -174,7 +174,7 @@ export function pairedHierarchicalBootstrap(
     state: 'interval',
     meanDiff: estimate,
     ci: [lo, hi],
-    pValue: valid === 0 ? Number.NaN : Math.min(1, (2 * (1 + Math.min(below, above))) / (valid + 1)),
+    pValue: bootstrapPValue(below, above, valid),
     se: finiteSd(means),
     confidence: o.confidence,
     resamples: o.resamples,

@@ -1,7 +1,7 @@
 /**
  * Evaluation maths of the protocol: thresholds chosen on validation, metrics at a threshold
  * (overall and per slice), score drift, spread / paired comparisons across seeds and folds
- * (corrected resampled t-test, hierarchical and paired bootstraps, Wilcoxon), and row flags.
+ * (corrected resampled t-test, bootstraps over runs, splits and seeds, Wilcoxon), and row flags.
  * docs/PROTOCOL.md says which test answers which question.
  * Pure functions on typed arrays: scores `Float64Array` (higher = more anomalous), labels
  * `Uint8Array` (1 = anomaly).
@@ -20,12 +20,16 @@ export { hierarchicalBootstrap, pairedHierarchicalBootstrap } from './hierarchic
 export { defaultMetricsOptions, metricsAt, metricsBySlice } from './metrics.ts';
 export {
   bootstrapCI,
+  bootstrapPValue,
   concatGroups,
   defaultBootstrapOptions,
+  drawWeights,
   pairedBootstrap,
-  quantileSorted,
-  summarize,
-} from './stats.ts';
+  pairedSplitsBootstrap,
+  prepareSplit,
+  weightedMetric,
+} from './resampling.ts';
+export { finiteMean, quantileSorted, summarize } from './stats.ts';
 export { chooseThreshold, contaminationThreshold, defaultThresholdOptions, maxF1Threshold } from './threshold.ts';
 export type {
   BootstrapOptions,
@@ -42,7 +46,10 @@ export type {
   PairedBootstrapResult,
   PairedHierarchicalInterval,
   PairedHierarchicalResult,
+  PairedSplitsBootstrapResult,
+  PreparedSplit,
   PsiOptions,
+  RankMetric,
   RowFlag,
   RowFlagInput,
   RowFlagName,
@@ -54,6 +61,7 @@ export type {
   SingleSeedEstimate,
   SingleSeedMean,
   SingleSeedReason,
+  SplitPredictions,
   Summary,
   ThresholdChoice,
   ThresholdFallback,

@@ -158,6 +158,51 @@ export interface PairedBootstrapResult {
   n: number;
 }
 
+/** Metrics the bootstrap over test runs computes (the ones a leaderboard ranks by). */
+export type RankMetric = 'f1' | 'auc_pr' | 'auc_roc' | 'precision_at_k';
+
+/**
+ * A trial's scored sequences of every part, one entry per sequence (the columns of its predictions
+ * file): what `prepareSplit` reads its test part from.
+ */
+export interface SplitPredictions {
+  part: readonly string[];
+  run: readonly string[];
+  /** Label: 1 = anomaly. */
+  anomaly: Uint8Array;
+  /** Decision at the trial's threshold: 1 = flagged. */
+  predicted: Uint8Array;
+  score: Float64Array;
+}
+
+/** One split's test part of a trial, prepared for the bootstrap over its runs. */
+export interface PreparedSplit {
+  /** Test runs, sorted. */
+  runs: string[];
+  /** Confusion counts per run (at the trial's threshold). */
+  tp: Float64Array;
+  fp: Float64Array;
+  fn: Float64Array;
+  /** Per row in descending score order: its tie block, its run, its label. */
+  block: Int32Array;
+  group: Int32Array;
+  label: Uint8Array;
+  /** Distinct scores, descending (one per block). */
+  values: Float64Array;
+}
+
+/** Result of `pairedSplitsBootstrap`: metric(b) − metric(a), averaged over the splits. */
+export interface PairedSplitsBootstrapResult {
+  meanDiff: number;
+  /** 2.5 % and 97.5 % quantiles of the resampled differences. */
+  ci: [number, number];
+  pValue: number;
+  /** Splits. */
+  n: number;
+  /** Test runs over all splits. */
+  runs: number;
+}
+
 /** What a result over split seeds says when there is only one seed to spread over. */
 export type SingleSeedReason = '1 seed: no interval over splits';
 

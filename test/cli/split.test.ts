@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { LEAK_CHECK_SQL } from '../../harness/store/index.ts';
+import { openStore } from '../../harness/store/index.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/bench.mjs');
@@ -15,7 +15,7 @@ describe('bench split (real CLI, real SQLite)', () => {
   const bench = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env });
   const tree = join(dir, 'tree');
 
-  it('splits a synthetic tree by run, stores it, and audits each feature set', () => {
+  it('splits a synthetic tree by run, stores it, and audits each feature set', async () => {
     const synth = bench('data', 'synth', '--preset', 'tiny', '--runs', '12', '--out', tree);
     assert.equal(synth.status, 0, synth.stderr);
     const r = bench('split', tree, '--seed', '5', '--json');
@@ -36,12 +36,21 @@ describe('bench split (real CLI, real SQLite)', () => {
       { part: 'train', n: report.manifest.parts.train.length },
       { part: 'val', n: report.manifest.parts.val.length },
     ]);
-    assert.deepEqual(db.prepare(LEAK_CHECK_SQL).all(), []);
     const audits = db
       .prepare('SELECT feature_set FROM leakage_audits WHERE split_id = ? ORDER BY feature_set')
       .all(report.splitId);
     assert.deepEqual(audits, [{ feature_set: 'drain' }, { feature_set: 'trigrams' }, { feature_set: 'words' }]);
     db.close();
+    const store = await openStore(join(dir, 'home', 'bench.db'));
+    try {
+      assert.deepEqual(await store.leakCheck(), []);
+      assert.deepEqual(
+        (await store.audits([report.splitId])).map((a) => a.featureSet),
+        ['drain', 'trigrams', 'words'],
+      );
+    } finally {
+      await store.close();
+    }
     // Same seed again: same manifest, same split row.
     const again = JSON.parse(bench('split', tree, '--seed', '5', '--json').stdout);
     assert.equal(again.splitId, report.splitId);

@@ -236,7 +236,7 @@ describe('bench show / compare / export and what a trial leaves behind', () => {
     assert.equal(csv.length, pred.numRows + 1);
     const unwritable = bench('export', '1', '--format', 'csv', '--out', join(out, 'c', 'predictions.csv', 'x'));
     assert.equal(unwritable.status, 1);
-    assert.match(unwritable.stderr, /export: cannot create .*\nhint: pass a writable folder with --out/);
+    assert.match(unwritable.stderr, /cannot create export folder .*\nhint: pass a writable folder with --out/);
     const bad = bench('export', '1', '--format', 'xlsx');
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /one of svmlight, arrow, parquet, csv/);

@@ -8,7 +8,7 @@ import { parquetMetadata } from 'hyparquet';
 import { ingest } from '../../harness/data/ingest.ts';
 import type { Utf8Column } from '../../harness/data/io/utf8.ts';
 import { discover } from '../../harness/data/lo2/discover.ts';
-import { parseLogBytes } from '../../harness/data/lo2/read-file.ts';
+import { parseLogBytes } from '../../harness/data/log-reader.ts';
 import { autoWorkers } from '../../harness/data/read-schedule.ts';
 import { generateSynth } from '../../harness/data/synth/generate.ts';
 import { realSamplePath, tempDir, writeTree } from '../helpers/fixtures.ts';
@@ -169,6 +169,22 @@ describe('ingest over many reader tasks', () => {
     }
   });
 
+  it('writes the same tables with the plain reader as with the kernel reader, and refuses an unknown one', async () => {
+    const [kernel, plain, plainInWorkers] = await Promise.all([
+      ingest(root, { cacheDir: join(dir, 'r-kernel'), workers: 0, trimLines: 0 }),
+      ingest(root, { cacheDir: join(dir, 'r-plain'), workers: 0, trimLines: 0, reader: 'plain' }),
+      ingest(root, { cacheDir: join(dir, 'r-plain-2'), workers: 2, trimLines: 0, reader: 'plain' }),
+    ]);
+    for (const t of TABLES) {
+      assert.equal(sha(join(plain!.dir, t)), sha(join(kernel!.dir, t)), t);
+      assert.equal(sha(join(plainInWorkers!.dir, t)), sha(join(kernel!.dir, t)), `${t} (2 workers)`);
+    }
+    await assert.rejects(
+      ingest(root, { cacheDir: join(dir, 'r-x'), reader: 'fast' as never }),
+      /reader must be one of kernel, plain/,
+    );
+  });
+
   it("writes every event as its file's parse, though buffers are reused from task to task", async () => {
     // Reused buffers (io/buffer-pool.ts) given back too early would put a later file's bytes here.
     for (const workers of [0, 2]) {
@@ -180,7 +196,7 @@ describe('ingest over many reader tasks', () => {
       const threads = [...events.getChild('m_thread')!] as string[];
       let row = 0;
       for (const f of (await discover(root)).files) {
-        const parsed = parseLogBytes(readFileSync(f.path), { trimLines: 0, runEpochSec: f.runEpochSec }, false);
+        const parsed = parseLogBytes(readFileSync(f.path), { trimLines: 0, runEpochSec: f.runEpochSec }, 'plain');
         assert.equal(parsed.state, 'read');
         const e = (parsed as Extract<typeof parsed, { state: 'read' }>).events;
         const text = (c: Utf8Column, i: number) => Buffer.from(c.data).toString('utf8', c.offsets[i], c.offsets[i + 1]);

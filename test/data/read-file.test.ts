@@ -4,17 +4,16 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import seedrandom from 'seedrandom';
-import {
-  CONTINUATION_POLICIES,
-  type FileResult,
-  parseLogBytes,
-  readLogFile,
-} from '../../harness/data/lo2/read-file.ts';
+import { CONTINUATION_POLICIES, type FileResult, type FileTask } from '../../harness/data/lo2/read-file.ts';
+import { openLogReader, parseLogBytes } from '../../harness/data/log-reader.ts';
 import { line, realSamplePath, tempDir, writeTree } from '../helpers/fixtures.ts';
 
 const EPOCH = 1_719_592_986; // 2024-06-28T16:43:06Z
 const utf8 = (col: { offsets: Int32Array; data: Uint8Array }, i: number) =>
   Buffer.from(col.data.subarray(col.offsets[i]!, col.offsets[i + 1]!)).toString('utf8');
+
+const kernel = openLogReader('kernel');
+const readLogFile = (task: FileTask) => kernel.read(task);
 
 function ok(r: FileResult) {
   assert.equal(r.state, 'read', r.state === 'failed' ? r.error : '');
@@ -208,13 +207,13 @@ describe('readLogFile', () => {
     assert.equal(missing.state, 'failed');
   });
 
-  it('reads files larger than its first room in the kernel, plain, gzipped and not ASCII, as the JavaScript parser does', () => {
+  it('reads files larger than its first room in the kernel, plain, gzipped and not ASCII, as the plain reader does', () => {
     // 3.6 MB: more than the 1 MB the reader first makes room for, so the room grows mid-file.
     const real = readFileSync(realSamplePath());
     const nonAscii = Buffer.concat([real, Buffer.from(`${line('23:59:59.000', 'café ☕')}\n`)]);
     writeTree(dir, { 'big.log': real, 'big.log.gz': gzipSync(real), 'big-utf8.log': nonAscii });
     const task = { trimLines: 100, runEpochSec: EPOCH };
-    const want = (bytes: Buffer) => ({ ...parseLogBytes(bytes, task, false), bytes: 0, path: '' });
+    const want = (bytes: Buffer) => ({ ...parseLogBytes(bytes, task, 'plain'), bytes: 0, path: '' });
     for (const [name, bytes] of [
       ['big.log', real],
       ['big.log.gz', real],
@@ -249,13 +248,17 @@ describe('the WebAssembly kernel for ASCII files', () => {
         { trimLines, runEpochSec, continuation, faultLines },
       ]) {
         const kernel = parseLogBytes(bytes, task);
-        assert.deepEqual(kernel, parseLogBytes(bytes, task, false), `${continuation}, faults ${'faultLines' in task}`);
+        assert.deepEqual(
+          kernel,
+          parseLogBytes(bytes, task, 'plain'),
+          `${continuation}, faults ${'faultLines' in task}`,
+        );
         assert.equal(kernel.events.faultEvents === null, !('faultLines' in task));
       }
     }
   };
 
-  it('reads the real token log exactly as the JavaScript parser does, with and without trimming', () => {
+  it('reads the real token log exactly as the plain reader does, with and without trimming', () => {
     const real = readFileSync(realSamplePath());
     for (const trim of [0, 100, 5000]) both(real, trim, 1_700_000_000);
   });

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { Schema, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
 import { countTokens, Vocabulary } from '../../harness/data/enhance/messages.ts';
 import { RowLists } from '../../harness/data/enhance/sequence.ts';
-import { int32ListData, makeBatch, sequencesSchema, tokenListData } from '../../harness/data/io/arrow.ts';
+import { int32ListData, makeBatch, tokenListData } from '../../harness/data/io/arrow.ts';
+import { SEQUENCES } from '../../harness/data/schema.ts';
 
 const decoder = new TextDecoder();
 
@@ -35,7 +36,7 @@ describe('vocabulary bytes and token lists', () => {
       Int32Array.from({ length: 500 }, (_, i) => (i * 7) % 3000),
     ];
     const column = tokenListData(rows, v.encoded);
-    const field = sequencesSchema.fields.find((f) => f.name === 'e_words')!;
+    const field = SEQUENCES.arrow.fields.find((f) => f.name === 'e_words')!;
     const back = tableFromIPC(tableToIPC(new Table(makeBatch(new Schema([field]), [column]))));
     const got = back
       .getChild('e_words')!
@@ -55,7 +56,7 @@ describe('vocabulary bytes and token lists', () => {
     // Memory as a pool lends it: whatever the last user left there.
     const dirty = { take: (bytes: number) => new Uint8Array(bytes + 64).fill(0xab).buffer };
     const read = (data: ReturnType<typeof tokenListData> | ReturnType<typeof int32ListData>, name: string) => {
-      const field = sequencesSchema.fields.find((f) => f.name === name)!;
+      const field = SEQUENCES.arrow.fields.find((f) => f.name === name)!;
       const t = tableFromIPC(tableToIPC(new Table(makeBatch(new Schema([field]), [data]))));
       return t
         .getChild(name)!

@@ -1,8 +1,8 @@
-/** A `BoardData` over literal leaderboard rows, shared by the board's tests. */
+/** A `BoardSource` over literal leaderboard rows, shared by the board's tests. */
 
 import { type ExperimentScope, leakWarning } from '../../harness/experiment/index.ts';
 import type { SelectorComparison } from '../../reports/compare.ts';
-import type { BoardData, BoardRow, Leaderboard, PrimaryMetric, RowDetail } from '../../reports/leaderboard.ts';
+import type { BoardRow, BoardSource, Leaderboard, PrimaryMetric, RowDetail } from '../../reports/leaderboard.ts';
 
 /** Deterministic value in [0, 1) from an integer. */
 export const unit = (i: number) => (((Math.sin(i * 12.9898) * 43758.5453) % 1) + 1) % 1;
@@ -183,7 +183,7 @@ export function comparisonOf(a: BoardRow, b: BoardRow): SelectorComparison {
   };
 }
 
-/** A `BoardData` over literal rows that records what the board asked for. */
+/** A `BoardSource` over literal rows that records what the board asked for. */
 export function fixtureData(raw: RawRow[] = fixtureRows()) {
   const calls = {
     leaderboard: [] as [PrimaryMetric, string | undefined][],
@@ -191,8 +191,8 @@ export function fixtureData(raw: RawRow[] = fixtureRows()) {
     compare: [] as [string, string][],
   };
   const experiments = [...new Set(raw.map((r) => r.experiment))];
-  const data: BoardData = {
-    leaderboard(primary, experiment) {
+  const data: BoardSource = {
+    async leaderboard(primary, experiment) {
       calls.leaderboard.push([primary, experiment]);
       return rank(
         raw.filter((r) => experiment === undefined || r.experiment === experiment),
@@ -200,11 +200,11 @@ export function fixtureData(raw: RawRow[] = fixtureRows()) {
         experiments,
       );
     },
-    detail(row) {
+    async detail(row) {
       calls.detail.push(row.key);
       return detailOf(row);
     },
-    compare(a, b) {
+    async compare(a, b) {
       calls.compare.push([a.key, b.key]);
       return comparisonOf(a, b);
     },

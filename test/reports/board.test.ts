@@ -6,9 +6,10 @@ import { render } from 'ink-testing-library';
 import { createElement } from 'react';
 import { layoutColumns, SORT_KEYS, type SortKey } from '../../reports/board/columns.ts';
 import { fmtMeanCi, fmtMs, fmtRate, truncate } from '../../reports/board/format.ts';
-import { Board, renderStaticTable } from '../../reports/board/index.ts';
+import { renderStaticTable } from '../../reports/board/index.ts';
 import { keyToAction } from '../../reports/board/keys.ts';
 import { bannerLines, tableBodyRows } from '../../reports/board/layout.ts';
+import { Board } from '../../reports/board/run-board.ts';
 import {
   type BoardState,
   initialEffect,
@@ -19,7 +20,7 @@ import {
   update,
   visibleRows,
 } from '../../reports/board/state.ts';
-import type { BoardData, BoardRow, PrimaryMetric } from '../../reports/leaderboard.ts';
+import type { BoardRow, BoardSource, PrimaryMetric } from '../../reports/leaderboard.ts';
 import {
   FIXTURE_SCOPE,
   fixtureData,
@@ -31,10 +32,10 @@ import {
 } from '../helpers/board-fixture.ts';
 
 /** A loaded state over the fixture (or `raw`), as the board starts. */
-function loaded(options: Parameters<typeof initialState>[0] = {}, raw?: RawRow[]) {
+async function loaded(options: Parameters<typeof initialState>[0] = {}, raw?: RawRow[]) {
   const { data, calls } = fixtureData(raw);
   const s0 = initialState(options);
-  return { state: settle(s0, { effect: initialEffect(s0) }, data, () => {}), data, calls };
+  return { state: await settle(s0, { effect: initialEffect(s0) }, data, () => {}), data, calls };
 }
 
 const apply = (s: BoardState, ...types: Parameters<typeof update>[1][]) =>
@@ -77,8 +78,8 @@ const DOWN = '\u001B[B';
 const ENTER = '\r';
 
 describe('board state', () => {
-  it('sorts by every column, best first, and S reverses', () => {
-    let { state } = loaded();
+  it('sorts by every column, best first, and S reverses', async () => {
+    let { state } = await loaded();
     assert.equal(state.sort.key, 'rank');
     assertOrdered(visibleRows(state), 'rank', false);
     const natural: Record<SortKey, boolean> = {
@@ -104,12 +105,12 @@ describe('board state', () => {
     // Past the last column `s` wraps to rank; `<` goes the other way.
     assert.equal(apply(state, { type: 'sortNext' }).sort.key, 'rank');
     assert.equal(apply(state, { type: 'sortPrev' }).sort.key, 'fit');
-    const { state: fresh } = loaded();
+    const { state: fresh } = await loaded();
     assert.equal(apply(fresh, { type: 'sortPrev' }).sort.key, 'throughput');
   });
 
-  it('keeps the selected row selected when the sort changes', () => {
-    const { state } = loaded();
+  it('keeps the selected row selected when the sort changes', async () => {
+    const { state } = await loaded();
     const s = apply(state, { type: 'move', by: 3 });
     const key = selectedRow(s)!.key;
     const sorted = apply(s, { type: 'sortNext' });
@@ -121,8 +122,8 @@ describe('board state', () => {
     assert.ok(selectedRow(hidden), 'something is selected');
   });
 
-  it('cycles the feature-set and supervision filters through all values and back', () => {
-    const { state } = loaded();
+  it('cycles the feature-set and supervision filters through all values and back', async () => {
+    const { state } = await loaded();
     assert.equal(visibleRows(state).length, 18);
     const seen: (string | null)[] = [];
     let s = state;
@@ -150,8 +151,8 @@ describe('board state', () => {
     assert.equal(apply(unsup, { type: 'cycleSupervision' }).supervision, 'all');
   });
 
-  it('filters variants by the / text, case-insensitively, and Esc clears it', () => {
-    const { state } = loaded();
+  it('filters variants by the / text, case-insensitively, and Esc clears it', async () => {
+    const { state } = await loaded();
     const s = apply(
       state,
       { type: 'searchStart' },
@@ -167,13 +168,13 @@ describe('board state', () => {
     assert.equal(apply(s, { type: 'back' }).search, '');
   });
 
-  it('switching the metric requests a reload that re-ranks the rows', () => {
-    const { state, data, calls } = loaded();
+  it('switching the metric requests a reload that re-ranks the rows', async () => {
+    const { state, data, calls } = await loaded();
     const { state: next, effect } = update(state, { type: 'cycleMetric' });
     assert.equal(next.primary, 'auc_pr');
     assert.deepEqual(effect, { kind: 'reload', primary: 'auc_pr', experiment: undefined });
 
-    const reloaded = settle(state, { action: { type: 'cycleMetric' } }, data, () => {});
+    const reloaded = await settle(state, { action: { type: 'cycleMetric' } }, data, () => {});
     assert.deepEqual(calls.leaderboard.at(-1), ['auc_pr', undefined]);
     const rows = visibleRows(reloaded);
     // Ranked within each experiment: the first group's rank 1 is its best AUC-PR.
@@ -185,21 +186,21 @@ describe('board state', () => {
     assert.equal(cycled.primary, 'f1');
   });
 
-  it('cycling the experiment reloads with that experiment, then all again', () => {
-    const { state, data, calls } = loaded();
+  it('cycling the experiment reloads with that experiment, then all again', async () => {
+    const { state, data, calls } = await loaded();
     assert.deepEqual(state.experiments, ['quickstart', 'feature-sets']);
-    const one = settle(state, { action: { type: 'cycleExperiment' } }, data, () => {});
+    const one = await settle(state, { action: { type: 'cycleExperiment' } }, data, () => {});
     assert.deepEqual(calls.leaderboard.at(-1), ['f1', 'quickstart']);
     assert.equal(visibleRows(one).length, 14);
-    const two = settle(one, { action: { type: 'cycleExperiment' } }, data, () => {});
+    const two = await settle(one, { action: { type: 'cycleExperiment' } }, data, () => {});
     assert.deepEqual(calls.leaderboard.at(-1), ['f1', 'feature-sets']);
     assert.ok(visibleRows(two).every((r) => r.experiment === 'feature-sets'));
     const all = update(two, { type: 'cycleExperiment' });
     assert.deepEqual(all.effect, { kind: 'reload', primary: 'f1', experiment: undefined });
   });
 
-  it('marking a second row requests a comparison of the two; the same row twice unmarks', () => {
-    const { state } = loaded();
+  it('marking a second row requests a comparison of the two; the same row twice unmarks', async () => {
+    const { state } = await loaded();
     const first = selectedRow(state)!;
     const marked = apply(state, { type: 'mark' });
     assert.equal(marked.marked, first.key);
@@ -212,12 +213,12 @@ describe('board state', () => {
     assert.equal(after.marked, null);
   });
 
-  it('keeps the selection inside the window at 24 rows while scrolling', () => {
+  it('keeps the selection inside the window at 24 rows while scrolling', async () => {
     const many = Array.from({ length: 40 }, (_, i) => {
       const [v, fs, a, s] = VARIANTS[i % VARIANTS.length]!;
       return rawRow(i, 'quickstart', `${v}_${i}`, fs, a, s);
     });
-    const { state } = loaded({ height: 24 }, many);
+    const { state } = await loaded({ height: 24 }, many);
     assert.equal(tableBodyRows(24), 20);
     // One experiment: its scope is a line above the table.
     const page = tablePage(state);
@@ -242,8 +243,8 @@ describe('board state', () => {
     assert.equal(apply(s, { type: 'top' }).scroll, 0);
   });
 
-  it('maps keys to actions by view, and the / prompt takes letters as text', () => {
-    const { state } = loaded();
+  it('maps keys to actions by view, and the / prompt takes letters as text', async () => {
+    const { state } = await loaded();
     assert.deepEqual(keyToAction('j', {}, state), { type: 'move', by: 1 });
     assert.deepEqual(keyToAction('', { upArrow: true }, state), { type: 'move', by: -1 });
     assert.deepEqual(keyToAction('G', {}, state), { type: 'bottom' });
@@ -260,15 +261,15 @@ describe('board state', () => {
     assert.deepEqual(keyToAction('', { escape: true }, help), { type: 'toggleHelp' });
   });
 
-  it('turns a failing detail into a notice instead of crashing', () => {
-    const { state, data } = loaded();
-    const broken: BoardData = {
+  it('turns a failing detail into a notice instead of crashing', async () => {
+    const { state, data } = await loaded();
+    const broken: BoardSource = {
       ...data,
       detail: () => {
         throw new Error('trial 7 has no predictions artifact');
       },
     };
-    const s = settle(state, { action: { type: 'open' } }, broken, () => {});
+    const s = await settle(state, { action: { type: 'open' } }, broken, () => {});
     assert.equal(s.view, 'table');
     assert.match(s.message ?? '', /detail failed: trial 7 has no predictions artifact/);
   });
@@ -348,7 +349,7 @@ describe('board layout', () => {
     );
   });
 
-  it('says loudly which rows leak on a null dataset: flag, banner and wrapped warnings', () => {
+  it('says loudly which rows leak on a null dataset: flag, banner and wrapped warnings', async () => {
     const nullScope = { ...FIXTURE_SCOPE, labels: 'target-service', faults: 'none' };
     const raw = VARIANTS.slice(0, 4).map(([v, fs, a, sup], i) => ({
       ...rawRow(i, 'null', v, fs, a, sup),
@@ -375,7 +376,7 @@ describe('board layout', () => {
       .split('\n')
       .find((l) => l.includes(` ${leaking.variant} `))!;
     assert.match(row, /⚠ LEAK/);
-    const { state } = loaded({ width: 100, height: 24 }, raw);
+    const { state } = await loaded({ width: 100, height: 24 }, raw);
     assert.deepEqual(state.warnings, board.warnings);
     const banner = bannerLines(state, 100);
     assert.equal(banner[0]!.tone, 'alarm');
@@ -409,7 +410,7 @@ async function frameWhen(
 }
 
 /** Renders the board and waits until its leaderboard is loaded. */
-async function mount(data: BoardData) {
+async function mount(data: BoardSource) {
   const app = render(createElement(Board, { data }));
   await frameWhen(app, (f) => f.includes('rows') && !f.includes('ranking by'), 'the first load');
   await delay();
@@ -446,7 +447,7 @@ describe('<Board>', () => {
 
   it('↓ then Enter opens the detail of the second row; Esc goes back', async () => {
     const { data, calls } = fixtureData();
-    const second = data.leaderboard('f1').rows[1]!;
+    const second = (await data.leaderboard('f1')).rows[1]!;
     const app = await mount(data);
     try {
       app.stdin.write(DOWN);
@@ -504,7 +505,7 @@ describe('<Board>', () => {
 
   it('space on two rows compares them and shows the paired tests', async () => {
     const { data, calls } = fixtureData();
-    const rows = data.leaderboard('f1').rows;
+    const rows = (await data.leaderboard('f1')).rows;
     const app = await mount(data);
     try {
       app.stdin.write(' ');

@@ -11,7 +11,7 @@ import {
   shapSummaryPlot,
   simplifyPoints,
   stackedBarChart,
-} from '../../reports/charts/index.ts';
+} from '../../harness/charts/index.ts';
 import { svgToPng } from '../../reports/page/index.ts';
 import { hasPngSignature, pngSize } from '../helpers/png.ts';
 

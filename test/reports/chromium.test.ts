@@ -8,8 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { PALETTE } from '../../reports/charts/index.ts';
-import { type ReportModel, writeReport } from '../../reports/page/index.ts';
+import { PALETTE } from '../../harness/charts/index.ts';
+import type { ReportModel } from '../../reports/index.ts';
+import { writeReport } from '../../reports/page/index.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 import { decodePng, hasPngSignature } from '../helpers/png.ts';
 

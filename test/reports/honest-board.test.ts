@@ -3,18 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseExperiment } from '../../harness/experiment/index.ts';
-import { type Db, type MetricRow, openDb, saveAudit, saveSplit, upsertDataset } from '../../harness/store/index.ts';
-import {
-  claimTrial,
-  completeTrial,
-  failTrial,
-  finishSweep,
-  startSweep,
-  upsertExperiment,
-} from '../../harness/store/trials.ts';
+import { type MetricRow, openStore, type Store } from '../../harness/store/index.ts';
 import { renderStaticTable } from '../../reports/board/index.ts';
 import { compareSelectors } from '../../reports/compare.ts';
-import { openBoardData } from '../../reports/leaderboard.ts';
+import { leaderboard, loadBoardData, rowDetail } from '../../reports/leaderboard.ts';
 import { renderMarkdown } from '../../reports/page/index.ts';
 import { buildReportModel } from '../../reports/report-model.ts';
 import { type LeakageAudit, makeSplit, type SequenceMeta } from '../../splits/index.ts';
@@ -70,21 +62,21 @@ function audit(rule: string, f1: number): LeakageAudit {
  * trials claimed by key and completed) with chosen numbers. A key already done is only claimed,
  * as a sweep does with another experiment's trial: it joins this experiment's plan.
  */
-function record(
-  db: Db,
+async function record(
+  store: Store,
   name: string,
   seeds: number[],
   rows: readonly RowSpec[],
   keyPrefix = 'std',
   datasetHash = 'honest-data',
-): void {
+): Promise<void> {
   const e = parseExperiment(
     { name, dataset: { source: 'synthetic', preset: 'tiny', seed: 1 }, labels: 'case', seeds },
     'fixture.ts',
   );
-  const experimentId = upsertExperiment(db, { name: e.name, file: `experiments/${name}.ts`, config: e });
-  const sweepId = startSweep(db, experimentId, { gitSha: null, env: { datasetHash } });
-  const datasetId = upsertDataset(db, {
+  const experimentId = await store.upsertExperiment({ name: e.name, file: `experiments/${name}.ts`, config: e });
+  const sweepId = await store.startSweep(experimentId, { gitSha: null, env: { datasetHash } });
+  const datasetId = await store.upsertDataset({
     hash: datasetHash,
     source: 'fixture',
     nRuns: 10,
@@ -93,12 +85,14 @@ function record(
     options: {},
   });
   for (const seed of seeds) {
-    const splitId = saveSplit(db, datasetId, makeSplit(META, { seed, scope: { labels: e.labels, seqBy: e.seqBy } }));
+    const splitId = await store.saveSplit(
+      datasetId,
+      makeSplit(META, { seed, scope: { labels: e.labels, seqBy: e.seqBy } }),
+    );
     // Seed 5's split picks another token on its validation part: the rule's name says so.
-    saveAudit(db, splitId, 'words', audit(seed === 5 ? "contains 'timeout'" : "lacks 'status.yml'", 0.78));
+    await store.saveAudit(splitId, 'words', audit(seed === 5 ? "contains 'timeout'" : "lacks 'status.yml'", 0.78));
     for (const r of rows) {
-      const claim = claimTrial(
-        db,
+      const claim = await store.claimTrial(
         {
           sweepId,
           splitId,
@@ -128,10 +122,15 @@ function record(
           { part: 'train', name: 'final_gradient', value: solver[2] },
         );
       }
-      completeTrial(db, claim.id, { metrics, timings: [], artifacts: [], throughput: null });
+      await store.completeTrial(claim.id, { metrics, timings: [], artifacts: [], throughput: null });
     }
   }
-  finishSweep(db, sweepId, 'done');
+  await store.finishSweep(sweepId, 'done');
+}
+
+/** The leaderboard of the store as it is now, ranked by F1 (of one experiment, or all). */
+async function board(store: Store, experiment?: string) {
+  return leaderboard(await loadBoardData(store), 'f1', experiment === undefined ? {} : { experiment });
 }
 
 // docs/PROTOCOL.md's worked example: a = xgb, b = rf.
@@ -164,30 +163,38 @@ describe('honest statistics on the board: corrected t-intervals, ties, flags, sh
   const env = { ...process.env, BENCH_HOME: join(dir, 'home') };
   const bench = (...args: string[]) =>
     spawnSync(process.execPath, [BIN, ...args, '--db', path], { encoding: 'utf8', env });
-  let db: Db;
-  before(() => {
-    db = openDb(path);
-    record(db, 'std', [1, 2, 3, 4, 5], STANDARD);
+  let store: Store;
+  before(async () => {
+    store = await openStore(path);
+    await record(store, 'std', [1, 2, 3, 4, 5], STANDARD);
     // A smaller experiment whose plan is a subset of std's: its trials have the same keys.
-    record(db, 'subset', [1, 2, 3], STANDARD.slice(0, 2));
-    record(db, 'single', [1], [{ variant: 'event_xgb_words', f1: [0.8] }], 'single');
-    // An experiment whose only trial failed.
-    const id = upsertExperiment(db, { name: 'broken', file: 'experiments/broken.ts', config: {} });
-    const sweepId = startSweep(db, id, { gitSha: null, env: {} });
-    const splitId = (db.prepare('SELECT id FROM splits ORDER BY id LIMIT 1').get() as { id: number }).id;
-    const claim = claimTrial(
-      db,
-      { sweepId, splitId, variant: 'event_lr_words', featureSet: 'words', seed: 1, params: {}, key: 'broken:1' },
+    await record(store, 'subset', [1, 2, 3], STANDARD.slice(0, 2));
+    await record(store, 'single', [1], [{ variant: 'event_xgb_words', f1: [0.8] }], 'single');
+    // An experiment whose only trial failed, on std's first split.
+    const id = await store.upsertExperiment({ name: 'broken', file: 'experiments/broken.ts', config: {} });
+    const sweepId = await store.startSweep(id, { gitSha: null, env: {} });
+    const [first] = await store
+      .findDoneTrials({ variant: 'event_xgb_words', experiment: 'std' })
+      .then((t) => t.slice(-1));
+    const claim = await store.claimTrial(
+      {
+        sweepId,
+        splitId: first!.splitId,
+        variant: 'event_lr_words',
+        featureSet: 'words',
+        seed: 1,
+        params: {},
+        key: 'broken:1',
+      },
       { failed: false },
     );
-    failTrial(db, claim.id, 'boom');
-    finishSweep(db, sweepId, 'failed');
+    await store.failTrial(claim.id, 'boom');
+    await store.finishSweep(sweepId, 'failed');
   });
-  after(() => db?.close());
+  after(() => store?.close());
 
-  it('gives each row the mean and its 95 % corrected resampled t-interval over its seeds', () => {
-    const board = openBoardData(db).leaderboard('f1', 'std');
-    const xgb = board.rows.find((r) => r.variant === 'event_xgb_words')!;
+  it('gives each row the mean and its 95 % corrected resampled t-interval over its seeds', async () => {
+    const xgb = (await board(store, 'std')).rows.find((r) => r.variant === 'event_xgb_words')!;
     // PROTOCOL.md: 0.812 [0.764, 0.860] (s² = 0.00067, se = √(s² · (1/5 + 2/8)), t_{4, 0.975} = 2.776).
     assert.equal(xgb.f1.interval, 'corrected-t');
     assert.ok(close(xgb.f1.mean, 0.812, 1e-12));
@@ -198,10 +205,9 @@ describe('honest statistics on the board: corrected t-intervals, ties, flags, sh
     assert.ok((xgb.f1.hi - xgb.f1.lo) / 2 > 1.49 * plainHalf);
   });
 
-  it('ranks within the experiment and marks ties by the corrected t-test (p ≥ 0.05) only', () => {
-    const board = openBoardData(db).leaderboard('f1', 'std');
+  it('ranks within the experiment and marks ties by the corrected t-test (p ≥ 0.05) only', async () => {
     assert.deepEqual(
-      board.rows.map((r) => [r.rank, r.variant, r.tied]),
+      (await board(store, 'std')).rows.map((r) => [r.rank, r.variant, r.tied]),
       [
         [1, 'event_xgb_words', false],
         // rf − xgb over 5 seeds: t = −1.554, p = 0.195 (a paired t-test would give 0.080).
@@ -213,12 +219,8 @@ describe('honest statistics on the board: corrected t-intervals, ties, flags, sh
     );
   });
 
-  it('flags degenerate, trivial and not-converged rows with their reasons, naming the rule', () => {
-    const flags = Object.fromEntries(
-      openBoardData(db)
-        .leaderboard('f1', 'std')
-        .rows.map((r) => [r.variant, r.flags]),
-    );
+  it('flags degenerate, trivial and not-converged rows with their reasons, naming the rule', async () => {
+    const flags = Object.fromEntries((await board(store, 'std')).rows.map((r) => [r.variant, r.flags]));
     const rule = `one token of words: lacks 'status.yml' (4 seeds), contains 'timeout' (1 seed)`;
     assert.deepEqual(flags.event_xgb_words, [], '0.812 > 0.78 + 0.02');
     assert.deepEqual(flags.event_rf_words, [
@@ -232,24 +234,24 @@ describe('honest statistics on the board: corrected t-intervals, ties, flags, sh
       flag: 'not-converged',
       reason: 'hit the iteration limit on 1 of 5 seeds (seed 2: 1000/1000 iterations, final gradient 3.20e-3)',
     });
-    const data = openBoardData(db);
-    const detail = data.detail(data.leaderboard('f1', 'std').rows.find((r) => r.variant === 'event_rf_words')!);
+    const data = await loadBoardData(store, { experiment: 'std' });
+    const detail = rowDetail(data, leaderboard(data, 'f1').rows.find((r) => r.variant === 'event_rf_words')!);
     assert.ok(close(detail.trivialF1!, 0.78, 1e-12));
     assert.equal(detail.trivialRule?.name, rule);
   });
 
-  it('says a single-seed row has no interval over splits', () => {
-    const [row] = openBoardData(db).leaderboard('f1', 'single').rows;
+  it('says a single-seed row has no interval over splits', async () => {
+    const [row] = (await board(store, 'single')).rows;
     assert.equal(row!.f1.interval, 'single-seed');
     assert.equal(row!.f1.reason, '1 seed: no interval over splits');
     assert.ok(Number.isNaN(row!.f1.lo) && Number.isNaN(row!.f1.hi));
-    const md = renderMarkdown(buildReportModel(db, 'single', {}, openBoardData(db)), { chartPath: (n) => n });
+    const md = renderMarkdown(await buildReportModel(store, 'single'), { chartPath: (n) => n });
     assert.match(md, /\| 0\.800 \(1 seed: no interval over splits\) \|/);
   });
 
-  it('shows every trial of a plan in each experiment that planned it, whichever computed it', () => {
-    const data = openBoardData(db);
-    const subset = data.leaderboard('f1', 'subset');
+  it('shows every trial of a plan in each experiment that planned it, whichever computed it', async () => {
+    const data = await loadBoardData(store);
+    const subset = leaderboard(data, 'f1', { experiment: 'subset' });
     assert.deepEqual(
       subset.rows.map((r) => [r.variant, r.seeds]),
       [
@@ -257,7 +259,7 @@ describe('honest statistics on the board: corrected t-intervals, ties, flags, sh
         ['event_rf_words', 3],
       ],
     );
-    const std = data.leaderboard('f1', 'std');
+    const std = leaderboard(data, 'f1', { experiment: 'std' });
     assert.deepEqual(subset.rows[0]!.trials, std.rows[0]!.trials.slice(0, 3), 'the same trials, not copies');
     // Seeds 1–3 of the worked example: [0.734, 0.866] and [0.757, 0.823].
     assert.ok(close(subset.rows[0]!.f1.lo, 0.73428) && close(subset.rows[0]!.f1.hi, 0.86572));
@@ -269,22 +271,22 @@ describe('honest statistics on the board: corrected t-intervals, ties, flags, sh
     assert.equal(ls.length, 6);
     assert.ok(ls.every((t) => t.experiment === 'subset' && t.computed_by === 'std'));
     assert.match(bench('ls', '--experiment', 'subset').stdout, /event_rf_words .*\(computed by std\)/);
-    const cmp = compareSelectors(
-      db,
+    const cmp = await compareSelectors(
+      store,
       { variant: 'event_xgb_words', experiment: 'subset' },
       { variant: 'event_rf_words', experiment: 'subset' },
     );
     assert.equal(cmp.pairs.length, 3);
-    assert.equal(buildReportModel(db, 'subset', {}, data).leaderboard.length, 2);
+    assert.equal((await buildReportModel(store, 'subset', {}, data)).leaderboard.length, 2);
   });
 
-  it('groups the all-experiments board by experiment, ranks within each, and never ties across them', () => {
-    const board = openBoardData(db).leaderboard('f1');
+  it('groups the all-experiments board by experiment, ranks within each, and never ties across them', async () => {
+    const all = await board(store);
     assert.deepEqual(
-      board.rows.map((r) => `${r.experiment} ${r.rank}${r.tied ? '≈' : ''}`),
+      all.rows.map((r) => `${r.experiment} ${r.rank}${r.tied ? '≈' : ''}`),
       ['single 1', 'std 1', 'std 2≈', 'std 3', 'std 4', 'subset 1', 'subset 2≈'],
     );
-    const text = renderStaticTable(board, 140);
+    const text = renderStaticTable(all, 140);
     assert.match(text, /# experiment\s+variant/);
     assert.match(text, /^\s+1 std\s+event_xgb_words/m);
   });
@@ -347,12 +349,12 @@ describe('honest statistics on the board: corrected t-intervals, ties, flags, sh
     assert.match(text, /side note — Wilcoxon signed-rank over seeds: p = 0\.063 \(exact, n = 5\)/);
   });
 
-  it('follows an experiment to its new dataset: trials of the old data leave its rows instead of doubling its seeds', () => {
+  it('follows an experiment to its new dataset: trials of the old data leave its rows instead of doubling its seeds', async () => {
     // The same experiment rerun (so far on seed 1 only) after its data, or the code ingesting it,
     // changed: new keys, new splits. Seed 2 of the old data must not join seed 1 of the new.
-    record(db, 'moved', [1, 2], [{ variant: 'event_rf_words', f1: [0.5, 0.6] }], 'moved-old');
-    record(db, 'moved', [1], [{ variant: 'event_rf_words', f1: [0.7] }], 'moved-new', 'honest-data-2');
-    const [row] = openBoardData(db).leaderboard('f1', 'moved').rows;
+    await record(store, 'moved', [1, 2], [{ variant: 'event_rf_words', f1: [0.5, 0.6] }], 'moved-old');
+    await record(store, 'moved', [1], [{ variant: 'event_rf_words', f1: [0.7] }], 'moved-new', 'honest-data-2');
+    const [row] = (await board(store, 'moved')).rows;
     assert.deepEqual([row!.seeds, row!.f1.mean, row!.f1.interval], [1, 0.7, 'single-seed']);
     assert.equal(JSON.parse(bench('ls', '--experiment', 'moved', '--json').stdout).length, 1);
   });

@@ -3,14 +3,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { getTrial, openDb } from '../../harness/store/index.ts';
-import { prepareSplit, weightedMetric } from '../../reports/bootstrap.ts';
+import Database from 'better-sqlite3';
+import { parseCsvLine, readPredictions, rowsOf } from '../../harness/artifacts/index.ts';
+import { openStore, type Store } from '../../harness/store/index.ts';
 import { precisionRecallCurve } from '../../reports/curves.ts';
-import { parseCsvLine } from '../../reports/explanations.ts';
-import { openBoardData, summarizeFaultSlices } from '../../reports/leaderboard.ts';
-import { readPredictions, rowsOf } from '../../reports/predictions.ts';
+import { leaderboard, loadBoardData, rowDetail, summarizeFaultSlices } from '../../reports/leaderboard.ts';
 import { buildReportModel, topKStability } from '../../reports/report-model.ts';
-import { metricsAt } from '../../splits/eval/index.ts';
+import { metricsAt, prepareSplit, weightedMetric } from '../../splits/eval/index.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/bench.mjs');
@@ -22,8 +21,11 @@ describe('leaderboard, explanations and report over a real sweep', () => {
   const home = join(dir, 'home');
   const env = { ...process.env, BENCH_HOME: home };
   const bench = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env });
-  let db: ReturnType<typeof openDb>;
-  before(() => {
+  let store: Store;
+  // The file itself, for facts of its tables.
+  let db: Database.Database;
+  const trial = async (id: number) => (await store.getTrial(id))!;
+  before(async () => {
     const file = join(dir, 'lb.ts');
     writeFileSync(
       file,
@@ -40,12 +42,16 @@ export default defineExperiment({
     );
     const r = bench('run', file, '--workers', '2');
     assert.equal(r.status, 0, r.stderr);
-    db = openDb(join(home, 'bench.db'));
+    store = await openStore(join(home, 'bench.db'));
+    db = new Database(join(home, 'bench.db'), { readonly: true });
   });
-  after(() => db?.close());
+  after(async () => {
+    db?.close();
+    await store?.close();
+  });
 
-  it('weighted metrics equal metricsAt on the split, and on a split with a run drawn twice', () => {
-    const t = getTrial(db, 1)!;
+  it('weighted metrics equal metricsAt on the split, and on a split with a run drawn twice', async () => {
+    const t = await trial(1);
     const p = readPredictions(t.artifacts.find((a) => a.kind === 'predictions')!);
     const s = prepareSplit(p);
     const test = rowsOf(p, 'test');
@@ -71,32 +77,33 @@ export default defineExperiment({
     }
   });
 
-  it('ranks rows by the primary metric over seeds, with intervals and ties', () => {
-    const data = openBoardData(db, { resamples: 300 });
-    const board = data.leaderboard('f1');
+  it('ranks rows by the primary metric over seeds, with intervals and ties', async () => {
+    const data = await loadBoardData(store);
+    const board = leaderboard(data, 'f1');
     assert.equal(board.rows.length, 4);
     assert.deepEqual(board.experiments, ['lb-test']);
-    board.rows.forEach((r, i) => {
+    for (const [i, r] of board.rows.entries()) {
       assert.equal(r.rank, i + 1);
       assert.equal(r.seeds, 2);
-      const f1s = r.trials.map((id) => getTrial(db, id)!.metrics.test.f1!);
+      const f1s = await Promise.all(r.trials.map(async (id) => (await trial(id)).metrics.test.f1!));
       assert.ok(Math.abs(r.f1.mean - (f1s[0]! + f1s[1]!) / 2) < 1e-12);
       assert.ok(r.f1.lo <= r.f1.mean + 1e-12 && r.f1.mean <= r.f1.hi + 1e-12, `${r.variant} interval`);
       assert.equal(r.f1.interval, 'corrected-t');
       if (i > 0) assert.ok(board.rows[i - 1]!.primary.mean >= r.primary.mean);
       assert.ok(r.throughputPerS !== null && r.throughputPerS > 0);
-    });
+    }
     // Two names for one model (LR on words): identical scores, so tied with each other.
     const lr = board.rows.filter((r) => r.variant === 'event_lr_words' || r.variant === 'sequence_lr_words');
     assert.equal(Math.abs(lr[0]!.rank - lr[1]!.rank), 1);
     assert.ok(board.rows[Math.max(lr[0]!.rank, lr[1]!.rank) - 1]!.tied);
-    const auc = data.leaderboard('auc_roc');
+    const auc = leaderboard(data, 'auc_roc');
     assert.equal(auc.primaryMetric, 'auc_roc');
     auc.rows.forEach((r, i) => {
       if (i > 0) assert.ok(auc.rows[i - 1]!.aucRoc >= r.aucRoc);
     });
-    const detail = data.detail(board.rows[0]!);
-    const tp = board.rows[0]!.trials.reduce((s, id) => s + getTrial(db, id)!.metrics.test.tp!, 0);
+    const detail = rowDetail(data, board.rows[0]!);
+    let tp = 0;
+    for (const id of board.rows[0]!.trials) tp += (await trial(id)).metrics.test.tp!;
     assert.equal(detail.confusion.tp, tp);
     assert.ok(detail.recallByCase.length > 0);
     for (let i = 1; i < detail.recallByCase.length; i++) {
@@ -105,15 +112,13 @@ export default defineExperiment({
     assert.ok(detail.timings.some((t) => t.stage === 'fit'));
   });
 
-  it('takes intervals from the stored per-seed metrics and the split sizes, not from prediction files', () => {
-    const row = () =>
-      openBoardData(db)
-        .leaderboard('f1')
-        .rows.find((r) => r.variant === 'event_rf_words')!;
-    const before = row();
+  it('takes intervals from the stored per-seed metrics and the split sizes, not from prediction files', async () => {
+    const row = async (s: Store) =>
+      leaderboard(await loadBoardData(s), 'f1').rows.find((r) => r.variant === 'event_rf_words')!;
+    const before = await row(store);
     assert.equal(before.f1.interval, 'corrected-t');
     // By hand: two seeds, df = 1, t_{1, 0.975} = tan(0.475π); nTrain = train + val runs, nTest = test runs.
-    const f1s = before.trials.map((id) => getTrial(db, id)!.metrics.test.f1!);
+    const f1s = [(await trial(before.trials[0]!)).metrics.test.f1!, (await trial(before.trials[1]!)).metrics.test.f1!];
     const runs = (id: number, parts: string) =>
       (
         db
@@ -128,23 +133,30 @@ export default defineExperiment({
     const variance = (f1s[0]! - f1s[1]!) ** 2 / 2;
     const half = Math.tan(0.475 * Math.PI) * Math.sqrt(variance * (1 / 2 + nTest / nTrain));
     assert.ok(Math.abs(before.f1.lo - (mean - half)) < 1e-9 && Math.abs(before.f1.hi - (mean + half)) < 1e-9);
-    db.exec('BEGIN');
-    try {
-      db.prepare(
+    // A copy of the database without the forest's predictions gives the same row.
+    const copy = join(dir, 'without-predictions.db');
+    db.exec(`VACUUM INTO '${copy}'`);
+    const edit = new Database(copy);
+    edit
+      .prepare(
         "DELETE FROM artifacts WHERE kind = 'predictions' AND trial_id IN (SELECT id FROM trials WHERE variant = 'event_rf_words')",
-      ).run();
-      const after = row();
+      )
+      .run();
+    edit.close();
+    const other = await openStore(copy);
+    try {
+      const after = await row(other);
       assert.deepEqual([after.f1.lo, after.f1.hi, after.tied], [before.f1.lo, before.f1.hi, before.tied]);
     } finally {
-      db.exec('ROLLBACK');
+      await other.close();
     }
   });
 
-  it('writes SHAP, nearest-normal and false-positive files for a trial', () => {
+  it('writes SHAP, nearest-normal and false-positive files for a trial', async () => {
     const lr = db.prepare("SELECT id FROM trials WHERE variant = 'event_lr_words' ORDER BY id LIMIT 1").get() as {
       id: number;
     };
-    const t = getTrial(db, lr.id)!;
+    const t = await trial(lr.id);
     const kinds = t.artifacts.map((a) => a.kind).sort();
     for (const k of [
       'false-positives',
@@ -177,13 +189,13 @@ export default defineExperiment({
     // An algorithm without its own explainer writes no SHAP by default, but still the mapping.
     const oov = db.prepare("SELECT id FROM trials WHERE variant = 'event_rf_words' LIMIT 1").get() as { id: number };
     assert.ok(
-      getTrial(db, oov.id)!.artifacts.some((a) => a.kind === 'shap'),
+      (await trial(oov.id)).artifacts.some((a) => a.kind === 'shap'),
       'TreeSHAP for the forest',
     );
   });
 
-  it('builds the report model and writes the page through the CLI', () => {
-    const model = buildReportModel(db, 'lb-test', {}, openBoardData(db, { resamples: 200 }));
+  it('builds the report model and writes the page through the CLI', async () => {
+    const model = await buildReportModel(store, 'lb-test');
     assert.equal(model.leaderboard.length, 4);
     assert.equal(model.prCurves.length, 4);
     assert.ok(model.prCurves.every((c) => c.points.length > 1));

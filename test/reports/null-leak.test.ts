@@ -3,10 +3,9 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { experimentScope, parseExperiment } from '../../harness/experiment/index.ts';
-import { type Db, type MetricRow, openDb, saveSplit, upsertDataset } from '../../harness/store/index.ts';
-import { claimTrial, completeTrial, finishSweep, startSweep, upsertExperiment } from '../../harness/store/trials.ts';
+import { type MetricRow, openStore, type Store } from '../../harness/store/index.ts';
 import { renderStaticTable } from '../../reports/board/index.ts';
-import { openBoardData } from '../../reports/leaderboard.ts';
+import { leaderboard, loadBoardData } from '../../reports/leaderboard.ts';
 import { renderHtml, renderMarkdown } from '../../reports/page/index.ts';
 import { buildReportModel } from '../../reports/report-model.ts';
 import { makeSplit, type SequenceMeta } from '../../splits/index.ts';
@@ -29,11 +28,11 @@ interface RowSpec {
  * Records an experiment the way a sweep does (experiment row, sweep, splits, done trials with test
  * metrics), but with chosen numbers and no files.
  */
-function record(db: Db, config: unknown, rows: readonly RowSpec[], datasetHash: string): void {
+async function record(store: Store, config: unknown, rows: readonly RowSpec[], datasetHash: string): Promise<void> {
   const e = parseExperiment(config, 'fixture.ts');
-  const experimentId = upsertExperiment(db, { name: e.name, file: 'fixture.ts', config: e });
-  const sweepId = startSweep(db, experimentId, { gitSha: null, env: {} });
-  const datasetId = upsertDataset(db, {
+  const experimentId = await store.upsertExperiment({ name: e.name, file: 'fixture.ts', config: e });
+  const sweepId = await store.startSweep(experimentId, { gitSha: null, env: {} });
+  const datasetId = await store.upsertDataset({
     hash: datasetHash,
     source: 'fixture',
     nRuns: 6,
@@ -43,11 +42,10 @@ function record(db: Db, config: unknown, rows: readonly RowSpec[], datasetHash: 
   });
   for (const [s, seed] of e.seeds.entries()) {
     const scope = { labels: e.labels, seqBy: e.seqBy };
-    const splitId = saveSplit(db, datasetId, makeSplit(META, { seed, scope }));
+    const splitId = await store.saveSplit(datasetId, makeSplit(META, { seed, scope }));
     for (const r of rows) {
       const t = { variant: r.variant, featureSet: 'words', seed };
-      const claim = claimTrial(
-        db,
+      const claim = await store.claimTrial(
         { sweepId, splitId, ...t, params: {}, key: `${e.name}:${JSON.stringify(scope)}:${r.variant}:${seed}` },
         { failed: true },
       );
@@ -64,10 +62,15 @@ function record(db: Db, config: unknown, rows: readonly RowSpec[], datasetHash: 
           metrics.push({ part: 'test', name, value, slice: `fault=${slice}` });
         }
       }
-      completeTrial(db, claim.id, { metrics, timings: [], artifacts: [], throughput: null });
+      await store.completeTrial(claim.id, { metrics, timings: [], artifacts: [], throughput: null });
     }
   }
-  finishSweep(db, sweepId, 'done');
+  await store.finishSweep(sweepId, 'done');
+}
+
+/** The leaderboard of the store as it is now, ranked by F1 (of one experiment, or all). */
+async function boardOf(store: Store, experiment?: string) {
+  return leaderboard(await loadBoardData(store), 'f1', experiment === undefined ? {} : { experiment });
 }
 
 const NULL_CONFIG = {
@@ -81,12 +84,12 @@ describe('null dataset: detectors above chance are reported as a leak', () => {
   const { dir, cleanup } = tempDir();
   after(cleanup);
   const path = join(dir, 'bench.db');
-  let db: Db;
-  before(() => {
-    db = openDb(path);
+  let store: Store;
+  before(async () => {
+    store = await openStore(path);
     // Means over the two seeds: 0.61 (just above the 0.60 limit), 0.575 (below), 0.80 (well above).
-    record(
-      db,
+    await record(
+      store,
       NULL_CONFIG,
       [
         { variant: 'event_rf_words', auc: [0.7, 0.52] },
@@ -96,8 +99,8 @@ describe('null dataset: detectors above chance are reported as a leak', () => {
       'null-data',
     );
     // The same numbers with faults injected are results, not leaks.
-    record(
-      db,
+    await record(
+      store,
       { ...NULL_CONFIG, name: 'faulty', dataset: { ...NULL_CONFIG.dataset, faults: 'injected' } },
       [
         {
@@ -109,10 +112,10 @@ describe('null dataset: detectors above chance are reported as a leak', () => {
       'faulty-data',
     );
   });
-  after(() => db?.close());
+  after(() => store?.close());
 
-  it('flags exactly the rows whose mean test AUC-ROC over seeds is above 0.60, with a warning naming each', () => {
-    const board = openBoardData(db, { resamples: 50 }).leaderboard('f1');
+  it('flags exactly the rows whose mean test AUC-ROC over seeds is above 0.60, with a warning naming each', async () => {
+    const board = await boardOf(store);
     const leak = Object.fromEntries(board.rows.map((r) => [`${r.experiment}|${r.variant}`, r.leak]));
     assert.deepEqual(leak, {
       'null|event_rf_words': true,
@@ -138,13 +141,13 @@ describe('null dataset: detectors above chance are reported as a leak', () => {
     assert.equal((text.match(/⚠ LEAK/g) ?? []).length, 2 + 2, 'two warnings and two flagged rows');
   });
 
-  it('summarises the fault slices where the data had truth: F1 and AUC-ROC averaged, recall pooled', () => {
-    const board = openBoardData(db, { resamples: 50 }).leaderboard('f1', 'faulty');
+  it('summarises the fault slices where the data had truth: F1 and AUC-ROC averaged, recall pooled', async () => {
+    const board = await boardOf(store, 'faulty');
     const f = board.rows[0]!.faultSlices!;
     assert.deepEqual([f.visible.detected, f.visible.anomalies, f.visible.recall], [18, 20, 0.9]);
     assert.deepEqual([f.hidden.detected, f.hidden.anomalies, f.hidden.recall], [2, 8, 0.25]);
     assert.equal(f.hidden.aucRoc, 0.58);
-    assert.equal(openBoardData(db).leaderboard('f1', 'null').rows[0]!.faultSlices, null);
+    assert.equal((await boardOf(store, 'null')).rows[0]!.faultSlices, null);
   });
 
   it('bench board --json carries the flags and the warnings; the plain board prints them', () => {
@@ -169,8 +172,8 @@ describe('null dataset: detectors above chance are reported as a leak', () => {
     assert.match(plain.stdout, /⚠ LEAK null dataset \(null\): event_/);
   });
 
-  it('the report says so at the top, and flags the rows', () => {
-    const model = buildReportModel(db, 'null', {}, openBoardData(db, { resamples: 50 }));
+  it('the report says so at the top, and flags the rows', async () => {
+    const model = await buildReportModel(store, 'null');
     assert.equal(model.warnings?.length, 2);
     assert.equal(model.scope, 'labels target-service · seqBy file · order shuffled · faults none (null dataset)');
     assert.deepEqual(
@@ -190,20 +193,20 @@ describe('null dataset: detectors above chance are reported as a leak', () => {
     });
     assert.equal(cli.status, 0, cli.stderr);
     assert.equal((cli.stderr.match(/^⚠ LEAK null dataset \(null\): /gm) ?? []).length, 2);
-    const faulty = buildReportModel(db, 'faulty', {}, openBoardData(db, { resamples: 50 }));
+    const faulty = await buildReportModel(store, 'faulty');
     assert.equal(faulty.warnings, undefined);
     assert.match(renderHtml(faulty), /<section id="fault-slices">/);
   });
 
-  it('leaves trials of an earlier scope of the experiment out of its rows', () => {
+  it('leaves trials of an earlier scope of the experiment out of its rows', async () => {
     // The same name rerun with LogLead's scope: its row shows the new trials only.
-    record(
-      db,
+    await record(
+      store,
       { ...NULL_CONFIG, labels: 'case', seeds: [1] },
       [{ variant: 'event_rf_words', auc: [0.5] }],
       'null-data',
     );
-    const board = openBoardData(db, { resamples: 50 }).leaderboard('f1', 'null');
+    const board = await boardOf(store, 'null');
     assert.deepEqual(
       board.rows.map((r) => [r.variant, r.seeds, r.leak]),
       [['event_rf_words', 1, false]],

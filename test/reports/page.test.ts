@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import type { ReportModel } from '../../reports/index.ts';
 import {
   inlineSvg,
-  type ReportModel,
   renderHtml,
   renderMarkdown,
   reportCharts,

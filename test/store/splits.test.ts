@@ -2,14 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import {
-  LEAK_CHECK_SQL,
-  loadSplit,
-  openDb,
-  SCHEMA_VERSION,
-  saveSplit,
-  upsertDataset,
-} from '../../harness/store/index.ts';
+import { openStore, SCHEMA_VERSION } from '../../harness/store/index.ts';
 import { MIGRATIONS } from '../../harness/store/schema.ts';
 import { makeSplit, type SequenceMeta } from '../../splits/index.ts';
 import { tempDir } from '../helpers/fixtures.ts';
@@ -35,14 +28,15 @@ describe('SQLite store: datasets and splits', () => {
   const { dir, cleanup } = tempDir();
   after(cleanup);
 
-  it('migrates a version-1 database in place, keeping its rows', () => {
+  it('migrates a version-1 database in place, keeping its rows', async () => {
     const path = join(dir, 'v1.db');
     const raw = new Database(path);
     raw.exec(MIGRATIONS[0]!);
     raw.pragma('user_version = 1');
     raw.prepare("INSERT INTO experiments (name, created_at, config_json) VALUES ('old', 'then', '{}')").run();
     raw.close();
-    const db = openDb(path);
+    await (await openStore(path)).close();
+    const db = new Database(path);
     assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
     const cols = (db.prepare('PRAGMA table_info(trials)').all() as { name: string }[]).map((c) => c.name);
     assert.ok(cols.includes('owner'));
@@ -51,10 +45,13 @@ describe('SQLite store: datasets and splits', () => {
     db.close();
   });
 
-  it('creates the documented tables in a WAL database with a schema version', () => {
-    const db = openDb(join(dir, 'bench.db'));
+  it('creates the documented tables in a WAL database with a schema version', async () => {
+    const store = await openStore(join(dir, 'bench.db'));
+    // Foreign keys are on: an audit of a split that does not exist is refused.
+    await assert.rejects(store.saveAudit(999, 'words', {}), /FOREIGN KEY constraint failed/);
+    await store.close();
+    const db = new Database(join(dir, 'bench.db'));
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
-    assert.equal(db.pragma('foreign_keys', { simple: true }), 1);
     assert.equal(db.pragma('user_version', { simple: true }), SCHEMA_VERSION);
     const columns = (t: string) =>
       (db.prepare(`PRAGMA table_info(${t})`).all() as { name: string }[]).map((c) => c.name);
@@ -66,14 +63,17 @@ describe('SQLite store: datasets and splits', () => {
     db.close();
   });
 
-  it('stores a split once, reads it back identical, and SQL proves no run is in two parts', () => {
-    const db = openDb(join(dir, 'bench.db'));
-    const datasetId = upsertDataset(db, dataset);
-    assert.equal(upsertDataset(db, dataset), datasetId);
+  it('stores a split once, reads it back identical, and SQL proves no run is in two parts', async () => {
+    const store = await openStore(join(dir, 'bench.db'));
+    const datasetId = await store.upsertDataset(dataset);
+    assert.equal(await store.upsertDataset(dataset), datasetId);
     const m = makeSplit(seqs, { seed: 4 });
-    const id = saveSplit(db, datasetId, m);
-    assert.equal(saveSplit(db, datasetId, m), id, 'same manifest, same row');
-    assert.deepEqual(loadSplit(db, id), m);
+    const id = await store.saveSplit(datasetId, m);
+    assert.equal(await store.saveSplit(datasetId, m), id, 'same manifest, same row');
+    assert.deepEqual(await store.loadSplit(id), m);
+    assert.deepEqual(await store.leakCheck(), []);
+    await store.close();
+    const db = new Database(join(dir, 'bench.db'));
     const counts = db
       .prepare('SELECT part, COUNT(*) AS n FROM split_members WHERE split_id = ? GROUP BY part ORDER BY part')
       .all(id);
@@ -82,7 +82,6 @@ describe('SQLite store: datasets and splits', () => {
       { part: 'train', n: 18 },
       { part: 'val', n: 6 },
     ]);
-    assert.deepEqual(db.prepare(LEAK_CHECK_SQL).all(), []);
     // The primary key refuses a second part for a run.
     assert.throws(
       () =>
@@ -94,13 +93,14 @@ describe('SQLite store: datasets and splits', () => {
     db.close();
   });
 
-  it('refuses a newer schema with a hint', () => {
+  it('refuses a newer schema with a hint', async () => {
     const path = join(dir, 'future.db');
-    const db = openDb(path);
+    await (await openStore(path)).close();
+    const db = new Database(path);
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
-    assert.throws(
-      () => openDb(path),
+    await assert.rejects(
+      () => openStore(path),
       new RegExp(`has schema version ${SCHEMA_VERSION + 1}, newer than this bench \\(${SCHEMA_VERSION}\\)`),
     );
   });

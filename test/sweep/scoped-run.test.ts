@@ -4,10 +4,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { readPredictions } from '../../harness/artifacts/index.ts';
 import { targetService } from '../../harness/data/lo2/constants.ts';
 import { readSequenceMeta } from '../../harness/data/read.ts';
 import { scopeSequences } from '../../harness/sweep/scope.ts';
-import { readPredictions } from '../../reports/predictions.ts';
 import { tempDir, writeExperiment } from '../helpers/fixtures.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/bench.mjs');

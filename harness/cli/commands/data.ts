@@ -1,15 +1,15 @@
 /** `bench data synth` and `bench data ingest`. */
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
+  type ContinuationPolicy,
   generateSynth,
   type IngestSummary,
   ingest,
   materializeDataset,
+  type Service,
   type SynthOptions,
   type SynthSummary,
 } from '../../data/index.ts';
-import type { Service } from '../../data/lo2/constants.ts';
-import type { ContinuationPolicy } from '../../data/lo2/read-file.ts';
 import { ensureDir, usageError } from '../../errors/index.ts';
 import { intFlag, parseFlags, workersFlag } from '../flags.ts';
 import { benchHome } from '../paths.ts';
@@ -182,6 +182,7 @@ async function ingestCommand(argv: readonly string[]): Promise<number> {
   const trim = intFlag(values.trim, 'trim', 0);
   const summary = await ingest(root, {
     cacheDir,
+    tuneHeap: true,
     selection: {
       ...(selection.runs !== undefined && { runs: selection.runs }),
       ...(selection.errorsPerRun !== undefined && { errorsPerRun: selection.errorsPerRun }),

@@ -28,7 +28,7 @@ export async function boardCommand(argv: readonly string[]): Promise<number> {
   );
   const primary = metricFlag(values.metric);
   // The board pulls in Ink and React: loaded only by this command.
-  const { noRowsText, storeBoard } = await import('../../../reports/leaderboard.ts');
+  const { noRowsText, storeBoard } = await import('../../../reports/index.ts');
   const store = await openStore(dbPath(values.db));
   try {
     const source = storeBoard(store);
@@ -45,7 +45,7 @@ export async function boardCommand(argv: readonly string[]): Promise<number> {
     }
     const interactive = !values.json && process.stdout.isTTY === true && process.stdin.isTTY === true;
     if (interactive) {
-      const { loadTerminalBoard } = await import('../../../reports/board/terminal.ts');
+      const { loadTerminalBoard } = await import('../../../reports/board/index.ts');
       const { runBoard } = await loadTerminalBoard();
       await runBoard(source, { primary, ...(values.experiment !== undefined && { experiment: values.experiment }) });
       return 0;
@@ -55,7 +55,7 @@ export async function boardCommand(argv: readonly string[]): Promise<number> {
       process.stdout.write(`${JSON.stringify(board, null, 2)}\n`);
       return 0;
     }
-    const { renderStaticTable } = await import('../../../reports/board/static.ts');
+    const { renderStaticTable } = await import('../../../reports/board/index.ts');
     const width = values.width ? Number(values.width) : (process.stdout.columns ?? 120);
     const empty =
       values.experiment === undefined
@@ -75,7 +75,7 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
     'report',
   );
   const primary = metricFlag(values.metric);
-  const { buildReportModel } = await import('../../../reports/report-model.ts');
+  const { buildReportModel } = await import('../../../reports/index.ts');
   const { writeReport } = await import('../../../reports/page/index.ts');
   const store = await openStore(dbPath(values.db));
   try {

@@ -2,7 +2,7 @@
 import { usageError } from '../../errors/index.ts';
 import { loadExperiment } from '../../experiment/index.ts';
 import { openStore, type Store } from '../../store/index.ts';
-import { runSweep, type SweepResult, type TrialOutcome } from '../../sweep/run.ts';
+import { runSweep, type SweepResult, type TrialOutcome } from '../../sweep/index.ts';
 import { parseFlags, workersFlag } from '../flags.ts';
 import { artifactsDir, cacheDir, dbPath } from '../paths.ts';
 import { createProgress } from '../progress.ts';
@@ -88,6 +88,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
         retryFailed: values['retry-failed'] === true,
         fresh: values.fresh === true,
         ...(workers !== undefined && { workers }),
+        tuneIngestHeap: true,
         onTrial: (o, done, total) => {
           if (values.json) return;
           if (!bar) {
@@ -130,7 +131,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
  * seeds with the row's interval and flags), then where to look next.
  */
 async function summarize(store: Store, results: readonly { experiment: string }[]): Promise<void> {
-  const { leaderboard, loadBoardData } = await import('../../../reports/leaderboard.ts');
+  const { leaderboard, loadBoardData } = await import('../../../reports/index.ts');
   const data = await loadBoardData(store);
   const names = [...new Set(results.map((r) => r.experiment))];
   for (const name of names) {

@@ -16,15 +16,21 @@ import {
   SEQ_BY,
   type SeqBy,
   type SequenceScope,
+  SPLIT_STRATEGIES,
   type SplitManifest,
   type SplitStrategy,
 } from '../../../splits/index.ts';
-import { type IngestSummary, ingest, materializeDataset } from '../../data/index.ts';
-import type { TokenFeatureSet } from '../../data/read.ts';
-import { SYNTH_FAULTS, type SynthFaults } from '../../data/synth/index.ts';
+import {
+  type IngestSummary,
+  ingest,
+  materializeDataset,
+  SYNTH_FAULTS,
+  type SynthFaults,
+  type TokenFeatureSet,
+} from '../../data/index.ts';
 import { usageError } from '../../errors/index.ts';
-import { openDb, saveAudit, saveSplit, upsertDataset } from '../../store/index.ts';
-import { IngestInputs } from '../../sweep/inputs.ts';
+import { openStore } from '../../store/index.ts';
+import { IngestInputs } from '../../sweep/index.ts';
 import { intFlag, parseFlags } from '../flags.ts';
 import { benchHome } from '../paths.ts';
 
@@ -48,7 +54,7 @@ const flags = {
   help: { type: 'boolean' },
 } as const;
 
-const HELP = `usage: bench split [DIR] [--strategy random-runs|temporal|unseen-errors|group-k-fold] [--seed N]
+const HELP = `usage: bench split [DIR] [--strategy ${SPLIT_STRATEGIES.join('|')}] [--seed N]
                    [--fractions 0.6,0.2,0.2] [--folds K --fold I] [--feature-sets words,trigrams,drain]
                    [--preset tiny|standard|large] [--order v1|shuffled] [--faults injected|none]
                    [--labels case|target-service] [--seq-by file|test_case] [--db FILE] [--json]
@@ -114,7 +120,7 @@ export async function splitCommand(argv: readonly string[]): Promise<number> {
     );
     root = m.root;
   }
-  const summary: IngestSummary = await ingest(root, { cacheDir });
+  const summary: IngestSummary = await ingest(root, { cacheDir, tuneHeap: true });
   const inputs = new IngestInputs(summary.dir, scope);
   const manifest = makeSplit(inputs.fileMeta(), {
     scope,
@@ -124,9 +130,9 @@ export async function splitCommand(argv: readonly string[]): Promise<number> {
     ...(values.folds && { folds: intFlag(values.folds, 'folds', 3)! }),
     ...(values.fold && { fold: intFlag(values.fold, 'fold', 0)! }),
   });
-  const db = openDb(values.db ?? join(benchHome(), 'bench.db'));
+  const store = await openStore(values.db ?? join(benchHome(), 'bench.db'));
   try {
-    const datasetId = upsertDataset(db, {
+    const datasetId = await store.upsertDataset({
       hash: summary.key,
       source: summary.root,
       nRuns: summary.runs,
@@ -134,7 +140,7 @@ export async function splitCommand(argv: readonly string[]): Promise<number> {
       nEvents: summary.events,
       options: summary.options,
     });
-    const splitId = saveSplit(db, datasetId, manifest);
+    const splitId = await store.saveSplit(datasetId, manifest);
     const audits: LeakageAudit[] = [];
     let partsSummary: SplitReport['parts'] | undefined;
     let excluded = 0;
@@ -154,7 +160,7 @@ export async function splitCommand(argv: readonly string[]): Promise<number> {
         ]),
       ) as SplitReport['parts'];
       const audit = auditSplit(manifest, fs, a.parts, bags.vocabulary);
-      saveAudit(db, splitId, fs, audit);
+      await store.saveAudit(splitId, fs, audit);
       audits.push(audit);
     }
     const report: SplitReport = {
@@ -167,7 +173,7 @@ export async function splitCommand(argv: readonly string[]): Promise<number> {
     };
     process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatSplit(report));
   } finally {
-    db.close();
+    await store.close();
   }
   return 0;
 }

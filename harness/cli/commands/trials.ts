@@ -2,13 +2,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { exportSvmlight } from '../../../models/index.ts';
-import { COMPARED_METRICS, compareSelectors, compareTrials, parseSelector } from '../../../reports/compare.ts';
+import { COMPARED_METRICS, compareSelectors, compareTrials, parseSelector } from '../../../reports/index.ts';
 import { assign, DEFAULT_SCOPE, PARTS } from '../../../splits/index.ts';
 import { exportPredictions } from '../../artifacts/index.ts';
 import { BenchError, ensureDir, usageError } from '../../errors/index.ts';
 import { openStore, type Store, type TrialDetail } from '../../store/index.ts';
-import { IngestInputs } from '../../sweep/inputs.ts';
-import { buildMatrices } from '../../sweep/matrices.ts';
+import { buildMatrices, IngestInputs } from '../../sweep/index.ts';
 import { idArg, parseFlags } from '../flags.ts';
 import { cacheDir, dbPath, exportsDir } from '../paths.ts';
 import { num } from './run.ts';

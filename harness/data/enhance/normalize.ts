@@ -287,8 +287,8 @@ export function normalizeMessage(message: string): string {
 
 /**
  * `normalizeMessage` behind a bounded exact-match cache. Most raw LO2 messages repeat verbatim
- * (`normalised = /oauth2/token` is ≈30 % of a token log), and a Map lookup is ≈10× cheaper than
- * the masking regex. The cache is cleared when full, so memory stays bounded on any input.
+ * (`normalised = /oauth2/token` is ≈30 % of a token log), and a Map lookup is far cheaper than
+ * masking the message again. The cache is cleared when full, so memory stays bounded on any input.
  */
 export class CachedNormalizer {
   readonly #cache = new Map<string, string>();
@@ -296,8 +296,8 @@ export class CachedNormalizer {
 
   /**
    * @param capacity distinct raw messages kept. @default 4096: the messages that repeat verbatim are
-   * few; a larger table mostly holds one-off messages with ids, and parsing got ≈15 % slower per
-   * event at 16,384 or 65,536 entries (cache misses in the table, measured on the large preset).
+   * few; a larger table mostly holds one-off messages with ids, and its lookups then miss the
+   * processor's caches, which made parsing slower per event (docs/PERFORMANCE.md).
    */
   constructor(capacity = 4096) {
     this.#capacity = capacity;

@@ -1,24 +1,25 @@
 /**
- * Arrow IPC files of the ingest: schemas with LogLead's column names, column builders straight
- * from typed arrays (no row objects), and a streaming file sink so the events table never has to
- * fit in memory.
+ * Arrow IPC files of the ingest: column builders straight from typed arrays (no row objects), the
+ * check of a column given as raw buffers against its descriptor, and a streaming file sink so the
+ * events table never has to fit in memory. The tables' schemas are in ../schema.ts.
  */
 import { closeSync, openSync, write, writeSync, writev, writevSync } from 'node:fs';
 import {
   AsyncByteQueue,
   Bool,
   type Data,
-  type DataType,
-  Dictionary,
+  DataType,
+  type Dictionary,
   Field,
   Float64,
-  Int8,
+  type Int8,
   Int32,
   List,
   makeData,
+  Precision,
   RecordBatch,
   RecordBatchFileWriter,
-  Schema,
+  type Schema,
   Struct,
   TimestampMillisecond,
   Utf8,
@@ -27,82 +28,10 @@ import {
 } from 'apache-arrow';
 import { BufferRegion, FieldNode, Message, RecordBatch as RecordBatchHeader } from 'apache-arrow/ipc/metadata/message';
 import { BenchError } from '../../errors/index.ts';
+import { type ColumnDescriptor, dataProblem, inTableOrder, type TableSchema } from '../schema.ts';
 import type { Utf8Column } from './utf8.ts';
 
-// Dictionary ids of the events table's repeated string columns.
-const DICT = { run: 0, test_case: 1, service: 2, seq_id: 3, m_level: 4 } as const;
-
-const utf8Dict = (id: number) => new Dictionary(new Utf8(), new Int32(), id);
 const listOf = (t: DataType) => new List(new Field('item', t, false));
-
-/**
- * Events: one row per event; token lists live in the messages table (join on e_message_id). `fault`
- * is the ground truth of a generated tree (the injected fault caused the event's first line), null
- * for real LO2: for evaluation only, never a feature.
- */
-export const eventsSchema = new Schema([
-  new Field('seq_id', utf8Dict(DICT.seq_id), false),
-  new Field('run', utf8Dict(DICT.run), false),
-  new Field('test_case', utf8Dict(DICT.test_case), false),
-  new Field('service', utf8Dict(DICT.service), false),
-  new Field('anomaly', new Bool(), false),
-  new Field('fault', new Bool(), true),
-  new Field('m_time', new TimestampMillisecond('UTC'), false),
-  new Field('m_level', new Dictionary(new Utf8(), new Int8(), DICT.m_level), false),
-  new Field('m_thread', new Utf8(), false),
-  new Field('m_cid', new Utf8(), false),
-  new Field('m_logger', new Utf8(), false),
-  new Field('m_method', new Utf8(), false),
-  new Field('m_message', new Utf8(), false),
-  new Field('e_message_id', new Int32(), false),
-  new Field('e_event_drain_id', new Int32(), false),
-  new Field('e_chars_len', new Int32(), false),
-  new Field('e_words_len', new Int32(), false),
-  new Field('e_trigrams_len', new Int32(), false),
-]);
-
-/**
- * Sequences: one row per (run, test case, service) file; token bags as distinct tokens + counts.
- * `fault_lines`: how many of its events are fault events (ground truth), null for real LO2.
- */
-export const sequencesSchema = new Schema([
-  new Field('seq_id', new Utf8(), false),
-  new Field('run', new Utf8(), false),
-  new Field('test_case', new Utf8(), false),
-  new Field('service', new Utf8(), false),
-  new Field('anomaly', new Bool(), false),
-  new Field('fault_lines', new Int32(), true),
-  new Field('seq_len', new Int32(), false),
-  new Field('start_time', new TimestampMillisecond('UTC'), true),
-  new Field('end_time', new TimestampMillisecond('UTC'), true),
-  new Field('duration_sec', new Float64(), false),
-  new Field('e_words', listOf(new Utf8()), false),
-  new Field('e_words_counts', listOf(new Int32()), false),
-  new Field('e_trigrams', listOf(new Utf8()), false),
-  new Field('e_trigrams_counts', listOf(new Int32()), false),
-  new Field('e_event_drain_id', listOf(new Int32()), false),
-  new Field('e_words_len', new Int32(), false),
-  new Field('e_trigrams_len', new Int32(), false),
-]);
-
-/** Messages: one row per distinct normalised message, with its event-level token lists. */
-export const messagesSchema = new Schema([
-  new Field('e_message_id', new Int32(), false),
-  new Field('e_message_normalized', new Utf8(), false),
-  new Field('e_words', listOf(new Utf8()), false),
-  new Field('e_trigrams', listOf(new Utf8()), false),
-  new Field('e_event_drain_id', new Int32(), false),
-  new Field('e_words_len', new Int32(), false),
-  new Field('e_trigrams_len', new Int32(), false),
-  new Field('count', new Int32(), false),
-]);
-
-/** Drain templates: the final template text of each cluster. */
-export const templatesSchema = new Schema([
-  new Field('e_event_drain_id', new Int32(), false),
-  new Field('template', new Utf8(), false),
-  new Field('size', new Int32(), false),
-]);
 
 export const utf8Data = (col: Utf8Column): Data<Utf8> =>
   makeData({
@@ -304,6 +233,14 @@ export function int32ListData(rows: readonly Int32Array[], memory: Allocator = f
   });
 }
 
+/**
+ * A record batch of `table` from its columns by name, checked against the table's descriptors
+ * (schema.ts): a missing, unknown or mistyped column is a ColumnMismatch naming it.
+ */
+export function tableBatch<N extends string>(table: TableSchema<N>, columns: Readonly<Record<N, Data>>): RecordBatch {
+  return makeBatch(table.arrow, inTableOrder(table, columns, dataProblem));
+}
+
 /** Assembles a record batch from columns given in schema order. */
 export function makeBatch(schema: Schema, columns: readonly Data[]): RecordBatch {
   const length = columns[0]?.length ?? 0;
@@ -317,18 +254,16 @@ export function makeBatch(schema: Schema, columns: readonly Data[]): RecordBatch
 
 /**
  * The byte sink the Arrow writer writes into, sending bytes straight to a file descriptor. Arrow's
- * own Node stream adapter queues chunks in an array it drains with `shift()`, which turned
- * quadratic on the events table (≈1 s of 3 s on the standard preset).
+ * own Node stream adapter queues chunks in an array it drains with `shift()`, which turns
+ * quadratic on a table as long as the events table.
  *
  * Chunks are not copied: the sink keeps references to them (so a written batch's arrays must not
  * change afterwards, which holds for every caller: they are built for the batch) and writes them
  * with one `writev` per `GROUP_BYTES` in the background, at their file positions, up to
  * `MAX_IN_FLIGHT` bytes at once; past that a write waits synchronously, so memory stays bounded.
- * Copying the events' per-file column pieces into 4 MB buffers cost the main thread ≈ 20 ms of a
- * standard ingest (profiled); before that, not copying the large chunks took a large ingest from
- * 6.26 / 6.32 / 6.24 s to 6.14 / 6.19 / 5.90 s (alternating pairs). The kernel's copy of ≈0.65 GB
- * of a large ingest cost the main thread ≈0.7 s when every write was synchronous (measured), while
- * the reader workers waited for it.
+ * Copying the events' per-file column pieces into larger buffers, or writing synchronously, would
+ * cost the main thread (the ingest's bottleneck) a copy or a wait per batch, while the reader
+ * workers wait for it (docs/PERFORMANCE.md).
  */
 class FileByteSink extends AsyncByteQueue {
   readonly #fd: number;
@@ -483,10 +418,62 @@ export interface RawColumn {
 }
 
 /**
+ * A record batch's raw columns by name, in `table`'s order, each checked against its descriptor:
+ * a missing, unknown or mistyped column is a ColumnMismatch naming it. Raw columns carry no type,
+ * so the check is the IPC layout of the descriptor's type: how many buffers, and the bytes `length`
+ * rows of it take (an Int32 column handed over for an Int8 one has four times the bytes).
+ */
+export function rawTableColumns<N extends string>(
+  table: TableSchema<N>,
+  length: number,
+  columns: Readonly<Record<N, RawColumn>>,
+): RawColumn[] {
+  return inTableOrder(table, columns, (d, c) => rawColumnProblem(d, c, length));
+}
+
+const bytesOf = (pieces: BufferPieces): number => {
+  let bytes = 0;
+  for (const p of pieces) bytes += p.byteLength;
+  return bytes;
+};
+
+function rawColumnProblem(d: ColumnDescriptor, c: RawColumn, length: number): string | null {
+  if (c.length !== length) return `has ${c.length} rows, its batch ${length}`;
+  if (c.nullCount > 0 && !d.nullable) return `has ${c.nullCount} null value(s) but is not nullable`;
+  const layout = rawLayout(d.type, length);
+  if (layout === null) return `is ${d.type}, which is not written from raw buffers`;
+  if (c.buffers.length !== layout.length + 1)
+    return `has ${c.buffers.length} buffers, a ${d.type} column ${layout.length + 1}`;
+  const validity = bytesOf(c.buffers[0]!);
+  const bitmap = (length + 7) >> 3;
+  if (validity !== bitmap && (c.nullCount > 0 || validity !== 0))
+    return `has a validity bitmap of ${validity} bytes, ${length} rows take ${bitmap}`;
+  for (let b = 0; b < layout.length; b++) {
+    const want = layout[b];
+    const got = bytesOf(c.buffers[b + 1]!);
+    if (want !== null && got !== want)
+      return `has ${got} bytes in buffer ${b + 1}, ${length} rows of ${d.type} take ${want}`;
+  }
+  return null;
+}
+
+/** Bytes of each buffer after the validity bitmap for `n` rows of `type` (null: any), or null for types not written raw. */
+function rawLayout(type: DataType, n: number): (number | null)[] | null {
+  const t: DataType = DataType.isDictionary(type) ? type.indices : type;
+  if (DataType.isBool(t)) return [(n + 7) >> 3];
+  if (DataType.isUtf8(t)) return [4 * (n + 1), null];
+  if (DataType.isInt(t)) return [(n * t.bitWidth) / 8];
+  if (DataType.isTimestamp(t)) return [8 * n];
+  if (DataType.isFloat(t))
+    return [n * (t.precision === Precision.DOUBLE ? 8 : t.precision === Precision.SINGLE ? 4 : 2)];
+  return null;
+}
+
+/**
  * apache-arrow's file writer, plus record batches written from their buffers: the metadata is
  * apache-arrow's own, the body is the pieces, so a column can be written from per-file pieces
- * without concatenating them or going through apache-arrow's generic assembly of a batch
- * (≈ 1 ms of the main thread per events batch, profiled). The bytes are those `write` produces for
+ * without concatenating them or going through apache-arrow's generic assembly of a batch, which
+ * walks every column on the main thread. The bytes are those `write` produces for
  * the same data (test/data/arrow-columns.test.ts).
  */
 const ZEROS = new Uint8Array(8);

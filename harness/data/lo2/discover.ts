@@ -149,9 +149,9 @@ function sample<T>(items: readonly T[], k: number, rng: () => number): T[] {
 
 /**
  * Lists and selects the sequences under `root`. Throws a BenchError for a missing or empty tree.
- * The listing uses synchronous calls: one awaited `readdir`/`stat` after another, each a round trip
- * through libuv's thread pool, took 140–220 ms on the standard tree and 0.8–1.1 s on large; the
- * synchronous calls 36–56 ms and 0.19–0.22 s (measured).
+ * The listing uses synchronous calls: one awaited `readdir`/`stat` after another would make each a
+ * round trip through libuv's thread pool, thousands of them on a large tree, where a synchronous
+ * call is a plain system call (docs/PERFORMANCE.md).
  */
 export async function discover(root: string, partial: Partial<SelectionOptions> = {}): Promise<Discovery> {
   const sel = resolveSelection(partial);

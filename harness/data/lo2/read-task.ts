@@ -1,13 +1,13 @@
 /**
  * One reader task: a few consecutive service logs, each with all its columns in one buffer, so a
- * worker moves one ArrayBuffer per file to the main thread instead of 14 (≈210 µs to send and
- * receive 112 buffers, ≈10 µs for one, measured). The main thread writes the task's events as one
- * record batch from the files' columns as they are (tables.ts), without concatenating them.
+ * worker moves one ArrayBuffer per file to the main thread instead of 14: sending a buffer has a
+ * fixed cost, paid once per buffer. The main thread writes the task's events as one record batch
+ * from the files' columns as they are (tables.ts), without concatenating them.
  */
 import { threadId } from 'node:worker_threads';
 import { Layout } from '../io/buffer-pool.ts';
 import type { Utf8Column } from '../io/utf8.ts';
-import { type FileEvents, type FileResult, type FileTask, readLogFile } from './read-file.ts';
+import type { FileEvents, FileResult, FileTask, LogReader } from './read-file.ts';
 
 export type StringField = 'thread' | 'cId' | 'logger' | 'method' | 'message';
 export const STRING_FIELDS: readonly StringField[] = ['thread', 'cId', 'logger', 'method', 'message'];
@@ -25,12 +25,15 @@ export interface TaskResult {
    * The normalised messages this reader had not sent before, with their ids: `first`,
    * `first + 1`, … Each reader numbers the messages it reads in first-seen order, so a message
    * crosses threads once per reader instead of once per file, and the main thread maps ids to
-   * its table's without hashing a string per file (≈ 40 ms of a standard ingest's main thread).
+   * its table's without hashing a string per file (the main thread is the ingest's bottleneck).
    */
   messages: { first: number; texts: string[] };
   /** Events of the task's read files. */
   events: number;
-  /** The buffers behind the read files' columns, one per file (to transfer). */
+  /**
+   * The buffers behind the read files' columns, one per file (to transfer), owned by the reader
+   * that read them: they go back to a reader of its kind once the columns are on disk.
+   */
   buffers: ArrayBuffer[];
 }
 
@@ -39,15 +42,23 @@ export type ReaderMessages = Map<string, number>;
 
 type Numeric = Float64Array | Int32Array | Int8Array;
 
-/** Reads a task's files in order. Synchronous, so a reader's message ids follow the file order. */
-export function readTask(tasks: readonly FileTask[], messages: ReaderMessages, reader = threadId): TaskResult {
+/**
+ * Reads a task's files in order with `logs`. Synchronous, so a reader's message ids follow the file
+ * order; `reader` names the thread for its message ids.
+ */
+export function readTask(
+  tasks: readonly FileTask[],
+  messages: ReaderMessages,
+  logs: LogReader,
+  reader = threadId,
+): TaskResult {
   const files: TaskFile[] = [];
   const buffers: ArrayBuffer[] = [];
   const first = messages.size;
   const texts: string[] = [];
   let events = 0;
   for (const task of tasks) {
-    const result = readLogFile(task);
+    const result = logs.read(task);
     if (result.state !== 'read') {
       files.push(result);
       continue;

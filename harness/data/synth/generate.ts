@@ -13,7 +13,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
-import { bundledWorker } from '../../workers/bundle.ts';
+import { bundledWorker } from '../../workers/index.ts';
 import { TRUTH_FORMAT, TRUTH_MANIFEST, V2_PRERUN_FOLDER } from '../lo2/constants.ts';
 import { resolveSynthOptions, type SynthOptions } from './options.ts';
 import { linesPerRequest, planRuns, type RunPlan } from './schedule.ts';

@@ -1,18 +1,19 @@
 /**
  * The loader's WebAssembly kernel (assembly/log-file.ts, AssemblyScript): an ASCII log file parsed,
  * its messages normalised and numbered, and its string columns gathered in one instance's memory,
- * with no JavaScript string per event. read-file.ts, parse.ts and normalize.ts stay the definition
- * (and handle files that are not ASCII); the kernel gives the same columns byte for byte
- * (test/data/read-file.test.ts, test/data/normalize.test.ts).
+ * with no JavaScript string per event. parse.ts and normalize.ts stay the definition; the kernel
+ * reader (reader.ts) is its only user, and gives the same columns as the plain reader byte for byte
+ * (test/data/log-readers.test.ts, test/data/normalize.test.ts).
  *
  * Memory: one instance per thread, grown to what the largest file read so far needed and kept for
  * the thread's life, outside the reader workers' V8 heap cap: the file, ≈ 125 bytes per line for
  * its events' offsets, numbers, line numbers and tables, its string columns (at most the file again) and the
- * distinct normalised messages — ≈ 3× the file for LO2's logs. (Room for the worst growth of every
- * message, 6×, is made only when a file needs it: the first layout made 21× for every file, 75 MB
- * for the real 3.6 MB token log.)
+ * distinct normalised messages — ≈ 3× the file for LO2's logs. Room for the worst growth of every
+ * message, 6×, is made only when a file needs it: made for every file, it would hold several times
+ * the memory LO2's files need.
  */
-import { align8, BufferPool, Layout } from '../io/buffer-pool.ts';
+import type { Allocator } from '../io/arrow.ts';
+import { align8, Layout } from '../io/buffer-pool.ts';
 import type { Utf8Column } from '../io/utf8.ts';
 import { faultEventsOf } from '../lo2/truth.ts';
 import { LOG_FILE_WASM } from './log-file-wasm.ts';
@@ -67,23 +68,6 @@ const FIELD_ORDER: readonly number[] = [FIELDS.thread, FIELDS.cId, FIELDS.logger
 
 let kernel: Kernel | null = null;
 
-/**
- * This thread's buffers for files' columns (one per file, `parseAsciiFile`): whoever is done with a
- * file's columns gives its buffer back with `recycleColumnBuffers` (the ingest, once the events
- * table has them on disk).
- */
-const columnBuffers = new BufferPool(32 << 20);
-
-/** Buffers of `parseAsciiFile` results nothing uses any more, for later files of this thread. */
-export function recycleColumnBuffers(buffers: readonly ArrayBuffer[]): void {
-  for (const b of buffers) columnBuffers.give(b);
-}
-
-/** Lets the collector have this thread's spare column buffers (at the end of an ingest). */
-export function dropColumnBuffers(): void {
-  columnBuffers.clear();
-}
-
 /** This thread's instance, and where the caller's buffers may start. */
 function instance(): { k: Kernel; base: number } {
   kernel ??= new WebAssembly.Instance(new WebAssembly.Module(Buffer.from(LOG_FILE_WASM, 'base64'))).exports as Kernel;
@@ -111,7 +95,8 @@ function parseRegions(l: Layout, fileBytes: number, cap: number) {
 /**
  * The parse's regions and, after them, where `n` events' message numbers, tables and string columns
  * go. The arena of distinct normalised messages comes last, so that it can grow (`normalizeIn`). One
- * object literal: an object spread here cost ≈ 12 µs per file (measured).
+ * object literal rather than a spread of `parsed`, which V8 builds property by property, once per
+ * file on the reader's hot path.
  */
 function eventRegions(l: Layout, parsed: ParseRegions, n: number, fileBytes: number, longestMessage: number) {
   let tableCap = 16;
@@ -247,8 +232,9 @@ function inKernel(k: Kernel, bytes: Uint8Array): boolean {
 }
 
 /**
- * Parses a whole ASCII file as `parseLogBytes` does (the bytes already without CR before LF);
- * `policy` is the index of the continuation-line policy in CONTINUATION_POLICIES.
+ * Parses a whole ASCII file as the readers do (the bytes already without CR before LF); `policy` is
+ * the index of the continuation-line policy in CONTINUATION_POLICIES. Every column of the result
+ * lives in one buffer taken from `memory` (the kernel reader's pool).
  */
 export function parseAsciiFile(
   bytes: Uint8Array,
@@ -256,6 +242,7 @@ export function parseAsciiFile(
   epochMs: number,
   policy: number,
   faultLines: Int32Array | null,
+  memory: Allocator,
 ): AsciiFile {
   const { k, base } = instance();
   const size = bytes.length;
@@ -315,7 +302,7 @@ export function parseAsciiFile(
     level: out.take(n),
     data: out.take(dataBytes),
   };
-  const buffer = columnBuffers.take(out.at);
+  const buffer = memory.take(out.at);
   const mem = k.memory.buffer;
   const timeMs = new Float64Array(buffer, at.timeMs, n);
   timeMs.set(new Float64Array(mem, o.times, n));

@@ -1,7 +1,7 @@
 ;; One pass of liblinear's dual coordinate descent for the L2-regularised (squared) hinge SVM
 ;; (solve_l2r_l1l2_svc): the same arithmetic, in the same order, as the JavaScript it replaces in
 ;; linear-svm.ts, so the weights are bit-identical; WebAssembly only saves the bounds checks and
-;; the tagging of a JIT on the sparse gather/scatter (≈3 → ≈1.3 ns per non-zero, measured).
+;; the tagging of a JIT on the sparse gather/scatter, the loop every non-zero goes through.
 ;;
 ;; Arrays live in the exported memory at byte offsets passed in: index (i32, the active rows first),
 ;; indptr (i32, n + 1), indices (i32), data (f64), w (f64), per row alpha, y (±1), shift (½/C_i or 0),

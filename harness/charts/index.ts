@@ -1,8 +1,10 @@
 /**
- * Report charts as pure functions: typed data in, a standalone SVG string out (xmlns, width, height,
+ * Charts as pure functions: typed data in, a standalone SVG string out (xmlns, width, height,
  * viewBox, `<title>`, axis labels, DejaVu Sans). Empty input renders a small "no data" chart;
  * null/NaN values are skipped or marked "n/a"; all text is escaped. Colours are colour-blind safe
  * (Okabe–Ito for series, viridis for scales).
+ * Below both the sweep and the reports: a trial draws its SHAP charts (harness/artifacts) with the
+ * code the report draws its own with.
  */
 export type { BarDatum, GroupedBarOptions, StackedBarDatum, StackedBarOptions } from './bar.ts';
 export { defaultGroupedBarOptions, defaultStackedBarOptions, groupedBarChart, stackedBarChart } from './bar.ts';

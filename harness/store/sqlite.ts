@@ -1,0 +1,138 @@
+/**
+ * The Store over one SQLite file (better-sqlite3): WAL, foreign keys, a busy timeout, the schema
+ * migrations of schema.ts. Every write is one `immediate` transaction, so several bench processes
+ * can share a file; better-sqlite3 is synchronous, so each method has finished its work when its
+ * Promise is created.
+ */
+import type { SplitManifest } from '../../splits/index.ts';
+import { type Db, openDb } from './db.ts';
+import { THIS_OWNER } from './owner.ts';
+import * as q from './queries.ts';
+import * as sp from './splits.ts';
+import type { Store } from './store.ts';
+import * as tr from './trials.ts';
+import type {
+  ClaimRetry,
+  DatasetRecord,
+  ExperimentRecord,
+  FinishedTrialFilter,
+  SweepEnv,
+  SweepStatus,
+  TrialClaim,
+  TrialFilter,
+  TrialRecord,
+  TrialSelector,
+} from './types.ts';
+
+export interface SqliteStoreOptions {
+  /**
+   * Who claims and releases trials through this store, as `host:pid`. Another value stands for
+   * another process sharing the file (two stores in one test).
+   * @default this process (`THIS_OWNER`)
+   */
+  owner: string;
+}
+
+export class SqliteStore implements Store {
+  readonly #db: Db;
+  /** The trial owner this store claims as. */
+  readonly owner: string;
+
+  private constructor(db: Db, owner: string) {
+    this.#db = db;
+    this.owner = owner;
+  }
+
+  /** Opens (creating and migrating if needed) the database at `path` (`:memory:` for a private one). */
+  static async open(path: string, options: Partial<SqliteStoreOptions> = {}): Promise<SqliteStore> {
+    return new SqliteStore(openDb(path), options.owner ?? THIS_OWNER);
+  }
+
+  async upsertExperiment(e: ExperimentRecord) {
+    return tr.upsertExperiment(this.#db, e);
+  }
+  async findExperiment(name: string) {
+    return q.findExperiment(this.#db, name);
+  }
+  async experimentNames() {
+    return q.experimentNames(this.#db);
+  }
+  async latestExperiment() {
+    return q.latestExperiment(this.#db);
+  }
+  async latestExperimentConfigs() {
+    return q.latestExperimentConfigs(this.#db);
+  }
+  async startSweep(experimentId: number, env: SweepEnv) {
+    return tr.startSweep(this.#db, experimentId, env);
+  }
+  async finishSweep(sweepId: number, status: Exclude<SweepStatus, 'running'>) {
+    tr.finishSweep(this.#db, sweepId, status);
+  }
+  async latestSweep(experiment: string) {
+    return q.latestSweep(this.#db, experiment);
+  }
+
+  async upsertDataset(d: DatasetRecord) {
+    return sp.upsertDataset(this.#db, d);
+  }
+  async saveSplit(datasetId: number, manifest: SplitManifest) {
+    return sp.saveSplit(this.#db, datasetId, manifest);
+  }
+  async loadSplit(splitId: number) {
+    return sp.loadSplit(this.#db, splitId);
+  }
+  async splitRunCounts(splitIds: readonly number[]) {
+    return q.splitRunCounts(this.#db, splitIds);
+  }
+  async leakCheck() {
+    return sp.leakCheck(this.#db);
+  }
+
+  async hasAudit(splitId: number, featureSet: string, version = 1) {
+    return sp.hasAudit(this.#db, splitId, featureSet, version);
+  }
+  async saveAudit(splitId: number, featureSet: string, audit: unknown) {
+    sp.saveAudit(this.#db, splitId, featureSet, audit);
+  }
+  async audits(splitIds: readonly number[]) {
+    return sp.audits(this.#db, splitIds);
+  }
+
+  async claimTrial(t: TrialClaim, retry: ClaimRetry) {
+    return tr.claimTrial(this.#db, t, retry, this.owner);
+  }
+  async completeTrial(trialId: number, record: TrialRecord) {
+    tr.completeTrial(this.#db, trialId, record);
+  }
+  async failTrial(trialId: number, error: string) {
+    tr.failTrial(this.#db, trialId, error);
+  }
+  async releaseTrials(sweepId: number) {
+    return tr.releaseTrials(this.#db, sweepId, this.owner);
+  }
+  async getTrial(id: number) {
+    return q.getTrial(this.#db, id);
+  }
+  async listTrials(filter: TrialFilter = {}) {
+    return tr.listTrials(this.#db, filter);
+  }
+  async findDoneTrials(selector: TrialSelector) {
+    return q.findDoneTrials(this.#db, selector);
+  }
+  async planStatus(experiment: string) {
+    return q.planStatus(this.#db, experiment);
+  }
+  async finishedTrials(filter: FinishedTrialFilter = {}) {
+    return q.finishedTrials(this.#db, filter);
+  }
+
+  async close() {
+    if (this.#db.open) this.#db.close();
+  }
+}
+
+/** The bench's store at `path` (a SQLite file, created and migrated as needed). */
+export function openStore(path: string, options: Partial<SqliteStoreOptions> = {}): Promise<Store> {
+  return SqliteStore.open(path, options);
+}

@@ -1,0 +1,123 @@
+/**
+ * The bench's results store: every read and write of experiments, sweeps, datasets, splits, trials
+ * and their results, leakage audits, and the read models the listings and reports need. Every method
+ * returns a Promise so that a store may sit on an asynchronous driver (a database server); a write
+ * that must be all or nothing is one method that makes its own transaction, never a transaction
+ * handed to the caller.
+ *
+ * Trials are claimed by an owner (a process): two owners never both run a trial, and a trial whose
+ * owner died is claimed again by the next run.
+ */
+import type { SplitManifest } from '../../splits/index.ts';
+import type {
+  ClaimedTrial,
+  ClaimRetry,
+  DatasetRecord,
+  DoneTrialRef,
+  ExperimentRecord,
+  ExperimentRef,
+  FinishedTrial,
+  FinishedTrialFilter,
+  Part,
+  PlanStatus,
+  SplitLeak,
+  StoredAudit,
+  SweepEnv,
+  SweepInfo,
+  SweepStatus,
+  TrialClaim,
+  TrialDetail,
+  TrialFilter,
+  TrialListing,
+  TrialRecord,
+  TrialSelector,
+} from './types.ts';
+
+export interface Store {
+  // Experiments and sweeps.
+
+  /** The experiment's id, reusing the row of an identical (name, file, config). */
+  upsertExperiment(e: ExperimentRecord): Promise<number>;
+  /** The newest row stored under an experiment name, or null. */
+  findExperiment(name: string): Promise<ExperimentRef | null>;
+  /** Names of the experiments that have at least one sweep, sorted. */
+  experimentNames(): Promise<string[]>;
+  /** The name of the experiment of the most recent sweep, or null with no sweeps. */
+  latestExperiment(): Promise<string | null>;
+  /**
+   * The configuration each experiment name was last run with (that of its newest sweep's row): an
+   * experiment file edited and rerun has several rows under one name, its current numbers belong to this one.
+   */
+  latestExperimentConfigs(): Promise<Map<string, unknown>>;
+  /** Starts a sweep of an experiment (status `running`); returns its id. */
+  startSweep(experimentId: number, env: SweepEnv): Promise<number>;
+  finishSweep(sweepId: number, status: Exclude<SweepStatus, 'running'>): Promise<void>;
+  /** The newest sweep of any row of an experiment name, or null. */
+  latestSweep(experiment: string): Promise<SweepInfo | null>;
+
+  // Datasets and splits.
+
+  /** The dataset's id, inserting it the first time its hash is seen. */
+  upsertDataset(d: DatasetRecord): Promise<number>;
+  /** Stores a split and its members at once (the manifest is verified first); the same manifest twice gives the same id. */
+  saveSplit(datasetId: number, manifest: SplitManifest): Promise<number>;
+  /** A stored split's manifest, checked against its stored members and its hash. */
+  loadSplit(splitId: number): Promise<SplitManifest>;
+  /** Runs per part of each split asked for (0 for a part it lacks, and for an unknown split). */
+  splitRunCounts(splitIds: readonly number[]): Promise<Map<number, Record<Part, number>>>;
+  /** Every run stored in two parts of one split: always empty, the store refuses such a split. */
+  leakCheck(): Promise<SplitLeak[]>;
+
+  // Leakage audits.
+
+  /** Whether a split's audit for a feature set is stored at `version` or newer (no version: 1). */
+  hasAudit(splitId: number, featureSet: string, version?: number): Promise<boolean>;
+  /** Stores (or replaces) a split's leakage audit for one feature set. */
+  saveAudit(splitId: number, featureSet: string, audit: unknown): Promise<void>;
+  /** The audits of the given splits, by split id then feature set. */
+  audits(splitIds: readonly number[]): Promise<StoredAudit[]>;
+
+  // Trials.
+
+  /**
+   * The trial for `t.key`: a done trial is returned as is (resume; `retry.done` reruns it), and so
+   * is one running for another live owner (`busy`); a failed one (with `retry.failed`), a pending
+   * one, or a running one left by a dead owner is claimed for this store's owner; otherwise a new
+   * trial is inserted, running. Either way the trial joins the plan of the sweep's experiment. One
+   * transaction: of two owners claiming a key at once, one gets it.
+   */
+  claimTrial(t: TrialClaim, retry: ClaimRetry): Promise<ClaimedTrial>;
+  /** Records a finished trial's metrics, timings, artifacts and throughput and marks it done, all or nothing. */
+  completeTrial(trialId: number, record: TrialRecord): Promise<void>;
+  failTrial(trialId: number, error: string): Promise<void>;
+  /**
+   * Gives back the trials this store's owner is running in a sweep (Ctrl-C): they become pending,
+   * and the next run of the experiment claims them. Returns how many.
+   */
+  releaseTrials(sweepId: number): Promise<number>;
+  /** A trial with everything stored about it, or null when the id is unknown. */
+  getTrial(id: number): Promise<TrialDetail | null>;
+  /**
+   * Test-part headline metrics of the trials matching `filter`, oldest first, each trial once
+   * (`bench ls`).
+   */
+  listTrials(filter?: TrialFilter): Promise<TrialListing[]>;
+  /**
+   * Done trials matching a selector, newest first. With an experiment, the trials of its plan on
+   * its current dataset, whichever experiment computed them.
+   */
+  findDoneTrials(selector: TrialSelector): Promise<DoneTrialRef[]>;
+  /** How the trials of an experiment's plan (on its current dataset) stand, by status. */
+  planStatus(experiment: string): Promise<PlanStatus>;
+  /**
+   * The done and failed trials of each experiment's plan (or one experiment's), each on the
+   * experiment's current dataset, newest first, with their results: the leaderboard's one read.
+   * An experiment's current dataset is that of its newest sweep (recorded in the sweep's
+   * environment as `datasetHash`), else that of the newest trial of its plan: trials of data it
+   * moved on from are left out.
+   */
+  finishedTrials(filter?: FinishedTrialFilter): Promise<FinishedTrial[]>;
+
+  /** Releases the connection (a second call does nothing); the store is unusable afterwards. */
+  close(): Promise<void>;
+}

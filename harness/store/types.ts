@@ -1,0 +1,232 @@
+/**
+ * The records a `Store` takes and gives: experiments, sweeps, datasets, trials and their results,
+ * audits, and the read models of the listings and reports. Plain data (JSON values, no classes), so
+ * any backend can produce them.
+ */
+import type { LeakageAudit, Part } from '../../splits/index.ts';
+
+export type { Part };
+
+export type TrialStatus = 'pending' | 'running' | 'done' | 'failed';
+
+export type SweepStatus = 'running' | 'done' | 'failed' | 'interrupted';
+
+/** An experiment as a sweep records it: the file's name, path and full configuration. */
+export interface ExperimentRecord {
+  name: string;
+  file: string;
+  config: unknown;
+}
+
+/** The newest stored row of an experiment name. */
+export interface ExperimentRef {
+  id: number;
+  file: string | null;
+}
+
+/** Where and with what a sweep runs. */
+export interface SweepEnv {
+  gitSha: string | null;
+  env: unknown;
+}
+
+/** A stored sweep: when it started and its environment (null when none was recorded). */
+export interface SweepInfo {
+  id: number;
+  startedAt: string;
+  env: unknown;
+}
+
+export interface DatasetRecord {
+  /** Content identity of the ingested data (the ingest cache key). */
+  hash: string;
+  source: string;
+  nRuns: number;
+  nSequences: number;
+  nEvents: number;
+  options: unknown;
+}
+
+/** A run found in two parts of one split (what `leakCheck` lists: never anything). */
+export interface SplitLeak {
+  splitId: number;
+  run: string;
+  parts: number;
+}
+
+/** A split's leakage audit for one feature set. */
+export interface StoredAudit {
+  splitId: number;
+  featureSet: string;
+  audit: LeakageAudit;
+}
+
+/** A trial to claim: its inputs and the key that identifies them (resume). */
+export interface TrialClaim {
+  sweepId: number;
+  splitId: number;
+  variant: string;
+  featureSet: string;
+  seed: number;
+  params: unknown;
+  key: string;
+}
+
+/** When to rerun a trial that already finished. */
+export interface ClaimRetry {
+  /** Rerun a failed trial. */
+  failed: boolean;
+  /** Rerun a done trial. @default false */
+  done?: boolean;
+}
+
+/** What a claim gave: the trial, and whether this caller is to run it. */
+export interface ClaimedTrial {
+  id: number;
+  status: TrialStatus;
+  /** True when the caller is not to run it: it is finished, or running elsewhere (`busy`). */
+  resumed: boolean;
+  /** Owner of the live process running it, when that is why it was not claimed. */
+  busy?: string;
+}
+
+export interface MetricRow {
+  part: Part;
+  name: string;
+  value: number;
+  slice?: string;
+}
+
+export interface TimingRow {
+  stage: string;
+  wallMs: number;
+  cpuMs: number;
+  peakRssMb: number;
+}
+
+export interface ThroughputRow {
+  /** Sequences scored per call. */
+  rows: number;
+  meanMs: number;
+  p99Ms: number;
+  /** Relative margin of error of the mean, in %. */
+  rme: number;
+  samples: number;
+  sequencesPerS: number;
+}
+
+export interface ArtifactRecord {
+  kind: string;
+  path: string;
+  sha256: string;
+}
+
+/** What a finished trial leaves in the store. */
+export interface TrialRecord {
+  metrics: readonly MetricRow[];
+  timings: readonly TimingRow[];
+  artifacts: readonly ArtifactRecord[];
+  throughput: ThroughputRow | null;
+}
+
+/** A trial's stored results, as read back. */
+export interface TrialResults {
+  /** Overall metrics per part (an undefined or infinite value, stored as NULL, reads as null). */
+  metrics: Record<Part, Record<string, number | null>>;
+  /** Test metrics per slice, e.g. `testCase=token_invalid` → { recall, precision, ... }. */
+  slices: Record<string, Record<string, number | null>>;
+  /** In the order they were recorded. */
+  timings: TimingRow[];
+  /** By kind, then path. */
+  artifacts: ArtifactRecord[];
+  /** An infinite rate (stored as NULL) reads as +Infinity. */
+  throughput: ThroughputRow | null;
+}
+
+/** A trial with everything stored about it. */
+export interface TrialDetail extends TrialResults {
+  id: number;
+  status: TrialStatus;
+  variant: string;
+  featureSet: string;
+  seed: number;
+  params: unknown;
+  key: string;
+  error: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  experiment: { id: number; name: string; file: string | null };
+  sweep: { id: number; startedAt: string; gitSha: string | null; env: unknown };
+  dataset: { id: number; hash: string; source: string; nRuns: number; nSequences: number; nEvents: number };
+  split: { id: number; seed: number; strategy: string; manifestHash: string };
+}
+
+export interface TrialSelector {
+  variant: string;
+  /** Omitted: any feature set (must then be unambiguous). */
+  featureSet?: string;
+  /** Experiment name; omitted: any. */
+  experiment?: string;
+}
+
+/** A done trial a selector matched. */
+export interface DoneTrialRef {
+  id: number;
+  splitId: number;
+  seed: number;
+  variant: string;
+  featureSet: string;
+  /** The selector's experiment when it names one, else the experiment that computed the trial. */
+  experiment: string;
+}
+
+export interface TrialFilter {
+  /** Only trials of this experiment's plan (by name, on its current dataset), whichever experiment computed them. */
+  experiment?: string;
+  status?: TrialStatus;
+  variant?: string;
+}
+
+/** A line of `bench ls` (its `--json` keys). */
+export interface TrialListing {
+  id: number;
+  sweep_id: number;
+  /** The filter's experiment when it names one, else `computed_by`. */
+  experiment: string;
+  /** The experiment of the sweep that computed (or last reran) the trial. */
+  computed_by: string;
+  variant: string;
+  feature_set: string;
+  seed: number;
+  status: string;
+  f1: number | null;
+  auc_pr: number | null;
+  auc_roc: number | null;
+}
+
+/** How many trials of an experiment's plan stand at each status. */
+export type PlanStatus = Record<TrialStatus, number>;
+
+/**
+ * A done or failed trial of an experiment's plan, with its results: what the leaderboard, its row
+ * details and the report read. A trial planned by several experiments appears once per experiment.
+ */
+export interface FinishedTrial extends TrialResults {
+  id: number;
+  status: 'done' | 'failed';
+  splitId: number;
+  /** The seed of the trial's split. */
+  splitSeed: number;
+  seed: number;
+  variant: string;
+  featureSet: string;
+  /** The experiment whose plan holds the trial (by name). */
+  experiment: string;
+  /** The configuration of that experiment's row that planned it (an edited file plans under a new row). */
+  config: unknown;
+}
+
+export interface FinishedTrialFilter {
+  /** Only this experiment's plan; omitted: every experiment's. */
+  experiment?: string;
+}

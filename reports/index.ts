@@ -1,0 +1,58 @@
+/**
+ * Reports: the leaderboard (done trials → rows → aggregates over split seeds → ranks, flags and
+ * ties), comparisons of trials and of variants, and the report model. Reads results through a
+ * `Store` and artifacts through harness/artifacts; renders nothing (see reports/page and
+ * reports/board).
+ */
+export {
+  COMPARED_METRICS,
+  type CompareOptions,
+  type CorrectedTComparison,
+  compareSelectors,
+  compareTrials,
+  defaultCompareOptions,
+  type MetricDelta,
+  parseSelector,
+  type SeedPair,
+  type SelectorComparison,
+  type TrialComparison,
+  type TrialRef,
+} from './compare.ts';
+export { precisionRecallCurve } from './curves.ts';
+export {
+  type BoardData,
+  type BoardRow,
+  type BoardSource,
+  type BoardSourceOptions,
+  defaultBoardSourceOptions,
+  defaultLeaderboardOptions,
+  type Leaderboard,
+  type LeaderboardOptions,
+  type LoadBoardOptions,
+  leaderboard,
+  loadBoardData,
+  noRowsText,
+  PRIMARY_METRICS,
+  type PrimaryMetric,
+  type RowDetail,
+  rowDetail,
+  storeBoard,
+  summarizeFaultSlices,
+  topFeatures,
+} from './leaderboard.ts';
+export type {
+  EntryFlag,
+  FaultSliceSummary,
+  FaultSlices,
+  IntervalKind,
+  LeaderboardEntry,
+  MeanInterval,
+  ReportModel,
+} from './model.ts';
+export {
+  buildReportModel,
+  defaultReportOptions,
+  INTERVAL_NOTE,
+  type ReportOptions,
+  topKStability,
+} from './report-model.ts';
