@@ -1,21 +1,32 @@
 /**
- * The report model of one experiment, built from the store and the trials' files: leaderboard, F1 by
- * feature set per algorithm, precision–recall curves, recall per error case, stage timings, leakage
- * audits, environment, SHAP summaries with their stability across seeds.
+ * The report model of one experiment: leaderboard, F1 by feature set per algorithm, precision–recall
+ * curves, recall per error case, stage timings, leakage audits, environment, SHAP summaries with
+ * their stability across seeds, false positives. Built in three steps: fetch (the store, once), read
+ * the rows' trial files (harness/artifacts readers), then pure functions, one per section.
  */
 
-import { parseCsvLine, readArtifact, readJsonArtifact, readPredictions, rowsOf } from '../harness/artifacts/index.ts';
+import {
+  type FalsePositiveLine,
+  type Predictions,
+  readFalsePositives,
+  readPredictions,
+  readShapPoints,
+  rowsOf,
+  type ShapFeaturePoints,
+} from '../harness/artifacts/index.ts';
 import { usageError } from '../harness/errors/index.ts';
 import { scopeText } from '../harness/experiment/index.ts';
-import type { FinishedTrial, Store } from '../harness/store/index.ts';
+import type { FinishedTrial, Store, SweepInfo } from '../harness/store/index.ts';
 import { precisionRecallCurve } from './curves.ts';
 import {
   type BoardData,
   type BoardRow,
+  type Leaderboard,
   leaderboard,
   loadBoardData,
   noRowsText,
   type PrimaryMetric,
+  type RowDetail,
   rowDetail,
   topFeatures,
 } from './leaderboard.ts';
@@ -67,10 +78,36 @@ export function topKStability(sets: readonly (readonly string[])[]): number | nu
   return sum / pairs;
 }
 
+/** What the report reads through the store. */
+export interface ReportData {
+  experiment: string;
+  /** The experiment's file, as its newest row records it ('' when unknown). */
+  file: string;
+  /** Its leaderboard's trials, splits and audits (`loadBoardData`). */
+  board: BoardData;
+  /** Its newest sweep, whose environment the report shows. */
+  sweep: SweepInfo | null;
+}
+
 /**
- * The report of `experiment`. `data` is what `loadBoardData` read (loaded here, for this experiment,
- * when not given); the report reads the store only for the experiment's file and newest sweep.
+ * Fetch: everything the report needs from the store. `data` is what `loadBoardData` read (loaded
+ * here, for this experiment, when not given). An unknown experiment is a usage error.
  */
+export async function fetchReportData(store: Store, experiment: string, data?: BoardData): Promise<ReportData> {
+  const exp = await store.findExperiment(experiment);
+  if (!exp) {
+    throw usageError(`no experiment named '${experiment}' in the database`, {
+      hint: 'see `bench ls`; experiments get their name from the file (name: ...)',
+    });
+  }
+  const [board, sweep] = await Promise.all([
+    data ?? loadBoardData(store, { experiment }),
+    store.latestSweep(experiment),
+  ]);
+  return { experiment, file: exp.file ?? '', board, sweep };
+}
+
+/** The report of `experiment`: fetch, rank, read the rows' files, build the sections. */
 export async function buildReportModel(
   store: Store,
   experiment: string,
@@ -78,77 +115,176 @@ export async function buildReportModel(
   data?: BoardData,
 ): Promise<ReportModel> {
   const o = { ...defaultReportOptions, ...options };
-  const exp = await store.findExperiment(experiment);
-  if (!exp) {
-    throw usageError(`no experiment named '${experiment}' in the database`, {
-      hint: 'see `bench ls`; experiments get their name from the file (name: ...)',
-    });
-  }
-  const loaded = data ?? (await loadBoardData(store, { experiment }));
-  const board = leaderboard(loaded, o.primary, { experiment });
+  const fetched = await fetchReportData(store, experiment, data);
+  const board = leaderboard(fetched.board, o.primary, { experiment });
   if (board.rows.length === 0) {
     const { message, hint } = await noRowsText(store, experiment);
     throw usageError(message, { hint });
   }
-  const rows = board.rows;
-  const trials = new Map<number, FinishedTrial>();
-  for (const t of loaded.trials) if (!trials.has(t.id)) trials.set(t.id, t);
-  const trial = (id: number): FinishedTrial => trials.get(id)!;
-  const details = new Map(rows.map((r) => [r.key, rowDetail(loaded, r)]));
+  const trials = trialsById(fetched.board);
+  const files = readRowFiles(board.rows, trials, o);
+  return reportModel({ ...fetched, leaderboard: board, trials, files }, o, new Date().toISOString());
+}
 
-  // F1 by feature set per algorithm: the best row of each (algorithm, feature set).
+// Reading the rows' trial files: the one step besides the fetch with side effects.
+
+/** What the report shows of one row's trial files. */
+export interface RowFiles {
+  /** Predictions of the row's first split seed (null: the trial wrote none). */
+  predictions: Predictions | null;
+  /** Top features by mean |SHAP| over the row's seeds, and each seed's own (seeds without SHAP left out). */
+  shapTop: { feature: string; meanAbs: number }[];
+  shapPerSeed: string[][];
+  /** SHAP points of the first seed, when the row has SHAP at all and that seed wrote them. */
+  shapPoints: ShapFeaturePoints[] | null;
+  /** False positives of the first seed (the rows `falsePositiveRows` asks for; null otherwise or without a list). */
+  falsePositives: FalsePositiveLine[] | null;
+}
+
+/** The rows' trial files, by row key; each file read through harness/artifacts (sha256 checked). */
+export function readRowFiles(
+  rows: readonly BoardRow[],
+  trials: ReadonlyMap<number, FinishedTrial>,
+  o: Pick<ReportOptions, 'topK' | 'falsePositiveRows'>,
+): Map<string, RowFiles> {
+  return new Map(
+    rows.map((r, i) => {
+      const first = trials.get(r.trials[0]!)!;
+      const artifact = (kind: string) => first.artifacts.find((a) => a.kind === kind);
+      const predictions = artifact('predictions');
+      const shapTop = topFeatures(
+        r.trials.map((id) => trials.get(id)!),
+        o.topK,
+      );
+      // A row without SHAP reads no more of its files for it.
+      const shap = shapTop.length > 0;
+      const shapPerSeed = shap
+        ? r.trials.map((id) => topFeatures([trials.get(id)!], o.topK).map((f) => f.feature)).filter((s) => s.length > 0)
+        : [];
+      const points = shap ? artifact('shap-points') : undefined;
+      const fp = i < o.falsePositiveRows ? artifact('false-positives') : undefined;
+      return [
+        r.key,
+        {
+          predictions: predictions ? readPredictions(predictions) : null,
+          shapTop,
+          shapPerSeed,
+          shapPoints: points ? readShapPoints(points).features : null,
+          falsePositives: fp ? readFalsePositives(fp) : null,
+        },
+      ];
+    }),
+  );
+}
+
+// The sections: pure functions of what was fetched and read.
+
+/** Everything the sections are built from. */
+export interface ReportInput extends ReportData {
+  leaderboard: Leaderboard;
+  trials: ReadonlyMap<number, FinishedTrial>;
+  files: ReadonlyMap<string, RowFiles>;
+}
+
+/** The report model from its inputs (at least one leaderboard row), stamped `generatedAt`. */
+export function reportModel(input: ReportInput, o: ReportOptions, generatedAt: string): ReportModel {
+  const rows = input.leaderboard.rows;
+  const trial = (id: number): FinishedTrial => input.trials.get(id)!;
+  const files = (r: BoardRow): RowFiles => input.files.get(r.key)!;
+  const details = new Map(rows.map((r) => [r.key, rowDetail(input.board, r)]));
+  const detail = (r: BoardRow): RowDetail => details.get(r.key)!;
+  const explanations = explanationsSection(rows, files, o.topK);
+  const falsePositives = falsePositivesSection(rows.slice(0, o.falsePositiveRows), trial, files, o.falsePositivesEach);
+  return {
+    title: `lo2-bench — ${input.experiment}`,
+    experiment: input.experiment,
+    experimentFile: input.file,
+    generatedAt,
+    scope: scopeText(input.board.scopes[input.experiment] ?? rows[0]!.scope),
+    ...(input.leaderboard.warnings.length > 0 && { warnings: input.leaderboard.warnings }),
+    primaryMetric: o.primary,
+    leaderboard: rows,
+    f1ByFeatureSet: f1ByFeatureSet(rows),
+    prCurves: rows.map((r) => prCurve(r, trial(r.trials[0]!), files(r).predictions)),
+    recallByCase: recallByCase(rows, detail),
+    timings: timingsSection(rows, detail),
+    leakage: leakageSection(rows, trial, input.board),
+    environment: environmentSection(input.sweep),
+    ...(explanations.length > 0 && { explanations }),
+    ...(falsePositives.length > 0 && { falsePositives }),
+    notes: notesSection(rows, trial, detail),
+  };
+}
+
+/** Each trial once, by id. */
+function trialsById(data: BoardData): Map<number, FinishedTrial> {
+  const trials = new Map<number, FinishedTrial>();
+  for (const t of data.trials) if (!trials.has(t.id)) trials.set(t.id, t);
+  return trials;
+}
+
+/** F1 by feature set per algorithm: the best row of each (algorithm, feature set). */
+export function f1ByFeatureSet(rows: readonly BoardRow[]): ReportModel['f1ByFeatureSet'] {
   const seen = new Set<string>();
-  const f1ByFeatureSet = rows.flatMap((r) => {
+  return rows.flatMap((r) => {
     const k = `${r.algorithm}|${r.featureSet}`;
     if (seen.has(k)) return [];
     seen.add(k);
     return [{ algorithm: r.algorithm, featureSet: r.featureSet, mean: r.f1.mean, lo: r.f1.lo, hi: r.f1.hi }];
   });
+}
 
-  // PR curves from each row's first split seed: scores of different seeds' models are not comparable.
-  const prCurves = rows.map((r) => {
-    const t = trial(r.trials[0]!);
-    const a = t.artifacts.find((x) => x.kind === 'predictions');
-    const group = r.supervised ? 'supervised' : 'unsupervised';
-    if (!a) return { label: `${label(r)} (no predictions)`, group, aucPr: Number.NaN, points: [] };
-    const p = readPredictions(a);
-    const test = rowsOf(p, 'test');
-    const points = precisionRecallCurve(
-      Float64Array.from(test, (i) => p.score[i]!),
-      Uint8Array.from(test, (i) => p.anomaly[i]!),
-    );
-    const aucPr = t.metrics.test.auc_pr ?? Number.NaN;
-    return { label: label(r), group, aucPr, points };
-  });
+/** A row's PR curve from its first split seed: scores of different seeds' models are not comparable. */
+export function prCurve(r: BoardRow, first: FinishedTrial, p: Predictions | null): ReportModel['prCurves'][number] {
+  const group = r.supervised ? 'supervised' : 'unsupervised';
+  if (!p) return { label: `${label(r)} (no predictions)`, group, aucPr: Number.NaN, points: [] };
+  const test = rowsOf(p, 'test');
+  const points = precisionRecallCurve(
+    Float64Array.from(test, (i) => p.score[i]!),
+    Uint8Array.from(test, (i) => p.anomaly[i]!),
+  );
+  return { label: label(r), group, aucPr: first.metrics.test.auc_pr ?? Number.NaN, points };
+}
 
-  const cases = [...new Set(rows.flatMap((r) => details.get(r.key)!.recallByCase.map((c) => c.testCase)))].sort();
-  const recallByCase = {
+export function recallByCase(
+  rows: readonly BoardRow[],
+  detail: (r: BoardRow) => RowDetail,
+): ReportModel['recallByCase'] {
+  const cases = [...new Set(rows.flatMap((r) => detail(r).recallByCase.map((c) => c.testCase)))].sort();
+  return {
     rows: rows.map(label),
     columns: cases,
     values: rows.map((r) => {
-      const byCase = new Map(details.get(r.key)!.recallByCase.map((c) => [c.testCase, c.recall]));
+      const byCase = new Map(detail(r).recallByCase.map((c) => [c.testCase, c.recall]));
       return cases.map((c) => byCase.get(c) ?? null);
     }),
   };
+}
 
-  const timings = rows.map((r) => ({
+function timingsSection(rows: readonly BoardRow[], detail: (r: BoardRow) => RowDetail): ReportModel['timings'] {
+  return rows.map((r) => ({
     label: label(r),
     // Ingest is one shared pass per sweep, identical for every row: left out, noted below.
     stages: Object.fromEntries(
-      details
-        .get(r.key)!
+      detail(r)
         .timings.filter((t) => t.stage !== 'ingest')
         .map((t) => [t.stage, t.wallMs]),
     ),
   }));
-  const ingestMs = details.get(rows[0]!.key)!.timings.find((t) => t.stage === 'ingest')?.wallMs;
+}
 
+/** The leakage audits of the rows' splits: warnings and trivial rules per split and feature set. */
+function leakageSection(
+  rows: readonly BoardRow[],
+  trial: (id: number) => FinishedTrial,
+  data: BoardData,
+): ReportModel['leakage'] {
   const splitIds = [
     ...new Set(rows.flatMap((r) => r.trials.map((id) => trial(id))).map((t) => `${t.splitId}:${t.splitSeed}`)),
   ];
-  const leakage = splitIds.flatMap((s) => {
+  return splitIds.flatMap((s) => {
     const [id, seed] = s.split(':');
-    return loaded.audits
+    return data.audits
       .filter((a) => a.splitId === Number(id))
       .map(({ featureSet, audit }) => ({
         split: `split ${id} (seed ${seed})`,
@@ -168,64 +304,81 @@ export async function buildReportModel(
         })),
       }));
   });
+}
 
-  const sweep = await store.latestSweep(experiment);
+/** The newest sweep, its note and tags, and its recorded environment, as text. */
+function environmentSection(sweep: SweepInfo | null): ReportModel['environment'] {
   const env = (sweep?.env ?? {}) as Record<string, unknown>;
-  const environment = Object.fromEntries(
-    Object.entries({ ...(sweep && { sweep: sweep.id, startedAt: sweep.startedAt }), ...env }).map(([k, v]) => [
-      k,
-      v === null ? 'unknown' : String(v),
-    ]),
+  return Object.fromEntries(
+    Object.entries({
+      ...(sweep && { sweep: sweep.id, startedAt: sweep.startedAt }),
+      ...(sweep?.note && { note: sweep.note }),
+      ...(sweep &&
+        Object.keys(sweep.tags).length > 0 && {
+          tags: Object.entries(sweep.tags)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' '),
+        }),
+      ...env,
+    }).map(([k, v]) => [k, v === null ? 'unknown' : String(v)]),
   );
+}
 
-  const explanations = rows.flatMap((r) => {
-    const shapTop = topFeatures(r.trials.map(trial), o.topK);
+/** SHAP summaries of the rows that have them, with the top features' stability across seeds. */
+function explanationsSection(
+  rows: readonly BoardRow[],
+  files: (r: BoardRow) => RowFiles,
+  topK: number,
+): NonNullable<ReportModel['explanations']> {
+  return rows.flatMap((r) => {
+    const { shapTop, shapPerSeed, shapPoints } = files(r);
     if (shapTop.length === 0) return [];
-    const perSeed = r.trials
-      .map((id) => topFeatures([trial(id)], o.topK).map((f) => f.feature))
-      .filter((s) => s.length > 0);
-    const stability = topKStability(perSeed);
-    const first = trial(r.trials[0]!).artifacts.find((a) => a.kind === 'shap-points');
-    const points = first
-      ? readJsonArtifact<{ features: { feature: string; points: { shap: number; value: number }[] }[] }>(first)
-      : null;
+    const stability = topKStability(shapPerSeed);
+    const seeds = shapPerSeed.length;
     return [
       {
         label: label(r),
-        note: `Top-${o.topK} features' stability across ${perSeed.length} seed${perSeed.length === 1 ? '' : 's'} (mean pairwise Jaccard): ${stability === null ? 'n/a (one seed)' : stability.toFixed(2)}.`,
+        note: `Top-${topK} features' stability across ${seeds} seed${seeds === 1 ? '' : 's'} (mean pairwise Jaccard): ${stability === null ? 'n/a (one seed)' : stability.toFixed(2)}.`,
         shapTop,
-        ...(points && { shapRows: points.features }),
+        ...(shapPoints && { shapRows: shapPoints }),
       },
     ];
   });
+}
 
-  // The trials' false-positive lists (already sorted by score), first seed of the best rows.
-  const falsePositives = rows.slice(0, o.falsePositiveRows).flatMap((r) => {
+/** The rows' false-positive lists (already sorted by score), first seed each, `each` lines of each. */
+function falsePositivesSection(
+  rows: readonly BoardRow[],
+  trial: (id: number) => FinishedTrial,
+  files: (r: BoardRow) => RowFiles,
+  each: number,
+): NonNullable<ReportModel['falsePositives']> {
+  return rows.flatMap((r) => {
+    const lines = files(r).falsePositives;
+    if (!lines) return [];
     const t = trial(r.trials[0]!);
-    const a = t.artifacts.find((x) => x.kind === 'false-positives');
-    if (!a) return [];
-    const lines = readArtifact(a)
-      .toString('utf8')
-      .split('\n')
-      .filter((l) => l.length > 0)
-      .slice(1);
     return [
       {
         label: `${label(r)} (seed ${t.splitSeed}, trial ${t.id})`,
         total: lines.length,
         threshold: t.metrics.test.threshold ?? Number.NaN,
-        rows: lines.slice(0, o.falsePositivesEach).map((l) => {
-          const [seqId = '', score = '', , topFeatures = '', uniqueTemplates = ''] = parseCsvLine(l);
-          return { seqId, score: Number(score), topFeatures, uniqueTemplates };
-        }),
+        rows: lines
+          .slice(0, each)
+          .map(({ seqId, score, topFeatures, uniqueTemplates }) => ({ seqId, score, topFeatures, uniqueTemplates })),
       },
     ];
   });
+}
 
-  const scope = loaded.scopes[experiment] ?? rows[0]!.scope;
+function notesSection(
+  rows: readonly BoardRow[],
+  trial: (id: number) => FinishedTrial,
+  detail: (r: BoardRow) => RowDetail,
+): string[] {
   const testSeqs = trial(rows[0]!.trials[0]!).metrics.test;
   const n = (testSeqs.tp ?? 0) + (testSeqs.fp ?? 0) + (testSeqs.tn ?? 0) + (testSeqs.fn ?? 0);
-  const notes = [
+  const ingestMs = detail(rows[0]!).timings.find((t) => t.stage === 'ingest')?.wallMs;
+  return [
     `${rows.length} rows (variant × feature set), ${rows.reduce((s, r) => s + r.seeds, 0)} finished trials; ${rows.reduce((s, r) => s + r.failed, 0)} failed.`,
     `Thresholds are chosen on validation only; test sets hold ${n} sequences per seed.`,
     INTERVAL_NOTE,
@@ -243,23 +396,4 @@ export async function buildReportModel(
         ]
       : []),
   ];
-  return {
-    title: `lo2-bench — ${experiment}`,
-    experiment,
-    experimentFile: exp.file ?? '',
-    generatedAt: new Date().toISOString(),
-    scope: scopeText(scope),
-    ...(board.warnings.length > 0 && { warnings: board.warnings }),
-    primaryMetric: o.primary,
-    leaderboard: rows,
-    f1ByFeatureSet,
-    prCurves,
-    recallByCase,
-    timings,
-    leakage,
-    environment,
-    ...(explanations.length > 0 && { explanations }),
-    ...(falsePositives.length > 0 && { falsePositives }),
-    notes,
-  };
 }

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { stableStringify } from '../harness/data/index.ts';
+import { dataError } from '../harness/errors/index.ts';
 import { STRATEGIES } from './strategies.ts';
 import {
   DEFAULT_SCOPE,
@@ -96,14 +97,19 @@ function manifestHash(m: Omit<SplitManifest, 'hash'>): string {
   return createHash('sha256').update(stableStringify(m)).digest('hex');
 }
 
+const runCount = (m: SplitManifest): number => PARTS.reduce((n, p) => n + m.parts[p].length, 0);
+
 /** Throws if a run is in two parts or a part is empty: a split that leaks is never used. */
 export function verifyManifest(m: SplitManifest): void {
   const seen = new Map<string, Part>();
   for (const part of PARTS) {
     if (m.parts[part].length === 0 && part !== 'val') {
-      throw new Error(
-        `split ${m.strategy}/${m.seed}: the ${part} part has no runs (hint: more runs or other fractions)`,
-      );
+      throw dataError(`split ${m.strategy}/${m.seed}: the ${part} part has no runs (${runCount(m)} runs in all)`, {
+        hint:
+          m.strategy === 'unseen-errors' || m.strategy === 'group-k-fold'
+            ? `${m.strategy} needs runs of enough error cases / folds: use more runs, or the random-runs strategy`
+            : 'use more runs or other fractions (split.fractions)',
+      });
     }
     for (const run of m.parts[part]) {
       const other = seen.get(run);
@@ -123,8 +129,14 @@ export function makeSplit(
 ): SplitManifest {
   const o = resolveSplitOptions(partial);
   const runs = runsOf(sequences);
-  if (runs.length < 3)
-    throw new Error(`cannot split ${runs.length} run(s) into train/val/test (hint: ingest more runs)`);
+  if (runs.length < 3) {
+    throw dataError(
+      `cannot split ${runs.length} run(s) into train, validation and test: a split is over runs and needs at least 3`,
+      {
+        hint: 'use a tree with more runs (a synthetic preset: dataset.runs, or `bench data synth --runs N`)',
+      },
+    );
+  }
   const { parts, errorCases } = STRATEGIES[o.strategy as SplitStrategy](runs, o);
   const params =
     o.strategy === 'group-k-fold'

@@ -4,6 +4,18 @@
  * sweep writes them (what they hold is computed in models/explain and harness/sweep); reports, `bench
  * show` and `bench export` read them. Paths and formats here are what users and scripts rely on.
  */
+export {
+  BUNDLE_FILES,
+  BUNDLE_META,
+  type BundleContents,
+  type BundleInfo,
+  type BundleMeta,
+  type BundleThreshold,
+  type LoadedBundle,
+  loadBundle,
+  readBundle,
+  writeBundle,
+} from './bundle.ts';
 export { parseCsvLine } from './csv.ts';
 export {
   type FalsePositive,
@@ -30,6 +42,14 @@ export {
   rowsOf,
   writePredictions,
 } from './predictions.ts';
+export {
+  SCORE_FILE_FORMATS,
+  type ScoredSequence,
+  type ScoreFileFormat,
+  scoreFileFormat,
+  type TopFeature,
+  writeScores,
+} from './scores.ts';
 export {
   readShapPoints,
   readShapSummary,

@@ -10,25 +10,35 @@ const HELP = `bench — benchmark log anomaly detectors on LO2
 usage: bench <command> [options]
 
 commands:
-  run          <experiment.ts...> [--db FILE] [--workers N] [--retry-failed] [--fresh] [--json]
+  run          <experiment.ts...> [--db FILE] [--workers N] [--retry-failed] [--fresh]
+               [--note TEXT] [--tag KEY=VALUE]... [--json]
                run an experiment's trials (split seeds × variants × feature sets); resumes done
-               work; Ctrl-C stops cleanly (rerun to resume)
-  ls           [--experiment NAME] [--status S] [--variant V] [--db FILE] [--json]
-               trials with their test F1, AUC-PR, AUC-ROC
+               work; Ctrl-C stops cleanly (rerun to resume); --note and --tag annotate the sweep
+  ls           [--experiment NAME] [--status S] [--variant V] [--tag KEY=VALUE]... [--db FILE] [--json]
+               trials with their test F1, AUC-PR, AUC-ROC and their sweep's tags; --tag keeps
+               the trials computed by a sweep with those tags
   show         <trial> [--json]            one trial: metrics per part, recall per error case,
                                            timings, throughput, artifacts, error
   compare      <trial> <trial> | <variant[:features]> <variant[:features]> [--experiment NAME] [--json]
                test-metric deltas (b − a): over every shared split seed, the corrected resampled
                t-test (+ Wilcoxon as a side note); two trials of one split, a paired bootstrap
                over its test runs
-  export       <trial> [--format svmlight|arrow|parquet|csv] [--out DIR] [--json]
+  export       <trial> [--format svmlight|arrow|parquet|csv|bundle] [--out DIR] [--json]
                svmlight: the matrices the model saw (+ features.txt, meta.json);
-               arrow/parquet/csv: its predictions (default DIR: BENCH_HOME/exports/)
-  board        [--experiment NAME] [--metric f1|auc_pr|auc_roc|precision_at_k] [--json]
+               arrow/parquet/csv: its predictions; bundle: model, feature space, threshold and
+               bundle.json, to score new logs with (default DIR: BENCH_HOME/exports/)
+  score        <trial | bundle-dir> <DIR> [--out FILE.parquet|FILE.csv] [--top K] [--db FILE] [--json]
+               score the LO2 tree at DIR with a trained trial (its ingest settings, scope, feature
+               space, model and threshold): the flagged sequences with their top features
+  board        [--experiment NAME] [--metric f1|auc_pr|auc_roc|precision_at_k]
+               [--format table|csv|json] [--json]
                leaderboard over seeds (mean ± corrected t-interval, ties, flags: leak, degenerate,
                trivial, not-converged); interactive on a terminal (? for keys), a plain table otherwise
   report       [experiment] [--out DIR] [--metric M] [--json]
                HTML page + markdown + SVG/PNG charts under BENCH_HOME/reports/<experiment>/
+  rm           --experiment NAME | --sweep ID [--dry-run] [--db FILE] [--json]
+               remove sweeps, the trials they computed (results and folders under artifacts/);
+               trials another experiment plans stay; says what it removes, --dry-run only that
   data synth   [--out DIR] [--preset tiny|standard|large] [--runs N] [--errors-per-run N]
                [--services a,b] [--seed N] [--order shuffled|v1] [--faults injected|none]
                [--workers N] [--json]
@@ -46,7 +56,7 @@ global options: --help, BENCH_HOME (default .bench) holds cache/, artifacts/, re
 `;
 
 /** Commands whose `--help` is their entry of HELP (the others print their own usage). */
-const HELP_FROM_LIST = new Set(['ls', 'show', 'compare', 'export', 'board', 'report']);
+const HELP_FROM_LIST = new Set(['ls', 'show', 'compare', 'export', 'score', 'board', 'report', 'rm']);
 
 /** The entries of HELP whose name starts with `name` (`data` gives `data synth` and `data ingest`). */
 export function commandHelp(name: string): string {
@@ -96,10 +106,14 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await (await import('./commands/trials.ts')).compareCommand(rest);
       case 'export':
         return await (await import('./commands/trials.ts')).exportCommand(rest);
+      case 'score':
+        return await (await import('./commands/score.ts')).scoreCommand(rest);
       case 'board':
         return await (await import('./commands/reports.ts')).boardCommand(rest);
       case 'report':
         return await (await import('./commands/reports.ts')).reportCommand(rest);
+      case 'rm':
+        return await (await import('./commands/rm.ts')).rmCommand(rest);
       default:
         throw usageError(`unknown command '${command}'`, { hint: 'run `bench --help` for the list of commands' });
     }

@@ -3,6 +3,7 @@
  * those files read back. The one door of the room: other rooms import from here.
  */
 
+export { badFilesError, ON_BAD_FILE, type OnBadFile, SKIP_IN_EXPERIMENT } from './bad-files.ts';
 export {
   type CacheEntry,
   hashKey,
@@ -41,6 +42,7 @@ export {
   v2RunDirName,
 } from './lo2/constants.ts';
 export { type Discovery, discover, type SelectionOptions, type SequenceFile } from './lo2/discover.ts';
+export { GZIP_FLOOR_BYTES, GZIP_MAX_RATIO, gzipBound, MAX_LOG_BYTES } from './lo2/file-bounds.ts';
 export {
   CONTINUATION_POLICIES,
   type ContinuationPolicy,
@@ -54,6 +56,14 @@ export {
   type ParsedLog,
   type ParseTask,
 } from './lo2/read-file.ts';
+export {
+  type DataNote,
+  MAX_SPAN_MS,
+  type TimedFile,
+  type TimeShape,
+  timeNotes,
+  timeShape,
+} from './lo2/time-shape.ts';
 export { openLogReader, parseLogBytes } from './log-reader.ts';
 export { type IngestTables, openIngest } from './open-ingest.ts';
 export {

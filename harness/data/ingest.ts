@@ -5,6 +5,7 @@
  * whatever the number of workers, and memory holds only a bounded window of files plus the (small)
  * table of distinct messages.
  */
+
 import { dataError, usageError } from '../errors/index.ts';
 import { type CacheEntry, openCacheEntry, sourceHash } from './cache.ts';
 import { type DrainOptions, defaultDrainOptions } from './enhance/drain.ts';
@@ -19,11 +20,13 @@ import { SKIP_REASONS, type SkipReason } from './lo2/parse.ts';
 import {
   CONTINUATION_POLICIES,
   type ContinuationPolicy,
+  type FileEvents,
   type LineCounts,
   LOG_READERS,
   type LogReaderKind,
 } from './lo2/read-file.ts';
 import type { TaskFile } from './lo2/read-task.ts';
+import { type DataNote, type TimedFile, timeNotes } from './lo2/time-shape.ts';
 import type { TruthFaults } from './lo2/truth.ts';
 import { autoWorkers, ReadSchedule, type ReadTask } from './read-schedule.ts';
 import { EVENTS, SEQUENCES } from './schema.ts';
@@ -142,6 +145,8 @@ export interface IngestSummary {
   skippedByFile: Record<string, Partial<Record<SkipReason, number>>>;
   failedFiles: { path: string; error: string }[];
   ignored: Record<string, string[]>;
+  /** Notes on the data that is read but looks wrong: files or runs whose timestamps span more than a run can. */
+  notes: DataNote[];
   /**
    * The tree's ground truth (a generated tree), null for real LO2: the manifest's `faults`, the
    * physical lines the selected files' fault-lines files list, the events they make fault events
@@ -223,6 +228,21 @@ export async function ingest(root: string, partial: Partial<IngestOptions> = {})
   }
 }
 
+/** The tables' files in the cache entry. */
+const TABLE_FILES = Object.freeze({
+  events: 'events.arrow',
+  sequences: 'sequences.arrow',
+  messages: 'messages.arrow',
+  templates: 'templates.arrow',
+});
+
+/**
+ * An ingest the cache does not hold, in stages after discovery: read (the schedule: files read by
+ * worker threads and the main thread, handed over in file order) → enhance (each file's messages,
+ * tokens and templates; its sequence row) → write tables (events per read task, sequence rows in
+ * batches, then messages and templates) → summary. Read, enhance and write go file after file, so
+ * memory holds a bounded window of files.
+ */
 async function build(
   found: Discovery,
   o: IngestOptions,
@@ -231,49 +251,26 @@ async function build(
   discoverMs: number,
 ): Promise<IngestSummary> {
   const t0 = performance.now();
-  const files = found.files;
-  const table = new MessageTable(drain);
-  const dicts: EventDictionaries = makeEventDictionaries(files);
-  const paths = {
-    events: 'events.arrow',
-    sequences: 'sequences.arrow',
-    messages: 'messages.arrow',
-    templates: 'templates.arrow',
-  };
-  const eventsSink = new ArrowFileSink(entry.tmpPath(paths.events), EVENTS.arrow);
-  const sequencesSink = new ArrowFileSink(entry.tmpPath(paths.sequences), SEQUENCES.arrow);
-  const skipped = Object.fromEntries(SKIP_REASONS.map((r) => [r, 0])) as Record<SkipReason, number>;
-  const s = {
-    events: 0,
-    bytes: 0,
-    lines: 0,
-    trimmed: 0,
-    continuation: { merged: 0, dropped: 0, kept: 0 },
-    crlf: 0,
-    bom: 0,
-    invalidUtf8: 0,
-    skippedByFile: {} as IngestSummary['skippedByFile'],
-    failedFiles: [] as IngestSummary['failedFiles'],
-    emptySequences: [] as string[],
-    sequences: 0,
-  };
-  const truth = found.truth && { faults: found.truth.faults, listedLines: 0, faultEvents: 0, faultSequences: 0 };
-  const testCases = new Set<string>();
-  let rows: SequenceTableRow[] = [];
-  const lists = new RowLists();
-  // Buffers of the batches' own columns and of the event features, reused once on disk.
-  const batchBuffers = new BufferPool(32 << 20);
-  const flushRows = () => {
-    if (rows.length > 0) {
-      const loan = new Loan(batchBuffers);
-      sequencesSink.write(sequenceBatch(rows, table, loan));
-      sequencesSink.whenWritten(() => loan.giveBack());
-    }
-    rows = [];
-    lists.reset();
-  };
+  const tally = new Tally(found.truth);
+  const enhancer = new Enhancer(drain);
+  const tables = new TableWriter(entry, found.files, enhancer.messages);
+  const schedule = await openSchedule(found.files, o);
+  try {
+    await foldFiles(found.files, schedule, { tally, enhancer, tables }, o.onProgress);
+  } finally {
+    await schedule.close();
+    await tables.close();
+  }
+  await writeIngestTables(entry, tables.files, enhancer.messages);
+  return summarize(found, o, drain, entry, tally, enhancer.messages, {
+    discoverMs,
+    ingestMs: performance.now() - t0,
+  });
+}
 
-  const schedule = await ReadSchedule.open(
+/** Stage read: every selected file as a read task of the ingest's reader, by worker threads and the main thread. */
+function openSchedule(files: readonly SequenceFile[], o: IngestOptions): Promise<ReadSchedule> {
+  return ReadSchedule.open(
     files.map((f) => ({
       task: {
         path: f.path,
@@ -287,62 +284,180 @@ async function build(
     o.workers === 'auto' ? autoWorkers(files.reduce((a, f) => a + f.size, 0)) : o.workers,
     o.reader,
   );
-  // Each reader's message ids (lo2/read-task.ts) mapped to the table's.
-  const readers = new Map<number, ReaderIds>();
-  let pending: TaskFile[] = [];
-  let ids: ReaderIds | null = null;
-  let task: ReadTask | null = null;
-  let parts: EventsPart[] = [];
-  /** The task's event feature columns (4 per event), file after file. */
-  let features = new Int32Array(0);
-  let featuresUsed = 0;
-  try {
-    for (let i = 0; i < files.length; i++) {
-      if (pending.length === 0) {
-        task = await schedule.next();
-        pending = [...task.files].reverse();
-        parts = [];
-        ids = readers.get(task.reader) ?? new ReaderIds();
-        readers.set(task.reader, ids);
-        ids.add(task.messages.first, task.messages.texts);
-        features = new Int32Array(batchBuffers.take(16 * task.events), 0, 4 * task.events);
-        featuresUsed = 0;
-      }
-      const result = pending.pop()!;
-      const file: SequenceFile = files[i]!;
-      if (i > 0) o.onProgress?.({ filesDone: i, filesTotal: files.length, events: s.events, bytes: s.bytes });
-      fold(result, file);
-      // The task's last file: its events go out as one record batch.
-      if (pending.length === 0) {
-        writeEventBatch(eventsSink, dicts, parts, batchBuffers);
-        // Only the release (the task's buffers) waits for the write: the rest may be collected now.
-        const { release } = task!;
-        const featureBuffer = features.buffer as ArrayBuffer;
-        eventsSink.whenWritten(() => {
-          release();
-          batchBuffers.give(featureBuffer);
-        });
-        // Lets the sinks' finished background writes report back. When the main thread reads
-        // everything it never waits on I/O, and without this turn of the event loop the sinks fall
-        // back to synchronous writes, which the main thread then waits for.
-        await new Promise(setImmediate);
-      }
+}
+
+/**
+ * Read → enhance → write, in file order: the schedule's tasks one after the other, each task's files
+ * counted and enhanced, its events written as one batch.
+ */
+async function foldFiles(
+  files: readonly SequenceFile[],
+  schedule: ReadSchedule,
+  stages: { tally: Tally; enhancer: Enhancer; tables: TableWriter },
+  onProgress: IngestOptions['onProgress'],
+): Promise<void> {
+  const { tally, enhancer, tables } = stages;
+  const progress = (filesDone: number) =>
+    onProgress?.({ filesDone, filesTotal: files.length, events: tally.counts.events, bytes: tally.counts.bytes });
+  let i = 0;
+  while (i < files.length) {
+    const batch = enhancer.begin(await schedule.next(), tables.buffers);
+    for (const result of batch.task.files) {
+      const file = files[i]!;
+      if (i > 0) progress(i);
+      i++;
+      const events = tally.read(result, file.run);
+      if (!events) continue;
+      tables.addRow(enhancer.enhance(batch, file, events, tables.lists));
+      tally.sequence(file, events);
     }
-    o.onProgress?.({ filesDone: files.length, filesTotal: files.length, events: s.events, bytes: s.bytes });
-    flushRows();
-  } finally {
-    await schedule.close();
-    await Promise.all([eventsSink.close(), sequencesSink.close()]);
+    tables.writeEvents(batch);
+    // Lets the sinks' finished background writes report back. When the main thread reads
+    // everything it never waits on I/O, and without this turn of the event loop the sinks fall
+    // back to synchronous writes, which the main thread then waits for.
+    await new Promise(setImmediate);
+  }
+  progress(files.length);
+  tables.flushRows();
+}
+
+/** One read task on its way through enhance and write: its files' event features share one buffer. */
+interface TaskBatch {
+  task: ReadTask;
+  /** The task reader's message ids mapped to the table's. */
+  ids: ReaderIds;
+  /** The task's event feature columns (4 per event), file after file. */
+  features: Int32Array<ArrayBuffer>;
+  used: number;
+  parts: EventsPart[];
+}
+
+/**
+ * Stage enhance: the table of distinct messages (normalised text, words, trigrams, Drain template),
+ * filled in file order so its ids are the same whoever read the files, and each file's sequence row
+ * and event features.
+ */
+class Enhancer {
+  readonly messages: MessageTable;
+  /** Each reader's message ids (lo2/read-task.ts) mapped to the table's. */
+  readonly #readers = new Map<number, ReaderIds>();
+
+  constructor(drain: DrainOptions) {
+    this.messages = new MessageTable(drain);
   }
 
-  /** Adds one file's counts, sequence row and events. */
-  function fold(result: TaskFile, file: SequenceFile): void {
+  /** A read task comes in: its reader's new messages, and room from `buffers` for its events' features. */
+  begin(task: ReadTask, buffers: BufferPool): TaskBatch {
+    const ids = this.#readers.get(task.reader) ?? new ReaderIds();
+    this.#readers.set(task.reader, ids);
+    ids.add(task.messages.first, task.messages.texts);
+    const features = new Int32Array(buffers.take(16 * task.events), 0, 4 * task.events);
+    return { task, ids, features, used: 0, parts: [] };
+  }
+
+  /** One file's events: their features go to the batch, its sequence row (lists in `lists`) is returned. */
+  enhance(batch: TaskBatch, file: SequenceFile, events: FileEvents, lists: RowLists): SequenceTableRow {
+    const columns = batch.features.subarray(batch.used, (batch.used += 4 * events.count));
+    const { row, features } = enhanceSequence(file, events, batch.ids, this.messages, columns, lists);
+    batch.parts.push({ file, events, features });
+    // The truth joins the row only here, after the enhancers: none of them sees it.
+    const faultEvents = events.faultEvents;
+    return { ...row, faultLines: faultEvents ? faultEvents.length : null };
+  }
+}
+
+/**
+ * Stage write tables: the events and sequences tables, written by sinks in the background while the
+ * next files are read (messages and templates follow once every file is in: writeIngestTables).
+ */
+class TableWriter {
+  readonly files = { ...TABLE_FILES };
+  /** Buffers of the batches' own columns and of the event features, reused once on disk. */
+  readonly buffers = new BufferPool(32 << 20);
+  /** Where the sequence rows not written yet keep their lists. */
+  readonly lists = new RowLists();
+  readonly #events: ArrowFileSink;
+  readonly #sequences: ArrowFileSink;
+  readonly #dicts: EventDictionaries;
+  readonly #messages: MessageTable;
+  #rows: SequenceTableRow[] = [];
+
+  constructor(entry: CacheEntry, files: readonly SequenceFile[], messages: MessageTable) {
+    this.#dicts = makeEventDictionaries(files);
+    this.#messages = messages;
+    this.#events = new ArrowFileSink(entry.tmpPath(this.files.events), EVENTS.arrow);
+    this.#sequences = new ArrowFileSink(entry.tmpPath(this.files.sequences), SEQUENCES.arrow);
+  }
+
+  addRow(row: SequenceTableRow): void {
+    this.#rows.push(row);
+    if (this.#rows.length >= SEQUENCE_BATCH_ROWS) this.flushRows();
+  }
+
+  /** The rows so far as one batch of the sequences table; their lists' room serves the next rows. */
+  flushRows(): void {
+    if (this.#rows.length > 0) {
+      const loan = new Loan(this.buffers);
+      this.#sequences.write(sequenceBatch(this.#rows, this.#messages, loan));
+      this.#sequences.whenWritten(() => loan.giveBack());
+    }
+    this.#rows = [];
+    this.lists.reset();
+  }
+
+  /** A read task's events as one record batch; the task's buffers go back once it is on disk. */
+  writeEvents(batch: TaskBatch): void {
+    writeEventBatch(this.#events, this.#dicts, batch.parts, this.buffers);
+    // Only the release (the task's buffers) waits for the write: the rest may be collected now.
+    const { release } = batch.task;
+    const featureBuffer = batch.features.buffer as ArrayBuffer;
+    this.#events.whenWritten(() => {
+      release();
+      this.buffers.give(featureBuffer);
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([this.#events.close(), this.#sequences.close()]);
+  }
+}
+
+/** The summary's counts, added file after file in file order. */
+class Tally {
+  /** Files and lines, in the summary's order. */
+  readonly counts = {
+    events: 0,
+    bytes: 0,
+    lines: 0,
+    trimmed: 0,
+    continuation: { merged: 0, dropped: 0, kept: 0 },
+    crlf: 0,
+    bom: 0,
+    invalidUtf8: 0,
+    skippedByFile: {} as IngestSummary['skippedByFile'],
+    failedFiles: [] as IngestSummary['failedFiles'],
+    emptySequences: [] as string[],
+    sequences: 0,
+  };
+  readonly skipped = Object.fromEntries(SKIP_REASONS.map((r) => [r, 0])) as Record<SkipReason, number>;
+  readonly testCases = new Set<string>();
+  readonly timed: TimedFile[] = [];
+  readonly truth: IngestSummary['truth'];
+
+  constructor(truth: Discovery['truth']) {
+    this.truth = truth && { faults: truth.faults, listedLines: 0, faultEvents: 0, faultSequences: 0 };
+  }
+
+  /** A file as its reader left it: its counts. Returns its events, or null when it has none to enhance. */
+  read(result: TaskFile, run: string): FileEvents | null {
+    const s = this.counts;
     if (result.state === 'failed') {
       s.failedFiles.push({ path: result.path, error: result.error });
-      return;
+      return null;
     }
     // Thrown in file order, so the same file is named whoever read it.
     if (result.state === 'bad-truth') throw dataError(result.error, { file: result.file, hint: result.hint });
+    this.timed.push({ path: result.path, run, time: result.time });
     const c = result.counts;
     s.bytes += result.bytes;
     s.lines += c.lines;
@@ -350,37 +465,46 @@ async function build(
     s.continuation.merged += c.continuation.merged;
     s.continuation.dropped += c.continuation.dropped;
     s.continuation.kept += c.continuation.kept;
-    if (truth) truth.listedLines += c.faultLines;
+    if (this.truth) this.truth.listedLines += c.faultLines;
     s.crlf += c.crlf;
     s.bom += c.bom;
     s.invalidUtf8 += c.invalidUtf8;
     let skips = false;
     for (const reason in c.skipped) {
       skips = true;
-      skipped[reason as SkipReason] += c.skipped[reason as SkipReason]!;
+      this.skipped[reason as SkipReason] += c.skipped[reason as SkipReason]!;
     }
     if (skips) s.skippedByFile[result.path] = c.skipped;
     if (result.events.count === 0) {
       s.emptySequences.push(result.path);
-      return;
+      return null;
     }
-    const n = result.events.count;
-    const columns = features.subarray(featuresUsed, (featuresUsed += 4 * n));
-    const { row, features: f } = enhanceSequence(file, result.events, ids!, table, columns, lists);
-    parts.push({ file, events: result.events, features: f });
-    s.events += result.events.count;
-    s.sequences++;
-    testCases.add(`${file.run}/${file.testCase}`);
-    // The truth joins the row only here, after the enhancers: none of them sees it.
-    const faultEvents = result.events.faultEvents;
-    if (truth && faultEvents) {
-      truth.faultEvents += faultEvents.length;
-      if (faultEvents.length > 0) truth.faultSequences++;
-    }
-    rows.push({ ...row, faultLines: faultEvents ? faultEvents.length : null });
-    if (rows.length >= SEQUENCE_BATCH_ROWS) flushRows();
+    return result.events;
   }
-  await writeIngestTables(entry, paths, table);
+
+  /** A file enhanced into a sequence. */
+  sequence(file: SequenceFile, events: FileEvents): void {
+    this.counts.events += events.count;
+    this.counts.sequences++;
+    this.testCases.add(`${file.run}/${file.testCase}`);
+    const faultEvents = events.faultEvents;
+    if (this.truth && faultEvents) {
+      this.truth.faultEvents += faultEvents.length;
+      if (faultEvents.length > 0) this.truth.faultSequences++;
+    }
+  }
+}
+
+/** Stage summary: what the ingest did, also the cache entry's manifest. */
+function summarize(
+  found: Discovery,
+  o: IngestOptions,
+  drain: DrainOptions,
+  entry: CacheEntry,
+  tally: Tally,
+  messages: MessageTable,
+  timings: IngestSummary['timings'],
+): IngestSummary {
   return {
     key: entry.key,
     dir: entry.dir,
@@ -389,15 +513,16 @@ async function build(
     options: { trimLines: o.trimLines, continuation: o.continuation, selection: found.selection, drain },
     runs: found.runsSelected,
     runsFound: found.runsFound,
-    testCases: testCases.size,
-    ...s,
-    skipped,
+    testCases: tally.testCases.size,
+    ...tally.counts,
+    skipped: tally.skipped,
     ignored: found.ignored,
-    truth,
-    distinctMessages: table.size,
-    templates: table.drain.clusters().length,
-    files: paths,
-    timings: { discoverMs, ingestMs: performance.now() - t0 },
+    truth: tally.truth,
+    notes: timeNotes(tally.timed),
+    distinctMessages: messages.size,
+    templates: messages.drain.clusters().length,
+    files: { ...TABLE_FILES },
+    timings,
     codeVersion: ingestCodeVersion(),
   };
 }

@@ -1,6 +1,6 @@
 /** Experiments: the schema users write against, loading, and planning into trials. */
 export { loadExperiment } from './load.ts';
-export { type PlannedTrial, planTrials, scopeOf, trialKey } from './plan.ts';
+export { configKey, type PlannedTrial, planTrials, scopeOf, trialExplain, trialKey } from './plan.ts';
 export {
   defineExperiment,
   type Experiment,

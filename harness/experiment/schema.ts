@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { parseFeatureSet, VARIANT_NAMES, type VariantName } from '../../models/index.ts';
 import { LABEL_SCOPES, SEQ_BY, SPLIT_STRATEGIES } from '../../splits/index.ts';
-import { SERVICES } from '../data/index.ts';
+import { ON_BAD_FILE, SERVICES } from '../data/index.ts';
 import { closest, configError } from '../errors/index.ts';
 
 const variantName = z.string().refine((v) => (VARIANT_NAMES as readonly string[]).includes(v), {
@@ -68,7 +68,7 @@ export const experimentSchema = z.strictObject({
   dataset,
   /** Loader options. */
   ingest: z
-    .object({
+    .strictObject({
       trimLines: z.number().int().min(0).default(100),
       /** Continuation lines (stack frames): merged into the event above, dropped, or kept as events. */
       continuation: z.enum(['merge', 'drop', 'keep']).default('merge'),
@@ -76,8 +76,16 @@ export const experimentSchema = z.strictObject({
       runs: z.number().int().min(0).optional(),
       errorsPerRun: z.number().int().min(-1).optional(),
       seed: z.number().int().optional(),
+      /**
+       * Log files the ingest could not read (badFilesError): `fail` stops the run naming them, `skip`
+       * runs without them.
+       */
+      onBadFile: choice(
+        ON_BAD_FILE,
+        "'fail' stops the run on a log file that cannot be read, 'skip' runs without such files",
+      ).default('fail'),
     })
-    .default({ trimLines: 100, continuation: 'merge' }),
+    .default({ trimLines: 100, continuation: 'merge', onBadFile: 'fail' }),
   split: z
     .object({
       strategy: z.enum(SPLIT_STRATEGIES).default('random-runs'),

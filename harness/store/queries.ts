@@ -1,5 +1,6 @@
 /** SqliteStore's read-side statements: trials and their results, plans, experiments, sweeps. */
 import type { Db } from './db.ts';
+import { sweepTags } from './sweeps.ts';
 import type {
   ArtifactRecord,
   DoneTrialRef,
@@ -34,6 +35,7 @@ interface TrialJoinRow {
   s_started: string;
   git_sha: string | null;
   env_json: string | null;
+  note: string | null;
   d_id: number;
   d_hash: string;
   source: string;
@@ -116,7 +118,7 @@ export function getTrial(db: Db, id: number): TrialDetail | null {
     .prepare(
       `SELECT t.id, t.status, t.variant, t.feature_set, t.seed, t.params_json, t.key, t.error, t.started_at,
               t.finished_at, e.id AS e_id, e.name AS e_name, e.file AS e_file, s.id AS s_id,
-              s.started_at AS s_started, s.git_sha, s.env_json, d.id AS d_id, d.hash AS d_hash, d.source,
+              s.started_at AS s_started, s.git_sha, s.env_json, s.note, d.id AS d_id, d.hash AS d_hash, d.source,
               d.n_runs, d.n_sequences, d.n_events, sp.id AS sp_id, sp.seed AS sp_seed, sp.strategy,
               sp.manifest_hash
        FROM trials t JOIN sweeps s ON s.id = t.sweep_id JOIN experiments e ON e.id = s.experiment_id
@@ -138,7 +140,14 @@ export function getTrial(db: Db, id: number): TrialDetail | null {
     startedAt: t.started_at,
     finishedAt: t.finished_at,
     experiment: { id: t.e_id, name: t.e_name, file: t.e_file },
-    sweep: { id: t.s_id, startedAt: t.s_started, gitSha: t.git_sha, env: t.env_json ? JSON.parse(t.env_json) : null },
+    sweep: {
+      id: t.s_id,
+      startedAt: t.s_started,
+      gitSha: t.git_sha,
+      env: t.env_json ? JSON.parse(t.env_json) : null,
+      note: t.note,
+      tags: sweepTags(db, [t.s_id]).get(t.s_id)!,
+    },
     dataset: {
       id: t.d_id,
       hash: t.d_hash,
@@ -268,10 +277,17 @@ export function latestExperiment(db: Db): string | null {
 export function latestSweep(db: Db, experiment: string): SweepInfo | null {
   const row = db
     .prepare(
-      'SELECT id, started_at, env_json FROM sweeps WHERE experiment_id IN (SELECT id FROM experiments WHERE name = ?) ORDER BY id DESC LIMIT 1',
+      'SELECT id, started_at, env_json, note FROM sweeps WHERE experiment_id IN (SELECT id FROM experiments WHERE name = ?) ORDER BY id DESC LIMIT 1',
     )
-    .get(experiment) as { id: number; started_at: string; env_json: string | null } | undefined;
-  return row ? { id: row.id, startedAt: row.started_at, env: row.env_json ? JSON.parse(row.env_json) : null } : null;
+    .get(experiment) as { id: number; started_at: string; env_json: string | null; note: string | null } | undefined;
+  if (!row) return null;
+  return {
+    id: row.id,
+    startedAt: row.started_at,
+    env: row.env_json ? JSON.parse(row.env_json) : null,
+    note: row.note,
+    tags: sweepTags(db, [row.id]).get(row.id)!,
+  };
 }
 
 export function finishedTrials(db: Db, filter: FinishedTrialFilter = {}): FinishedTrial[] {

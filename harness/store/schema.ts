@@ -117,6 +117,19 @@ export const MIGRATIONS: readonly string[] = [
   INSERT OR IGNORE INTO experiment_trials (experiment_id, trial_id)
     SELECT w.experiment_id, t.id FROM trials t JOIN sweeps w ON w.id = t.sweep_id;
   `,
+  `
+  -- 4: what a person says about a sweep (\`bench run --note --tag k=v\`), and which process runs it
+  -- (\`bench rm\` refuses to remove a sweep a live process is still running).
+  ALTER TABLE sweeps ADD COLUMN note TEXT;
+  ALTER TABLE sweeps ADD COLUMN owner TEXT;
+  CREATE TABLE sweep_tags (
+    sweep_id INTEGER NOT NULL REFERENCES sweeps(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (sweep_id, key)
+  );
+  CREATE INDEX sweep_tags_key ON sweep_tags(key, value);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

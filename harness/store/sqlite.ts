@@ -5,17 +5,22 @@
  * Promise is created.
  */
 import type { SplitManifest } from '../../splits/index.ts';
-import { type Db, openDb } from './db.ts';
+import { type Db, type OpenDbOptions, openDb } from './db.ts';
 import { THIS_OWNER } from './owner.ts';
 import * as q from './queries.ts';
+import * as rm from './remove.ts';
 import * as sp from './splits.ts';
 import type { Store } from './store.ts';
+import * as sw from './sweeps.ts';
 import * as tr from './trials.ts';
 import type {
   ClaimRetry,
   DatasetRecord,
   ExperimentRecord,
   FinishedTrialFilter,
+  RemovalOptions,
+  RemovalTarget,
+  SweepAnnotation,
   SweepEnv,
   SweepStatus,
   TrialClaim,
@@ -24,7 +29,7 @@ import type {
   TrialSelector,
 } from './types.ts';
 
-export interface SqliteStoreOptions {
+export interface SqliteStoreOptions extends OpenDbOptions {
   /**
    * Who claims and releases trials through this store, as `host:pid`. Another value stands for
    * another process sharing the file (two stores in one test).
@@ -43,9 +48,14 @@ export class SqliteStore implements Store {
     this.owner = owner;
   }
 
-  /** Opens (creating and migrating if needed) the database at `path` (`:memory:` for a private one). */
+  /**
+   * Opens the database at `path` (`:memory:` for a private one), creating it where there is none
+   * (unless `create: false`) and migrating it (unless `readonly`). A file that is not a bench
+   * database is refused, untouched.
+   */
   static async open(path: string, options: Partial<SqliteStoreOptions> = {}): Promise<SqliteStore> {
-    return new SqliteStore(openDb(path), options.owner ?? THIS_OWNER);
+    const { owner, ...open } = options;
+    return new SqliteStore(openDb(path, open), owner ?? THIS_OWNER);
   }
 
   async upsertExperiment(e: ExperimentRecord) {
@@ -64,13 +74,19 @@ export class SqliteStore implements Store {
     return q.latestExperimentConfigs(this.#db);
   }
   async startSweep(experimentId: number, env: SweepEnv) {
-    return tr.startSweep(this.#db, experimentId, env);
+    return tr.startSweep(this.#db, experimentId, env, this.owner);
   }
   async finishSweep(sweepId: number, status: Exclude<SweepStatus, 'running'>) {
     tr.finishSweep(this.#db, sweepId, status);
   }
   async latestSweep(experiment: string) {
     return q.latestSweep(this.#db, experiment);
+  }
+  async annotateSweep(sweepId: number, annotation: SweepAnnotation) {
+    sw.annotateSweep(this.#db, sweepId, annotation);
+  }
+  async removeSweeps(target: RemovalTarget, options: Partial<RemovalOptions> = {}) {
+    return rm.removeSweeps(this.#db, target, { dryRun: options.dryRun ?? false }, this.owner);
   }
 
   async upsertDataset(d: DatasetRecord) {
@@ -132,7 +148,10 @@ export class SqliteStore implements Store {
   }
 }
 
-/** The bench's store at `path` (a SQLite file, created and migrated as needed). */
+/**
+ * The bench's store at `path` (a SQLite file, created and migrated as needed; `create: false` for
+ * commands that only read, so a wrong path is an error instead of a new empty database).
+ */
 export function openStore(path: string, options: Partial<SqliteStoreOptions> = {}): Promise<Store> {
   return SqliteStore.open(path, options);
 }

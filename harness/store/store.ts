@@ -20,8 +20,12 @@ import type {
   FinishedTrialFilter,
   Part,
   PlanStatus,
+  Removal,
+  RemovalOptions,
+  RemovalTarget,
   SplitLeak,
   StoredAudit,
+  SweepAnnotation,
   SweepEnv,
   SweepInfo,
   SweepStatus,
@@ -49,11 +53,29 @@ export interface Store {
    * experiment file edited and rerun has several rows under one name, its current numbers belong to this one.
    */
   latestExperimentConfigs(): Promise<Map<string, unknown>>;
-  /** Starts a sweep of an experiment (status `running`); returns its id. */
+  /** Starts a sweep of an experiment (status `running`, owned by this store's owner); returns its id. */
   startSweep(experimentId: number, env: SweepEnv): Promise<number>;
-  finishSweep(sweepId: number, status: Exclude<SweepStatus, 'running'>): Promise<void>;
-  /** The newest sweep of any row of an experiment name, or null. */
+  /**
+   * Ends a sweep. `error` is the cause of a sweep that failed on its main thread, kept by a store
+   * with a place for it; SQLite's `sweeps` table has none, so SqliteStore leaves it out (the CLI prints it).
+   */
+  finishSweep(sweepId: number, status: Exclude<SweepStatus, 'running'>, error?: string): Promise<void>;
+  /** The newest sweep of any row of an experiment name, with its note and tags, or null. */
   latestSweep(experiment: string): Promise<SweepInfo | null>;
+  /**
+   * Records what a person says about a sweep, all or nothing: the note replaces the sweep's note,
+   * the tags are set (a key it has takes the new value). An unknown sweep id is an error.
+   */
+  annotateSweep(sweepId: number, annotation: SweepAnnotation): Promise<void>;
+  /**
+   * Removes an experiment's sweeps (all of them) or one sweep, in one transaction: the sweeps, their
+   * tags, the trials they computed with every result row; an experiment left without a sweep goes
+   * too, with its plan. Trials another experiment's plan holds stay, credited to that experiment's
+   * newest sweep; datasets, splits and audits stay. Refuses (an error, nothing removed) while a
+   * sweep or trial to remove is running in a live process. `dryRun` removes nothing and returns
+   * what would go. Deleting the removed trials' files is the caller's job, after this returns.
+   */
+  removeSweeps(target: RemovalTarget, options?: Partial<RemovalOptions>): Promise<Removal>;
 
   // Datasets and splits.
 

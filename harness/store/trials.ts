@@ -2,6 +2,7 @@
 import type { Db } from './db.ts';
 import { ownerAlive } from './owner.ts';
 import { IN_PLAN_SQL, inPlanParams } from './queries.ts';
+import { HAS_TAGS_SQL, sweepTags } from './sweeps.ts';
 import type {
   ClaimedTrial,
   ClaimRetry,
@@ -33,11 +34,14 @@ export function upsertExperiment(db: Db, e: ExperimentRecord): number {
     .immediate();
 }
 
-export function startSweep(db: Db, experimentId: number, env: SweepEnv): number {
+/** Starts a sweep run by `owner` (see Store.startSweep). */
+export function startSweep(db: Db, experimentId: number, env: SweepEnv, owner: string): number {
   return Number(
     db
-      .prepare('INSERT INTO sweeps (experiment_id, started_at, status, git_sha, env_json) VALUES (?, ?, ?, ?, ?)')
-      .run(experimentId, now(), 'running', env.gitSha, JSON.stringify(env.env)).lastInsertRowid,
+      .prepare(
+        'INSERT INTO sweeps (experiment_id, started_at, status, git_sha, env_json, owner) VALUES (?, ?, ?, ?, ?, ?)',
+      )
+      .run(experimentId, now(), 'running', env.gitSha, JSON.stringify(env.env), owner).lastInsertRowid,
   );
 }
 
@@ -140,18 +144,26 @@ export function releaseTrials(db: Db, sweepId: number, owner: string): number {
  * (`computed_by`, the experiment of its sweep).
  */
 export function listTrials(db: Db, filter: TrialFilter = {}): TrialListing[] {
-  const f = { experiment: null, status: null, variant: null, ...filter };
-  return db
+  const { tags, ...rest } = filter;
+  const f = { experiment: null, status: null, variant: null, ...rest };
+  const rows = db
     .prepare(
       `SELECT t.id, t.sweep_id, COALESCE(@experiment, e.name) AS experiment, e.name AS computed_by, t.variant,
               t.feature_set, t.seed, t.status,
               MAX(CASE WHEN m.name = 'f1' THEN m.value END) AS f1,
               MAX(CASE WHEN m.name = 'auc_pr' THEN m.value END) AS auc_pr,
-              MAX(CASE WHEN m.name = 'auc_roc' THEN m.value END) AS auc_roc
+              MAX(CASE WHEN m.name = 'auc_roc' THEN m.value END) AS auc_roc,
+              w.note
        FROM trials t JOIN sweeps w ON w.id = t.sweep_id JOIN experiments e ON e.id = w.experiment_id
        LEFT JOIN metrics m ON m.trial_id = t.id AND m.part = 'test' AND m.slice = ''
        WHERE ${IN_PLAN_SQL} AND (@status IS NULL OR t.status = @status) AND (@variant IS NULL OR t.variant = @variant)
+         AND ${HAS_TAGS_SQL}
        GROUP BY t.id ORDER BY t.id`,
     )
-    .all({ ...f, ...inPlanParams(db, f.experiment) }) as TrialListing[];
+    .all({ ...f, ...inPlanParams(db, f.experiment), tags: JSON.stringify(tags ?? {}) }) as Omit<TrialListing, 'tags'>[];
+  const tagsOf = sweepTags(
+    db,
+    rows.map((r) => r.sweep_id),
+  );
+  return rows.map((r) => ({ ...r, tags: tagsOf.get(r.sweep_id)! }));
 }

@@ -30,11 +30,24 @@ export interface SweepEnv {
   env: unknown;
 }
 
-/** A stored sweep: when it started and its environment (null when none was recorded). */
+/** A stored sweep: when it started, its environment (null when none was recorded), its note and tags. */
 export interface SweepInfo {
   id: number;
   startedAt: string;
   env: unknown;
+  note: string | null;
+  tags: SweepTags;
+}
+
+/** A sweep's tags, key → value (`bench run --tag key=value`). */
+export type SweepTags = Record<string, string>;
+
+/** What a person says about a sweep: a free-text note and tags. */
+export interface SweepAnnotation {
+  /** Replaces the sweep's note. Omitted: the note stays as it is. */
+  note?: string;
+  /** Set on the sweep; a key it already has takes the new value, its other tags stay. */
+  tags?: SweepTags;
 }
 
 export interface DatasetRecord {
@@ -156,7 +169,7 @@ export interface TrialDetail extends TrialResults {
   startedAt: string | null;
   finishedAt: string | null;
   experiment: { id: number; name: string; file: string | null };
-  sweep: { id: number; startedAt: string; gitSha: string | null; env: unknown };
+  sweep: { id: number; startedAt: string; gitSha: string | null; env: unknown; note: string | null; tags: SweepTags };
   dataset: { id: number; hash: string; source: string; nRuns: number; nSequences: number; nEvents: number };
   split: { id: number; seed: number; strategy: string; manifestHash: string };
 }
@@ -185,6 +198,8 @@ export interface TrialFilter {
   experiment?: string;
   status?: TrialStatus;
   variant?: string;
+  /** Only trials whose sweep (the one that computed or last reran them) carries every one of these tags. */
+  tags?: SweepTags;
 }
 
 /** A line of `bench ls` (its `--json` keys). */
@@ -202,6 +217,10 @@ export interface TrialListing {
   f1: number | null;
   auc_pr: number | null;
   auc_roc: number | null;
+  /** Note of the trial's sweep (`sweep_id`), or null. */
+  note: string | null;
+  /** Tags of the trial's sweep. */
+  tags: SweepTags;
 }
 
 /** How many trials of an experiment's plan stand at each status. */
@@ -229,4 +248,28 @@ export interface FinishedTrial extends TrialResults {
 export interface FinishedTrialFilter {
   /** Only this experiment's plan; omitted: every experiment's. */
   experiment?: string;
+}
+
+/** What `Store.removeSweeps` removes: every sweep of an experiment (by name), or one sweep. */
+export type RemovalTarget = { experiment: string } | { sweepId: number };
+
+export interface RemovalOptions {
+  /** Only say what would be removed; the database stays as it is. @default false */
+  dryRun: boolean;
+}
+
+/** What a removal took out of the database (or, on a dry run, would take). */
+export interface Removal {
+  /** Experiment names left without a sweep, removed with their plans. */
+  experiments: string[];
+  sweeps: number[];
+  /** Trials removed with their results; their files (`<artifacts dir>/<trial id>/`) are the caller's to delete. */
+  trials: number[];
+  /**
+   * Trials the removed sweeps computed that another experiment's plan also holds: kept, with their
+   * results and files, and credited to that experiment's newest sweep.
+   */
+  kept: { trial: number; sweep: number }[];
+  /** Result rows removed with the trials, by table. */
+  rows: { metrics: number; timings: number; artifacts: number; throughput: number };
 }

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type CsrMatrix, type FeatureSource, FeatureSpace } from '../../models/index.ts';
+import { type CsrMatrix, type FeatureSource, FeatureSpace, type FeatureSpaceOptions } from '../../models/index.ts';
 import { PARTS, type Part } from '../../splits/index.ts';
 import type { SequenceBags, SequenceMeta } from '../data/index.ts';
 import type { TemplateLookup } from './explain.ts';
@@ -20,8 +20,9 @@ export function buildMatrices(
   featureSet: string,
   source: FeatureSource,
   parts: Record<Part, readonly SequenceMeta[]>,
+  options: Partial<FeatureSpaceOptions> = {},
 ): SplitMatrices {
-  const space = FeatureSpace.fit(featureSet, source, parts.train);
+  const space = FeatureSpace.fit(featureSet, source, parts.train, options);
   return {
     matrices: Object.fromEntries(PARTS.map((p) => [p, space.transform(parts[p])])) as Record<Part, CsrMatrix>,
     columnNames: space.columnNames,

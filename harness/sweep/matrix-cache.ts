@@ -8,6 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ResolvedFeatureSpaceOptions } from '../../models/index.ts';
 import { isDefaultScope, PARTS, type SequenceScope } from '../../splits/index.ts';
 import { hashKey, sourceHash } from '../data/index.ts';
 import { type MatrixFiles, matrixFiles, type SplitMatrices, writeMatrices } from './matrices.ts';
@@ -31,6 +32,8 @@ export interface MatrixKey {
   /** The split manifest's hash. */
   split: string;
   featureSet: string;
+  /** The feature space's options (a variant's vectorizer settings); absent = the defaults. */
+  vectorizer?: ResolvedFeatureSpaceOptions;
   /** The sequences the matrices hold; the default (LogLead's) scope leaves the key as it was. */
   scope?: SequenceScope;
 }

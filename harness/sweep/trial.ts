@@ -10,6 +10,7 @@ import {
   fitDetector,
   makeDetector,
   sliceRows,
+  type VariantConfig,
   type VariantName,
 } from '../../models/index.ts';
 import type { ThresholdOptions } from '../../splits/eval/index.ts';
@@ -17,7 +18,7 @@ import { evaluateTrial, PARTS, type Part, type ScoredPart, type TrialEvaluation 
 import { type ArtifactRow, writeModel, writePredictions } from '../artifacts/index.ts';
 import type { MetricRow, ThroughputRow, TimingRow } from '../store/index.ts';
 import { type ExplainOptions, type TemplateLookup, writeExplanations } from './explain.ts';
-import { readColumnNames, readTemplates } from './matrices.ts';
+import { type MatrixFiles, readColumnNames, readMatrices, readTemplates } from './matrices.ts';
 
 /** Per-part sequence facts the protocol needs (labels and slice keys), aligned with the matrices. */
 export interface PartFacts {
@@ -34,6 +35,8 @@ export interface TrialTask {
   variant: VariantName;
   featureSet: string;
   seed: number;
+  /** The variant resolved: the detector is built from its algorithm and options. */
+  config: VariantConfig;
   threshold: ThresholdOptions;
   parts: Record<Part, PartFacts>;
   /** Time spent building the feature matrices this trial uses (shared by the trials of a split). */
@@ -92,6 +95,25 @@ function timed<T>(stage: string, timings: TimingRow[], f: () => T): T {
   return out;
 }
 
+/** A trial as a runner receives it: the task and the files of the feature matrices it runs on. */
+export interface TrialInput {
+  task: TrialTask;
+  files: MatrixFiles;
+}
+
+/**
+ * Runs trials one after another, the same in a pool worker and on the main thread. It keeps the last
+ * matrices it read: consecutive trials usually share a split and feature set.
+ */
+export function trialExecutor(): (input: TrialInput) => TrialResult {
+  let cached: { key: string; matrices: Record<Part, CsrMatrix> } | null = null;
+  return (input) => {
+    const key = JSON.stringify(input.files.parts);
+    if (cached?.key !== key) cached = { key, matrices: readMatrices(input.files) };
+    return executeTrial(input.task, cached.matrices);
+  };
+}
+
 /** Runs one trial on already-vectorized matrices. Failures are returned, not thrown. */
 export function executeTrial(task: TrialTask, matrices: Record<Part, CsrMatrix>): TrialResult {
   try {
@@ -103,7 +125,7 @@ export function executeTrial(task: TrialTask, matrices: Record<Part, CsrMatrix>)
         peakRssMb: process.resourceUsage().maxRSS / 1024,
       },
     ];
-    const detector = makeDetector(task.variant, task.seed);
+    const detector = makeDetector(task.config.algorithm, task.seed, task.config.options);
     timed('fit', timings, () => fitDetector(detector, matrices.train, task.parts.train.labels));
     const scored = timed('score', timings, () =>
       Object.fromEntries(
@@ -135,7 +157,8 @@ export function executeTrial(task: TrialTask, matrices: Record<Part, CsrMatrix>)
               trainSeqIds: task.parts.train.seqIds,
               threshold: ev.threshold.threshold,
               columnNames: readColumnNames(task.featuresFile),
-              templates: templatesOf(task.templatesFile),
+              // '' when the experiment explains nothing and only a variant's own flag asked for SHAP.
+              templates: task.templatesFile ? templatesOf(task.templatesFile) : null,
               seed: task.seed,
               dir: task.artifactsDir,
             },

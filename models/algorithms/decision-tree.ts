@@ -1,7 +1,14 @@
 /**
  * CART classification tree with the Gini criterion, the model of scikit-learn's
- * `DecisionTreeClassifier(criterion='gini')` with all features considered at every node, on sparse
- * CSR input. The builder is `tree.ts` (presorted columns, exact greedy splits, level by level).
+ * `DecisionTreeClassifier(criterion='gini')`, on sparse CSR input: all features considered at every
+ * node, or `maxFeatures` of them drawn per node (sklearn's `max_features`, seeded). The builder is
+ * `tree.ts` (presorted columns, exact greedy splits, level by level).
+ *
+ * `maxLeafNodes` (sklearn's `max_leaf_nodes`) is accepted only where it cannot bind, i.e. with
+ * maxDepth set and 2^maxDepth ≤ maxLeafNodes: sklearn then grows best-first, but a tree of that
+ * depth cannot exceed the budget, so best-first and level-by-level growth split the same nodes. A
+ * binding budget would need best-first growth, which the level-by-level builder does not do, so it
+ * is refused rather than approximated.
  *
  * Definitions: a node is split when it holds ≥ minSamplesSplit rows, is above maxDepth, is impure,
  * and some threshold leaves ≥ minSamplesLeaf rows on each side; the best split maximises the weighted
@@ -9,8 +16,9 @@
  * the lowest feature index, then the lowest threshold (sklearn breaks them by its random feature
  * order instead). The score of a row is its leaf's fraction of anomalous training rows.
  */
+import seedrandom from 'seedrandom';
 import type { CsrMatrix, Detector, DetectorJSON, Explanation } from '../types.ts';
-import { checkCsr, checkInteger, checkLabels, checkTag } from './checks.ts';
+import { checkCsr, checkInteger, checkLabels, checkSeed, checkTag } from './checks.ts';
 import { giniParams, growTree } from './tree.ts';
 import { saabas, treeShap } from './tree-explain.ts';
 import {
@@ -24,6 +32,37 @@ import {
   treeImportances,
   treeToJSON,
 } from './tree-util.ts';
+
+/**
+ * How many features a node draws: sklearn's 'sqrt' = max(1, ⌊√p⌋), 'log2' = max(1, ⌊log₂ p⌋),
+ * 'all', a count (an integer ≥ 1) or a share of the columns (a number in (0, 1): max(1, ⌊share · p⌋),
+ * as sklearn reads a float `max_features`).
+ */
+export type MaxFeatures = 'sqrt' | 'log2' | 'all' | number;
+
+/** Throws a TypeError unless `value` is a `MaxFeatures`. */
+export function checkMaxFeatures(value: unknown): MaxFeatures {
+  const ok =
+    value === 'sqrt' ||
+    value === 'log2' ||
+    value === 'all' ||
+    (typeof value === 'number' && ((Number.isInteger(value) && value >= 1) || (value > 0 && value < 1)));
+  if (!ok) {
+    throw new TypeError(
+      `maxFeatures must be 'sqrt', 'log2', 'all', an integer ≥ 1 or a share in (0, 1) (got ${String(value)})`,
+    );
+  }
+  return value as MaxFeatures;
+}
+
+/** The number of features a node draws, for p columns. */
+export function featuresPerNode(maxFeatures: MaxFeatures, p: number): number {
+  if (maxFeatures === 'all') return p;
+  if (maxFeatures === 'sqrt') return Math.max(1, Math.floor(Math.sqrt(p)));
+  if (maxFeatures === 'log2') return Math.max(1, Math.floor(Math.log2(p)));
+  if (maxFeatures < 1) return Math.max(1, Math.floor(maxFeatures * p));
+  return Math.min(maxFeatures, p);
+}
 
 /** Options of `DecisionTree` (shared by `RandomForest` for its trees). */
 export interface DecisionTreeOptions {
@@ -42,22 +81,63 @@ export interface DecisionTreeOptions {
    * @default 1
    */
   minSamplesLeaf?: number;
+  /**
+   * Features drawn per node (see `MaxFeatures`); anything but 'all' needs `seed`.
+   * @default 'all'
+   */
+  maxFeatures?: MaxFeatures;
+  /**
+   * Most leaves (sklearn's `max_leaf_nodes`), or null for no limit. Only values that cannot bind
+   * (≥ 2^maxDepth) are accepted: see the module comment.
+   * @default null
+   */
+  maxLeafNodes?: number | null;
+  /** Seed of the per-node feature draws; required unless maxFeatures is 'all'. */
+  seed?: number | string;
 }
 
-/** Defaults of `DecisionTreeOptions`. */
-export const defaultDecisionTreeOptions: Readonly<Required<DecisionTreeOptions>> = Object.freeze({
+/** Resolved options: `seed` is null when no draw needs one and none was given. */
+export type ResolvedDecisionTreeOptions = Readonly<
+  Required<Omit<DecisionTreeOptions, 'seed'>> & { seed: number | string | null }
+>;
+
+/** Defaults of `DecisionTreeOptions` (the seed has none). */
+export const defaultDecisionTreeOptions = Object.freeze({
   maxDepth: null,
   minSamplesSplit: 2,
   minSamplesLeaf: 1,
-});
+  maxFeatures: 'all',
+  maxLeafNodes: null,
+}) satisfies Readonly<Required<Omit<DecisionTreeOptions, 'seed'>>>;
+
+/** Throws unless `maxLeafNodes` is null or a budget a tree of `maxDepth` cannot exceed. */
+export function checkMaxLeafNodes(value: unknown, maxDepth: number | null, name = 'maxLeafNodes'): number | null {
+  if (value === null) return null;
+  const n = checkInteger(value, name, 2);
+  if (maxDepth === null || 2 ** maxDepth > n) {
+    throw new TypeError(
+      `${name} ${n} would bind (it needs maxDepth set and 2^maxDepth ≤ ${name}, got maxDepth ${String(maxDepth)}): ` +
+        'best-first growth is not implemented, so only a budget the depth already guarantees is accepted',
+    );
+  }
+  return n;
+}
 
 /** Resolves and validates options once; the result is frozen. */
-export function resolveDecisionTreeOptions(options: DecisionTreeOptions = {}): Readonly<Required<DecisionTreeOptions>> {
+export function resolveDecisionTreeOptions(options: DecisionTreeOptions = {}): ResolvedDecisionTreeOptions {
   const o = { ...defaultDecisionTreeOptions, ...options };
+  const maxDepth = checkMaxDepth(o.maxDepth);
+  const maxFeatures = checkMaxFeatures(o.maxFeatures);
   return Object.freeze({
-    maxDepth: checkMaxDepth(o.maxDepth),
+    maxDepth,
     minSamplesSplit: checkInteger(o.minSamplesSplit, 'minSamplesSplit', 2),
     minSamplesLeaf: checkInteger(o.minSamplesLeaf, 'minSamplesLeaf', 1),
+    maxFeatures,
+    maxLeafNodes: checkMaxLeafNodes(o.maxLeafNodes, maxDepth),
+    seed:
+      maxFeatures !== 'all' || options.seed !== undefined
+        ? checkSeed(options.seed, 'a decision tree with maxFeatures')
+        : null,
   });
 }
 
@@ -68,7 +148,7 @@ const VERSION = 1;
 export class DecisionTree implements Detector {
   readonly kind = KIND;
   readonly trainsOn = 'all' as const;
-  readonly options: Readonly<Required<DecisionTreeOptions>>;
+  readonly options: ResolvedDecisionTreeOptions;
   #tree: TreeArrays | null = null;
   #nCols = 0;
 
@@ -96,7 +176,9 @@ export class DecisionTree implements Detector {
     checkLabels(x, labels, 'decision tree');
     const w = new Float64Array(x.nRows).fill(1);
     const wy = Float64Array.from(labels);
-    this.#tree = growTree(toSortedCsc(x), w, wy, null, giniParams(this.options, x.nCols, null));
+    const k = featuresPerNode(this.options.maxFeatures, x.nCols);
+    const rng = k < x.nCols ? seedrandom(`${this.options.seed}:tree`) : null;
+    this.#tree = growTree(toSortedCsc(x), w, wy, null, giniParams(this.options, k, rng));
     this.#nCols = x.nCols;
   }
 
@@ -135,7 +217,13 @@ export class DecisionTree implements Detector {
 
   toJSON(): DetectorJSON {
     const t = this.#fitted();
-    return { kind: KIND, version: VERSION, options: { ...this.options }, nCols: this.#nCols, tree: treeToJSON(t) };
+    return {
+      kind: KIND,
+      version: VERSION,
+      options: { ...this.options, seed: this.options.seed ?? undefined },
+      nCols: this.#nCols,
+      tree: treeToJSON(t),
+    };
   }
 
   /** Restores a model saved by `toJSON`; throws a TypeError on a wrong kind tag or malformed fields. */

@@ -10,10 +10,18 @@
  *
  * Defaults follow sklearn's GradientBoostingClassifier (100 rounds, learning rate 0.1, depth 3), the
  * parity reference available to our tests; xgboost's own are depth 6 and learning rate 0.3.
+ *
+ * Sampling as xgboost: `subsample` keeps each row of a round with that probability, and
+ * `colsampleBytree` gives each tree max(1, ⌊share · p⌋) columns drawn without replacement. Splits
+ * are exact on the stored values where xgboost's `tree_method='hist'` bins each column into at most
+ * 256 quantile bins: the same splits on columns with ≤ 256 distinct values (binary presence, most
+ * token counts), nearby thresholds otherwise. `maxLeaves` is accepted only where it cannot bind
+ * (2^maxDepth ≤ maxLeaves: a depth-wise tree cannot exceed it), as for the decision tree.
  */
 import seedrandom from 'seedrandom';
 import type { CsrMatrix, Detector, DetectorJSON, Explanation } from '../types.ts';
 import { checkCsr, checkInteger, checkLabels, checkRange, checkSeed, checkTag } from './checks.ts';
+import { checkMaxLeafNodes } from './decision-tree.ts';
 import { sigmoid } from './logistic.ts';
 import { growTree } from './tree.ts';
 import { saabas, treeShap } from './tree-explain.ts';
@@ -65,7 +73,19 @@ export interface GradientBoostingOptions {
    * @default 1
    */
   subsample?: number;
-  /** Seed of the row subsampling; required when subsample < 1, unused otherwise. */
+  /**
+   * Share of the columns each tree may split on (xgboost's colsample_bytree). Below 1 the `seed` is
+   * required.
+   * @default 1
+   */
+  colsampleBytree?: number;
+  /**
+   * Most leaves per tree (xgboost's max_leaves), or null for no limit; only values ≥ 2^maxDepth,
+   * which cannot bind, are accepted.
+   * @default null
+   */
+  maxLeaves?: number | null;
+  /** Seed of the row and column sampling; required when subsample or colsampleBytree < 1. */
   seed?: number | string;
 }
 
@@ -78,9 +98,11 @@ export const defaultGradientBoostingOptions = Object.freeze({
   gamma: 0,
   minChildWeight: 1,
   subsample: 1,
+  colsampleBytree: 1,
+  maxLeaves: null,
 }) satisfies Readonly<Omit<Required<GradientBoostingOptions>, 'seed'>>;
 
-/** Resolved options: `seed` is null when subsample = 1 and none was given. */
+/** Resolved options: `seed` is null when nothing is sampled and none was given. */
 export type ResolvedGradientBoostingOptions = Readonly<
   Omit<Required<GradientBoostingOptions>, 'seed'> & { seed: number | string | null }
 >;
@@ -89,19 +111,38 @@ export type ResolvedGradientBoostingOptions = Readonly<
 export function resolveGradientBoostingOptions(options: GradientBoostingOptions = {}): ResolvedGradientBoostingOptions {
   const o = { ...defaultGradientBoostingOptions, ...options };
   const subsample = checkRange(o.subsample, 'subsample', 0, 1, true);
+  const colsampleBytree = checkRange(o.colsampleBytree, 'colsampleBytree', 0, 1, true);
+  const maxDepth = checkInteger(o.maxDepth, 'maxDepth', 1);
   return Object.freeze({
     nEstimators: checkInteger(o.nEstimators, 'nEstimators', 1),
     learningRate: checkRange(o.learningRate, 'learningRate', 0, 1, true),
-    maxDepth: checkInteger(o.maxDepth, 'maxDepth', 1),
+    maxDepth,
     lambda: checkRange(o.lambda, 'lambda', 0, Number.POSITIVE_INFINITY),
     gamma: checkRange(o.gamma, 'gamma', 0, Number.POSITIVE_INFINITY),
     minChildWeight: checkRange(o.minChildWeight, 'minChildWeight', 0, Number.POSITIVE_INFINITY),
     subsample,
+    colsampleBytree,
+    maxLeaves: checkMaxLeafNodes(o.maxLeaves, maxDepth, 'maxLeaves'),
     seed:
-      subsample < 1 || options.seed !== undefined
-        ? checkSeed(options.seed, 'gradient boosting with subsample < 1')
+      subsample < 1 || colsampleBytree < 1 || options.seed !== undefined
+        ? checkSeed(options.seed, 'gradient boosting with subsample or colsampleBytree < 1')
         : null,
   });
+}
+
+/** Marks max(1, ⌊share · p⌋) of the p columns, drawn uniformly without replacement (partial Fisher–Yates). */
+function sampleColumns(mask: Uint8Array, share: number, rng: () => number): void {
+  const p = mask.length;
+  const k = Math.max(1, Math.floor(share * p));
+  const perm = Int32Array.from({ length: p }, (_, j) => j);
+  mask.fill(0);
+  for (let t = 0; t < Math.min(k, p); t++) {
+    const u = t + Math.floor(rng() * (p - t));
+    const f = perm[u]!;
+    perm[u] = perm[t]!;
+    perm[t] = f;
+    mask[f] = 1;
+  }
 }
 
 const KIND = 'gradient-boosting';
@@ -143,7 +184,8 @@ export class GradientBoosting implements Detector {
   fit(x: CsrMatrix, labels: Uint8Array): void {
     checkCsr(x);
     checkLabels(x, labels, 'gradient boosting model');
-    const { nEstimators, learningRate, maxDepth, lambda, gamma, minChildWeight, subsample, seed } = this.options;
+    const { nEstimators, learningRate, maxDepth, lambda, gamma, minChildWeight, subsample, colsampleBytree, seed } =
+      this.options;
     const n = x.nRows;
     let pos = 0;
     for (let i = 0; i < n; i++) pos += labels[i]!;
@@ -152,6 +194,7 @@ export class GradientBoosting implements Detector {
     const g = new Float64Array(n);
     const h = new Float64Array(n);
     const include = subsample < 1 ? new Uint8Array(n) : null;
+    const columns = colsampleBytree < 1 ? new Uint8Array(x.nCols) : null;
     const csc = toSortedCsc(x);
     const trees: TreeArrays[] = [];
     for (let t = 0; t < nEstimators; t++) {
@@ -165,6 +208,7 @@ export class GradientBoosting implements Detector {
         const rng = seedrandom(`${seed}:round:${t}`);
         for (let i = 0; i < n; i++) include[i] = rng() < subsample ? 1 : 0;
       }
+      if (columns !== null) sampleColumns(columns, colsampleBytree, seedrandom(`${seed}:columns:${t}`));
       const tree = growTree(csc, h, g, include, {
         criterion: 'newton',
         maxDepth,
@@ -176,6 +220,7 @@ export class GradientBoosting implements Detector {
         leafScale: learningRate,
         maxFeatures: x.nCols,
         rng: null,
+        columns,
       });
       trees.push(tree);
       forEachDenseRow(x, (i, row) => {

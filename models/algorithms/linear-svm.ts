@@ -10,15 +10,22 @@
  *
  * Each outer iteration visits the active rows in a seeded random order (liblinear shuffles with
  * rand(); we use a generator seeded through seedrandom), so results depend on `seed` only through the optimisation path.
+ *
+ * `penalty: 'l1'` replaces ½‖w̃‖² by ‖w̃‖₁ (sparse weights; sklearn's `LinearSVC(penalty='l1',
+ * dual=False)`, squared hinge only) and is solved in the primal instead: see `l1-svm.ts`.
  */
 import type { CsrMatrix, Detector, DetectorJSON, FitConvergence } from '../types.ts';
 import { checkCsr, checkInteger, checkLabels, checkPositive, checkTag, loadVector } from './checks.ts';
+import { solveL1Svm } from './l1-svm.ts';
 import { type ClassWeight, checkClassWeight, classWeights, seededUint32 } from './linear.ts';
 import { csrMatVec } from './sparse.ts';
 import { MemoryLayout, svmPassKernel } from './wasm/kernels.ts';
 
 /** Loss of the linear SVM (sklearn's `loss`). */
 export type SvmLoss = 'squared_hinge' | 'hinge';
+
+/** Penalty on the weights (sklearn's `penalty`). */
+export type SvmPenalty = 'l2' | 'l1';
 
 /** Options of `LinearSvm`. */
 export interface LinearSvmOptions {
@@ -35,7 +42,14 @@ export interface LinearSvmOptions {
    */
   loss?: SvmLoss;
   /**
-   * Stop when the spread of the projected dual gradient, max PG − min PG, is ≤ tol (liblinear's eps).
+   * 'l2' is LinearSVC's default (the dual solver); 'l1' needs the squared hinge (the primal solver).
+   * @default 'l2'
+   */
+  penalty?: SvmPenalty;
+  /**
+   * liblinear's eps. 'l2': stop when the spread of the projected dual gradient, max PG − min PG, is
+   * ≤ tol. 'l1': stop when the summed subgradient violation is ≤ ε times the first pass's, ε = tol
+   * scaled by the minority class's share of the rows (see `l1-svm.ts`).
    * @default 1e-4
    */
   tol?: number;
@@ -55,6 +69,7 @@ export interface LinearSvmOptions {
 export const defaultLinearSvmOptions: Readonly<Required<Omit<LinearSvmOptions, 'seed'>>> = Object.freeze({
   C: 1,
   loss: 'squared_hinge',
+  penalty: 'l2',
   tol: 1e-4,
   maxIter: 1000,
   classWeight: 'none',
@@ -70,10 +85,17 @@ export function resolveLinearSvmOptions(options: LinearSvmOptions): Readonly<Req
   if (o.loss !== 'squared_hinge' && o.loss !== 'hinge') {
     throw new TypeError(`loss must be 'squared_hinge' or 'hinge' (got ${String(o.loss)})`);
   }
+  if (o.penalty !== 'l2' && o.penalty !== 'l1') {
+    throw new TypeError(`penalty must be 'l2' or 'l1' (got ${String(o.penalty)})`);
+  }
+  if (o.penalty === 'l1' && o.loss !== 'squared_hinge') {
+    throw new TypeError("penalty 'l1' needs loss 'squared_hinge' (as sklearn's LinearSVC)");
+  }
   return Object.freeze({
     seed: o.seed,
     C: checkPositive(o.C, 'C'),
     loss: o.loss,
+    penalty: o.penalty,
     tol: checkPositive(o.tol, 'tol'),
     maxIter: checkInteger(o.maxIter, 'maxIter', 1),
     classWeight: checkClassWeight(o.classWeight),
@@ -84,8 +106,13 @@ export function resolveLinearSvmOptions(options: LinearSvmOptions): Readonly<Req
 export interface LinearSvmFitInfo {
   iterations: number;
   converged: boolean;
-  /** max PG − min PG of the last pass: what the stopping rule compares with `tol`. */
+  /**
+   * What the stopping rule compares with `tol` after the last pass: max PG − min PG ('l2'), or the
+   * summed subgradient violation relative to the first pass's ('l1').
+   */
   finalGap: number;
+  /** The bound `finalGap` is held to: `tol` ('l2'), tol scaled by the minority class's share ('l1'). */
+  tolerance: number;
 }
 
 const KIND = 'linear-svm';
@@ -126,7 +153,7 @@ export class LinearSvm implements Detector {
       iterations: f.iterations,
       maxIterations: this.options.maxIter,
       finalGradient: f.finalGap,
-      tolerance: this.options.tol,
+      tolerance: f.tolerance,
     };
   }
 
@@ -135,6 +162,18 @@ export class LinearSvm implements Detector {
     checkLabels(x, labels, 'linear classifier');
     const { C, loss, tol, maxIter, classWeight, seed } = this.options;
     const cw = classWeights(labels, classWeight);
+    if (this.options.penalty === 'l1') {
+      const fit = solveL1Svm(x, labels, { cNormal: C * cw.normal, cAnomaly: C * cw.anomaly, tol, maxIter, seed });
+      this.#weights = fit.weights;
+      this.#intercept = fit.intercept;
+      this.#fitInfo = {
+        iterations: fit.iterations,
+        converged: fit.converged,
+        finalGap: fit.relativeGradient,
+        tolerance: fit.tolerance,
+      };
+      return;
+    }
     const n = x.nRows;
     const { indptr, indices, data } = x;
     const nnz = indptr[n]!;
@@ -232,7 +271,7 @@ export class LinearSvm implements Detector {
     const wb = state[0]!;
     this.#weights = w;
     this.#intercept = wb;
-    this.#fitInfo = { iterations: iter, converged, finalGap };
+    this.#fitInfo = { iterations: iter, converged, finalGap, tolerance: tol };
   }
 
   /** Decision function w·x + b per row. */

@@ -1,92 +1,96 @@
 /**
- * Out-of-vocabulary count: score(x) = number of distinct columns present in x (stored, non-zero)
- * that never occur in the normal training rows.
+ * Out-of-vocabulary count as the pipeline we replace defines it (LogLead's OOV_detector):
  *
- * Limitation: the vectorizer's vocabulary is fit on the whole training set and drops columns it
- * never saw there, so tokens that first appear at validation/test time are invisible to this
- * detector. What it can count are tokens seen in training ANOMALIES but never in training normals
- * (plus any column absent from the rows given to `fit`). A genuinely new token in a test row scores
- * nothing unless the caller vectorizes with a vocabulary that keeps an "unknown" bucket.
+ *     score(x) = length(x) − Σ_j x_j
+ *
+ * where length(x) is the row's count of ALL its tokens (the pipeline's `e_words_len` column),
+ * including those the vocabulary has no column for, and Σ_j x_j counts its tokens that are columns:
+ * the difference is the number of tokens outside the training vocabulary. A vectorizer drops the
+ * tokens it never saw, so they can only be counted from a length taken before vectorizing: the
+ * matrix must carry it as its LAST column (the feature space's `length` option, which the registry
+ * turns on for this algorithm) and every other column must be a token count of the same row.
+ *
+ * The vocabulary is the vectorizer's, fit on the training rows; the detector learns nothing else,
+ * so `fit` only checks the layout (every training row's length ≥ its in-vocabulary count). With
+ * count matrices the score is exactly the out-of-vocabulary occurrences; with presence matrices
+ * (`binary`) it is, as in the pipeline, the row's length minus its distinct in-vocabulary tokens.
  */
 import type { CsrMatrix, Detector, DetectorJSON, Explanation } from '../types.ts';
-import { checkCsr, checkTag } from './checks.ts';
+import { checkCsr, checkInteger, checkTag } from './checks.ts';
 
 const KIND = 'oov';
-const VERSION = 1;
+const VERSION = 2;
 
 /** OOV detector; trains on normal rows only (the caller filters), labels ignored. */
 export class OovCount implements Detector {
   readonly kind = KIND;
   readonly trainsOn = 'normal' as const;
-  #seen: Uint8Array | null = null;
+  #nCols: number | null = null;
 
-  /** Marks every column present in the (normal) training rows as known. */
+  /** Checks that the last column is each row's token count (see the module comment). */
   fit(x: CsrMatrix, _labels: Uint8Array): void {
     checkCsr(x);
-    const seen = new Uint8Array(x.nCols);
-    const nnz = x.indptr[x.nRows]!;
-    for (let k = x.indptr[0]!; k < nnz; k++) if (x.data[k] !== 0) seen[x.indices[k]!] = 1;
-    this.#seen = seen;
+    if (x.nCols === 0) throw new TypeError(`${KIND}: the matrix needs a length column (it has no columns)`);
+    const scores = lengthMinusVocabulary(x);
+    const bad = scores.findIndex((s) => s < -1e-9);
+    if (bad >= 0) {
+      throw new TypeError(
+        `${KIND}: training row ${bad} has more in-vocabulary tokens than its length column says ` +
+          `(${scores[bad]}): the last column must be the row's token count (the feature space's length option)`,
+      );
+    }
+    this.#nCols = x.nCols;
   }
 
-  /** Number of distinct present columns never seen in training. */
+  /** The row's length minus its in-vocabulary tokens: its out-of-vocabulary tokens. */
   score(x: CsrMatrix): Float64Array {
-    const seen = this.#fitted();
-    checkCsr(x, seen.length);
-    const out = new Float64Array(x.nRows);
-    const { indptr, indices, data } = x;
-    for (let i = 0; i < x.nRows; i++) {
-      let c = 0;
-      const end = indptr[i + 1]!;
-      for (let k = indptr[i]!; k < end; k++) if (data[k] !== 0 && seen[indices[k]!] === 0) c++;
-      out[i] = c;
-    }
-    return out;
+    checkCsr(x, this.#fitted());
+    return lengthMinusVocabulary(x);
   }
 
-  /** Each out-of-vocabulary column contributes 1 (values add up to the score; base 0). */
+  /**
+   * The tokens outside the vocabulary have no column of their own: the whole score is credited to
+   * the length column, which stands for them (base 0, so the value equals the score).
+   */
   explain(x: CsrMatrix): Explanation {
-    const seen = this.#fitted();
-    checkCsr(x, seen.length);
-    const { indptr, indices, data } = x;
-    const rows: Explanation['rows'] = [];
-    for (let i = 0; i < x.nRows; i++) {
-      const cols: number[] = [];
-      const end = indptr[i + 1]!;
-      for (let k = indptr[i]!; k < end; k++) if (data[k] !== 0 && seen[indices[k]!] === 0) cols.push(indices[k]!);
-      rows.push({ columns: Int32Array.from(cols), values: new Float64Array(cols.length).fill(1), base: 0 });
-    }
+    const nCols = this.#fitted();
+    checkCsr(x, nCols);
+    const scores = lengthMinusVocabulary(x);
+    const rows: Explanation['rows'] = Array.from(scores, (s) =>
+      s === 0
+        ? { columns: new Int32Array(0), values: new Float64Array(0), base: 0 }
+        : { columns: Int32Array.of(nCols - 1), values: Float64Array.of(s), base: 0 },
+    );
     return { rows, method: 'token-weights' };
   }
 
   toJSON(): DetectorJSON {
-    const seen = this.#fitted();
-    // Known columns as an ascending index list: far shorter than a 0/1 vector when the vocabulary is wide.
-    const known: number[] = [];
-    for (let j = 0; j < seen.length; j++) if (seen[j] === 1) known.push(j);
-    return { kind: KIND, version: VERSION, nCols: seen.length, known };
+    return { kind: KIND, version: VERSION, nCols: this.#fitted() };
   }
 
   /** Restores a model saved by `toJSON`; throws a TypeError on a wrong kind tag or malformed fields. */
   static load(json: unknown): OovCount {
     const o = checkTag(json, KIND, VERSION);
-    const nCols = o['nCols'];
-    if (typeof nCols !== 'number' || !Number.isInteger(nCols) || nCols < 0) {
-      throw new TypeError(`${KIND}: nCols must be an integer ≥ 0`);
-    }
-    const known = o['known'];
-    if (!Array.isArray(known) || !known.every((j) => Number.isInteger(j) && j >= 0 && j < nCols)) {
-      throw new TypeError(`${KIND}: known must be an array of column indices in [0, nCols)`);
-    }
-    const seen = new Uint8Array(nCols);
-    for (const j of known as number[]) seen[j] = 1;
     const model = new OovCount();
-    model.#seen = seen;
+    model.#nCols = checkInteger(o['nCols'], `${KIND}: nCols`, 1);
     return model;
   }
 
-  #fitted(): Uint8Array {
-    if (this.#seen === null) throw new Error(`${KIND}: call fit() before using the model`);
-    return this.#seen;
+  #fitted(): number {
+    if (this.#nCols === null) throw new Error(`${KIND}: call fit() before using the model`);
+    return this.#nCols;
   }
+}
+
+/** Per row: the last column's value minus the sum of the others. */
+function lengthMinusVocabulary(x: CsrMatrix): Float64Array {
+  const last = x.nCols - 1;
+  const out = new Float64Array(x.nRows);
+  const { indptr, indices, data } = x;
+  for (let i = 0; i < x.nRows; i++) {
+    let s = 0;
+    for (let k = indptr[i]!; k < indptr[i + 1]!; k++) s += indices[k] === last ? data[k]! : -data[k]!;
+    out[i] = s;
+  }
+  return out;
 }

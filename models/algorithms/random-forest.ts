@@ -12,7 +12,13 @@
 import seedrandom from 'seedrandom';
 import type { CsrMatrix, Detector, DetectorJSON, Explanation } from '../types.ts';
 import { checkCsr, checkInteger, checkLabels, checkSeed, checkTag } from './checks.ts';
-import { type DecisionTreeOptions, resolveDecisionTreeOptions } from './decision-tree.ts';
+import {
+  checkMaxFeatures,
+  type DecisionTreeOptions,
+  featuresPerNode,
+  type MaxFeatures,
+  resolveDecisionTreeOptions,
+} from './decision-tree.ts';
 import { giniParams, growTree } from './tree.ts';
 import { saabas, treeShap } from './tree-explain.ts';
 import {
@@ -26,8 +32,7 @@ import {
   treeToJSON,
 } from './tree-util.ts';
 
-/** How many features each node draws: sklearn's 'sqrt' = max(1, ⌊√p⌋), 'log2' = max(1, ⌊log₂ p⌋), or a count. */
-export type MaxFeatures = 'sqrt' | 'log2' | 'all' | number;
+export { featuresPerNode, type MaxFeatures } from './decision-tree.ts';
 
 /** Options of `RandomForest`: the tree options plus the ensemble's. */
 export interface RandomForestOptions extends DecisionTreeOptions {
@@ -37,7 +42,8 @@ export interface RandomForestOptions extends DecisionTreeOptions {
    */
   nEstimators?: number;
   /**
-   * Features drawn per node ('all' = plain bagging). A count above the number of columns means all.
+   * Features drawn per node ('all' = plain bagging; a share in (0, 1) of the columns, as sklearn's
+   * float). A count above the number of columns means all.
    * @default 'sqrt'
    */
   maxFeatures?: MaxFeatures;
@@ -55,6 +61,7 @@ export const defaultRandomForestOptions = Object.freeze({
   maxDepth: null,
   minSamplesSplit: 2,
   minSamplesLeaf: 1,
+  maxLeafNodes: null,
   nEstimators: 100,
   maxFeatures: 'sqrt',
   bootstrap: true,
@@ -63,26 +70,26 @@ export const defaultRandomForestOptions = Object.freeze({
 /** Resolves and validates options once; the result is frozen. */
 export function resolveRandomForestOptions(options: RandomForestOptions): Readonly<Required<RandomForestOptions>> {
   const o = { ...defaultRandomForestOptions, ...options };
-  const mf = o.maxFeatures;
-  if (mf !== 'sqrt' && mf !== 'log2' && mf !== 'all' && !(typeof mf === 'number' && Number.isInteger(mf) && mf >= 1)) {
-    throw new TypeError(`maxFeatures must be 'sqrt', 'log2', 'all' or an integer ≥ 1 (got ${String(mf)})`);
-  }
+  const seed = checkSeed(options?.seed, 'random forest');
+  const maxFeatures = checkMaxFeatures(o.maxFeatures);
   if (typeof o.bootstrap !== 'boolean') throw new TypeError(`bootstrap must be a boolean (got ${String(o.bootstrap)})`);
-  return Object.freeze({
-    ...resolveDecisionTreeOptions(o),
-    nEstimators: checkInteger(o.nEstimators, 'nEstimators', 1),
-    maxFeatures: mf,
-    bootstrap: o.bootstrap,
-    seed: checkSeed(options?.seed, 'random forest'),
+  // The tree-shape options; the forest draws its own features, so the tree's draw options stay out.
+  const tree = resolveDecisionTreeOptions({
+    maxDepth: o.maxDepth,
+    minSamplesSplit: o.minSamplesSplit,
+    minSamplesLeaf: o.minSamplesLeaf,
+    maxLeafNodes: o.maxLeafNodes,
   });
-}
-
-/** The number of features a node draws, for p columns. */
-export function featuresPerNode(maxFeatures: MaxFeatures, p: number): number {
-  if (maxFeatures === 'all') return p;
-  if (maxFeatures === 'sqrt') return Math.max(1, Math.floor(Math.sqrt(p)));
-  if (maxFeatures === 'log2') return Math.max(1, Math.floor(Math.log2(p)));
-  return Math.min(maxFeatures, p);
+  return Object.freeze({
+    maxDepth: tree.maxDepth,
+    minSamplesSplit: tree.minSamplesSplit,
+    minSamplesLeaf: tree.minSamplesLeaf,
+    maxLeafNodes: tree.maxLeafNodes,
+    nEstimators: checkInteger(o.nEstimators, 'nEstimators', 1),
+    maxFeatures,
+    bootstrap: o.bootstrap,
+    seed,
+  });
 }
 
 const KIND = 'random-forest';

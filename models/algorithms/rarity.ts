@@ -1,58 +1,63 @@
 /**
- * Token rarity: a row is as anomalous as the rare tokens it contains, averaged over its tokens.
+ * Token rarity as the pipeline we replace defines it (LogLead's RarityModel): a row is as anomalous
+ * as the rare tokens it contains, averaged over its tokens.
  *
- *     p_j = df_j / n                       (share of training rows containing column j)
- *     w_j = (−ln p_j)³  if p_j < threshold, else 0
+ *     count_j  = training rows containing column j      total = Σ_j count_j
+ *     share_j  = count_j / total
+ *     w_j      = (−ln share_j)³  if share_j ≤ commonThreshold, else 0 (common tokens weigh nothing)
  *     score(x) = Σ_{j present in x} w_j / |{j present in x}|       (0 for an empty row)
  *
- * "Present" means a stored entry with a non-zero value: counts are reduced to presence, so a
- * token repeated ten times weighs as much as once (the pipeline we replace did the same).
+ * "Present" means a stored entry with a non-zero value: counts are reduced to presence, because the
+ * pipeline's matrices are binary (CountVectorizer(binary=True)), so its column sums are row counts
+ * and a token repeated ten times weighs as much as once.
  *
- * Columns never seen in training (df_j = 0) get the weight of p = 1 / (n + 1), i.e. "rarer than
- * anything we saw", finite where −ln 0 would be ∞. With fewer than 1/threshold − 1 training rows
- * (99 at the default 1 %) that p is not below the threshold, so unseen tokens weigh 0 there.
- * (Our vectorizer drops columns unseen in the whole training set, so df_j = 0 only happens for a
- * column absent from the rows passed to `fit`.)
+ * Columns never present in the rows given to `fit` (tokens of training anomalies only: the
+ * vocabulary is fit on all training rows, the model on normal ones) get the weight of count 1 / (total + 1),
+ * "rarer than anything seen", finite where the pipeline's −ln 0 gives an infinite score.
+ *
+ * The pipeline's decision threshold (`threshold=250` on the score) has no counterpart: the protocol
+ * chooses every threshold on validation.
  */
 import type { CsrMatrix, Detector, DetectorJSON, Explanation } from '../types.ts';
-import { checkCsr, checkInteger, checkTag } from './checks.ts';
+import { checkCsr, checkTag } from './checks.ts';
 
 /** Options of `TokenRarity`. */
 export interface TokenRarityOptions {
   /**
-   * Tokens with document frequency share p < threshold are rare and weigh (−ln p)³; others weigh 0.
+   * Tokens whose share of all training token occurrences (presence per row) is ≤ this are rare and
+   * weigh (−ln share)³; the others weigh 0 (the pipeline's `common_threshold`).
    * @default 0.01
    */
-  threshold?: number;
+  commonThreshold?: number;
 }
 
 /** Defaults of `TokenRarityOptions`. */
-export const defaultTokenRarityOptions: Readonly<Required<TokenRarityOptions>> = Object.freeze({ threshold: 0.01 });
+export const defaultTokenRarityOptions: Readonly<Required<TokenRarityOptions>> = Object.freeze({
+  commonThreshold: 0.01,
+});
 
 /** Resolves and validates options once; the result is frozen. */
 export function resolveTokenRarityOptions(options: TokenRarityOptions = {}): Readonly<Required<TokenRarityOptions>> {
   const o = { ...defaultTokenRarityOptions, ...options };
-  if (typeof o.threshold !== 'number' || !(o.threshold > 0 && o.threshold <= 1)) {
-    throw new TypeError(`threshold must be a number in (0, 1] (got ${String(o.threshold)})`);
+  if (typeof o.commonThreshold !== 'number' || !(o.commonThreshold > 0 && o.commonThreshold <= 1)) {
+    throw new TypeError(`commonThreshold must be a number in (0, 1] (got ${String(o.commonThreshold)})`);
   }
-  return Object.freeze({ threshold: o.threshold });
+  return Object.freeze({ commonThreshold: o.commonThreshold });
 }
 
 const KIND = 'token-rarity';
-const VERSION = 1;
+const VERSION = 2;
 
 /**
- * Token-rarity detector. Trains on ALL training rows, as the pipeline we replace did and as
- * DESIGN.md lists it (only LOF, OneClassSVM, OOV and IsolationForest are normal-only): tokens of
- * training anomalies then count as seen, which makes the score a little more conservative, but
- * rarity is a property of the log corpus, not of the labels, so no label is needed to compute it.
+ * Token-rarity detector. Trains on normal rows only (the caller filters), as the pipeline's
+ * registry does: rarity is measured against normal traffic, so a token that only anomalies carry
+ * stays rare however often the training anomalies repeat it.
  */
 export class TokenRarity implements Detector {
   readonly kind = KIND;
-  readonly trainsOn = 'all' as const;
+  readonly trainsOn = 'normal' as const;
   readonly options: Readonly<Required<TokenRarityOptions>>;
-  #df: Int32Array | null = null;
-  #nTrain = 0;
+  #counts: Int32Array | null = null;
   #weights: Float64Array | null = null;
 
   constructor(options: TokenRarityOptions = {}) {
@@ -64,16 +69,16 @@ export class TokenRarity implements Detector {
     return Float64Array.from(this.#fitted());
   }
 
-  /** Counts document frequencies; labels are ignored (unsupervised). */
+  /** Counts the rows each column is present in; labels are ignored (unsupervised). */
   fit(x: CsrMatrix, _labels: Uint8Array): void {
     checkCsr(x);
-    const df = new Int32Array(x.nCols);
+    const counts = new Int32Array(x.nCols);
     const { indptr, indices, data } = x;
     for (let i = 0; i < x.nRows; i++) {
       const end = indptr[i + 1]!;
-      for (let k = indptr[i]!; k < end; k++) if (data[k] !== 0) df[indices[k]!]!++;
+      for (let k = indptr[i]!; k < end; k++) if (data[k] !== 0) counts[indices[k]!]!++;
     }
-    this.#setCounts(df, x.nRows);
+    this.#setCounts(counts);
   }
 
   /** Mean weight of the row's distinct present tokens. */
@@ -124,38 +129,33 @@ export class TokenRarity implements Detector {
 
   toJSON(): DetectorJSON {
     this.#fitted();
-    return {
-      kind: KIND,
-      version: VERSION,
-      options: { ...this.options },
-      nTrain: this.#nTrain,
-      df: Array.from(this.#df!),
-    };
+    return { kind: KIND, version: VERSION, options: { ...this.options }, counts: Array.from(this.#counts!) };
   }
 
   /** Restores a model saved by `toJSON`; throws a TypeError on a wrong kind tag or malformed fields. */
   static load(json: unknown): TokenRarity {
     const o = checkTag(json, KIND, VERSION);
     const model = new TokenRarity((o['options'] ?? {}) as TokenRarityOptions);
-    const nTrain = checkInteger(o['nTrain'], `${KIND}: nTrain`, 0);
-    const df = o['df'];
-    if (!Array.isArray(df) || !df.every((v) => Number.isInteger(v) && v >= 0 && v <= nTrain)) {
-      throw new TypeError(`${KIND}: df must be an array of integers in [0, nTrain]`);
+    const counts = o['counts'];
+    if (!Array.isArray(counts) || !counts.every((v) => Number.isInteger(v) && v >= 0)) {
+      throw new TypeError(`${KIND}: counts must be an array of integers ≥ 0`);
     }
-    model.#setCounts(Int32Array.from(df as number[]), nTrain);
+    model.#setCounts(Int32Array.from(counts as number[]));
     return model;
   }
 
-  #setCounts(df: Int32Array, n: number): void {
-    const { threshold } = this.options;
-    const weights = new Float64Array(df.length);
-    const unseen = 1 / (n + 1);
-    for (let j = 0; j < df.length; j++) {
-      const p = df[j] === 0 ? unseen : df[j]! / n;
-      if (p < threshold) weights[j] = (-Math.log(p)) ** 3;
+  #setCounts(counts: Int32Array): void {
+    const { commonThreshold } = this.options;
+    let total = 0;
+    for (let j = 0; j < counts.length; j++) total += counts[j]!;
+    const weights = new Float64Array(counts.length);
+    const unseen = 1 / (total + 1);
+    for (let j = 0; j < counts.length; j++) {
+      const share = counts[j] === 0 ? unseen : counts[j]! / total;
+      // max with +0: a share of 1 would give (−0)³ = −0.
+      if (share <= commonThreshold) weights[j] = Math.max(0, -Math.log(share)) ** 3;
     }
-    this.#df = df;
-    this.#nTrain = n;
+    this.#counts = counts;
     this.#weights = weights;
   }
 

@@ -41,6 +41,11 @@ export interface GrowParams {
   maxFeatures: number;
   /** Needed when maxFeatures < nCols. */
   rng: (() => number) | null;
+  /**
+   * The columns this tree may split on (1 = allowed), or null for all: xgboost's per-tree column
+   * sample. Only with maxFeatures ≥ nCols (no per-node draws).
+   */
+  columns?: Uint8Array | null;
 }
 
 /**
@@ -151,14 +156,19 @@ export function growTree(
   // nRows, not tN: rows left out (bootstrap) are dropped by the first compaction.
   let rowsAtCompaction = nRows;
   const all = p.maxFeatures >= nCols;
+  const columns = p.columns ?? null;
+  if (columns !== null && !all) throw new TypeError('growTree: a column sample excludes per-node feature draws');
   const perm = Int32Array.from({ length: all ? 0 : nCols }, (_, j) => j);
 
   for (let depth = 0; slotNode.length > 0; depth++) {
     const S = slotNode.length;
     const search = new SplitSearch(rules, a, b, sA, sB, sN);
     if (all) {
-      for (let j = 0; j < nCols; j++)
-        if (cols.colPtr[j + 1]! > cols.colPtr[j]!) search.scanColumn(cols, rowSlot, j, false);
+      for (let j = 0; j < nCols; j++) {
+        if (cols.colPtr[j + 1]! > cols.colPtr[j]! && (columns === null || columns[j] === 1)) {
+          search.scanColumn(cols, rowSlot, j, false);
+        }
+      }
     } else {
       // sklearn's draw: a uniform k-subset of all features per node (partial Fisher–Yates).
       const k = p.maxFeatures;

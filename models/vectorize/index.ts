@@ -13,6 +13,7 @@ export {
   toDense,
 } from './csr.ts';
 export { FEATURE_PARTS, type FeaturePart, isTokenPart, parseFeatureSet, type TokenPart } from './feature-sets.ts';
+export { columnIdf } from './idf.ts';
 export {
   defaultNumericScalerOptions,
   NumericScaler,
@@ -26,9 +27,18 @@ export {
   FeatureSpace,
   type FeatureSpaceJSON,
   type FeatureSpaceOptions,
+  type ResolvedFeatureSpaceOptions,
   readFeatureSource,
+  resolveFeatureSpaceOptions,
   type SequenceRef,
 } from './space.ts';
+export {
+  type FeatureSpaceFile,
+  featureSpaceFileText,
+  parseFeatureSpaceFile,
+  type SavedFeatureSpace,
+  type SequenceRecipe,
+} from './space-file.ts';
 export { exportSvmlight, type LabelledMatrix, writeSvmlight } from './svmlight.ts';
 export {
   defaultTokenVectorizerOptions,

@@ -2,6 +2,9 @@
  * A feature space: the vectorizers of one feature set, fit on the training sequences of a split,
  * turning any sequences of the same ingest into one CSR matrix (parts side by side, in the order
  * of the feature-set name, columns prefixed with the part: `words:status.yml`, `numeric:seq_len`).
+ * With the `length` option a last column `length:<token parts>` holds each sequence's count of all
+ * its tokens, those no column keeps included (what the pipeline's `e_words_len` holds for words):
+ * the out-of-vocabulary detector subtracts the in-vocabulary counts from it.
  */
 
 import {
@@ -12,10 +15,22 @@ import {
   type SequenceNumeric,
 } from '../../harness/data/index.ts';
 import type { CsrMatrix } from '../types.ts';
-import { hstack } from './csr.ts';
+import { CsrBuilder, hstack } from './csr.ts';
 import { type FeaturePart, isTokenPart, parseFeatureSet, type TokenPart } from './feature-sets.ts';
-import { NumericScaler, type NumericScalerJSON, type NumericScalerOptions, type NumericTable } from './numeric.ts';
-import { type TokenBag, TokenVectorizer, type TokenVectorizerJSON, type TokenVectorizerOptions } from './tokens.ts';
+import {
+  NumericScaler,
+  type NumericScalerJSON,
+  type NumericScalerOptions,
+  type NumericTable,
+  resolveNumericScalerOptions,
+} from './numeric.ts';
+import {
+  resolveTokenVectorizerOptions,
+  type TokenBag,
+  TokenVectorizer,
+  type TokenVectorizerJSON,
+  type TokenVectorizerOptions,
+} from './tokens.ts';
 
 /** The per-sequence data of one ingest that feature sets read; every member is in table order. */
 export interface FeatureSource {
@@ -33,6 +48,30 @@ export interface FeatureSpaceOptions {
   tokens: Partial<TokenVectorizerOptions>;
   /** Options of the numeric part's scaler. @default defaultNumericScalerOptions */
   numeric: Partial<NumericScalerOptions>;
+  /**
+   * Append the `length:<parts>` column: each sequence's count of all its tokens (token parts only;
+   * a feature set with a numeric part refuses it). @default false
+   */
+  length: boolean;
+}
+
+/** Every option of a feature space, defaults filled in: what a matrix depends on besides its data. */
+export interface ResolvedFeatureSpaceOptions {
+  readonly tokens: Readonly<TokenVectorizerOptions>;
+  readonly numeric: Readonly<NumericScalerOptions>;
+  readonly length: boolean;
+}
+
+/** Fills defaults and validates (errors name the option); the result is frozen. */
+export function resolveFeatureSpaceOptions(options: Partial<FeatureSpaceOptions> = {}): ResolvedFeatureSpaceOptions {
+  if (options.length !== undefined && typeof options.length !== 'boolean') {
+    throw new TypeError(`length must be a boolean (got ${String(options.length)})`);
+  }
+  return Object.freeze({
+    tokens: resolveTokenVectorizerOptions(options.tokens),
+    numeric: resolveNumericScalerOptions(options.numeric),
+    length: options.length ?? false,
+  });
 }
 
 export interface FeatureSpaceJSON {
@@ -40,6 +79,8 @@ export interface FeatureSpaceJSON {
   version: 1;
   featureSet: string;
   parts: { part: FeaturePart; model: TokenVectorizerJSON | NumericScalerJSON }[];
+  /** Present (true) when the space appends the length column. */
+  length?: true;
 }
 
 const KIND = 'feature-space';
@@ -65,14 +106,22 @@ type Model = { part: TokenPart; model: TokenVectorizer } | { part: 'numeric'; mo
 export class FeatureSpace {
   readonly featureSet: string;
   readonly parts: readonly FeaturePart[];
+  /** Whether the last column is each sequence's token count (the `length` option). */
+  readonly length: boolean;
   readonly #models: Model[];
   readonly #source: FeatureSource;
   readonly #rowOf: Map<string, number>;
   #columnNames: readonly string[] | null = null;
 
-  private constructor(featureSet: string, models: Model[], source: FeatureSource) {
+  private constructor(featureSet: string, models: Model[], source: FeatureSource, length: boolean) {
     this.featureSet = featureSet;
     this.parts = parseFeatureSet(featureSet);
+    if (length && this.parts.includes('numeric')) {
+      throw new TypeError(
+        `feature set '${featureSet}': the length column counts tokens, so it needs a feature set of token parts only`,
+      );
+    }
+    this.length = length;
     this.#models = models;
     this.#source = source;
     this.#rowOf = indexSource(source, this.parts, featureSet);
@@ -86,13 +135,15 @@ export class FeatureSpace {
     options: Partial<FeatureSpaceOptions> = {},
   ): FeatureSpace {
     const parts = parseFeatureSet(featureSet);
+    const o = resolveFeatureSpaceOptions(options);
     const space = new FeatureSpace(
       featureSet,
       parts.map((part): Model => {
-        if (part === 'numeric') return { part, model: new NumericScaler(options.numeric) };
-        return { part, model: new TokenVectorizer(options.tokens) };
+        if (part === 'numeric') return { part, model: new NumericScaler(o.numeric) };
+        return { part, model: new TokenVectorizer(o.tokens) };
       }),
       source,
+      o.length,
     );
     // Table order, so the fit depends on which sequences train, not on how they are listed (float sums do).
     const rows = space.#rows(train).sort();
@@ -117,14 +168,15 @@ export class FeatureSpace {
       if (s.part === 'numeric') return { part: s.part, model: NumericScaler.load(s.model) };
       return { part: s.part, model: TokenVectorizer.load(s.model) };
     });
-    return new FeatureSpace(String(j.featureSet), models, source);
+    return new FeatureSpace(String(j.featureSet), models, source, j.length === true);
   }
 
   /** Column names in column order, prefixed with their part. */
   get columnNames(): readonly string[] {
-    this.#columnNames ??= Object.freeze(
-      this.#models.flatMap((m) => m.model.columnNames.map((name) => `${m.part}:${name}`)),
-    );
+    this.#columnNames ??= Object.freeze([
+      ...this.#models.flatMap((m) => m.model.columnNames.map((name) => `${m.part}:${name}`)),
+      ...(this.length ? [`length:${this.parts.join('+')}`] : []),
+    ]);
     return this.#columnNames;
   }
 
@@ -138,13 +190,13 @@ export class FeatureSpace {
   /** The sequences as one matrix: a row per sequence, in the given order. */
   transform(sequences: readonly SequenceRef[]): CsrMatrix {
     const rows = this.#rows(sequences);
-    return hstack(
-      this.#models.map((m) =>
-        m.part === 'numeric'
-          ? m.model.transform(this.#numeric(rows))
-          : m.model.transform(this.#bags(m.part, rows), this.#sourceBags(m.part).vocabulary),
-      ),
+    const blocks = this.#models.map((m) =>
+      m.part === 'numeric'
+        ? m.model.transform(this.#numeric(rows))
+        : m.model.transform(this.#bags(m.part, rows), this.#sourceBags(m.part).vocabulary),
     );
+    if (this.length) blocks.push(this.#lengths(rows));
+    return hstack(blocks);
   }
 
   /** Per sequence, the tokens of `part` that are no column (see TokenVectorizer.unseenCounts). */
@@ -162,6 +214,7 @@ export class FeatureSpace {
       version: 1,
       featureSet: this.featureSet,
       parts: this.#models.map((m) => ({ part: m.part, model: m.model.toJSON() })),
+      ...(this.length && { length: true as const }),
     };
   }
 
@@ -171,6 +224,21 @@ export class FeatureSpace {
       if (row === undefined) throw new RangeError(`sequence ${s.seqId} is not in the feature source`);
       return row;
     });
+  }
+
+  /** One column: each row's count of all its tokens over the token parts (the bag counts, before any column is chosen). */
+  #lengths(rows: Int32Array): CsrMatrix {
+    const b = new CsrBuilder(1, rows.length, rows.length);
+    for (const r of rows) {
+      let total = 0;
+      for (const m of this.#models) {
+        if (m.part === 'numeric') continue;
+        const counts = this.#sourceBags(m.part).sequences[r]!.counts;
+        for (let k = 0; k < counts.length; k++) total += counts[k]!;
+      }
+      b.push([0], [total]);
+    }
+    return b.finish();
   }
 
   #sourceBags(part: TokenPart): SequenceBags {

@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { benchHome } from '../../harness/cli/paths.ts';
 import { ingest, materializeDataset } from '../../harness/data/index.ts';
 import { readSequenceMeta } from '../../harness/data/read.ts';
-import { makeDetector, trainingRows, VARIANT_NAMES, VARIANTS, type VariantName } from '../../models/index.ts';
+import { makeDetector, resolveVariant, trainingRows, VARIANT_NAMES, type VariantName } from '../../models/index.ts';
 import { chooseThreshold, metricsAt } from '../../splits/eval/index.ts';
 import type { Part } from '../../splits/index.ts';
 import { splitDataset } from './split-dataset.ts';
@@ -56,9 +56,11 @@ const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 async function child(name: string): Promise<ChildResult> {
   const { labelsOf, vectorize } = await splitDataset(preset, seed);
   const vectorizeOnly = name.startsWith('vectorize:');
-  const featureSet = vectorizeOnly ? name.slice('vectorize:'.length) : VARIANTS[name as VariantName].featureSet;
+  const config = vectorizeOnly ? null : resolveVariant(name);
+  const featureSet = config?.featureSet ?? name.slice('vectorize:'.length);
   const t0 = performance.now();
-  const m = vectorize(featureSet).matrices;
+  // Each variant on its own vectorizer settings (the pipeline's min_df/max_features, OOV's length column).
+  const m = vectorize(featureSet, config?.vectorizer).matrices;
   const vectorizeS = (performance.now() - t0) / 1000;
   const base = {
     name,

@@ -1,34 +1,45 @@
 /**
  * The setup the parity and scale scripts share: a synthetic preset (generated and ingested once
- * into the cache), one random-runs split, and feature matrices fit on its training part.
+ * into the cache), one random-runs split made as a sweep makes it (over all runs, then the
+ * sequences of the scope assigned to its parts), and feature matrices fit on its training part.
+ * The scope defaults to the standard experiment's (`target-service` labels): under `case` labels an
+ * error case's files of untouched services are anomalies by label only, and every detector's best
+ * validation threshold flags nearly everything, which says nothing about parity.
  */
 import { join } from 'node:path';
 import { benchHome } from '../../harness/cli/paths.ts';
 import { ingest, materializeDataset } from '../../harness/data/index.ts';
-import { readSequenceMeta } from '../../harness/data/read.ts';
-import { type CsrMatrix, FeatureSpace, readFeatureSource } from '../../models/index.ts';
-import { assign, makeSplit, PARTS, type Part, type SplitAssignment } from '../../splits/index.ts';
+import { IngestInputs } from '../../harness/sweep/index.ts';
+import { type CsrMatrix, FeatureSpace, type FeatureSpaceOptions } from '../../models/index.ts';
+import { assign, makeSplit, PARTS, type Part, type SequenceScope, type SplitAssignment } from '../../splits/index.ts';
 
 export interface SplitDataset {
   ingestDir: string;
   split: SplitAssignment;
   labelsOf(part: Part): Uint8Array;
-  /** Matrices of every part for a feature set, vectorized on train, with their column names. */
-  vectorize(featureSet: string): { matrices: Record<Part, CsrMatrix>; columnNames: readonly string[] };
+  /** Matrices of every part for a feature set (and a variant's vectorizer options), vectorized on train, with their column names. */
+  vectorize(
+    featureSet: string,
+    options?: Partial<FeatureSpaceOptions>,
+  ): { matrices: Record<Part, CsrMatrix>; columnNames: readonly string[] };
 }
 
-export async function splitDataset(preset: 'tiny' | 'standard' | 'large', seed: number): Promise<SplitDataset> {
+export async function splitDataset(
+  preset: 'tiny' | 'standard' | 'large',
+  seed: number,
+  scope: SequenceScope = { labels: 'target-service', seqBy: 'file' },
+): Promise<SplitDataset> {
   const cacheDir = join(benchHome(), 'cache');
   const { root } = await materializeDataset({ source: 'synthetic', preset }, { cacheDir });
   const ingested = await ingest(root, { cacheDir });
-  const meta = readSequenceMeta(ingested.dir);
-  const split = assign(meta, makeSplit(meta, { seed }));
+  const inputs = new IngestInputs(ingested.dir, scope);
+  const split = assign(inputs.meta(), makeSplit(inputs.fileMeta(), { seed, scope }));
   return {
     ingestDir: ingested.dir,
     split,
     labelsOf: (p) => Uint8Array.from(split.parts[p], (s) => (s.anomaly ? 1 : 0)),
-    vectorize(featureSet) {
-      const space = FeatureSpace.fit(featureSet, readFeatureSource(ingested.dir, featureSet), split.parts.train);
+    vectorize(featureSet, options = {}) {
+      const space = FeatureSpace.fit(featureSet, inputs.source(featureSet), split.parts.train, options);
       const matrices = Object.fromEntries(PARTS.map((p) => [p, space.transform(split.parts[p])])) as Record<
         Part,
         CsrMatrix

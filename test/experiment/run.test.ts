@@ -25,7 +25,9 @@ describe('experiments', () => {
     );
     const trials = planTrials(e);
     assert.equal(trials.length, 8);
-    assert.deepEqual(trials[0], { variant: 'event_lr_words', featureSet: 'words', seed: 1 });
+    const { config, ...first } = trials[0]!;
+    assert.deepEqual(first, { variant: 'event_lr_words', featureSet: 'words', seed: 1 });
+    assert.equal(config.algorithm, 'logistic-regression');
     assert.equal(planTrials(parseExperiment({ name: 'y', dataset: { source: 'synthetic' } }, 'y.ts')).length, 14);
   });
 

@@ -392,7 +392,34 @@ describe('tree models: persistence and options', () => {
       [() => new RandomForest({ seed: 1, nEstimators: 0 }), 'nEstimators must be an integer ≥ 1 (got 0)'],
       [
         () => new RandomForest({ seed: 1, maxFeatures: 'half' as never }),
-        "maxFeatures must be 'sqrt', 'log2', 'all' or an integer ≥ 1 (got half)",
+        "maxFeatures must be 'sqrt', 'log2', 'all', an integer ≥ 1 or a share in (0, 1) (got half)",
+      ],
+      [
+        () => new RandomForest({ seed: 1, maxFeatures: 1.5 }),
+        "maxFeatures must be 'sqrt', 'log2', 'all', an integer ≥ 1 or a share in (0, 1) (got 1.5)",
+      ],
+      [
+        () => new DecisionTree({ maxFeatures: 0.3 }),
+        'seed is required for a decision tree with maxFeatures (a finite number or non-empty string, got undefined)',
+      ],
+      [
+        () => new DecisionTree({ maxDepth: 9, maxLeafNodes: 256 }),
+        'maxLeafNodes 256 would bind (it needs maxDepth set and 2^maxDepth ≤ maxLeafNodes, got maxDepth 9): ' +
+          'best-first growth is not implemented, so only a budget the depth already guarantees is accepted',
+      ],
+      [() => new DecisionTree({ maxDepth: 8, maxLeafNodes: 1 }), 'maxLeafNodes must be an integer ≥ 2 (got 1)'],
+      [
+        () => new GradientBoosting({ maxLeaves: 4 }),
+        'maxLeaves 4 would bind (it needs maxDepth set and 2^maxDepth ≤ maxLeaves, got maxDepth 3): ' +
+          'best-first growth is not implemented, so only a budget the depth already guarantees is accepted',
+      ],
+      [
+        () => new GradientBoosting({ colsampleBytree: 0 }),
+        'colsampleBytree must be a finite number > 0 and ≤ 1 (got 0)',
+      ],
+      [
+        () => new GradientBoosting({ colsampleBytree: 0.5 }),
+        'seed is required for gradient boosting with subsample or colsampleBytree < 1 (a finite number or non-empty string, got undefined)',
       ],
       [() => new RandomForest({ seed: 1, bootstrap: 1 as never }), 'bootstrap must be a boolean (got 1)'],
       [() => new GradientBoosting({ learningRate: 0 }), 'learningRate must be a finite number > 0 and ≤ 1 (got 0)'],
@@ -405,7 +432,7 @@ describe('tree models: persistence and options', () => {
       [() => new GradientBoosting({ subsample: 1.5 }), 'subsample must be a finite number > 0 and ≤ 1 (got 1.5)'],
       [
         () => new GradientBoosting({ subsample: 0.5 }),
-        'seed is required for gradient boosting with subsample < 1 (a finite number or non-empty string, got undefined)',
+        'seed is required for gradient boosting with subsample or colsampleBytree < 1 (a finite number or non-empty string, got undefined)',
       ],
     ];
     for (const [make, message] of cases) assert.throws(make, { name: 'TypeError', message });
@@ -415,7 +442,14 @@ describe('tree models: persistence and options', () => {
       message: 'labels must have one entry per row of x (got 3 for 300 rows)',
     });
     assert.throws(() => dt.score(data.xTest), { message: 'decision-tree: call fit() before using the model' });
-    assert.deepEqual(new DecisionTree().options, { maxDepth: null, minSamplesSplit: 2, minSamplesLeaf: 1 });
+    assert.deepEqual(new DecisionTree().options, {
+      maxDepth: null,
+      minSamplesSplit: 2,
+      minSamplesLeaf: 1,
+      maxFeatures: 'all',
+      maxLeafNodes: null,
+      seed: null,
+    });
     assert.ok(Object.isFrozen(new GradientBoosting().options));
   });
 });

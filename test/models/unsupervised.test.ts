@@ -76,20 +76,34 @@ function roundTrip<T extends Detector>(model: T, load: (json: unknown) => T, x: 
   assert.deepEqual(copy.score(x), model.score(x));
 }
 
+/** Element-wise equality up to a relative 1e-12 (−ln(1/7) and ln 7 differ in the last bit). */
+function assertClose(actual: ArrayLike<number>, expected: readonly number[]): void {
+  assert.equal(actual.length, expected.length);
+  expected.forEach((e, i) => {
+    const a = actual[i]!;
+    assert.ok(Math.abs(a - e) <= 1e-12 * Math.max(1, Math.abs(e)), `entry ${i}: ${a} vs ${e}`);
+  });
+}
+
 describe('TokenRarity', () => {
-  // 4 training rows: col 0 in all, col 1 in one, col 2 in two, col 3 in none.
+  // 4 (normal) training rows: col 0 in all, col 1 in one, col 2 in two, col 3 in none: counts 4, 1, 2, 0, total 7.
   const train = csrFromDense([
     [1, 1, 0, 0],
     [2, 0, 1, 0],
     [1, 0, 1, 0],
     [1, 0, 0, 0],
   ]);
-  const model = new TokenRarity({ threshold: 0.5 });
+  const model = new TokenRarity({ commonThreshold: 0.5 });
   model.fit(train, noLabels(train));
+  const w1 = Math.log(7) ** 3; // share 1/7
+  const w2 = Math.log(3.5) ** 3; // share 2/7
+  const w3 = Math.log(8) ** 3; // never present: share 1/(total + 1)
 
-  it('weighs tokens rarer than the threshold by (−ln p)³, unseen ones as p = 1/(n+1)', () => {
+  it('trains on normal rows and weighs tokens with share ≤ commonThreshold of all token presences by (−ln share)³', () => {
+    assert.equal(model.trainsOn, 'normal');
     const w = model.weights;
-    assert.deepEqual(Array.from(w), [0, Math.log(4) ** 3, 0, Math.log(5) ** 3]);
+    // Column 0's share 4/7 is above 0.5: common, weight 0.
+    assertClose(w, [0, w1, w2, w3]);
   });
 
   it('scores the mean weight over distinct present tokens, 0 for an empty row', () => {
@@ -101,7 +115,7 @@ describe('TokenRarity', () => {
       [0, 5, 1, 1],
     ]);
     const s = model.score(x);
-    const expected = [Math.log(4) ** 3 / 2, Math.log(5) ** 3, 0, 0, (Math.log(4) ** 3 + Math.log(5) ** 3) / 3];
+    const expected = [w1 / 2, w3, 0, w2 / 2, (w1 + w2 + w3) / 3];
     s.forEach((v, i) => {
       assert.ok(Math.abs(v - expected[i]!) < 1e-12, `row ${i}: ${v} vs ${expected[i]}`);
     });
@@ -110,19 +124,20 @@ describe('TokenRarity', () => {
   it('ignores explicitly stored zeros in fit and score', () => {
     const x = csrWithZeros([[1, 0, 0, 0]]);
     assert.equal(model.score(x)[0], 0);
-    // One training row whose column 1 is a stored zero: column 1 stays unseen, p = 1/2 < threshold 1.
-    const m = new TokenRarity({ threshold: 1 });
+    // One training row whose other columns are stored zeros: they stay unseen, share 1/2.
+    const m = new TokenRarity({ commonThreshold: 1 });
     m.fit(csrWithZeros([[1, 0, 0, 0]]), new Uint8Array(1));
-    assert.deepEqual(Array.from(m.weights), [0, Math.log(2) ** 3, Math.log(2) ** 3, Math.log(2) ** 3]);
+    assertClose(m.weights, [0, Math.log(2) ** 3, Math.log(2) ** 3, Math.log(2) ** 3]);
+    assert.ok(Object.is(m.weights[0], 0), 'a share of 1 weighs +0');
   });
 
-  it('uses a strict 1 % threshold by default', () => {
-    // 200 rows: col 1 in one (p = 0.005), col 2 in two (p = 0.01, not rare), col 3 in none (p = 1/201).
-    const rows = Array.from({ length: 200 }, (_, i) => [1, i === 0 ? 1 : 0, i < 2 ? 1 : 0, 0]);
+  it('uses an inclusive 1 % threshold by default', () => {
+    // 99 rows with column 0, one with column 1: total 100, so column 1's share is exactly 0.01.
+    const rows = Array.from({ length: 100 }, (_, i) => (i === 0 ? [0, 1, 0] : [1, 0, 0]));
     const m = new TokenRarity();
     const x = csrFromDense(rows);
     m.fit(x, noLabels(x));
-    assert.deepEqual(Array.from(m.weights), [0, Math.log(200) ** 3, 0, Math.log(201) ** 3]);
+    assertClose(m.weights, [0, Math.log(100) ** 3, Math.log(101) ** 3]);
   });
 
   it('explains with per-token shares that add up to the score', () => {
@@ -132,7 +147,7 @@ describe('TokenRarity', () => {
     ]);
     const e = model.explain(x);
     assert.equal(e.method, 'token-weights');
-    assert.deepEqual(Array.from(e.rows[0]!.columns), [1, 3]);
+    assert.deepEqual(Array.from(e.rows[0]!.columns), [1, 2, 3]);
     const s = model.score(x);
     e.rows.forEach((r, i) => {
       const sum = r.values.reduce((a, b) => a + b, r.base);
@@ -143,57 +158,69 @@ describe('TokenRarity', () => {
 
   it('round-trips through JSON and rejects a wrong kind', () => {
     roundTrip(model, TokenRarity.load, csrFromDense([[0, 1, 1, 1]]));
-    assert.throws(() => TokenRarity.load({ kind: 'oov', version: 1 }), {
+    assert.throws(() => TokenRarity.load({ kind: 'oov', version: 2 }), {
       name: 'TypeError',
       message: "token-rarity: expected kind 'token-rarity' (got oov)",
     });
   });
 
   it('validates options', () => {
-    assert.throws(() => new TokenRarity({ threshold: 2 }), {
+    assert.throws(() => new TokenRarity({ commonThreshold: 2 }), {
       name: 'TypeError',
-      message: 'threshold must be a number in (0, 1] (got 2)',
+      message: 'commonThreshold must be a number in (0, 1] (got 2)',
     });
   });
 });
 
 describe('OovCount', () => {
+  // Columns: tokens a, b, then the length column (every token of the row, in the vocabulary or not).
   const normals = csrFromDense([
-    [1, 1, 0, 0, 0],
-    [0, 2, 0, 0, 0],
+    [1, 1, 2],
+    [0, 2, 3],
   ]);
   const model = new OovCount();
   model.fit(normals, noLabels(normals));
 
-  it('counts distinct present columns never seen in the normal training rows', () => {
-    const x = csrFromDense(
-      [
-        [0, 1, 3, 1, 0],
-        [1, 1, 0, 0, 0],
-        [0, 0, 0, 0, 0],
-        [0, 0, 0, 0, 9],
-      ],
-      5,
-    );
-    assert.deepEqual(Array.from(model.score(x)), [2, 0, 0, 1]);
+  it('scores the length column minus the in-vocabulary token counts', () => {
+    const x = csrFromDense([
+      [0, 1, 3],
+      [1, 1, 2],
+      [0, 0, 0],
+      [0, 0, 9],
+    ]);
+    assert.deepEqual(Array.from(model.score(x)), [2, 0, 0, 9]);
     assert.equal(model.trainsOn, 'normal');
   });
 
-  it('explains each unseen column with weight 1', () => {
-    const e = model.explain(csrFromDense([[0, 1, 3, 1, 0]]));
-    assert.deepEqual(Array.from(e.rows[0]!.columns), [2, 3]);
-    assert.deepEqual(Array.from(e.rows[0]!.values), [1, 1]);
+  it('refuses a matrix whose last column is no length column', () => {
+    const m = new OovCount();
+    assert.throws(
+      () => m.fit(csrFromDense([[1, 1, 1]]), new Uint8Array(1)),
+      /oov: training row 0 has more in-vocabulary tokens than its length column/,
+    );
+  });
+
+  it('credits the whole score to the length column', () => {
+    const e = model.explain(
+      csrFromDense([
+        [0, 1, 3],
+        [1, 1, 2],
+      ]),
+    );
+    assert.deepEqual(Array.from(e.rows[0]!.columns), [2]);
+    assert.deepEqual(Array.from(e.rows[0]!.values), [2]);
+    assert.equal(e.rows[1]!.columns.length, 0);
   });
 
   it('round-trips through JSON and rejects a wrong kind or a too-wide matrix', () => {
-    roundTrip(model, OovCount.load, csrFromDense([[0, 1, 3, 1, 1]]));
-    assert.throws(() => OovCount.load({ kind: 'kmeans', version: 1 }), {
+    roundTrip(model, OovCount.load, csrFromDense([[0, 1, 3]]));
+    assert.throws(() => OovCount.load({ kind: 'kmeans', version: 2 }), {
       name: 'TypeError',
       message: "oov: expected kind 'oov' (got kmeans)",
     });
-    assert.throws(() => model.score(csrFromDense([[1, 2, 3]])), {
+    assert.throws(() => model.score(csrFromDense([[1, 2, 3, 4, 5]])), {
       name: 'TypeError',
-      message: 'x must have 5 columns like the training matrix (got 3)',
+      message: 'x must have 3 columns like the training matrix (got 5)',
     });
   });
 });

@@ -583,6 +583,171 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
     );
 
     it(
+      'sweep notes and tags: set, replaced, read back with the sweep, its trials and the listing, filtered on',
+      withStore(async ({ store }) => {
+        const a = await sweepOf(store, 'a');
+        assert.deepEqual(
+          [(await store.latestSweep('a'))?.note, (await store.latestSweep('a'))?.tags],
+          [null, {}],
+          'a new sweep has no note and no tags',
+        );
+        await store.annotateSweep(a.sweepId, { note: 'first try', tags: { model: 'lr', data: 'v2' } });
+        await store.annotateSweep(a.sweepId, { tags: { data: 'v3' } });
+        const latest = (await store.latestSweep('a'))!;
+        assert.equal(latest.note, 'first try', 'tags alone leave the note');
+        assert.deepEqual(latest.tags, { data: 'v3', model: 'lr' }, 'a key takes its new value, the others stay');
+        await store.annotateSweep(a.sweepId, { note: 'second thoughts, with "quotes"' });
+        const lr = await store.claimTrial(claimOf(a, 'event_lr_words'), { failed: false });
+        await store.completeTrial(lr.id, record(0.8));
+        const t = (await store.getTrial(lr.id))!;
+        assert.deepEqual([t.sweep.note, t.sweep.tags], ['second thoughts, with "quotes"', { data: 'v3', model: 'lr' }]);
+
+        const b = await sweepOf(store, 'b', 2);
+        await store.annotateSweep(b.sweepId, { tags: { model: 'lr' } });
+        const oov = await store.claimTrial(claimOf(b, 'event_oov_words', 2), { failed: false });
+        const listed = await store.listTrials();
+        assert.deepEqual(
+          listed.map((x) => [x.id, x.note, x.tags]),
+          [
+            [lr.id, 'second thoughts, with "quotes"', { data: 'v3', model: 'lr' }],
+            [oov.id, null, { model: 'lr' }],
+          ],
+        );
+        const ids = async (tags: Record<string, string>) => (await store.listTrials({ tags })).map((x) => x.id);
+        assert.deepEqual(await ids({ model: 'lr' }), [lr.id, oov.id]);
+        assert.deepEqual(await ids({ model: 'lr', data: 'v3' }), [lr.id], 'every tag must match');
+        assert.deepEqual(await ids({ data: 'v2' }), [], 'an old value no longer matches');
+        assert.deepEqual(await ids({}), [lr.id, oov.id]);
+        assert.deepEqual(
+          (await store.listTrials({ experiment: 'b', tags: { model: 'lr' } })).map((x) => x.id),
+          [oov.id],
+        );
+        await assert.rejects(store.annotateSweep(b.sweepId + 100, { note: 'x' }), /sweep \d+ is not in the database/);
+      }),
+    );
+
+    it(
+      'removes an experiment: its sweeps, trials and results; a trial another experiment plans stays, credited to it',
+      withStore(async ({ store }) => {
+        const a1 = await sweepOf(store, 'a');
+        const lr = await store.claimTrial(claimOf(a1, 'event_lr_words'), { failed: false });
+        await store.completeTrial(lr.id, record(0.8));
+        const rf = await store.claimTrial(claimOf(a1, 'event_rf_words'), { failed: false });
+        await store.failTrial(rf.id, 'boom');
+        await store.finishSweep(a1.sweepId, 'failed');
+        await store.annotateSweep(a1.sweepId, { tags: { k: 'v' } });
+        const a2 = await sweepOf(store, 'a', 2);
+        const lr2 = await store.claimTrial(claimOf(a2, 'event_lr_words', 2), { failed: false });
+        await store.completeTrial(lr2.id, record(0.7));
+        await store.finishSweep(a2.sweepId, 'done');
+        // b resumes a's first trial (same key) and computes one of its own.
+        const b = await sweepOf(store, 'b');
+        assert.equal((await store.claimTrial(claimOf(b, 'event_lr_words'), { failed: false })).id, lr.id);
+        const oov = await store.claimTrial(claimOf(b, 'event_oov_words'), { failed: false });
+        await store.completeTrial(oov.id, record(0.5));
+        await store.finishSweep(b.sweepId, 'done');
+
+        const before = JSON.stringify([await store.listTrials(), await store.finishedTrials()]);
+        const plan = await store.removeSweeps({ experiment: 'a' }, { dryRun: true });
+        assert.deepEqual(plan, {
+          experiments: ['a'],
+          sweeps: [a1.sweepId, a2.sweepId],
+          trials: [rf.id, lr2.id],
+          kept: [{ trial: lr.id, sweep: b.sweepId }],
+          rows: { metrics: 11, timings: 3, artifacts: 2, throughput: 1 },
+        });
+        assert.equal(JSON.stringify([await store.listTrials(), await store.finishedTrials()]), before, 'a dry run');
+        assert.deepEqual(await store.experimentNames(), ['a', 'b']);
+
+        assert.deepEqual(await store.removeSweeps({ experiment: 'a' }), plan, 'the dry run said what goes');
+        assert.deepEqual(await store.experimentNames(), ['b']);
+        assert.equal(await store.latestSweep('a'), null);
+        assert.equal(await store.findExperiment('a'), null);
+        assert.equal(await store.getTrial(rf.id), null);
+        assert.equal(await store.getTrial(lr2.id), null);
+        const kept = (await store.getTrial(lr.id))!;
+        assert.deepEqual([kept.status, kept.sweep.id, kept.experiment.name], ['done', b.sweepId, 'b']);
+        assert.equal(kept.metrics.test.f1, 0.8, 'its results stay');
+        assert.deepEqual(
+          (await store.listTrials()).map((t) => [t.id, t.experiment]),
+          [
+            [lr.id, 'b'],
+            [oov.id, 'b'],
+          ],
+        );
+        assert.deepEqual(await store.listTrials({ experiment: 'a' }), []);
+        assert.deepEqual(
+          (await store.finishedTrials({ experiment: 'b' })).map((t) => t.id),
+          [oov.id, lr.id],
+        );
+        assert.deepEqual(await store.planStatus('a'), { pending: 0, running: 0, done: 0, failed: 0 });
+        // Its splits and dataset stay for the others: b's split is a's.
+        assert.deepEqual(await store.loadSplit(a1.splitId), a1.manifest);
+        await assert.rejects(store.removeSweeps({ experiment: 'a' }), /no experiment named 'a' in the database/);
+      }),
+    );
+
+    it(
+      'removes one sweep: the trials it computed go, the experiment stays until its last sweep goes',
+      withStore(async ({ store }) => {
+        const s1 = await sweepOf(store, 'a');
+        const lr = await store.claimTrial(claimOf(s1, 'event_lr_words'), { failed: false });
+        await store.completeTrial(lr.id, record(0.8));
+        await store.finishSweep(s1.sweepId, 'done');
+        const s2 = await sweepOf(store, 'a', 2);
+        // The second sweep resumes the first one's trial and computes another.
+        await store.claimTrial(claimOf(s2, 'event_lr_words'), { failed: false });
+        const lr2 = await store.claimTrial(claimOf(s2, 'event_lr_words', 2), { failed: false });
+        await store.completeTrial(lr2.id, record(0.7));
+        await store.finishSweep(s2.sweepId, 'done');
+
+        const r = await store.removeSweeps({ sweepId: s2.sweepId });
+        assert.deepEqual([r.experiments, r.sweeps, r.trials, r.kept], [[], [s2.sweepId], [lr2.id], []]);
+        assert.deepEqual(await store.experimentNames(), ['a']);
+        assert.equal((await store.latestSweep('a'))?.id, s1.sweepId);
+        assert.deepEqual(
+          (await store.listTrials({ experiment: 'a' })).map((t) => t.id),
+          [lr.id],
+        );
+        await assert.rejects(store.removeSweeps({ sweepId: s2.sweepId }), /sweep \d+ is not in the database/);
+        const last = await store.removeSweeps({ sweepId: s1.sweepId });
+        assert.deepEqual([last.experiments, last.trials], [['a'], [lr.id]], 'the last sweep takes the experiment');
+        assert.deepEqual([await store.experimentNames(), await store.listTrials()], [[], []]);
+      }),
+    );
+
+    it(
+      'refuses to remove what a live process is running, and removes nothing then',
+      withStore(async ({ store, another }) => {
+        const peer = await another();
+        try {
+          const theirs = await sweepOf(peer, 'a');
+          await assert.rejects(
+            store.removeSweeps({ experiment: 'a' }),
+            new RegExp(`sweep ${theirs.sweepId} of a is still running \\(process contract-peer\\.invalid:1\\)`),
+          );
+          await assert.rejects(store.removeSweeps({ sweepId: theirs.sweepId }, { dryRun: true }), /still running/);
+          await peer.finishSweep(theirs.sweepId, 'interrupted');
+          // A sweep of this process whose trial the peer has claimed since (it reruns it).
+          const mine = await sweepOf(store, 'b');
+          const t = await peer.claimTrial(claimOf(mine, 'event_lr_words'), { failed: false });
+          await store.finishSweep(mine.sweepId, 'done');
+          await assert.rejects(
+            store.removeSweeps({ experiment: 'b' }),
+            new RegExp(`trial ${t.id} of b is still running`),
+          );
+          assert.deepEqual(await store.experimentNames(), ['a', 'b'], 'nothing removed');
+          assert.equal((await store.getTrial(t.id))?.status, 'running');
+          await peer.releaseTrials(mine.sweepId);
+          assert.deepEqual((await store.removeSweeps({ experiment: 'b' })).trials, [t.id]);
+          assert.deepEqual((await store.removeSweeps({ experiment: 'a' })).sweeps, [theirs.sweepId]);
+        } finally {
+          await peer.close();
+        }
+      }),
+    );
+
+    it(
       'closes: a second close does nothing',
       withStore(async ({ store }) => {
         await store.close();

@@ -81,8 +81,8 @@ describe('bench run in another sequence scope (real CLI, real SQLite, worker thr
       assert.ok(audits.length > 0, `split ${s} audited in its own scope`);
     }
     const matrices = readdirSync(join(home, 'cache', 'matrices')).filter((f) => !f.startsWith('templates-'));
-    // Two feature sets (words, numeric) × two seeds × two scopes.
-    assert.equal(matrices.length, 8);
+    // Three matrix sets (words, words with OOV's length column, numeric) × two seeds × two scopes.
+    assert.equal(matrices.length, 12);
   });
 
   it('scores the scoped sequences: one per (run, test case), error cases reduced to their target file', () => {

@@ -1,11 +1,14 @@
 /** `bench data synth` and `bench data ingest`. */
 import { join } from 'node:path';
 import {
+  badFilesError,
   type ContinuationPolicy,
   generateSynth,
   type IngestSummary,
   ingest,
   materializeDataset,
+  ON_BAD_FILE,
+  type OnBadFile,
   type Service,
   type SynthOptions,
   type SynthSummary,
@@ -138,6 +141,7 @@ const ingestFlags = {
   workers: { type: 'string' },
   parquet: { type: 'boolean' },
   force: { type: 'boolean' },
+  'on-bad-file': { type: 'string' },
 } as const;
 
 async function ingestCommand(argv: readonly string[]): Promise<number> {
@@ -146,16 +150,24 @@ async function ingestCommand(argv: readonly string[]): Promise<number> {
     process.stdout.write(
       'usage: bench data ingest [DIR] [--runs N] [--errors-per-run N] [--error-case NAME]\n' +
         '                         [--services code,token,refresh-token] [--seed N] [--trim N] [--workers N]\n' +
-        '                         [--continuation merge|drop|keep] [--parquet] [--force] [--json]\n' +
+        '                         [--continuation merge|drop|keep] [--on-bad-file fail|skip] [--parquet] [--force] [--json]\n' +
         'Without DIR the embedded default is used: the synthetic standard preset (--preset/--order/--faults pick another).\n' +
         '--workers N: reader threads besides the main thread (default: none below 384 MB of logs, else one per other core).\n' +
         '--continuation: stack-frame lines after an event are merged into it (default), dropped, or kept as events\n' +
         '  of their own with the time of the event above (the v2 archive keeps every 20th line, so merging joins\n' +
-        '  frames to unrelated events).\n',
+        '  frames to unrelated events).\n' +
+        '--on-bad-file: a log file that cannot be read (not a regular file, a broken or oversized .gz, too large)\n' +
+        '  ends the command in an error naming it (fail, the default), or is only listed as FAILED (skip).\n',
     );
     return 0;
   }
   if (positionals.length > 1) throw usageError(`data ingest takes one folder, got ${positionals.length}`);
+  const onBadFile = (values['on-bad-file'] ?? 'fail') as OnBadFile;
+  if (!ON_BAD_FILE.includes(onBadFile)) {
+    throw usageError(`--on-bad-file must be one of ${ON_BAD_FILE.join(', ')} (got '${onBadFile}')`, {
+      hint: "'fail' ends in an error naming the log files that cannot be read, 'skip' only lists them",
+    });
+  }
   const cacheDir = join(benchHome(), 'cache');
   let root = positionals[0];
   if (
@@ -202,10 +214,18 @@ async function ingestCommand(argv: readonly string[]): Promise<number> {
   progress?.finish();
   if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   else process.stdout.write(formatIngest(summary));
-  return summary.failedFiles.length > 0 ? 1 : 0;
+  const bad = badFilesError(summary, onBadFile, 'pass --on-bad-file skip to keep the tables without them');
+  if (bad) throw bad;
+  return 0;
 }
 
-/** The human-readable ingest report: counts, skipped lines by reason, what was not used. */
+/** How many of a list the report prints; --json gives all. */
+const REPORT_TOP = 5;
+
+/**
+ * The human-readable ingest report: counts, skipped lines by reason, notes on the data (files whose
+ * times cannot be one recording), failed files, what was not used.
+ */
 export function formatIngest(s: IngestSummary): string {
   const lines: string[] = [];
   const secs = (s.timings.discoverMs + s.timings.ingestMs) / 1000;
@@ -253,6 +273,10 @@ export function formatIngest(s: IngestSummary): string {
     lines.push('  files with skipped lines (top 5; --json lists all):');
     for (const [path, n] of worst) lines.push(`    ${fmt(n).padStart(7)}  ${path}`);
   }
+  const dataNotes = s.notes ?? [];
+  for (const n of dataNotes.slice(0, REPORT_TOP)) lines.push(`  note        ${n.path}: ${n.note}`);
+  if (dataNotes.length > REPORT_TOP)
+    lines.push(`  note        … ${dataNotes.length - REPORT_TOP} more (--json lists all)`);
   for (const f of s.failedFiles) lines.push(`  FAILED      ${f.path}: ${f.error}`);
   for (const p of s.emptySequences.slice(0, 5)) lines.push(`  empty       ${p}`);
   for (const [reason, paths] of Object.entries(s.ignored)) {

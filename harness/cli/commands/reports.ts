@@ -14,6 +14,20 @@ function metricFlag(value: string | undefined): Metric {
   return m;
 }
 
+const FORMATS = ['table', 'csv', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+
+/** `--format` (with `--json` its shorthand); undefined: the interactive board on a terminal, a table otherwise. */
+function formatFlag(value: string | undefined, json: boolean): Format | undefined {
+  if (value !== undefined && !FORMATS.includes(value as Format)) {
+    throw usageError(`board: --format must be one of ${FORMATS.join(', ')} (got '${value}')`);
+  }
+  if (json && value !== undefined && value !== 'json') {
+    throw usageError(`board: --json and --format ${value} ask for two formats`, { hint: 'give one of them' });
+  }
+  return json ? 'json' : (value as Format | undefined);
+}
+
 export async function boardCommand(argv: readonly string[]): Promise<number> {
   const { values } = parseFlags(
     argv,
@@ -21,15 +35,17 @@ export async function boardCommand(argv: readonly string[]): Promise<number> {
       db: { type: 'string' },
       experiment: { type: 'string' },
       metric: { type: 'string' },
+      format: { type: 'string' },
       json: { type: 'boolean' },
       width: { type: 'string' },
     },
     'board',
   );
   const primary = metricFlag(values.metric);
+  const format = formatFlag(values.format, values.json === true);
   // The board pulls in Ink and React: loaded only by this command.
   const { noRowsText, storeBoard } = await import('../../../reports/index.ts');
-  const store = await openStore(dbPath(values.db));
+  const store = await openStore(dbPath(values.db), { create: false });
   try {
     const source = storeBoard(store);
     if (values.experiment !== undefined) {
@@ -43,7 +59,7 @@ export async function boardCommand(argv: readonly string[]): Promise<number> {
         });
       }
     }
-    const interactive = !values.json && process.stdout.isTTY === true && process.stdin.isTTY === true;
+    const interactive = format === undefined && process.stdout.isTTY === true && process.stdin.isTTY === true;
     if (interactive) {
       const { loadTerminalBoard } = await import('../../../reports/board/index.ts');
       const { runBoard } = await loadTerminalBoard();
@@ -51,11 +67,17 @@ export async function boardCommand(argv: readonly string[]): Promise<number> {
       return 0;
     }
     const board = await source.leaderboard(primary, values.experiment);
-    if (values.json) {
+    if (format === 'json') {
       process.stdout.write(`${JSON.stringify(board, null, 2)}\n`);
       return 0;
     }
-    const { renderStaticTable } = await import('../../../reports/board/index.ts');
+    const { renderCsv, renderStaticTable } = await import('../../../reports/board/index.ts');
+    if (format === 'csv') {
+      // CSV has no place for them, and a leak on a null dataset must not pass unnoticed in a script's log.
+      for (const w of board.warnings) process.stderr.write(`⚠ LEAK ${w}\n`);
+      process.stdout.write(renderCsv(board));
+      return 0;
+    }
     const width = values.width ? Number(values.width) : (process.stdout.columns ?? 120);
     const empty =
       values.experiment === undefined
@@ -77,7 +99,7 @@ export async function reportCommand(argv: readonly string[]): Promise<number> {
   const primary = metricFlag(values.metric);
   const { buildReportModel } = await import('../../../reports/index.ts');
   const { writeReport } = await import('../../../reports/page/index.ts');
-  const store = await openStore(dbPath(values.db));
+  const store = await openStore(dbPath(values.db), { create: false });
   try {
     const experiment = positionals[0] ?? (await store.latestExperiment());
     if (experiment === null) {

@@ -1,7 +1,7 @@
 /** `bench run <experiment files...>` and `bench ls`. */
 import { usageError } from '../../errors/index.ts';
 import { loadExperiment } from '../../experiment/index.ts';
-import { openStore, type Store } from '../../store/index.ts';
+import { openStore, type Store, type SweepAnnotation, type SweepEnv, type SweepTags } from '../../store/index.ts';
 import { runSweep, type SweepResult, type TrialOutcome } from '../../sweep/index.ts';
 import { parseFlags, workersFlag } from '../flags.ts';
 import { artifactsDir, cacheDir, dbPath } from '../paths.ts';
@@ -22,7 +22,51 @@ function describe(o: TrialOutcome): string {
   }
 }
 
-const RUN_USAGE = 'usage: bench run <experiment.ts...> [--db FILE] [--workers N] [--retry-failed] [--fresh] [--json]\n';
+const RUN_USAGE =
+  'usage: bench run <experiment.ts...> [--db FILE] [--workers N] [--retry-failed] [--fresh] [--note TEXT] [--tag KEY=VALUE]... [--json]\n';
+
+/** A tag's key: what `ls --tag` and SQL users type, so no spaces, quotes or `=`. */
+const TAG = /^([\w.:/-]+)=(.+)$/s;
+
+/** `--tag key=value` flags as tags; a malformed or repeated key is a usage error naming the flag. */
+export function parseTags(flags: readonly string[] | undefined, command: string): SweepTags {
+  const tags = new Map<string, string>();
+  for (const flag of flags ?? []) {
+    const m = TAG.exec(flag);
+    if (!m) {
+      throw usageError(`${command}: --tag '${flag}' is not key=value`, {
+        field: 'tag',
+        hint: 'e.g. --tag baseline=v2 (key: letters, digits, _ . : / -; value: any non-empty text)',
+      });
+    }
+    const [, key, value] = m as unknown as [string, string, string];
+    if (tags.has(key)) throw usageError(`${command}: --tag ${key} is given twice`, { field: 'tag' });
+    tags.set(key, value);
+  }
+  return Object.fromEntries(tags);
+}
+
+/**
+ * The store as a sweep sees it, annotating each sweep with the command line's note and tags as soon
+ * as it starts: the sweep's id exists only inside runSweep, and a sweep that later fails or is
+ * interrupted keeps what was said about it.
+ */
+function annotating(store: Store, annotation: SweepAnnotation): Store {
+  if (annotation.note === undefined && Object.keys(annotation.tags ?? {}).length === 0) return store;
+  return new Proxy(store, {
+    get(target, property) {
+      if (property === 'startSweep') {
+        return async (experimentId: number, env: SweepEnv) => {
+          const id = await target.startSweep(experimentId, env);
+          await target.annotateSweep(id, annotation);
+          return id;
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
 
 /**
  * Ctrl-C: the first stops the sweep cleanly (no new trials, running ones stopped and left pending,
@@ -54,6 +98,8 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       workers: { type: 'string' },
       'retry-failed': { type: 'boolean' },
       fresh: { type: 'boolean' },
+      note: { type: 'string' },
+      tag: { type: 'string', multiple: true },
       json: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -66,6 +112,10 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const workers = workersFlag(values.workers);
+  const annotation: SweepAnnotation = {
+    ...(values.note !== undefined && { note: values.note }),
+    tags: parseTags(values.tag, 'run'),
+  };
   // Validate every file before running any, so a typo in the third does not surface after an hour.
   const experiments = [];
   for (const file of positionals) experiments.push({ file, e: await loadExperiment(file) });
@@ -81,7 +131,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       const bar = tty ? createProgress(`  trials of ${e.name}`) : null;
       const t0 = performance.now();
       const result = await runSweep(file, e, {
-        store,
+        store: annotating(store, annotation),
         cacheDir: cacheDir(),
         artifactsDir: artifactsDir(dbPath(values.db)),
         signal: controller.signal,
@@ -151,6 +201,12 @@ async function summarize(store: Store, results: readonly { experiment: string }[
   );
 }
 
+/** `k=v k2=v2`, by key. */
+export const tagText = (tags: SweepTags): string =>
+  Object.entries(tags)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+
 export async function lsCommand(argv: readonly string[]): Promise<number> {
   const { values } = parseFlags(
     argv,
@@ -159,6 +215,7 @@ export async function lsCommand(argv: readonly string[]): Promise<number> {
       experiment: { type: 'string' },
       status: { type: 'string' },
       variant: { type: 'string' },
+      tag: { type: 'string', multiple: true },
       json: { type: 'boolean' },
     },
     'ls',
@@ -168,12 +225,14 @@ export async function lsCommand(argv: readonly string[]): Promise<number> {
   if (status !== undefined && !statuses.includes(status)) {
     throw usageError(`ls: --status must be one of ${statuses.join(', ')} (got '${values.status}')`);
   }
-  const store = await openStore(dbPath(values.db));
+  const tags = parseTags(values.tag, 'ls');
+  const store = await openStore(dbPath(values.db), { create: false });
   try {
     const rows = await store.listTrials({
       ...(values.experiment !== undefined && { experiment: values.experiment }),
       ...(status !== undefined && { status }),
       ...(values.variant !== undefined && { variant: values.variant }),
+      ...(Object.keys(tags).length > 0 && { tags }),
     });
     if (values.json) {
       process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
@@ -184,7 +243,9 @@ export async function lsCommand(argv: readonly string[]): Promise<number> {
     );
     for (const r of rows) {
       // A trial of this plan that another experiment computed (same key): say where it comes from.
-      const shared = r.computed_by === r.experiment ? '' : `  (computed by ${r.computed_by})`;
+      const shared =
+        (r.computed_by === r.experiment ? '' : `  (computed by ${r.computed_by})`) +
+        (Object.keys(r.tags).length === 0 ? '' : `  [${tagText(r.tags)}]`);
       process.stdout.write(
         `${String(r.id).padStart(5)} ${String(r.sweep_id).padStart(5)} ${r.experiment.slice(0, 16).padEnd(16)} ${r.variant.padEnd(26)} ${r.feature_set.padEnd(12)} ` +
           `${String(r.seed).padStart(4)} ${r.status.padEnd(7)} ${num(r.f1).padStart(7)} ${num(r.auc_pr).padStart(7)} ${num(r.auc_roc).padStart(7)}${shared}\n`,

@@ -21,6 +21,7 @@ import {
   type SplitStrategy,
 } from '../../../splits/index.ts';
 import {
+  badFilesError,
   type IngestSummary,
   ingest,
   materializeDataset,
@@ -121,6 +122,8 @@ export async function splitCommand(argv: readonly string[]): Promise<number> {
     root = m.root;
   }
   const summary: IngestSummary = await ingest(root, { cacheDir, tuneHeap: true });
+  const bad = badFilesError(summary, 'fail', 'split a tree without them');
+  if (bad) throw bad;
   const inputs = new IngestInputs(summary.dir, scope);
   const manifest = makeSplit(inputs.fileMeta(), {
     scope,

@@ -1,16 +1,17 @@
 /** `bench show <trial>`, `bench compare <a> <b>`, `bench export <trial>`: one trial's record, two side by side, its data out. */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { exportSvmlight } from '../../../models/index.ts';
+import { exportSvmlight, resolveVariant } from '../../../models/index.ts';
 import { COMPARED_METRICS, compareSelectors, compareTrials, parseSelector } from '../../../reports/index.ts';
 import { assign, DEFAULT_SCOPE, PARTS } from '../../../splits/index.ts';
-import { exportPredictions } from '../../artifacts/index.ts';
+import { exportPredictions, writeBundle } from '../../artifacts/index.ts';
 import { BenchError, ensureDir, usageError } from '../../errors/index.ts';
 import { openStore, type Store, type TrialDetail } from '../../store/index.ts';
 import { buildMatrices, IngestInputs } from '../../sweep/index.ts';
 import { idArg, parseFlags } from '../flags.ts';
 import { cacheDir, dbPath, exportsDir } from '../paths.ts';
-import { num } from './run.ts';
+import { num, tagText } from './run.ts';
+import { trialBundle } from './score.ts';
 
 const out = (s: string) => process.stdout.write(s);
 
@@ -23,7 +24,7 @@ async function trialOrThrow(store: Store, id: number): Promise<TrialDetail> {
 export async function showCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, { db: { type: 'string' }, json: { type: 'boolean' } }, 'show');
   const id = idArg(positionals[0], 'trial', 'show');
-  const store = await openStore(dbPath(values.db));
+  const store = await openStore(dbPath(values.db), { create: false });
   try {
     const t = await trialOrThrow(store, id);
     if (values.json) {
@@ -34,6 +35,8 @@ export async function showCommand(argv: readonly string[]): Promise<number> {
     out(
       `experiment ${t.experiment.name} (${t.experiment.file ?? '?'}), sweep ${t.sweep.id}, git ${t.sweep.gitSha?.slice(0, 10) ?? '?'}\n`,
     );
+    if (t.sweep.note !== null) out(`sweep note: ${t.sweep.note}\n`);
+    if (Object.keys(t.sweep.tags).length > 0) out(`sweep tags: ${tagText(t.sweep.tags)}\n`);
     out(
       `dataset ${t.dataset.source} (${t.dataset.hash}): ${t.dataset.nRuns} runs, ${t.dataset.nSequences} sequences\n`,
     );
@@ -128,7 +131,7 @@ export async function compareCommand(argv: readonly string[]): Promise<number> {
   const [a, b] = positionals as [string, string];
   const isId = (s: string) => /^\d+$/.test(s);
   if (isId(a) !== isId(b)) throw usageError('compare: give two trial ids or two variants, not one of each');
-  const store = await openStore(dbPath(values.db));
+  const store = await openStore(dbPath(values.db), { create: false });
   try {
     const r = isId(a)
       ? await compareTrials(store, Number(a), Number(b))
@@ -185,7 +188,7 @@ export async function compareCommand(argv: readonly string[]): Promise<number> {
   }
 }
 
-const FORMATS = ['svmlight', 'arrow', 'parquet', 'csv'] as const;
+const FORMATS = ['svmlight', 'arrow', 'parquet', 'csv', 'bundle'] as const;
 type Format = (typeof FORMATS)[number];
 
 export async function exportCommand(argv: readonly string[]): Promise<number> {
@@ -200,7 +203,7 @@ export async function exportCommand(argv: readonly string[]): Promise<number> {
     throw usageError(`export: unknown --format '${format}'`, { hint: `one of ${FORMATS.join(', ')}` });
   }
   const dir = resolve(values.out ?? join(exportsDir(), `trial-${id}-${format}`));
-  const store = await openStore(dbPath(values.db));
+  const store = await openStore(dbPath(values.db), { create: false });
   try {
     const t = await trialOrThrow(store, id);
     const files: string[] = [];
@@ -218,7 +221,8 @@ export async function exportCommand(argv: readonly string[]): Promise<number> {
       // The sequences the trial saw: its split records the scope they were taken in.
       const inputs = new IngestInputs(ingestDir, manifest.scope ?? DEFAULT_SCOPE);
       const parts = assign(inputs.meta(), manifest).parts;
-      const m = buildMatrices(t.featureSet, inputs.source(t.featureSet), parts);
+      const { vectorizer } = resolveVariant(t.variant, { featureSet: t.featureSet });
+      const m = buildMatrices(t.featureSet, inputs.source(t.featureSet), parts, vectorizer);
       const labelled = Object.fromEntries(
         PARTS.map((p) => [p, { x: m.matrices[p], labels: Uint8Array.from(parts[p], (s) => (s.anomaly ? 1 : 0)) }]),
       ) as Parameters<typeof exportSvmlight>[1];
@@ -229,6 +233,9 @@ export async function exportCommand(argv: readonly string[]): Promise<number> {
         seqIds: Object.fromEntries(PARTS.map((p) => [p, parts[p].map((s) => s.seqId)])),
       });
       files.push(...PARTS.map((p) => `${p}.svm`), 'features.txt', 'meta.json');
+    } else if (format === 'bundle') {
+      // Model, feature space fit on train, threshold and metadata: what `bench score` needs, byte-identical per trial.
+      files.push(...writeBundle(dir, await trialBundle(store, t, cacheDir())));
     } else {
       const artifact = t.artifacts.find((a) => a.kind === 'predictions');
       if (!artifact) {

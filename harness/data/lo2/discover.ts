@@ -3,7 +3,7 @@
  * original tooling does — runs, error cases per run, one error type, services — but over sorted
  * listings, never directory order or unseeded randomness.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import seedrandom from 'seedrandom';
 import { dataError, usageError } from '../../errors/index.ts';
@@ -18,6 +18,7 @@ import {
   TRUTH_MANIFEST,
   V2_PRERUN_FOLDER,
 } from './constants.ts';
+import { type Entry, listEntries, unreadable } from './entries.ts';
 import { readTruthManifest, type TruthManifest } from './truth.ts';
 
 export interface SelectionOptions {
@@ -65,7 +66,11 @@ export interface Discovery {
   files: SequenceFile[];
   runsFound: number;
   runsSelected: number;
-  /** Things in the tree that were not used, by reason, so nothing is dropped silently. */
+  /**
+   * Things in the tree that were not used, by reason, so nothing is dropped silently: files and
+   * folders where none belong, logs of unknown services, symlinks that dangle or loop. Only the
+   * files known to sit beside the logs are passed over without a word (notALog).
+   */
   ignored: Record<string, string[]>;
 }
 
@@ -97,40 +102,12 @@ export function resolveSelection(partial: Partial<SelectionOptions> = {}): Reado
   return Object.freeze({ ...o, services: [...new Set(o.services)].sort() });
 }
 
-/** A folder or file the listing cannot read, as an error that names it. */
-function unreadable(path: string, err: unknown): Error {
-  const code = (err as NodeJS.ErrnoException).code;
-  return dataError(`cannot read ${path} while listing the dataset: ${code ?? (err as Error).message}`, {
-    file: path,
-    hint:
-      code === 'EACCES' || code === 'EPERM'
-        ? 'give the user running bench read and search permission on it (chmod -R a+rX)'
-        : 'check that it still exists and is readable',
-  });
-}
-
-function readDir(dir: string) {
-  try {
-    return readdirSync(dir, { withFileTypes: true });
-  } catch (err) {
-    throw unreadable(dir, err);
-  }
-}
-
 function statFile(path: string) {
   try {
     return statSync(path);
   } catch (err) {
     throw unreadable(path, err);
   }
-}
-
-function listDirs(dir: string): string[] {
-  const entries = readDir(dir);
-  return entries
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name)
-    .sort();
 }
 
 /** Seeded sample of k items, returned in their original (sorted) order. */
@@ -176,42 +153,68 @@ export async function discover(root: string, partial: Partial<SelectionOptions> 
 
   // A run is a directory whose subdirectories (test cases) hold service logs.
   const runs: { name: string; cases: Map<string, Map<Service, string>> }[] = [];
-  for (const runName of listDirs(root)) {
-    const runDir = join(root, runName);
+  for (const run of listEntries(root)) {
+    if (run.type === 'broken') {
+      ignore(run.reason, run.path);
+      continue;
+    }
+    if (run.type !== 'dir') {
+      if (run.name !== TRUTH_MANIFEST) ignore(NOT_A_RUN, run.path);
+      continue;
+    }
     // The public v2 archive ships it (empty) beside its runs; whatever it might hold is not a run.
-    if (runName === V2_PRERUN_FOLDER) {
-      ignore(`the v2 archive's '${V2_PRERUN_FOLDER}' folder (not a run)`, runDir);
+    if (run.name === V2_PRERUN_FOLDER) {
+      ignore(`the v2 archive's '${V2_PRERUN_FOLDER}' folder (not a run)`, run.path);
       continue;
     }
     const cases = new Map<string, Map<Service, string>>();
-    for (const caseName of listDirs(runDir)) {
-      const caseDir = join(runDir, caseName);
+    for (const testCase of listEntries(run.path)) {
+      if (testCase.type === 'broken') {
+        ignore(testCase.reason, testCase.path);
+        continue;
+      }
+      if (testCase.type !== 'dir') {
+        ignore(NOT_A_TEST_CASE, testCase.path);
+        continue;
+      }
       const logs = new Map<Service, string>();
-      const names = readDir(caseDir)
-        .map((e) => e.name)
-        .sort();
-      for (const file of names) {
-        const m = SERVICE_FILE_PATTERN.exec(file);
-        if (!m) continue;
+      for (const file of listEntries(testCase.path)) {
+        const m = SERVICE_FILE_PATTERN.exec(file.name);
+        if (!m) {
+          const why = notALog(file, truth !== null);
+          if (why !== null) ignore(why, file.path);
+          continue;
+        }
+        // A log that leads nowhere is not a candidate: a .gz beside it may be the service's log.
+        if (file.type === 'broken') {
+          ignore(file.reason, file.path);
+          continue;
+        }
+        // A FIFO, device or folder named like a log stays the service's log: the reader refuses it
+        // without opening it, and the ingest reports it as a failed file.
         const service = m[1] as Service;
         const prev = logs.get(service);
         // Prefer the plain file when both x.log and x.log.gz exist; report the other.
         if (prev !== undefined) {
-          ignore('duplicate service log (kept the first in sorted order)', join(caseDir, file));
+          ignore('duplicate service log (kept the first in sorted order)', file.path);
           continue;
         }
-        logs.set(service, file);
+        logs.set(service, file.name);
       }
-      if (logs.size > 0) cases.set(caseName, logs);
-      else ignore('test case folder without service logs', caseDir);
+      if (logs.size > 0) cases.set(testCase.name, logs);
+      else ignore('test case folder without service logs', testCase.path);
     }
-    if (cases.size > 0) runs.push({ name: runName, cases });
-    else ignore('folder without test cases holding service logs', runDir);
+    if (cases.size > 0) runs.push({ name: run.name, cases });
+    else ignore('folder without test cases holding service logs', run.path);
   }
   if (runs.length === 0) {
+    // What the listing passed over is often the answer: a dangling link, a misnamed log.
+    const passed = Object.entries(ignored).map(([reason, paths]) => `${paths.length} × ${reason} (e.g. ${paths[0]})`);
     throw dataError(`no LO2 runs found under ${root}`, {
       file: root,
-      hint: 'expected <root>/<run>/<test case>/light-oauth2-oauth2-<service>-1.log (or oauth2-<service>.log); generate a tree with `bench data synth`',
+      hint:
+        'expected <root>/<run>/<test case>/light-oauth2-oauth2-<service>-1.log (or oauth2-<service>.log); generate a tree with `bench data synth`' +
+        (passed.length > 0 ? `; not used: ${passed.join('; ')}` : ''),
     });
   }
 
@@ -262,6 +265,26 @@ export async function discover(root: string, partial: Partial<SelectionOptions> 
     });
   }
   return { root, selection: sel, truth, files, runsFound: runs.length, runsSelected: chosenRuns.length, ignored };
+}
+
+const NOT_A_RUN = 'file beside the runs (not a run folder)';
+const NOT_A_TEST_CASE = 'file in a run folder (not a test case folder)';
+
+/** LO2's Prometheus metrics beside the logs (`metric_*.json`): part of the dataset, never read here. */
+const METRICS_FILE = /^metric_.*\.json$/;
+
+/**
+ * Why an entry of a test case folder that is not named like a service log is not used; null for
+ * the files known to sit beside the logs (LO2's metrics; a generated tree's fault-lines files).
+ */
+function notALog(entry: Entry, hasTruth: boolean): string | null {
+  if (entry.type === 'broken') return entry.reason;
+  if (entry.type === 'dir') return 'folder inside a test case folder (not read)';
+  if (METRICS_FILE.test(entry.name)) return null;
+  if (entry.name.endsWith('.faults') && SERVICE_FILE_PATTERN.test(entry.name.slice(0, -'.faults'.length)))
+    return hasTruth ? null : `fault-lines file, but the tree has no ${TRUTH_MANIFEST} (not read)`;
+  if (/\.log(\.gz)?$/.test(entry.name)) return `log of an unknown service (not one of ${SERVICES.join(', ')})`;
+  return 'not a service log (expected light-oauth2-oauth2-<service>-1.log)';
 }
 
 /** The fault-lines file beside a log of a tree with a truth manifest; a data error when it is missing. */

@@ -6,7 +6,6 @@
  * the ingest can be asked to use (`reader: 'plain'`).
  */
 import { isUtf8 } from 'node:buffer';
-import { readFileSync } from 'node:fs';
 import { normalizeMessage } from '../enhance/normalize.ts';
 import { packUtf8 } from '../io/utf8.ts';
 import { RunClock } from './clock.ts';
@@ -16,19 +15,21 @@ import {
   type FileEvents,
   type FileResult,
   type FileTask,
+  freshRoom,
   type LogReader,
   type ParsedLog,
   type ParseTask,
   policyOf,
   readLogWith,
 } from './read-file.ts';
+import { timeShape } from './time-shape.ts';
 import { faultEventsOf } from './truth.ts';
 
 /** A new plain reader (it keeps nothing between files). */
 export function plainLogReader(): LogReader {
   return {
     kind: 'plain',
-    read: (task: FileTask): FileResult => readLogWith(task, (path) => readFileSync(path), parsePlain),
+    read: (task: FileTask): FileResult => readLogWith(task, freshRoom, parsePlain),
     parse: parsePlain,
     release: () => {},
     close: () => {},
@@ -117,11 +118,15 @@ function parsePlain(raw: Buffer, task: ParseTask): ParsedLog {
     events.push({ timeMs: clock.next(timeOfDayMs), level, thread, cId, logger, method, message, lineNo });
     between = [];
   }
-  return { state: 'read', counts, ...columnsOf(events, task.faultLines ?? null) };
+  const { events: columns, normalized } = columnsOf(events, task.faultLines ?? null);
+  return { state: 'read', counts, events: columns, normalized, time: timeShape(columns.timeMs) };
 }
 
 /** The events as columns, their messages normalised and numbered in order of first appearance. */
-function columnsOf(events: readonly PlainEvent[], faultLines: Int32Array | null): Omit<ParsedLog, 'state' | 'counts'> {
+function columnsOf(
+  events: readonly PlainEvent[],
+  faultLines: Int32Array | null,
+): Pick<ParsedLog, 'events' | 'normalized'> {
   const normalized: string[] = [];
   const idOf = new Map<string, number>();
   const localMessageId = Int32Array.from(events, (e) => {

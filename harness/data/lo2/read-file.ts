@@ -10,9 +10,13 @@
  * and count): the kernel reader (wasm/reader.ts), which the ingest uses, and the plain reader
  * (plain-reader.ts), an independent reference written for clarity.
  */
+import { closeSync, constants, fstatSync, openSync, readSync, type Stats, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { Utf8Column } from '../io/utf8.ts';
+import { specialKind } from './entries.ts';
+import { gzipBound, MAX_LOG_BYTES, sizeText } from './file-bounds.ts';
 import type { SkipReason } from './parse.ts';
+import type { TimeShape } from './time-shape.ts';
 import { BadTruth, readFaultLines } from './truth.ts';
 
 /**
@@ -84,6 +88,11 @@ export interface FileTask {
   continuation?: ContinuationPolicy;
   /** The log's fault-lines file (a generated tree's ground truth); null or absent for real trees. */
   faults?: string | null;
+  /**
+   * Most bytes the log may have, decompressed; a larger one (or a `.gz` past `gzipBound`) is
+   * refused as `failed` with the reason (file-bounds.ts). @default MAX_LOG_BYTES
+   */
+  maxBytes?: number;
 }
 
 /** What `LogReader.parse` needs: the task without the file, and the fault lines already read. */
@@ -98,6 +107,8 @@ export interface ParsedLog {
   counts: LineCounts;
   events: FileEvents;
   normalized: string[];
+  /** How the events' times run (time-shape.ts), for the notes on interleaved files; null without events. */
+  time: TimeShape | null;
 }
 
 export type FileResult =
@@ -135,12 +146,18 @@ export interface LogReader {
 }
 
 /**
- * `task` read by a reader: the fault lines, the bytes (`load`, gunzipped for .gz), `parse`, and the
- * check that the fault lines belong to this log.
+ * Room for a log's bytes: a buffer of at least `bytes` bytes that starts with the `filled` bytes read
+ * so far (a reader may hand out memory that keeps them in place).
+ */
+export type LogRoom = (bytes: number, filled: Buffer) => Buffer;
+
+/**
+ * `task` read by a reader: the fault lines, the bytes (read into `room`, gunzipped for .gz, both
+ * bounded), `parse`, and the check that the fault lines belong to this log.
  */
 export function readLogWith(
   task: FileTask,
-  load: (path: string) => Buffer,
+  room: LogRoom,
   parse: (raw: Buffer, task: ParseTask) => ParsedLog,
 ): FileResult {
   let faultLines: Int32Array | null = null;
@@ -153,13 +170,11 @@ export function readLogWith(
   let raw: Buffer;
   let bytes: number;
   try {
-    const onDisk = load(task.path);
-    bytes = onDisk.length;
-    raw = task.path.endsWith('.gz') ? gunzipSync(onDisk) : onDisk;
+    ({ raw, bytes } = loadLog(task.path, task.maxBytes ?? MAX_LOG_BYTES, room));
   } catch (err) {
-    return { state: 'failed', path: task.path, error: describeIoError(err) };
+    return { state: 'failed', path: task.path, error: err instanceof Refused ? err.message : describeIoError(err) };
   }
-  const { counts, events, normalized } = parse(raw, {
+  const { counts, events, normalized, time } = parse(raw, {
     trimLines: task.trimLines,
     runEpochSec: task.runEpochSec,
     continuation: task.continuation ?? 'merge',
@@ -176,8 +191,75 @@ export function readLogWith(
       ),
     );
   }
-  return { state: 'read', counts, events, normalized, path: task.path, bytes };
+  return { state: 'read', counts, events, normalized, time, path: task.path, bytes };
 }
+
+/** A log the reader will not read, and why: the reason is the whole message. */
+class Refused extends Error {}
+
+/**
+ * A log's bytes, decompressed, at most `limit` of them. Only a regular file is opened: a FIFO would
+ * block the reader for good and a device may never end, so anything else is refused after a `stat`.
+ * The open does not block either (a file swapped for a FIFO since the `stat` is caught by `fstat`).
+ */
+function loadLog(path: string, limit: number, room: LogRoom): { raw: Buffer; bytes: number } {
+  const st = statSync(path);
+  if (!st.isFile()) throw new Refused(notRegular(st));
+  const gz = path.endsWith('.gz');
+  if (st.size > limit) {
+    throw new Refused(
+      `${sizeText(st.size)}${gz ? ' compressed' : ''}: larger than the ${sizeText(limit)} a log may have`,
+    );
+  }
+  const fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  let onDisk: Buffer;
+  try {
+    const now = fstatSync(fd);
+    if (!now.isFile()) throw new Refused(notRegular(now));
+    onDisk = readToEnd(fd, now.size, limit, room);
+  } finally {
+    closeSync(fd);
+  }
+  if (!gz) return { raw: onDisk, bytes: onDisk.length };
+  const bound = gzipBound(onDisk.length, { maxBytes: limit });
+  try {
+    return { raw: gunzipSync(onDisk, { maxOutputLength: bound }), bytes: onDisk.length };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new Refused(`expands past ${sizeText(bound)} (gzip bomb?)`);
+    throw err;
+  }
+}
+
+function notRegular(st: Stats): string {
+  return st.isDirectory() ? 'is a directory, expected a log file' : `not a regular file (${specialKind(st)})`;
+}
+
+/**
+ * An open log's bytes to its end, whatever its size said (a log may still be growing), refused
+ * once past `limit`.
+ */
+function readToEnd(fd: number, size: number, limit: number, room: LogRoom): Buffer {
+  // One byte more than the file has, so its end is seen without growing the room.
+  let buf = room(Math.min(limit + 1, Math.max(size + 1, 1 << 16)), EMPTY);
+  let filled = 0;
+  for (;;) {
+    if (filled === buf.length) buf = room(Math.min(limit + 1, 2 * buf.length), buf.subarray(0, filled));
+    const n = readSync(fd, buf, filled, buf.length - filled, null);
+    if (n === 0) return buf.subarray(0, filled);
+    filled += n;
+    if (filled > limit) throw new Refused(`grew past the ${sizeText(limit)} a log may have while it was read`);
+  }
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** Room in fresh memory: the bytes read so far are copied over. */
+export const freshRoom: LogRoom = (bytes, filled) => {
+  const buf = Buffer.allocUnsafeSlow(bytes);
+  filled.copy(buf);
+  return buf;
+};
 
 /** The policy of a task, checked: an unknown one is a programming error. */
 export function policyOf(task: ParseTask): ContinuationPolicy {

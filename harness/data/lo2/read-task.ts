@@ -68,6 +68,7 @@ export function readTask(
       state: 'read',
       counts: result.counts,
       events: inOneBuffer(result.events),
+      time: result.time,
       path: result.path,
       bytes: result.bytes,
     };

@@ -13,7 +13,6 @@
  * whose results were moved here). Nobody else recycles or drops them.
  */
 import { isAscii, isUtf8 } from 'node:buffer';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { CachedNormalizer } from '../enhance/normalize.ts';
 import { BufferPool } from '../io/buffer-pool.ts';
 import type { Utf8Column } from '../io/utf8.ts';
@@ -27,11 +26,13 @@ import {
   type FileTask,
   type LineCounts,
   type LogReader,
+  type LogRoom,
   type ParsedLog,
   type ParseTask,
   policyOf,
   readLogWith,
 } from '../lo2/read-file.ts';
+import { timeShape } from '../lo2/time-shape.ts';
 import { faultEventsOf } from '../lo2/truth.ts';
 import { FIELDS, fileRoom, gatherColumns, parseAsciiFile, STRIDE } from './log-file.ts';
 
@@ -55,7 +56,7 @@ class KernelLogReader implements LogReader {
   readonly #normalizer = new CachedNormalizer();
 
   read(task: FileTask): FileResult {
-    return readLogWith(task, readWhole, (raw, t) => this.parse(raw, t));
+    return readLogWith(task, kernelRoom, (raw, t) => this.parse(raw, t));
   }
 
   parse(raw: Buffer, task: ParseTask): ParsedLog {
@@ -124,7 +125,7 @@ class KernelLogReader implements LogReader {
       localMessageId: r.localMessageId,
       faultEvents: r.faultEvents,
     };
-    return { state: 'read', counts, events, normalized: r.normalized };
+    return { state: 'read', counts, events, normalized: r.normalized, time: timeShape(events.timeMs, r.n) };
   }
 }
 
@@ -277,7 +278,7 @@ function scanOffsets(
     localMessageId,
     faultEvents: task.faultLines ? faultEventsOf(ev.lineNo.subarray(0, n), task.faultLines) : null,
   };
-  return { state: 'read', counts, events, normalized };
+  return { state: 'read', counts, events, normalized, time: timeShape(events.timeMs, n) };
 }
 
 /** Removes the CR of every CRLF; returns the new bytes and how many line endings changed. */
@@ -314,24 +315,9 @@ function isBlank(s: string, start: number, end: number): boolean {
 }
 
 /**
- * The file's bytes, read straight into this thread's kernel memory where `parseAsciiFile` parses a
- * file (`fileRoom`): no copy of each file's bytes from a read buffer into the kernel, and no fresh
- * pages per file. Valid until the next kernel call.
+ * Room for a file's bytes in this thread's kernel memory, where `parseAsciiFile` parses a file
+ * (`fileRoom`): no copy of each file's bytes from a read buffer into the kernel, and no fresh pages
+ * per file. A larger room keeps the bytes read so far (the kernel's memory only grows). Valid until
+ * the next kernel call.
  */
-function readWhole(path: string): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    let room = fileRoom(1 << 20);
-    let size = 0;
-    // To the end of the file, whatever fstat said: a log may still be growing.
-    for (;;) {
-      // A larger room keeps the bytes read so far (the kernel's memory only grows).
-      if (size === room.length) room = fileRoom(Math.max(2 * room.length, fstatSync(fd).size + 1));
-      const n = readSync(fd, room, size, room.length - size, null);
-      if (n === 0) return room.subarray(0, size);
-      size += n;
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
+const kernelRoom: LogRoom = (bytes) => fileRoom(bytes);
