@@ -1,13 +1,17 @@
 /**
  * Content-addressed cache: an entry lives at `<root>/<kind>/<key>/` where key = sha256 of the
  * inputs' identity and options. An entry is built in a temporary sibling folder and renamed into
- * place with its manifest, so a crash never leaves a half-written entry that looks complete.
+ * place with its manifest, so a crash never leaves a half-written entry that looks complete. The
+ * manifest records the sha256 of the files it names, checked each time the entry is read: a file
+ * changed or lost since is reported and the entry rebuilt, never used. Nothing in an entry names
+ * where it lives, so a cache folder can be moved or copied whole.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkDigests, digestFiles } from './digest.ts';
 
 const MANIFEST = 'manifest.json';
 

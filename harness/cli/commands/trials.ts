@@ -1,5 +1,5 @@
 /** `bench show <trial>`, `bench compare <a> <b>`, `bench export <trial>`: one trial's record, two side by side, its data out. */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { exportSvmlight, resolveVariant } from '../../../models/index.ts';
 import { COMPARED_METRICS, compareSelectors, compareTrials, parseSelector } from '../../../reports/index.ts';
