@@ -99,24 +99,51 @@ export interface ReportModel {
   warnings?: string[];
   primaryMetric: 'f1' | 'auc_pr' | 'auc_roc' | 'precision_at_k';
   leaderboard: LeaderboardEntry[];
-  f1ByFeatureSet: { algorithm: string; featureSet: string; mean: number; lo: number; hi: number }[];
+  /**
+   * Test F1 of each (algorithm, feature set) with done trials: its best row's mean over seeds and
+   * interval (`interval` and `reason` as in `MeanInterval`; absent: a corrected-t interval).
+   */
+  f1ByFeatureSet: {
+    algorithm: string;
+    featureSet: string;
+    /** The row the cell shows (several variants may share an algorithm). */
+    variant?: string;
+    mean: number;
+    lo: number;
+    hi: number;
+    interval?: IntervalKind;
+    reason?: string;
+  }[];
   /** One chart per `group` (e.g. supervised / unsupervised), so that no chart holds too many curves. */
   prCurves: { label: string; group?: string; aucPr: number; points: { recall: number; precision: number }[] }[];
   recallByCase: { rows: string[]; columns: string[]; values: (number | null)[][] };
   /** Wall ms per stage. */
   timings: { label: string; stages: Record<string, number> }[];
+  /** Every audit of the rows' splits: its warnings in full and its trivial rules. */
   leakage: {
     split: string;
     featureSet: string;
     warnings: string[];
     trivialRules: { rule: string; aucTest: number | null; f1Test: number | null }[];
   }[];
+  /**
+   * The audits' warnings in short: one line per (split, feature set, kind of finding) with how many
+   * warnings it stands for and the strongest of them.
+   */
+  leakageSummary: { split: string; featureSet: string; finding: string; count: number; strongest: string }[];
   /** git sha, dirty, node, os, cpu, cores, lockfile hash, dataset hash. */
   environment: Record<string, string>;
   explanations?: {
     label: string;
-    /** One line under the heading, e.g. the top-k stability across seeds. */
+    /** One line under the heading, e.g. the top-k stability across seeds and what the values are in. */
     note?: string;
+    /** What the SHAP values are measured in (`log-odds`, `probability`, a detector's score), short. */
+    unit?: string;
+    /**
+     * Set when no feature explains the model's scores (it flags everything, constant scores, every
+     * top feature equal): the sentence shown instead of charts and a table of identical numbers.
+     */
+    degenerate?: string;
     shapTop: { feature: string; meanAbs: number }[];
     shapRows?: { feature: string; points: { shap: number; value: number }[] }[];
   }[];

@@ -30,7 +30,9 @@ import {
   rowDetail,
   topFeatures,
 } from './leaderboard.ts';
+import { summarizeLeakage } from './leakage-summary.ts';
 import type { ReportModel } from './model.ts';
+import { degenerateExplanation, shapUnit } from './shap-meaning.ts';
 
 export interface ReportOptions {
   /** Metric that ranks the leaderboard. @default 'f1' */
@@ -134,7 +136,7 @@ export interface RowFiles {
   predictions: Predictions | null;
   /** Top features by mean |SHAP| over the row's seeds, and each seed's own (seeds without SHAP left out). */
   shapTop: { feature: string; meanAbs: number }[];
-  shapPerSeed: string[][];
+  shapPerSeed: { feature: string; meanAbs: number }[][];
   /** SHAP points of the first seed, when the row has SHAP at all and that seed wrote them. */
   shapPoints: ShapFeaturePoints[] | null;
   /** False positives of the first seed (the rows `falsePositiveRows` asks for; null otherwise or without a list). */
@@ -159,7 +161,7 @@ export function readRowFiles(
       // A row without SHAP reads no more of its files for it.
       const shap = shapTop.length > 0;
       const shapPerSeed = shap
-        ? r.trials.map((id) => topFeatures([trials.get(id)!], o.topK).map((f) => f.feature)).filter((s) => s.length > 0)
+        ? r.trials.map((id) => topFeatures([trials.get(id)!], o.topK)).filter((s) => s.length > 0)
         : [];
       const points = shap ? artifact('shap-points') : undefined;
       const fp = i < o.falsePositiveRows ? artifact('false-positives') : undefined;
@@ -193,8 +195,9 @@ export function reportModel(input: ReportInput, o: ReportOptions, generatedAt: s
   const files = (r: BoardRow): RowFiles => input.files.get(r.key)!;
   const details = new Map(rows.map((r) => [r.key, rowDetail(input.board, r)]));
   const detail = (r: BoardRow): RowDetail => details.get(r.key)!;
-  const explanations = explanationsSection(rows, files, o.topK);
+  const explanations = explanationsSection(rows, trial, files, o.topK);
   const falsePositives = falsePositivesSection(rows.slice(0, o.falsePositiveRows), trial, files, o.falsePositivesEach);
+  const leakage = leakageSection(rows, trial, input.board);
   return {
     title: `lo2-bench — ${input.experiment}`,
     experiment: input.experiment,
@@ -208,7 +211,8 @@ export function reportModel(input: ReportInput, o: ReportOptions, generatedAt: s
     prCurves: rows.map((r) => prCurve(r, trial(r.trials[0]!), files(r).predictions)),
     recallByCase: recallByCase(rows, detail),
     timings: timingsSection(rows, detail),
-    leakage: leakageSection(rows, trial, input.board),
+    leakage,
+    leakageSummary: summarizeLeakage(leakage),
     environment: environmentSection(input.sweep),
     ...(explanations.length > 0 && { explanations }),
     ...(falsePositives.length > 0 && { falsePositives }),
@@ -223,14 +227,29 @@ function trialsById(data: BoardData): Map<number, FinishedTrial> {
   return trials;
 }
 
-/** F1 by feature set per algorithm: the best row of each (algorithm, feature set). */
+/**
+ * F1 by feature set per algorithm: each (algorithm, feature set) with a row, from its best row in
+ * rank order (several variants may share an algorithm), with the interval that row's F1 carries.
+ */
 export function f1ByFeatureSet(rows: readonly BoardRow[]): ReportModel['f1ByFeatureSet'] {
   const seen = new Set<string>();
   return rows.flatMap((r) => {
-    const k = `${r.algorithm}|${r.featureSet}`;
+    const k = `${r.algorithm}\u0000${r.featureSet}`;
     if (seen.has(k)) return [];
     seen.add(k);
-    return [{ algorithm: r.algorithm, featureSet: r.featureSet, mean: r.f1.mean, lo: r.f1.lo, hi: r.f1.hi }];
+    const { mean, lo, hi, interval, reason } = r.f1;
+    return [
+      {
+        algorithm: r.algorithm,
+        featureSet: r.featureSet,
+        variant: r.variant,
+        mean,
+        lo,
+        hi,
+        interval,
+        ...(reason !== undefined && { reason }),
+      },
+    ];
   });
 }
 
@@ -324,21 +343,57 @@ function environmentSection(sweep: SweepInfo | null): ReportModel['environment']
   );
 }
 
-/** SHAP summaries of the rows that have them, with the top features' stability across seeds. */
-function explanationsSection(
+/** Every seed's model flags every test sequence (no test negatives predicted, some positives). */
+function flagsEverything(r: BoardRow, trial: (id: number) => FinishedTrial): boolean {
+  return r.trials.every((id) => {
+    const { tp, fp, tn, fn } = trial(id).metrics.test;
+    return tn === 0 && fn === 0 && (tp ?? 0) + (fp ?? 0) > 0;
+  });
+}
+
+/** The test scores of a prediction file are all one value (false without predictions or test rows). */
+function constantTestScores(p: Predictions | null): boolean {
+  if (!p) return false;
+  const test = rowsOf(p, 'test');
+  if (test.length === 0) return false;
+  const first = p.score[test[0]!]!;
+  return test.every((i) => p.score[i] === first);
+}
+
+/**
+ * SHAP summaries of the rows that have them: the top features' stability across seeds, the unit the
+ * values are in, and a degenerate explanation named as such rather than tabulated.
+ */
+export function explanationsSection(
   rows: readonly BoardRow[],
+  trial: (id: number) => FinishedTrial,
   files: (r: BoardRow) => RowFiles,
   topK: number,
 ): NonNullable<ReportModel['explanations']> {
   return rows.flatMap((r) => {
-    const { shapTop, shapPerSeed, shapPoints } = files(r);
+    const { shapTop, shapPerSeed, shapPoints, predictions } = files(r);
     if (shapTop.length === 0) return [];
-    const stability = topKStability(shapPerSeed);
+    const stability = topKStability(shapPerSeed.map((s) => s.map((f) => f.feature)));
     const seeds = shapPerSeed.length;
+    const { unit, meaning } = shapUnit(r.algorithm);
+    const everything = flagsEverything(r, trial);
+    const degenerate = degenerateExplanation({
+      meanAbs: shapTop.map((f) => f.meanAbs),
+      perSeed: shapPerSeed.map((s) => s.map((f) => f.meanAbs)),
+      flagsEverything: everything,
+      constantScores: constantTestScores(predictions),
+    });
+    // Its scores still rank sequences (AUC), so the values stay; the reader learns they decide no flag.
+    const flagsAll =
+      everything && degenerate === null
+        ? ' It flags every test sequence on every seed: these values order sequences by score but change no flag.'
+        : '';
     return [
       {
         label: label(r),
-        note: `Top-${topK} features' stability across ${seeds} seed${seeds === 1 ? '' : 's'} (mean pairwise Jaccard): ${stability === null ? 'n/a (one seed)' : stability.toFixed(2)}.`,
+        note: `Top-${topK} features' stability across ${seeds} seed${seeds === 1 ? '' : 's'} (mean pairwise Jaccard): ${stability === null ? 'n/a (one seed)' : stability.toFixed(2)}. SHAP values in ${meaning}.${flagsAll}`,
+        unit,
+        ...(degenerate !== null && { degenerate }),
         shapTop,
         ...(shapPoints && { shapRows: shapPoints }),
       },

@@ -1,6 +1,7 @@
 /** Line chart of several curves (precision–recall curves), simplified so thousands of points stay small. */
 import {
   axisLines,
+  dashAttr,
   escapeXml,
   isFiniteNumber,
   legend,
@@ -8,7 +9,7 @@ import {
   niceTicks,
   noDataSvg,
   px,
-  seriesColor,
+  seriesStyle,
   svgDocument,
   TITLE_HEIGHT,
   xAxisLabel,
@@ -118,7 +119,8 @@ export function simplifyPoints(points: readonly Point[], maxPoints: number, tole
 /**
  * Curves over a shared x/y domain (0..1 by default, as for precision–recall), with a legend of
  * labels below the plot. Non-finite points are skipped; points outside the domain are clamped to
- * its edge. Each curve is one `<path class="curve">` with at most `maxPoints` vertices.
+ * its edge. Each curve is one `<path class="curve">` with at most `maxPoints` vertices, styled by
+ * `seriesStyle` (a colour, and a dash pattern once the colours run out).
  */
 export function lineChart(series: readonly LineSeries[], options: LineChartOptions): string {
   const o = { ...defaultLineChartOptions, ...options };
@@ -135,7 +137,7 @@ export function lineChart(series: readonly LineSeries[], options: LineChartOptio
   const y = linearScale(o.yDomain, [plotBottom, top]);
   const clamp = (v: number, [a, b]: readonly [number, number]) => Math.min(Math.max(a, b), Math.max(Math.min(a, b), v));
   const legendBlock = legend(
-    curves.map((c, i) => ({ label: c.label, color: seriesColor(i) })),
+    curves.map((c, i) => ({ label: c.label, ...seriesStyle(i) })),
     left,
     plotBottom + (o.xLabel ? 50 : 30),
     o.width - left - right,
@@ -151,11 +153,12 @@ export function lineChart(series: readonly LineSeries[], options: LineChartOptio
     const pixels = c.points.map((p) => ({ x: x(clamp(p.x, o.xDomain)), y: y(clamp(p.y, o.yDomain)) }));
     const kept = simplifyPoints(pixels, o.maxPoints, o.tolerance);
     const d = kept.map((p, k) => `${k === 0 ? 'M' : 'L'}${px(p.x)} ${px(p.y)}`).join('');
+    const { color, dash } = seriesStyle(i);
     // A single point has no length: draw it as a dot so the curve is still visible.
     const shape =
       kept.length === 1
-        ? `<circle class="curve-point" cx="${px(kept[0]!.x)}" cy="${px(kept[0]!.y)}" r="3" fill="${seriesColor(i)}"/>`
-        : `<path class="curve" d="${d}" fill="none" stroke="${seriesColor(i)}" stroke-width="2" stroke-linejoin="round" data-points="${kept.length}"><title>${escapeXml(c.label)}</title></path>`;
+        ? `<circle class="curve-point" cx="${px(kept[0]!.x)}" cy="${px(kept[0]!.y)}" r="3" fill="${color}"/>`
+        : `<path class="curve" d="${d}" fill="none" stroke="${color}" stroke-width="2" stroke-linejoin="round"${dashAttr(dash)} data-points="${kept.length}"><title>${escapeXml(c.label)}</title></path>`;
     body.push(shape);
   });
   body.push(

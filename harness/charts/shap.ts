@@ -41,10 +41,24 @@ export interface ShapBarOptions {
   maxLabelChars?: number;
   /** @default 18 */
   barHeight?: number;
+  /**
+   * What a SHAP value is measured in (`log-odds`, `probability`, a detector's score): SHAP values
+   * add up to the model's output, so their unit is that output's; shown on the value axis. @default ''
+   */
+  unit?: string;
 }
 
 /** Defaults of `ShapBarOptions`. */
-export const defaultShapBarOptions = Object.freeze({ width: 720, topK: 20, maxLabelChars: 40, barHeight: 18 });
+export const defaultShapBarOptions = Object.freeze({
+  width: 720,
+  topK: 20,
+  maxLabelChars: 40,
+  barHeight: 18,
+  unit: '',
+});
+
+/** A value-axis title with its unit in parentheses, when there is one. */
+const withUnit = (label: string, unit: string) => (unit ? `${label} (${unit})` : label);
 
 /** Feature label with the full (escaped) name as its tooltip, right-aligned at x. */
 function featureLabel(x: number, y: number, feature: string, maxChars: number): string {
@@ -99,7 +113,7 @@ export function shapBarChart(data: readonly ShapBarDatum[], options: ShapBarOpti
   });
   body.push(
     axisLines(left, o.width - right, top, plotBottom),
-    xAxisLabel('mean |SHAP value|', left, o.width - right, height - 8),
+    xAxisLabel(withUnit('mean |SHAP value|', o.unit), left, o.width - right, height - 8),
   );
   return svgDocument({ width: o.width, height, title: o.title }, body);
 }
@@ -125,6 +139,8 @@ export interface ShapSummaryOptions {
   radius?: number;
   /** Feature names longer than this are cut with an ellipsis. @default 40 */
   maxLabelChars?: number;
+  /** What a SHAP value is measured in, as `ShapBarOptions.unit`. @default '' */
+  unit?: string;
 }
 
 /** Defaults of `ShapSummaryOptions`. */
@@ -135,6 +151,7 @@ export const defaultShapSummaryOptions = Object.freeze({
   rowHeight: 28,
   radius: 2.5,
   maxLabelChars: 40,
+  unit: '',
 });
 
 /** Every `n / max`-th element, so a large set keeps its spread without randomness. */
@@ -215,7 +232,12 @@ export function shapSummaryPlot(rows: readonly ShapSummaryRow[], options: ShapSu
   body.push(
     `<line class="zero" x1="${px(zx)}" y1="${px(top)}" x2="${px(zx)}" y2="${px(plotBottom)}" stroke="#555555" stroke-width="1"/>`,
     axisLines(left, o.width - right, top, plotBottom),
-    xAxisLabel('SHAP value (impact on anomaly score)', left, o.width - right, height - 8),
+    xAxisLabel(
+      o.unit ? `SHAP value (${o.unit}; impact on anomaly score)` : 'SHAP value (impact on anomaly score)',
+      left,
+      o.width - right,
+      height - 8,
+    ),
     colorBar(gradient, o.width - right + 22, top + 14, 120, 'low', 'high', 'feature value'),
   );
   return svgDocument({ width: o.width, height, title: o.title }, body);

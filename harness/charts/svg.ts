@@ -38,9 +38,34 @@ export const SEQUENTIAL_STOPS = Object.freeze([
   '#FDE725',
 ] as const);
 
+/**
+ * Stroke dash patterns (SVG `stroke-dasharray`, '' = solid) that pair with the palette: one pattern
+ * per pass through the colours, so PALETTE.length × DASHES.length series stay distinguishable
+ * without leaning on colour alone.
+ */
+export const DASHES = Object.freeze(['', '8 4', '2 3', '10 3 2 3'] as const);
+
+const wrap = (i: number, n: number) => ((Math.trunc(i) % n) + n) % n;
+
 /** Colour of series `i` (the palette repeats past its length). */
 export function seriesColor(i: number): string {
-  return PALETTE[((i % PALETTE.length) + PALETTE.length) % PALETTE.length]!;
+  return PALETTE[wrap(i, PALETTE.length)]!;
+}
+
+/** How line series `i` is drawn: its colour, and a dash pattern that changes each time the colours repeat. */
+export interface SeriesStyle {
+  color: string;
+  /** `stroke-dasharray` value; '' for a solid line. */
+  dash: string;
+}
+
+/**
+ * Style of line series `i`: colour cycles fastest, the dash pattern changes after each full pass
+ * through the palette, so the first PALETTE.length × DASHES.length (32) series get distinct pairs.
+ */
+export function seriesStyle(i: number): SeriesStyle {
+  const k = wrap(i, PALETTE.length * DASHES.length);
+  return { color: seriesColor(k), dash: DASHES[Math.floor(k / PALETTE.length)]! };
 }
 
 function hexToRgb(hex: string): [number, number, number] {
@@ -252,6 +277,13 @@ export function noDataSvg(title: string, width = 360, height = 120): string {
 export interface LegendItem {
   label: string;
   color: string;
+  /** Given: the swatch is a line stroked with this dash pattern ('' = solid), as a line series is drawn. */
+  dash?: string;
+}
+
+/** ` stroke-dasharray="…"` for a dash pattern, nothing for a solid line. */
+export function dashAttr(dash: string): string {
+  return dash === '' ? '' : ` stroke-dasharray="${escapeXml(dash)}"`;
 }
 
 /**
@@ -271,14 +303,24 @@ export function legend(
   let cx = x;
   let cy = y;
   for (const item of items) {
-    const w = 14 + 6 + textWidth(item.label, fontSize) + 18;
+    // A line swatch is longer: it has to show at least one full period of its dash pattern.
+    const swatchW = item.dash === undefined ? 14 : 26;
+    const w = swatchW + 6 + textWidth(item.label, fontSize) + 18;
     if (cx > x && cx + w > x + maxWidth) {
       cx = x;
       cy += lineHeight;
     }
+    const swatch =
+      item.dash === undefined
+        ? `<rect class="legend-swatch" x="${px(cx)}" y="${px(cy)}" width="14" height="${fontSize}" fill="${escapeXml(item.color)}"/>`
+        : `<line class="legend-swatch" x1="${px(cx)}" y1="${px(cy + fontSize / 2)}" x2="${px(cx + swatchW)}" y2="${px(cy + fontSize / 2)}" stroke="${escapeXml(item.color)}" stroke-width="2.5"${dashAttr(item.dash)}/>`;
     parts.push(
-      `<rect class="legend-swatch" x="${px(cx)}" y="${px(cy)}" width="14" height="${fontSize}" fill="${escapeXml(item.color)}"/>`,
-      text(cx + 20, cy + fontSize - 1, item.label, { class: 'legend-label', 'font-size': fontSize, fill: '#222222' }),
+      swatch,
+      text(cx + swatchW + 6, cy + fontSize - 1, item.label, {
+        class: 'legend-label',
+        'font-size': fontSize,
+        fill: '#222222',
+      }),
     );
     cx += w;
   }

@@ -33,11 +33,19 @@ export interface MaterializedDataset {
   synth?: SynthSummary;
 }
 
-/** The folder holding the dataset's runs, generating a synthetic tree if it is not cached yet. */
-export async function materializeDataset(
-  spec: DatasetSpec,
-  opts: { cacheDir: string; onProgress?: (done: number, total: number) => void },
-): Promise<MaterializedDataset> {
+export interface MaterializeOptions {
+  /** Cache root; a synthetic tree goes to `<cacheDir>/synth/<key>/tree/`. */
+  cacheDir: string;
+  onProgress?: (done: number, total: number) => void;
+  /** Stops a generation in progress (checked as files are done); its temporary folder is removed. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The folder holding the dataset's runs, generating a synthetic tree if it is not cached yet. The
+ * tree's path is computed from where the cache is now: nothing records it.
+ */
+export async function materializeDataset(spec: DatasetSpec, opts: MaterializeOptions): Promise<MaterializedDataset> {
   if (spec.source === 'lo2') {
     const st = await stat(spec.path).catch(() => null);
     if (!st?.isDirectory()) {
@@ -56,8 +64,18 @@ export async function materializeDataset(
   const root = join(entry.dir, 'tree');
   const cached = await entry.read<SynthSummary>();
   if (cached) return { root, generated: false, synth: cached };
+  const { signal, onProgress } = opts;
   try {
-    const summary = await generateSynth({ ...identity, outDir: entry.tmpPath('tree') }, opts.onProgress);
+    signal?.throwIfAborted();
+    // The generator reports each batch of files done: the place to stop it between files.
+    const progress = signal
+      ? (done: number, total: number) => {
+          signal.throwIfAborted();
+          onProgress?.(done, total);
+        }
+      : onProgress;
+    const summary = await generateSynth({ ...identity, outDir: entry.tmpPath('tree') }, progress);
+    signal?.throwIfAborted();
     await entry.commit(summary);
     return { root, generated: true, synth: summary };
   } catch (err) {

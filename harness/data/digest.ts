@@ -3,7 +3,7 @@
  * checked each time it is used, and a cheap fingerprint of a source file for cache keys.
  */
 import { createHash } from 'node:crypto';
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Read in chunks: an ingest's events table is hundreds of MB, its digest needs only a window of it. */
@@ -55,28 +55,40 @@ export const FINGERPRINT_EDGE_BYTES = 64 << 10;
  * whole file when it is smaller). Size and modification time alone miss a file rewritten within the
  * clock's granularity at the same size; the whole file is not read because a cache hit must stay
  * cheap, and hashing every log of a tree would cost as much as reading it again. The ends hold a
- * log's first and latest lines, which is where a rewrite or an append changes it.
+ * log's first and latest lines, which is where a rewrite or an append changes it. Null for what is
+ * not a regular file or cannot be read (opening a FIFO would wait for a writer): the ingest reports
+ * such a file as failed, and never reuses a result with failed files.
  */
-export function sourceFingerprint(path: string, size: number): string {
-  const h = createHash('sha256');
-  const fd = openSync(path, 'r');
+export function sourceFingerprint(path: string, size: number): string | null {
   try {
-    const edge = FINGERPRINT_EDGE_BYTES;
-    const buf = Buffer.allocUnsafe(Math.min(size, 2 * edge));
-    const read = (at: number, bytes: number, position: number) => {
-      let done = 0;
-      while (done < bytes) {
-        const n = readSync(fd, buf, at + done, bytes - done, position + done);
-        if (n === 0) break; // shorter than it was at stat: hash what is there
-        done += n;
-      }
-      return done;
-    };
-    const head = read(0, Math.min(size, edge), 0);
-    const tail = size > 2 * edge ? read(head, edge, size - edge) : read(head, size - head, head);
-    h.update(buf.subarray(0, head + tail));
-  } finally {
-    closeSync(fd);
+    if (!statSync(path).isFile()) return null;
+    const fd = openSync(path, 'r');
+    try {
+      return edgeDigest(fd, size);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
   }
-  return h.digest('hex').slice(0, 32);
+}
+
+function edgeDigest(fd: number, size: number): string {
+  const edge = FINGERPRINT_EDGE_BYTES;
+  const buf = Buffer.allocUnsafe(Math.min(size, 2 * edge));
+  const read = (at: number, bytes: number, position: number) => {
+    let done = 0;
+    while (done < bytes) {
+      const n = readSync(fd, buf, at + done, bytes - done, position + done);
+      if (n === 0) break; // shorter than it was at stat: hash what is there
+      done += n;
+    }
+    return done;
+  };
+  const head = read(0, Math.min(size, edge), 0);
+  const tail = size > 2 * edge ? read(head, edge, size - edge) : read(head, size - head, head);
+  return createHash('sha256')
+    .update(buf.subarray(0, head + tail))
+    .digest('hex')
+    .slice(0, 32);
 }

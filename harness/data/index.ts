@@ -6,12 +6,18 @@
 export { badFilesError, ON_BAD_FILE, type OnBadFile, SKIP_IN_EXPERIMENT } from './bad-files.ts';
 export {
   type CacheEntry,
+  type CacheEntryOptions,
+  type CommitOptions,
   hashKey,
   openCacheEntry,
+  pidAlive,
+  STALE_TEMP_MS,
   sourceHash,
   stableStringify,
+  writeNotice,
 } from './cache.ts';
-export { type DatasetSpec, type MaterializedDataset, materializeDataset } from './dataset.ts';
+export { type DatasetSpec, type MaterializedDataset, type MaterializeOptions, materializeDataset } from './dataset.ts';
+export { checkDigests, digestFiles, FINGERPRINT_EDGE_BYTES, sha256File, sourceFingerprint } from './digest.ts';
 export {
   defaultIngestOptions,
   type IngestOptions,

@@ -6,8 +6,10 @@
  * table of distinct messages.
  */
 
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { dataError, usageError } from '../errors/index.ts';
 import { type CacheEntry, openCacheEntry, sourceHash } from './cache.ts';
+import { sourceFingerprint } from './digest.ts';
 import { type DrainOptions, defaultDrainOptions } from './enhance/drain.ts';
 import { MessageTable } from './enhance/messages.ts';
 import { enhanceSequence, ReaderIds, RowLists } from './enhance/sequence.ts';
@@ -91,9 +93,19 @@ export interface IngestOptions {
   tuneHeap: boolean;
   /** Called after each file. */
   onProgress?: (p: IngestProgress) => void;
+  /**
+   * Stops the ingest: checked between read tasks, it ends in the signal's reason and leaves nothing
+   * in the cache (the entry's temporary folder is removed).
+   */
+  signal?: AbortSignal;
+  /**
+   * Told, in one line, when a cached entry is incomplete or corrupt and is rebuilt instead of used.
+   * @default a line on stderr (cache.ts writeNotice)
+   */
+  onNotice?: (message: string) => void;
 }
 
-export const defaultIngestOptions: Readonly<Omit<IngestOptions, 'onProgress'>> = Object.freeze({
+export const defaultIngestOptions: Readonly<Omit<IngestOptions, 'onProgress' | 'signal' | 'onNotice'>> = Object.freeze({
   trimLines: 100,
   continuation: 'merge',
   selection: {},
@@ -189,27 +201,37 @@ export async function ingest(root: string, partial: Partial<IngestOptions> = {})
   const t0 = performance.now();
   const found = await discover(root, o.selection);
   const discoverMs = performance.now() - t0;
-  const entry = await openCacheEntry(o.cacheDir, 'ingest', {
-    code: ingestCodeVersion(),
-    trimLines: o.trimLines,
-    continuation: o.continuation,
-    drain,
-    truth: found.truth?.faults ?? null,
-    inputs: found.files.map((f) => [
-      f.seqId,
-      f.service,
-      f.anomaly,
-      f.size,
-      f.mtimeMs,
-      ...(f.faults ? [f.faults.size, f.faults.mtimeMs] : []),
-    ]),
-  });
+  o.signal?.throwIfAborted();
+  const entry = await openCacheEntry(
+    o.cacheDir,
+    'ingest',
+    {
+      code: ingestCodeVersion(),
+      trimLines: o.trimLines,
+      continuation: o.continuation,
+      drain,
+      truth: found.truth?.faults ?? null,
+      // Size, mtime and the content fingerprint: a file rewritten in place at the same size within
+      // the clock's granularity still changes the key.
+      inputs: found.files.map((f) => [
+        f.seqId,
+        f.service,
+        f.anomaly,
+        f.size,
+        f.mtimeMs,
+        sourceFingerprint(f.path, f.size),
+        ...(f.faults ? [f.faults.size, f.faults.mtimeMs, sourceFingerprint(f.faults.path, f.faults.size)] : []),
+      ]),
+    },
+    o.onNotice ? { onNotice: o.onNotice } : {},
+  );
   // A result with unreadable files is not reused: fixing a file's mode does not change its identity.
-  const cached = o.force ? null : await entry.read<IngestSummary>();
+  const stored = o.force ? null : await entry.read<IngestSummary>();
+  const cached = stored && fromManifest(stored, entry.dir, found.root);
   if (cached && cached.failedFiles.length === 0) {
     if (o.parquet && !cached.files.parquet) {
       cached.files.parquet = await exportParquet(entry.dir, cached.files);
-      await entry.rewriteManifest(cached);
+      await entry.rewriteManifest(toManifest(cached, o.cacheDir), { digest: tableFileNames(cached.files) });
     }
     return { ...cached, cacheHit: true };
   }
@@ -217,8 +239,12 @@ export async function ingest(root: string, partial: Partial<IngestOptions> = {})
   try {
     const summary = await build(found, o, drain, entry, discoverMs);
     if (o.parquet) summary.files.parquet = await exportParquet(entry.tmpDir, summary.files);
+    o.signal?.throwIfAborted();
     // Replace a forced or rejected (failed files) entry; otherwise keep a concurrent process's copy.
-    await entry.commit(summary, { replace: o.force || cached !== null });
+    await entry.commit(toManifest(summary, o.cacheDir), {
+      replace: o.force || cached !== null,
+      digest: tableFileNames(summary.files),
+    });
     return summary;
   } catch (err) {
     await entry.discard();
@@ -235,6 +261,54 @@ const TABLE_FILES = Object.freeze({
   messages: 'messages.arrow',
   templates: 'templates.arrow',
 });
+
+/** Every file of the entry the manifest vouches for: the tables and their Parquet copies. */
+function tableFileNames(files: IngestSummary['files']): string[] {
+  const { parquet, ...arrow } = files;
+  return [...Object.values(arrow), ...Object.values(parquet ?? {})];
+}
+
+/**
+ * The summary as the cache entry's manifest, naming no folder by where it is now: `dir` is the entry
+ * itself (`.`), the tree's files are relative to its root, and the root is relative to the entry when
+ * it lies in the same cache (a generated tree), absolute otherwise. A moved or copied cache then
+ * reads its own files (fromManifest).
+ */
+function toManifest(s: IngestSummary, cacheDir: string): IngestSummary {
+  const root = resolve(s.root);
+  return {
+    ...s,
+    dir: '.',
+    root: under(resolve(cacheDir), root) ? relative(resolve(s.dir), root) : root,
+    ...mapTreePaths(s, (p) => (under(s.root, p) ? relative(s.root, p) : p)),
+  };
+}
+
+/** A manifest read back: the entry's folder and the tree's root as they are now, its paths under them. */
+function fromManifest(m: IngestSummary, dir: string, root: string): IngestSummary {
+  const inTree = (p: string) => (isAbsolute(p) ? p : join(root, p));
+  return { ...m, dir, root, ...mapTreePaths(m, inTree) };
+}
+
+/** Whether `p` lies inside the folder `base` (both absolute, or both relative to one folder). */
+function under(base: string, p: string): boolean {
+  const r = relative(base, p);
+  return r !== '' && r !== '..' && !r.startsWith(`..${sep}`) && !isAbsolute(r);
+}
+
+/** The summary's paths of the tree's files and folders, each mapped by `f`. */
+function mapTreePaths(
+  s: IngestSummary,
+  f: (p: string) => string,
+): Pick<IngestSummary, 'skippedByFile' | 'failedFiles' | 'emptySequences' | 'ignored' | 'notes'> {
+  return {
+    skippedByFile: Object.fromEntries(Object.entries(s.skippedByFile).map(([p, v]) => [f(p), v])),
+    failedFiles: s.failedFiles.map((x) => ({ ...x, path: f(x.path) })),
+    emptySequences: s.emptySequences.map(f),
+    ignored: Object.fromEntries(Object.entries(s.ignored).map(([k, ps]) => [k, ps.map(f)])),
+    notes: s.notes.map((n) => ({ ...n, path: f(n.path) })),
+  };
+}
 
 /**
  * An ingest the cache does not hold, in stages after discovery: read (the schedule: files read by
@@ -256,11 +330,12 @@ async function build(
   const tables = new TableWriter(entry, found.files, enhancer.messages);
   const schedule = await openSchedule(found.files, o);
   try {
-    await foldFiles(found.files, schedule, { tally, enhancer, tables }, o.onProgress);
+    await foldFiles(found.files, schedule, { tally, enhancer, tables }, o);
   } finally {
     await schedule.close();
     await tables.close();
   }
+  o.signal?.throwIfAborted();
   await writeIngestTables(entry, tables.files, enhancer.messages);
   return summarize(found, o, drain, entry, tally, enhancer.messages, {
     discoverMs,
@@ -288,13 +363,13 @@ function openSchedule(files: readonly SequenceFile[], o: IngestOptions): Promise
 
 /**
  * Read → enhance → write, in file order: the schedule's tasks one after the other, each task's files
- * counted and enhanced, its events written as one batch.
+ * counted and enhanced, its events written as one batch. An aborted `signal` stops it between tasks.
  */
 async function foldFiles(
   files: readonly SequenceFile[],
   schedule: ReadSchedule,
   stages: { tally: Tally; enhancer: Enhancer; tables: TableWriter },
-  onProgress: IngestOptions['onProgress'],
+  { onProgress, signal }: Pick<IngestOptions, 'onProgress' | 'signal'>,
 ): Promise<void> {
   const { tally, enhancer, tables } = stages;
   const progress = (filesDone: number) =>
@@ -314,8 +389,10 @@ async function foldFiles(
     tables.writeEvents(batch);
     // Lets the sinks' finished background writes report back. When the main thread reads
     // everything it never waits on I/O, and without this turn of the event loop the sinks fall
-    // back to synchronous writes, which the main thread then waits for.
+    // back to synchronous writes, which the main thread then waits for. It is also the turn in
+    // which a Ctrl-C handler runs and aborts the signal.
     await new Promise(setImmediate);
+    signal?.throwIfAborted();
   }
   progress(files.length);
   tables.flushRows();

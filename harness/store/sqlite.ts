@@ -2,8 +2,10 @@
  * The Store over one SQLite file (better-sqlite3): WAL, foreign keys, a busy timeout, the schema
  * migrations of schema.ts. Every write is one `immediate` transaction, so several bench processes
  * can share a file; better-sqlite3 is synchronous, so each method has finished its work when its
- * Promise is created.
+ * Promise is created. Trial files are recorded by their path relative to the database's folder, so
+ * a BENCH_HOME moved or copied whole finds its own files.
  */
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { SplitManifest } from '../../splits/index.ts';
 import { type Db, type OpenDbOptions, openDb } from './db.ts';
 import { THIS_OWNER } from './owner.ts';
@@ -14,6 +16,7 @@ import type { Store } from './store.ts';
 import * as sw from './sweeps.ts';
 import * as tr from './trials.ts';
 import type {
+  ArtifactRecord,
   ClaimRetry,
   DatasetRecord,
   ExperimentRecord,
@@ -42,10 +45,13 @@ export class SqliteStore implements Store {
   readonly #db: Db;
   /** The trial owner this store claims as. */
   readonly owner: string;
+  /** The database file's folder, which artifact paths are stored relative to; null in memory. */
+  readonly #base: string | null;
 
-  private constructor(db: Db, owner: string) {
+  private constructor(db: Db, owner: string, base: string | null) {
     this.#db = db;
     this.owner = owner;
+    this.#base = base;
   }
 
   /**
@@ -55,7 +61,8 @@ export class SqliteStore implements Store {
    */
   static async open(path: string, options: Partial<SqliteStoreOptions> = {}): Promise<SqliteStore> {
     const { owner, ...open } = options;
-    return new SqliteStore(openDb(path, open), owner ?? THIS_OWNER);
+    const base = path === ':memory:' || path === '' ? null : dirname(resolve(path));
+    return new SqliteStore(openDb(path, open), owner ?? THIS_OWNER, base);
   }
 
   async upsertExperiment(e: ExperimentRecord) {
@@ -119,7 +126,7 @@ export class SqliteStore implements Store {
     return tr.claimTrial(this.#db, t, retry, this.owner);
   }
   async completeTrial(trialId: number, record: TrialRecord) {
-    tr.completeTrial(this.#db, trialId, record);
+    tr.completeTrial(this.#db, trialId, { ...record, artifacts: record.artifacts.map((a) => this.#stored(a)) });
   }
   async failTrial(trialId: number, error: string) {
     tr.failTrial(this.#db, trialId, error);
@@ -128,7 +135,8 @@ export class SqliteStore implements Store {
     return tr.releaseTrials(this.#db, sweepId, this.owner);
   }
   async getTrial(id: number) {
-    return q.getTrial(this.#db, id);
+    const t = q.getTrial(this.#db, id);
+    return t && { ...t, artifacts: t.artifacts.map((a) => this.#resolved(a)) };
   }
   async listTrials(filter: TrialFilter = {}) {
     return tr.listTrials(this.#db, filter);
@@ -140,7 +148,26 @@ export class SqliteStore implements Store {
     return q.planStatus(this.#db, experiment);
   }
   async finishedTrials(filter: FinishedTrialFilter = {}) {
-    return q.finishedTrials(this.#db, filter);
+    return q
+      .finishedTrials(this.#db, filter)
+      .map((t) => ({ ...t, artifacts: t.artifacts.map((a) => this.#resolved(a)) }));
+  }
+
+  /**
+   * An artifact's path as stored: relative to the database's folder (with `/`, whatever the system)
+   * when the file lies under it; a file elsewhere (a database kept apart with --db) stays absolute.
+   */
+  #stored(a: ArtifactRecord): ArtifactRecord {
+    if (this.#base === null) return a;
+    const r = relative(this.#base, resolve(a.path));
+    const outside = r === '' || r === '..' || r.startsWith(`..${sep}`) || isAbsolute(r);
+    return outside ? a : { ...a, path: r.split(sep).join('/') };
+  }
+
+  /** An artifact's path as read: under the database's folder as it is now; an absolute one (older databases) as is. */
+  #resolved(a: ArtifactRecord): ArtifactRecord {
+    if (this.#base === null || isAbsolute(a.path)) return a;
+    return { ...a, path: join(this.#base, a.path) };
   }
 
   async close() {

@@ -65,6 +65,20 @@ function slug(label: string, taken: Set<string>): string {
   return name;
 }
 
+/**
+ * The leaderboard chart's label of each entry: its variant, and `variant · feature set` for every
+ * variant that appears with more than one feature set (bars under one name would hide all but one).
+ */
+export function entryLabels(entries: readonly LeaderboardEntry[]): string[] {
+  const featureSets = new Map<string, Set<string>>();
+  for (const e of entries) {
+    let s = featureSets.get(e.variant);
+    if (!s) featureSets.set(e.variant, (s = new Set()));
+    s.add(e.featureSet);
+  }
+  return entries.map((e) => (featureSets.get(e.variant)!.size > 1 ? `${e.variant} · ${e.featureSet}` : e.variant));
+}
+
 function primaryValue(e: LeaderboardEntry, metric: ReportModel['primaryMetric']): number {
   return metric === 'f1' ? e.f1.mean : metric === 'auc_pr' ? e.aucPr : metric === 'auc_roc' ? e.aucRoc : e.precisionAtK;
 }
@@ -99,23 +113,28 @@ function prCurveCharts(model: ReportModel): ReportChart[] {
 export function reportCharts(model: ReportModel): ReportChart[] {
   const metric = primaryMetricLabel(model);
   const leaderboardTitle = `Leaderboard: test ${metric} per variant`;
+  const ranked = [...model.leaderboard].sort((a, b) => a.rank - b.rank);
+  const groups = entryLabels(ranked);
   const charts: ReportChart[] = [
     {
       name: 'leaderboard',
       section: 'leaderboard',
       title: leaderboardTitle,
       svg: groupedBarChart(
-        [...model.leaderboard]
-          .sort((a, b) => a.rank - b.rank)
-          .map((e) => ({
-            group: e.variant,
-            series: `test ${metric}`,
-            value: primaryValue(e, model.primaryMetric),
-            // Only F1 carries a confidence interval in the model.
-            lo: model.primaryMetric === 'f1' ? e.f1.lo : null,
-            hi: model.primaryMetric === 'f1' ? e.f1.hi : null,
-          })),
-        { title: leaderboardTitle, yLabel: `test ${metric}`, legend: false },
+        ranked.map((e, i) => ({
+          group: groups[i]!,
+          series: `test ${metric}`,
+          value: primaryValue(e, model.primaryMetric),
+          // Only F1 carries a confidence interval in the model.
+          lo: model.primaryMetric === 'f1' ? e.f1.lo : null,
+          hi: model.primaryMetric === 'f1' ? e.f1.hi : null,
+        })),
+        {
+          title: leaderboardTitle,
+          yLabel: `test ${metric}`,
+          legend: false,
+          maxLabelChars: Math.max(28, ...groups.map((g) => g.length)),
+        },
       ),
     },
     {
@@ -153,13 +172,16 @@ export function reportCharts(model: ReportModel): ReportChart[] {
   ];
   const taken = new Set(charts.map((c) => c.name));
   for (const [i, ex] of (model.explanations ?? []).entries()) {
+    // Bars of identical height say nothing the sentence does not.
+    if (ex.degenerate !== undefined) continue;
+    const unit = ex.unit ?? '';
     const stem = slug(`shap ${ex.label}`, taken);
     const barTitle = `${ex.label}: mean |SHAP| (top features)`;
     charts.push({
       name: stem,
       section: 'explanations',
       title: barTitle,
-      svg: shapBarChart(ex.shapTop, { title: barTitle }),
+      svg: shapBarChart(ex.shapTop, { title: barTitle, unit }),
       explanation: i,
     });
     if (ex.shapRows !== undefined) {
@@ -168,7 +190,7 @@ export function reportCharts(model: ReportModel): ReportChart[] {
         name: slug(`shap summary ${ex.label}`, taken),
         section: 'explanations',
         title: summaryTitle,
-        svg: shapSummaryPlot(ex.shapRows, { title: summaryTitle }),
+        svg: shapSummaryPlot(ex.shapRows, { title: summaryTitle, unit }),
         explanation: i,
       });
     }
@@ -219,6 +241,34 @@ export function intervalHeader(model: ReportModel): string {
 export function meanIntervalText(v: LeaderboardEntry['f1']): string {
   if (v.interval === 'corrected-t') return `${num(v.mean)} [${num(v.lo)}, ${num(v.hi)}]`;
   return v.reason ? `${num(v.mean)} (${v.reason})` : num(v.mean);
+}
+
+/** The F1-by-feature-set table: algorithms down, feature sets across (first appearance), plain-text cells. */
+export function f1ByFeatureSetCells(model: ReportModel): {
+  featureSets: string[];
+  rows: { algorithm: string; cells: string[] }[];
+} {
+  const algorithms = [...new Set(model.f1ByFeatureSet.map((d) => d.algorithm))];
+  const featureSets = [...new Set(model.f1ByFeatureSet.map((d) => d.featureSet))];
+  const cell = new Map(model.f1ByFeatureSet.map((d) => [`${d.algorithm}\u0000${d.featureSet}`, d]));
+  return {
+    featureSets,
+    rows: algorithms.map((algorithm) => ({
+      algorithm,
+      cells: featureSets.map((f) => {
+        const d = cell.get(`${algorithm}\u0000${f}`);
+        if (!d) return 'n/a';
+        const { mean, lo, hi } = d;
+        return meanIntervalText({
+          mean,
+          lo,
+          hi,
+          interval: d.interval ?? 'corrected-t',
+          ...(d.reason && { reason: d.reason }),
+        });
+      }),
+    })),
+  };
 }
 
 /** The leaderboard's opening paragraph, shared with the markdown twin (plain text). */
@@ -328,18 +378,13 @@ function warningsHtml(model: ReportModel): string {
 }
 
 function f1Table(model: ReportModel): string {
-  const algorithms = [...new Set(model.f1ByFeatureSet.map((d) => d.algorithm))];
-  const featureSets = [...new Set(model.f1ByFeatureSet.map((d) => d.featureSet))];
-  if (algorithms.length === 0) return '';
-  const cell = new Map(model.f1ByFeatureSet.map((d) => [`${d.algorithm}\u0000${d.featureSet}`, d]));
-  const rows = algorithms.map((a) => [
-    esc(a),
-    ...featureSets.map((f) => {
-      const d = cell.get(`${a}\u0000${f}`);
-      return d ? `${num(d.mean)} [${num(d.lo)}, ${num(d.hi)}]` : 'n/a';
-    }),
-  ]);
-  return table(['Algorithm', ...featureSets], rows, new Set(featureSets.map((_, i) => i + 1)));
+  const { featureSets, rows } = f1ByFeatureSetCells(model);
+  if (rows.length === 0) return '';
+  return table(
+    ['Algorithm', ...featureSets],
+    rows.map((r) => [esc(r.algorithm), ...r.cells.map(esc)]),
+    new Set(featureSets.map((_, i) => i + 1)),
+  );
 }
 
 function recallTable(model: ReportModel): string {
@@ -361,9 +406,44 @@ function timingsTable(model: ReportModel): string {
   return table(['Variant', ...stages, 'Total'], rows, new Set(stages.map((_, i) => i + 1).concat(stages.length + 1)));
 }
 
+/** Header of the leakage summary table, shared with the markdown twin. */
+export const LEAKAGE_SUMMARY_COLUMNS = ['Split', 'Feature set', 'Finding', 'Count', 'Strongest'];
+
+/** The leakage section's opening line (plain text), shared with the markdown twin. */
+export function leakageIntro(model: ReportModel): string {
+  const audits = model.leakage.length;
+  const warnings = model.leakage.reduce((n, l) => n + l.warnings.length, 0);
+  const clean = model.leakage.filter((l) => l.warnings.length === 0).length;
+  const audited = `${audits} leakage audit${audits === 1 ? '' : 's'} (split × feature set)`;
+  if (warnings === 0) return `No warnings from ${audited}; each audit’s trivial rules are listed below.`;
+  return (
+    `${warnings} warning${warnings === 1 ? '' : 's'} from ${audited}${clean > 0 ? `, ${clean} of them without any` : ''}, ` +
+    'one line per split, feature set and kind of finding with its count and strongest instance; every warning and each audit’s trivial rules are listed below.'
+  );
+}
+
+/** Text of the `<details>` summary holding the full leakage list. */
+export function leakageDetailsTitle(model: ReportModel): string {
+  return `All warnings and trivial rules, per split and feature set (${model.leakage.length} audits)`;
+}
+
 function leakageHtml(model: ReportModel): string {
   if (model.leakage.length === 0) return '<p class="empty">No leakage checks recorded.</p>';
-  return model.leakage
+  const summary =
+    model.leakageSummary.length === 0
+      ? ''
+      : table(
+          LEAKAGE_SUMMARY_COLUMNS,
+          model.leakageSummary.map((f) => [
+            esc(f.split),
+            esc(f.featureSet),
+            `<span class="flag">⚠</span> ${esc(f.finding)}`,
+            String(f.count),
+            esc(f.strongest),
+          ]),
+          new Set([3]),
+        );
+  const full = model.leakage
     .map((l) => {
       const warnings =
         l.warnings.length === 0
@@ -380,16 +460,24 @@ function leakageHtml(model: ReportModel): string {
       return `<h3>${esc(l.split)} · ${esc(l.featureSet)}</h3>\n${warnings}\n${rules}`;
     })
     .join('\n');
+  return `<p>${esc(leakageIntro(model))}</p>\n${summary}\n<details class="leakage-full"><summary>${esc(leakageDetailsTitle(model))}</summary>\n${full}\n</details>`;
+}
+
+/** Header of an explanation's value column: mean |SHAP| with the unit the values are in. */
+export function shapHeader(ex: NonNullable<ReportModel['explanations']>[number]): string {
+  return ex.unit ? `mean |SHAP| (${ex.unit})` : 'mean |SHAP|';
 }
 
 function explanationsHtml(model: ReportModel, charts: readonly ReportChart[]): string {
   return (model.explanations ?? [])
     .map((ex, i) => {
+      const note = ex.note === undefined ? '' : `<p>${esc(ex.note)}</p>\n`;
+      const heading = `<h3>${esc(ex.label)}</h3>\n${note}`;
+      if (ex.degenerate !== undefined) return `${heading}<p class="degenerate">${esc(ex.degenerate)}</p>`;
       const own = charts.filter((c) => c.explanation === i);
       const top = [...ex.shapTop].sort((a, b) => b.meanAbs - a.meanAbs).slice(0, 10);
       const rows = top.map((t) => [esc(t.feature), num(t.meanAbs)]);
-      const note = ex.note === undefined ? '' : `<p>${esc(ex.note)}</p>\n`;
-      return `<h3>${esc(ex.label)}</h3>\n${note}${own.map(figure).join('\n')}\n${table(['Feature', 'mean |SHAP|'], rows, new Set([1]))}`;
+      return `${heading}${own.map(figure).join('\n')}\n${table(['Feature', shapHeader(ex)], rows, new Set([1]))}`;
     })
     .join('\n');
 }
@@ -460,6 +548,8 @@ tr.leak { background: #FDE0DC; }
 .tied { color: #0072B2; font-weight: bold; margin-right: 2px; }
 .notes { background: #FFFBE6; border: 1px solid #F0E0A0; padding: 8px 12px; border-radius: 6px; }
 .empty, .ok { color: #555; }
+.degenerate { color: #A04000; font-style: italic; }
+details > summary { cursor: pointer; color: #0072B2; margin: 0.6em 0; }
 code { font-family: 'DejaVu Sans Mono', monospace; font-size: 0.92em; }
 @media (max-width: 640px) {
   body { font-size: 14px; }

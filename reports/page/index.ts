@@ -3,7 +3,15 @@
  * self-contained HTML page, a markdown twin and chart files out. Only `writeReport` touches disk.
  */
 export type { ReportChart, SectionId } from './html.ts';
-export { FALSE_POSITIVE_COLUMNS, inlineSvg, renderHtml, reportCharts, SECTIONS, sectionsOf } from './html.ts';
+export {
+  entryLabels,
+  FALSE_POSITIVE_COLUMNS,
+  inlineSvg,
+  renderHtml,
+  reportCharts,
+  SECTIONS,
+  sectionsOf,
+} from './html.ts';
 export type { MarkdownOptions } from './markdown.ts';
 export { escapeMarkdown, renderMarkdown } from './markdown.ts';
 export type { PngOptions } from './png.ts';

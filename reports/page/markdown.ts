@@ -4,16 +4,21 @@ import type { ReportModel } from '../index.ts';
 import {
   FALSE_POSITIVE_COLUMNS,
   FAULT_SLICE_COLUMNS,
+  f1ByFeatureSetCells,
   faultSliceRows,
   flagReasons,
   intervalHeader,
+  LEAKAGE_SUMMARY_COLUMNS,
   leaderboardIntro,
+  leakageDetailsTitle,
+  leakageIntro,
   meanIntervalText,
   primaryMetricLabel,
   type ReportChart,
   reportCharts,
   type SectionId,
   sectionsOf,
+  shapHeader,
 } from './html.ts';
 
 /** Options of `renderMarkdown`. */
@@ -87,18 +92,13 @@ function leaderboard(model: ReportModel): string {
 }
 
 function f1ByFeatureSet(model: ReportModel): string {
-  const algorithms = [...new Set(model.f1ByFeatureSet.map((d) => d.algorithm))];
-  const featureSets = [...new Set(model.f1ByFeatureSet.map((d) => d.featureSet))];
-  if (algorithms.length === 0) return '_No data._';
-  const cell = new Map(model.f1ByFeatureSet.map((d) => [`${d.algorithm}\u0000${d.featureSet}`, d]));
-  const rows = algorithms.map((a) => [
-    escapeMarkdown(a),
-    ...featureSets.map((f) => {
-      const d = cell.get(`${a}\u0000${f}`);
-      return d ? `${num(d.mean)} \\[${num(d.lo)}, ${num(d.hi)}\\]` : 'n/a';
-    }),
-  ]);
-  return table(['Algorithm', ...featureSets], rows, indices(1, featureSets.length));
+  const { featureSets, rows } = f1ByFeatureSetCells(model);
+  if (rows.length === 0) return '_No data._';
+  return table(
+    ['Algorithm', ...featureSets],
+    rows.map((r) => [escapeMarkdown(r.algorithm), ...r.cells.map(escapeMarkdown)]),
+    indices(1, featureSets.length),
+  );
 }
 
 function recallByCase(model: ReportModel): string {
@@ -121,7 +121,23 @@ function timings(model: ReportModel): string {
 
 function leakage(model: ReportModel): string {
   if (model.leakage.length === 0) return '_No leakage checks recorded._';
-  return model.leakage
+  const summary =
+    model.leakageSummary.length === 0
+      ? []
+      : [
+          table(
+            LEAKAGE_SUMMARY_COLUMNS,
+            model.leakageSummary.map((f) => [
+              escapeMarkdown(f.split),
+              escapeMarkdown(f.featureSet),
+              `⚠ ${escapeMarkdown(f.finding)}`,
+              String(f.count),
+              escapeMarkdown(f.strongest),
+            ]),
+            new Set([3]),
+          ),
+        ];
+  const full = model.leakage
     .map((l) => {
       const parts = [`### ${escapeMarkdown(l.split)} · ${escapeMarkdown(l.featureSet)}`, ''];
       if (l.warnings.length === 0) parts.push('No warnings.');
@@ -133,19 +149,31 @@ function leakage(model: ReportModel): string {
       return parts.join('\n');
     })
     .join('\n\n');
+  // GitHub renders markdown inside <details> when blank lines set it apart from the tags.
+  return [
+    escapeMarkdown(leakageIntro(model)),
+    ...summary,
+    `<details><summary>${escapeMarkdown(leakageDetailsTitle(model))}</summary>`,
+    full,
+    '</details>',
+  ].join('\n\n');
 }
 
 function explanations(model: ReportModel, charts: readonly ReportChart[], options: MarkdownOptions): string {
   return (model.explanations ?? [])
     .map((ex, i) => {
-      const top = [...ex.shapTop].sort((a, b) => b.meanAbs - a.meanAbs).slice(0, 10);
-      return [
+      const heading = [
         `### ${escapeMarkdown(ex.label)}`,
         '',
         ...(ex.note === undefined ? [] : [escapeMarkdown(ex.note), '']),
+      ];
+      if (ex.degenerate !== undefined) return [...heading, `_${escapeMarkdown(ex.degenerate)}_`].join('\n');
+      const top = [...ex.shapTop].sort((a, b) => b.meanAbs - a.meanAbs).slice(0, 10);
+      return [
+        ...heading,
         ...charts.filter((c) => c.explanation === i).map((c) => `${image(c, options)}\n`),
         table(
-          ['Feature', 'mean |SHAP|'],
+          ['Feature', shapHeader(ex)],
           top.map((t) => [escapeMarkdown(t.feature), num(t.meanAbs)]),
           new Set([1]),
         ),

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { HELP_SPLIT_STRATEGIES } from '../../harness/cli/main.ts';
+import { SPLIT_STRATEGIES } from '../../splits/index.ts';
 import { benchCli, tempDir } from '../helpers/fixtures.ts';
 
 describe('bench <command> --help (real CLI)', () => {
@@ -59,4 +61,10 @@ describe('wrong options get a clear one-line error (real CLI)', () => {
       assert.doesNotMatch(r.stderr, /internal error|\n\s+at /);
     });
   }
+});
+
+describe('the help text', () => {
+  it("lists the split strategies the splits room knows (main.ts spells them out for start-up's sake)", () => {
+    assert.deepEqual([...HELP_SPLIT_STRATEGIES], [...SPLIT_STRATEGIES]);
+  });
 });

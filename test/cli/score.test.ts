@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { tableFromIPC } from 'apache-arrow';
 import Database from 'better-sqlite3';
@@ -124,7 +124,7 @@ describe('bench score and bench export --format bundle', () => {
         path: string;
       };
       db.close();
-      const stored = tableFromIPC(readFileSync(path));
+      const stored = tableFromIPC(readFileSync(resolve(home, path))); // stored relative to the database's folder
       const test = new Map<string, number>();
       const runs = new Set<string>();
       for (let i = 0; i < stored.numRows; i++) {

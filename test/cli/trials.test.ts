@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { tableFromIPC } from 'apache-arrow';
 import Database from 'better-sqlite3';
@@ -67,6 +67,8 @@ describe('bench show / compare / export and what a trial leaves behind', () => {
       'shap-summary-plot',
     ]);
     assert.equal(rows.length, 4 * 8);
+    // Stored relative to the database's folder (the home), so that a moved home finds them.
+    for (const a of rows) a.path = resolve(home, a.path);
     for (const a of rows) {
       assert.equal(createHash('sha256').update(readFileSync(a.path)).digest('hex'), a.sha256, a.path);
     }
@@ -204,8 +206,14 @@ describe('bench show / compare / export and what a trial leaves behind', () => {
     const nCols = readFileSync(join(out, 'svm', 'features.txt'), 'utf8').split('\n').length - 1;
     const pred = tableFromIPC(
       readFileSync(
-        (db.prepare("SELECT path FROM artifacts WHERE trial_id = 1 AND kind = 'predictions'").get() as { path: string })
-          .path,
+        resolve(
+          home,
+          (
+            db.prepare("SELECT path FROM artifacts WHERE trial_id = 1 AND kind = 'predictions'").get() as {
+              path: string;
+            }
+          ).path,
+        ),
       ),
     );
     const predLabel = new Map<string, number>();
@@ -243,9 +251,11 @@ describe('bench show / compare / export and what a trial leaves behind', () => {
   });
 
   it('refuses predictions that changed since the trial wrote them', () => {
-    const path = (
-      db.prepare("SELECT path FROM artifacts WHERE trial_id = 2 AND kind = 'predictions'").get() as { path: string }
-    ).path;
+    const path = resolve(
+      home,
+      (db.prepare("SELECT path FROM artifacts WHERE trial_id = 2 AND kind = 'predictions'").get() as { path: string })
+        .path,
+    );
     const bytes = readFileSync(path);
     const at = bytes.length - 20;
     bytes.writeUInt8(bytes.readUInt8(at) ^ 0xff, at);

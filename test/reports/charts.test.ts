@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  DASHES,
   formatRate,
   groupedBarChart,
   heatmap,
   lineChart,
+  PALETTE,
   type Point,
   type StackedBarDatum,
+  seriesStyle,
   shapBarChart,
   shapSummaryPlot,
   simplifyPoints,
@@ -161,6 +164,32 @@ describe('lineChart and simplifyPoints', () => {
     assert.ok(svg.includes('>recall</text>') && svg.includes('>precision</text>'));
   });
 
+  it('gives 14 curves 14 distinct (colour, dash) pairs, on the curves and in the legend', () => {
+    const curves = Array.from({ length: 14 }, (_, i) => ({ label: `variant_${i}`, points: wiggly(50 + i) }));
+    const svg = lineChart(curves, { title: 'PR' });
+    const style = (tag: string) => {
+      const stroke = /\sstroke="([^"]*)"/.exec(tag)![1]!;
+      const dash = /\sstroke-dasharray="([^"]*)"/.exec(tag)?.[1] ?? '';
+      return `${stroke}|${dash}`;
+    };
+    const drawn = elements(svg, 'path', 'curve').map(style);
+    assert.equal(drawn.length, 14);
+    assert.equal(new Set(drawn).size, 14, `pairs: ${drawn.join(', ')}`);
+    // The legend shows each curve's own stroke, in the same order.
+    assert.deepEqual(elements(svg, 'line', 'legend-swatch').map(style), drawn);
+    // The first pass through the palette stays solid: a chart of few curves looks as before.
+    assert.ok(drawn.slice(0, PALETTE.length).every((d) => d.endsWith('|')));
+  });
+
+  it('styles series distinctly up to palette × dash patterns, then repeats', () => {
+    const n = PALETTE.length * DASHES.length;
+    assert.ok(n >= 14);
+    const pairs = Array.from({ length: n }, (_, i) => seriesStyle(i)).map((s) => `${s.color}|${s.dash}`);
+    assert.equal(new Set(pairs).size, n);
+    assert.deepEqual(seriesStyle(n), seriesStyle(0));
+    assert.deepEqual(seriesStyle(-1), seriesStyle(n - 1));
+  });
+
   it('is small for large curves and the same for the same input', () => {
     const curves = [{ label: 'a', points: wiggly(20_000) }];
     const svg = lineChart(curves, { title: 'PR' });
@@ -263,6 +292,12 @@ describe('shapBarChart', () => {
     assert.ok(svg.includes('…'), 'truncated with an ellipsis');
     assert.ok(!svg.includes('>tiny<'), 'below top k');
   });
+
+  it('puts the unit of the SHAP values on the value axis', () => {
+    const data = [{ feature: 'a', meanAbs: 0.3 }];
+    assert.ok(shapBarChart(data, { title: 'S', unit: 'log-odds' }).includes('>mean |SHAP value| (log-odds)</text>'));
+    assert.ok(shapBarChart(data, { title: 'S' }).includes('>mean |SHAP value|</text>'));
+  });
 });
 
 describe('shapSummaryPlot', () => {
@@ -290,6 +325,11 @@ describe('shapSummaryPlot', () => {
     assert.ok(!svg.includes('>empty<'), 'feature without finite SHAP values dropped');
     // Rows sorted by mean |SHAP|: the strong feature first.
     assert.ok(svg.indexOf(NASTY_ESCAPED) < svg.indexOf('>weak<'));
+  });
+
+  it('puts the unit of the SHAP values on the value axis', () => {
+    const svg = shapSummaryPlot(rows, { title: 'Summary', unit: 'probability' });
+    assert.ok(svg.includes('>SHAP value (probability; impact on anomaly score)</text>'));
   });
 
   it('jitters deterministically and thins large sets to the budget', () => {

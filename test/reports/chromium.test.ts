@@ -79,6 +79,7 @@ function model(): ReportModel {
       stages: { load: 100, vectorize: 200, fit: 100 * (i + 1), score: 50 },
     })),
     leakage: [{ split: 'by-run', featureSet: 'words', warnings: ['label leaks'], trivialRules: [] }],
+    leakageSummary: [{ split: 'by-run', featureSet: 'words', finding: 'label leaks', count: 1, strongest: '' }],
     environment: { node: 'v20', os: 'linux' },
   };
 }

@@ -3,7 +3,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ReportModel } from '../../reports/index.ts';
+import { summarizeLeakage } from '../../reports/leakage-summary.ts';
 import {
+  entryLabels,
   inlineSvg,
   renderHtml,
   renderMarkdown,
@@ -19,6 +21,18 @@ import { hasPngSignature, pngSize } from '../helpers/png.ts';
 const unit = (i: number) => (((Math.sin(i * 12.9898) * 43758.5453) % 1) + 1) % 1;
 
 function fixtureModel(): ReportModel {
+  const leakage: ReportModel['leakage'] = [
+    {
+      split: 'by-run',
+      featureSet: 'words',
+      warnings: ['token <user_id> appears only in anomalous runs & leaks the label'],
+      trivialRules: [
+        { rule: 'sequence length', aucTest: 0.93, f1Test: 0.88 },
+        { rule: 'duration', aucTest: null, f1Test: Number.NaN },
+      ],
+    },
+    { split: 'by-time', featureSet: 'events', warnings: [], trivialRules: [] },
+  ];
   const algorithms = ['isolation_forest', 'logistic_regression', 'decision_tree'];
   const featureSets = ['words', 'events', 'event_trigrams', 'sequence_length'];
   const variants = algorithms.flatMap((a) => featureSets.map((f) => ({ a, f, name: `${f}_${a}` })));
@@ -104,18 +118,8 @@ function fixtureModel(): ReportModel {
         explain: i % 3 === 0 ? 400 : 0,
       },
     })),
-    leakage: [
-      {
-        split: 'by-run',
-        featureSet: 'words',
-        warnings: ['token <user_id> appears only in anomalous runs & leaks the label'],
-        trivialRules: [
-          { rule: 'sequence length', aucTest: 0.93, f1Test: 0.88 },
-          { rule: 'duration', aucTest: null, f1Test: Number.NaN },
-        ],
-      },
-      { split: 'by-time', featureSet: 'events', warnings: [], trivialRules: [] },
-    ],
+    leakage,
+    leakageSummary: summarizeLeakage(leakage),
     environment: {
       git_sha: 'abc1234',
       dirty: 'false',
@@ -320,6 +324,7 @@ describe('renderHtml', () => {
       recallByCase: { rows: [], columns: [], values: [] },
       timings: [],
       leakage: [],
+      leakageSummary: [],
       explanations: [{ label: 'x', shapTop: [], shapRows: [] }],
     };
     const out = renderHtml(empty);
@@ -421,5 +426,168 @@ describe('writeReport', () => {
       name: 'TypeError',
       message: 'pngScale must be a number in (0, 8] (got 0)',
     });
+  });
+});
+
+describe('the report shows what its numbers are', () => {
+  /** The fixture with three seeds × two feature sets of audits, each with ten feature warnings and a trivial rule. */
+  function auditedModel(): ReportModel {
+    const leakage: ReportModel['leakage'] = [1, 2, 3].flatMap((seed) =>
+      ['words', 'trigrams'].map((featureSet) => ({
+        split: `split ${10 + seed} (seed ${seed})`,
+        featureSet,
+        warnings: [
+          ...Array.from(
+            { length: 10 },
+            (_, i) =>
+              `feature 'tok<${i}>' alone carries much of the label (AUC train 0.792, test ${(0.8 + i / 100).toFixed(3)}; in 40 % of normal vs 98 % of anomalous training sequences)`,
+          ),
+          'trivial rule unseen_templates reaches test AUC 0.969, F1 0.835',
+        ],
+        trivialRules: [{ rule: 'unseen_templates', aucTest: 0.969, f1Test: 0.835 }],
+      })),
+    );
+    return { ...fixtureModel(), leakage, leakageSummary: summarizeLeakage(leakage) };
+  }
+
+  it('summarises the leakage warnings in one line per split, feature set and kind, the full list on demand', () => {
+    const model = auditedModel();
+    const html = renderHtml(model);
+    const section = html.slice(html.indexOf('<section id="leakage">'), html.indexOf('<section id="explanations">'));
+    const details = section.indexOf('<details class="leakage-full">');
+    assert.ok(details > 0, 'the full list sits in <details>');
+    const shown = section.slice(0, details);
+    // 6 audits × 2 kinds of finding, plus the header row.
+    assert.equal((shown.match(/<tr>/g) ?? []).length, 1 + 12);
+    assert.match(shown, /66 warnings from 6 leakage audits/);
+    assert.match(
+      shown,
+      /<td>split 11 \(seed 1\)<\/td><td>words<\/td><td><span class="flag">⚠<\/span> single features carry much of the label<\/td><td class="num">10<\/td><td>&#39;tok&lt;9&gt;&#39; \(test AUC 0\.890\)<\/td>/,
+    );
+    assert.ok(shown.includes('unseen_templates (test AUC 0.969, F1 0.835)'));
+    assert.ok(!shown.includes('tok&lt;3&gt;'), 'single warnings only in the details');
+    const full = section.slice(details);
+    assert.equal((full.match(/<li><span class="flag">⚠<\/span>/g) ?? []).length, 66, 'every warning listed in full');
+    assert.equal((full.match(/<h3>/g) ?? []).length, 6);
+
+    const md = renderMarkdown(model, { chartPath });
+    const mdSection = md.slice(md.indexOf('## Leakage checks'), md.indexOf('## Explanations'));
+    const mdDetails = mdSection.indexOf('<details><summary>');
+    assert.ok(mdDetails > 0);
+    const mdShown = mdSection.slice(0, mdDetails);
+    assert.equal((mdShown.match(/^\| split/gm) ?? []).length, 12);
+    assert.match(
+      mdShown,
+      /^\| split 11 \(seed 1\) \| words \| ⚠ single features carry much of the label \| 10 \| 'tok&lt;9&gt;' \(test AUC 0\.890\) \|$/m,
+    );
+    assert.equal((mdSection.slice(mdDetails).match(/^- ⚠ /gm) ?? []).length, 66);
+    assert.match(mdSection, /\n\n<\/details>/, 'a blank line before </details> keeps the markdown inside rendered');
+  });
+
+  it('says when no audit warned', () => {
+    const { leakage } = fixtureModel();
+    const quiet = leakage.map((l) => ({ ...l, warnings: [] }));
+    const model = { ...fixtureModel(), leakage: quiet, leakageSummary: summarizeLeakage(quiet) };
+    assert.match(renderHtml(model), /No warnings from 2 leakage audits \(split × feature set\)/);
+  });
+
+  it('labels leaderboard bars variant · feature set when a variant has several feature sets', () => {
+    const base = fixtureModel().leaderboard[0]!;
+    const entry = (rank: number, variant: string, featureSet: string, mean: number) => ({
+      ...base,
+      rank,
+      tied: false,
+      variant,
+      featureSet,
+      f1: { mean, lo: mean - 0.1, hi: mean + 0.1, interval: 'corrected-t' as const },
+      flags: [],
+    });
+    const leaderboard = [
+      entry(1, 'event_lr_words', 'words', 0.9),
+      entry(2, 'event_lr_words', 'numeric', 0.4),
+      entry(3, 'event_oov_words', 'words', 0.3),
+    ];
+    assert.deepEqual(entryLabels(leaderboard), [
+      'event_lr_words · words',
+      'event_lr_words · numeric',
+      'event_oov_words',
+    ]);
+    const svg = reportCharts({ ...fixtureModel(), leaderboard }).find((c) => c.name === 'leaderboard')!.svg;
+    const labels = [...svg.matchAll(/class="group-label"[^>]*>([^<]*)</g)].map((m) => m[1]);
+    assert.deepEqual(labels, ['event_lr_words · words', 'event_lr_words · numeric', 'event_oov_words']);
+    const bars = [...svg.matchAll(/<rect class="bar"[^>]*data-value="([^"]*)"/g)].map((m) => Number(m[1]));
+    assert.deepEqual(bars, [0.9, 0.4, 0.3], 'each bar its own row, none hidden under another');
+  });
+
+  it('shows a single-seed F1-by-feature-set cell with its reason, not an empty interval', () => {
+    const model = fixtureModel();
+    model.f1ByFeatureSet[0] = {
+      ...model.f1ByFeatureSet[0]!,
+      lo: Number.NaN,
+      hi: Number.NaN,
+      interval: 'single-seed',
+      reason: SINGLE_SEED_REASON,
+    };
+    const html = renderHtml(model);
+    const section = html.slice(
+      html.indexOf('<section id="f1-by-feature-set">'),
+      html.indexOf('<section id="pr-curves">'),
+    );
+    assert.ok(section.includes('<td class="num">0.400 (1 seed: no interval over splits)</td>'));
+    assert.ok(!section.includes('[n/a, n/a]'));
+    assert.ok(section.includes('<td class="num">0.520 [0.480, 0.560]</td>'), 'a corrected-t cell keeps its interval');
+  });
+
+  it('names the unit of SHAP values in the chart axes and the table header', () => {
+    const model = fixtureModel();
+    model.explanations = model.explanations!.map((ex) => ({ ...ex, unit: 'log-odds' }));
+    const html = renderHtml(model);
+    const section = html.slice(
+      html.indexOf('<section id="explanations">'),
+      html.indexOf('<section id="false-positives">'),
+    );
+    assert.ok(section.includes('<th class="num">mean |SHAP| (log-odds)</th>'));
+    assert.ok(section.includes('>mean |SHAP value| (log-odds)</text>'));
+    assert.ok(section.includes('>SHAP value (log-odds; impact on anomaly score)</text>'));
+    assert.ok(renderMarkdown(model, { chartPath }).includes('| Feature | mean \\|SHAP\\| (log-odds) |'));
+  });
+
+  it('says no feature explains a degenerate model instead of tabulating identical values', () => {
+    const model = fixtureModel();
+    const sentence =
+      "No feature explains this model's scores (it flags everything; every top feature has the same mean |SHAP|, 0.0078).";
+    model.explanations = [
+      {
+        label: 'event_oov_words:words',
+        unit: 'OOV tokens',
+        degenerate: sentence,
+        shapTop: Array.from({ length: 10 }, (_, i) => ({ feature: `words:t${i}`, meanAbs: 0.0078125 })),
+      },
+      ...model.explanations!,
+    ];
+    const charts = reportCharts(model);
+    assert.ok(!charts.some((c) => c.explanation === 0), 'no chart of identical bars');
+    assert.ok(
+      charts.some((c) => c.explanation === 1),
+      'the other explanation keeps its charts',
+    );
+    const html = renderHtml(model);
+    const section = html.slice(
+      html.indexOf('<section id="explanations">'),
+      html.indexOf('<section id="false-positives">'),
+    );
+    const own = section.slice(
+      section.indexOf('<h3>event_oov_words:words</h3>'),
+      section.indexOf('<h3>words_logistic_regression</h3>'),
+    );
+    assert.ok(own.includes(`<p class="degenerate">${sentence.replace("'", '&#39;')}</p>`));
+    assert.ok(!own.includes('<table>') && !own.includes('0.008'));
+    const md = renderMarkdown(model, { chartPath });
+    const mdOwn = md.slice(
+      md.indexOf('### event\\_oov\\_words:words'),
+      md.indexOf('### words\\_logistic\\_regression'),
+    );
+    assert.ok(mdOwn.includes("_No feature explains this model's scores (it flags everything;"));
+    assert.ok(!mdOwn.includes('| Feature |'));
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { readPredictions } from '../../harness/artifacts/index.ts';
@@ -94,7 +94,7 @@ describe('bench run in another sequence scope (real CLI, real SQLite, worker thr
     const artifact = db
       .prepare("SELECT kind, path, sha256 FROM artifacts WHERE trial_id = ? AND kind = 'predictions'")
       .get(t.id) as { kind: string; path: string; sha256: string };
-    const p = readPredictions(artifact);
+    const p = readPredictions({ ...artifact, path: resolve(home, artifact.path) }); // stored relative to the database's folder
     assert.deepEqual([...p.seqId].sort(), expected.map((m) => m.seqId).sort());
     for (let i = 0; i < p.seqId.length; i++) {
       assert.equal(p.seqId[i], `${p.run[i]}__${p.testCase[i]}`);

@@ -15,6 +15,7 @@ import {
 } from '../../data/index.ts';
 import { ensureDir, usageError } from '../../errors/index.ts';
 import { intFlag, parseFlags, workersFlag } from '../flags.ts';
+import { interruptible } from '../interrupt.ts';
 import { benchHome } from '../paths.ts';
 import { createProgress } from '../progress.ts';
 
@@ -144,6 +145,8 @@ const ingestFlags = {
   'on-bad-file': { type: 'string' },
 } as const;
 
+type IngestFlagValues = ReturnType<typeof parseFlags<typeof ingestFlags>>['values'];
+
 async function ingestCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseFlags(argv, ingestFlags, 'data ingest');
   if (values.help) {
@@ -169,7 +172,7 @@ async function ingestCommand(argv: readonly string[]): Promise<number> {
     });
   }
   const cacheDir = join(benchHome(), 'cache');
-  let root = positionals[0];
+  const root = positionals[0];
   if (
     root !== undefined &&
     (values.preset !== undefined || values.order !== undefined || values.faults !== undefined)
@@ -179,11 +182,39 @@ async function ingestCommand(argv: readonly string[]): Promise<number> {
       { hint: 'drop DIR to ingest a synthetic preset, or drop --preset/--order/--faults' },
     );
   }
+  // Ctrl-C stops the generation or the ingest between files and leaves nothing in the cache.
+  const { controller, dispose } = interruptible('stopping the ingest; nothing is cached');
+  const { signal } = controller;
+  let summary: IngestSummary;
+  try {
+    summary = await generateAndIngest(root, values, cacheDir, signal);
+  } catch (err) {
+    if (!signal.aborted) throw err;
+    process.stderr.write('ingest stopped: nothing was cached\n');
+    return 130;
+  } finally {
+    dispose();
+  }
+  if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  else process.stdout.write(formatIngest(summary));
+  const bad = badFilesError(summary, onBadFile, 'pass --on-bad-file skip to keep the tables without them');
+  if (bad) throw bad;
+  return 0;
+}
+
+/** The tree (the synthetic default unless DIR was given), then its ingest, both stopped by `signal`. */
+async function generateAndIngest(
+  dir: string | undefined,
+  values: IngestFlagValues,
+  cacheDir: string,
+  signal: AbortSignal,
+): Promise<IngestSummary> {
+  let root = dir;
   if (root === undefined) {
     const { preset, order, seed, faults } = synthOptionsFrom(values);
     const m = await materializeDataset(
       { source: 'synthetic', preset: preset ?? 'standard', order, seed, faults },
-      { cacheDir },
+      { cacheDir, signal },
     );
     root = m.root;
     if (!values.json) process.stderr.write(`dataset: synthetic ${preset ?? 'standard'} preset at ${root}\n`);
@@ -192,31 +223,30 @@ async function ingestCommand(argv: readonly string[]): Promise<number> {
   const progress = values.json ? undefined : createProgress('ingest');
   const workers = workersFlag(values.workers);
   const trim = intFlag(values.trim, 'trim', 0);
-  const summary = await ingest(root, {
-    cacheDir,
-    tuneHeap: true,
-    selection: {
-      ...(selection.runs !== undefined && { runs: selection.runs }),
-      ...(selection.errorsPerRun !== undefined && { errorsPerRun: selection.errorsPerRun }),
-      ...(selection.services !== undefined && { services: selection.services }),
-      ...(selection.seed !== undefined && { seed: selection.seed }),
-      ...(values['error-case'] !== undefined && { errorCase: values['error-case'] }),
-    },
-    ...(workers !== undefined && { workers }),
-    ...(trim !== undefined && { trimLines: trim }),
-    ...(values.continuation !== undefined && { continuation: values.continuation as ContinuationPolicy }),
-    parquet: values.parquet === true,
-    force: values.force === true,
-    ...(progress && {
-      onProgress: (p) => progress.update(p.filesDone, p.filesTotal, `files, ${fmt(p.events)} events`),
-    }),
-  });
-  progress?.finish();
-  if (values.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  else process.stdout.write(formatIngest(summary));
-  const bad = badFilesError(summary, onBadFile, 'pass --on-bad-file skip to keep the tables without them');
-  if (bad) throw bad;
-  return 0;
+  try {
+    return await ingest(root, {
+      cacheDir,
+      signal,
+      tuneHeap: true,
+      selection: {
+        ...(selection.runs !== undefined && { runs: selection.runs }),
+        ...(selection.errorsPerRun !== undefined && { errorsPerRun: selection.errorsPerRun }),
+        ...(selection.services !== undefined && { services: selection.services }),
+        ...(selection.seed !== undefined && { seed: selection.seed }),
+        ...(values['error-case'] !== undefined && { errorCase: values['error-case'] }),
+      },
+      ...(workers !== undefined && { workers }),
+      ...(trim !== undefined && { trimLines: trim }),
+      ...(values.continuation !== undefined && { continuation: values.continuation as ContinuationPolicy }),
+      parquet: values.parquet === true,
+      force: values.force === true,
+      ...(progress && {
+        onProgress: (p) => progress.update(p.filesDone, p.filesTotal, `files, ${fmt(p.events)} events`),
+      }),
+    });
+  } finally {
+    progress?.finish();
+  }
 }
 
 /** How many of a list the report prints; --json gives all. */

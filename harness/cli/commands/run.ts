@@ -1,9 +1,9 @@
 /** `bench run <experiment files...>` and `bench ls`. */
 import { usageError } from '../../errors/index.ts';
-import { loadExperiment } from '../../experiment/index.ts';
 import { openStore, type Store, type SweepAnnotation, type SweepEnv, type SweepTags } from '../../store/index.ts';
-import { runSweep, type SweepResult, type TrialOutcome } from '../../sweep/index.ts';
+import type { SweepResult, TrialOutcome } from '../../sweep/index.ts';
 import { parseFlags, workersFlag } from '../flags.ts';
+import { interruptible } from '../interrupt.ts';
 import { artifactsDir, cacheDir, dbPath } from '../paths.ts';
 import { createProgress } from '../progress.ts';
 
@@ -68,28 +68,6 @@ function annotating(store: Store, annotation: SweepAnnotation): Store {
   });
 }
 
-/**
- * Ctrl-C: the first stops the sweep cleanly (no new trials, running ones stopped and left pending,
- * the sweep marked interrupted); a second one quits at once. Exit code 130 either way.
- */
-function interruptible(): { controller: AbortController; dispose: () => void } {
-  const controller = new AbortController();
-  const handler = () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stderr.write('\ninterrupt: stopping after cleaning up (Ctrl-C again to quit at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return {
-    controller,
-    dispose: () => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-    },
-  };
-}
-
 export async function runCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseFlags(
     argv,
@@ -118,12 +96,19 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   };
   // Validate every file before running any, so a typo in the third does not surface after an hour.
   const experiments = [];
+  // Loaded here, not at the top: `bench ls` shares this module and needs neither.
+  const [{ loadExperiment }, { runSweep }] = await Promise.all([
+    import('../../experiment/index.ts'),
+    import('../../sweep/index.ts'),
+  ]);
   for (const file of positionals) experiments.push({ file, e: await loadExperiment(file) });
   const store = await openStore(dbPath(values.db));
   // A bar with ETA when a person watches (stderr is a terminal), a line per trial otherwise.
   const tty = process.stderr.isTTY === true && !values.json;
   const results: (SweepResult & { experiment: string; file: string })[] = [];
-  const { controller, dispose } = interruptible();
+  // Ctrl-C: the first stops the sweep cleanly (an ingest in progress stops and caches nothing; no new
+  // trials, running ones stopped and left pending, the sweep marked interrupted).
+  const { controller, dispose } = interruptible('stopping after cleaning up');
   try {
     for (const { file, e } of experiments) {
       if (controller.signal.aborted) break;
@@ -152,8 +137,20 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
           const last = o.state === 'done' ? `last: ${o.trial.variant} F1 ${num(o.f1)}` : '';
           bar.update(done, total, last);
         },
+      }).catch((err: unknown) => {
+        // Stopped before its sweep began (the dataset's generation or ingest): nothing was recorded.
+        if (controller.signal.aborted) return null;
+        throw err;
       });
       bar?.finish();
+      if (result === null) {
+        if (!values.json) {
+          process.stderr.write(
+            `${e.name}: stopped while preparing its dataset, nothing cached or recorded; rerun \`bench run ${file}\` to start again\n`,
+          );
+        }
+        break;
+      }
       results.push({ ...result, experiment: e.name, file });
       if (!values.json) {
         const count = (s: TrialOutcome['state']) => result.outcomes.filter((o) => o.state === s).length;

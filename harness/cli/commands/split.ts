@@ -25,6 +25,7 @@ import {
   type IngestSummary,
   ingest,
   materializeDataset,
+  resolveSynthOptions,
   SYNTH_FAULTS,
   type SynthFaults,
   type TokenFeatureSet,
@@ -109,17 +110,20 @@ export async function splitCommand(argv: readonly string[]): Promise<number> {
       hint: 'drop DIR to split the synthetic preset, or drop --faults',
     });
   }
+  // The dataset's record names a real tree by its path, a generated one by what generates it (as
+  // `bench run` does): its folder in the cache is no name to keep, the cache may move.
+  let source = root;
   if (root === undefined) {
-    const m = await materializeDataset(
-      {
-        source: 'synthetic',
-        preset: (values.preset ?? 'standard') as 'standard',
-        ...(values.order && { order: values.order as 'v1' }),
-        ...(faults && { faults }),
-      },
-      { cacheDir },
-    );
+    const spec = {
+      source: 'synthetic',
+      preset: (values.preset ?? 'standard') as 'standard',
+      ...(values.order && { order: values.order as 'v1' }),
+      ...(faults && { faults }),
+    } as const;
+    const m = await materializeDataset(spec, { cacheDir });
     root = m.root;
+    const s = resolveSynthOptions({ ...spec, outDir: '(cache)' });
+    source = `synthetic:${s.preset}:${s.order}:${s.seed}:${s.faults}`;
   }
   const summary: IngestSummary = await ingest(root, { cacheDir, tuneHeap: true });
   const bad = badFilesError(summary, 'fail', 'split a tree without them');
@@ -137,7 +141,7 @@ export async function splitCommand(argv: readonly string[]): Promise<number> {
   try {
     const datasetId = await store.upsertDataset({
       hash: summary.key,
-      source: summary.root,
+      source: source ?? summary.root,
       nRuns: summary.runs,
       nSequences: summary.sequences,
       nEvents: summary.events,

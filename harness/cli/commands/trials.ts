@@ -1,17 +1,12 @@
 /** `bench show <trial>`, `bench compare <a> <b>`, `bench export <trial>`: one trial's record, two side by side, its data out. */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { exportSvmlight, resolveVariant } from '../../../models/index.ts';
-import { COMPARED_METRICS, compareSelectors, compareTrials, parseSelector } from '../../../reports/index.ts';
-import { assign, DEFAULT_SCOPE, PARTS } from '../../../splits/index.ts';
-import { exportPredictions, writeBundle } from '../../artifacts/index.ts';
+import type { exportSvmlight } from '../../../models/index.ts';
 import { BenchError, ensureDir, usageError } from '../../errors/index.ts';
 import { openStore, type Store, type TrialDetail } from '../../store/index.ts';
-import { buildMatrices, IngestInputs } from '../../sweep/index.ts';
 import { idArg, parseFlags } from '../flags.ts';
 import { cacheDir, dbPath, exportsDir } from '../paths.ts';
 import { num, tagText } from './run.ts';
-import { trialBundle } from './score.ts';
 
 const out = (s: string) => process.stdout.write(s);
 
@@ -44,6 +39,7 @@ export async function showCommand(argv: readonly string[]): Promise<number> {
       `split ${t.split.id}: ${t.split.strategy}, seed ${t.split.seed}, manifest ${t.split.manifestHash.slice(0, 16)}\n`,
     );
     if (t.error) out(`\nerror:\n${t.error}\n`);
+    const { COMPARED_METRICS } = await import('../../../reports/index.ts');
     const names = [...COMPARED_METRICS, 'threshold', 'tp', 'fp', 'tn', 'fn'];
     if (Object.keys(t.metrics.test).length > 0) {
       out(`\n${'metric'.padEnd(16)}${'train'.padStart(10)}${'val'.padStart(10)}${'test'.padStart(10)}\n`);
@@ -134,8 +130,11 @@ export async function compareCommand(argv: readonly string[]): Promise<number> {
   const store = await openStore(dbPath(values.db), { create: false });
   try {
     const r = isId(a)
-      ? await compareTrials(store, Number(a), Number(b))
-      : await compareSelectors(store, parseSelector(a, values.experiment), parseSelector(b, values.experiment));
+      ? await (await import('../../../reports/index.ts')).compareTrials(store, Number(a), Number(b))
+      : await (async () => {
+          const { compareSelectors, parseSelector } = await import('../../../reports/index.ts');
+          return compareSelectors(store, parseSelector(a, values.experiment), parseSelector(b, values.experiment));
+        })();
     if (values.json) {
       out(`${JSON.stringify(r, null, 2)}\n`);
       return 0;
@@ -208,6 +207,13 @@ export async function exportCommand(argv: readonly string[]): Promise<number> {
     const t = await trialOrThrow(store, id);
     const files: string[] = [];
     ensureDir(dir, 'export folder', 'pass a writable folder with --out');
+    const [{ exportSvmlight, resolveVariant }, { assign, DEFAULT_SCOPE, PARTS }, { exportPredictions, writeBundle }] =
+      await Promise.all([
+        import('../../../models/index.ts'),
+        import('../../../splits/index.ts'),
+        import('../../artifacts/index.ts'),
+      ]);
+    const { buildMatrices, IngestInputs } = await import('../../sweep/index.ts');
     if (format === 'svmlight') {
       // The exact matrices the model saw: rebuilt from the cached ingest (vectorizers fit on train).
       const ingestDir = join(cacheDir(), 'ingest', t.dataset.hash);
@@ -235,6 +241,7 @@ export async function exportCommand(argv: readonly string[]): Promise<number> {
       files.push(...PARTS.map((p) => `${p}.svm`), 'features.txt', 'meta.json');
     } else if (format === 'bundle') {
       // Model, feature space fit on train, threshold and metadata: what `bench score` needs, byte-identical per trial.
+      const { trialBundle } = await import('./score.ts');
       files.push(...writeBundle(dir, await trialBundle(store, t, cacheDir())));
     } else {
       const artifact = t.artifacts.find((a) => a.kind === 'predictions');
