@@ -3,8 +3,8 @@
  * of sequences to parts, and the check that no run sits in two parts.
  */
 import { createHash } from 'node:crypto';
-import { stableStringify } from '../harness/data/index.ts';
 import { dataError } from '../harness/errors/index.ts';
+import { stableStringify } from '../harness/hash/index.ts';
 import { STRATEGIES } from './strategies.ts';
 import {
   DEFAULT_SCOPE,

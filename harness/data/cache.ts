@@ -7,6 +7,10 @@
  * where it lives, so a cache folder can be moved or copied whole.
  */
 import { createHash } from 'node:crypto';
+import { hashKey, stableStringify } from '../hash/index.ts';
+
+export { hashKey, stableStringify };
+
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
@@ -14,22 +18,6 @@ import { fileURLToPath } from 'node:url';
 import { checkDigests, digestFiles } from './digest.ts';
 
 const MANIFEST = 'manifest.json';
-
-/** Stable JSON: object keys sorted, so equal inputs hash equally. */
-export function stableStringify(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableStringify(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-export function hashKey(inputs: unknown): string {
-  return createHash('sha256').update(stableStringify(inputs)).digest('hex').slice(0, 32);
-}
 
 /**
  * Hash of the source code of a stage — files, or the `.ts` files directly in folders (URLs ending

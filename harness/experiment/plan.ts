@@ -6,7 +6,7 @@
 
 import { resolveVariant, VARIANT_NAMES, VARIANTS, type VariantConfig, type VariantName } from '../../models/index.ts';
 import { DEFAULT_SCOPE, isDefaultScope, type SequenceScope } from '../../splits/index.ts';
-import { hashKey } from '../data/index.ts';
+import { hashKey } from '../hash/index.ts';
 import type { Experiment } from './schema.ts';
 
 export interface PlannedTrial {

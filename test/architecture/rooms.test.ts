@@ -13,6 +13,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 /** Rooms from the ground up: a room may import only rooms listed before it. */
 export const ROOMS = [
   'harness/errors',
+  'harness/hash',
   'harness/workers',
   'harness/charts',
   'harness/data',
