@@ -30,7 +30,7 @@ export async function loadExperiment(file: string): Promise<Experiment> {
       hint: 'end the file with `export default defineExperiment({...})`',
     });
   }
-  return parseExperiment(mod.default, file);
+  return parseExperiment(unwrapCommonJs(mod.default), file);
 }
 
 /**
@@ -41,4 +41,15 @@ function loadFailure(message: string, file: string): string {
   const located = /^.*?:(\d+):(\d+): ERROR: (.*)$/m.exec(message);
   if (located) return `${file}:${located[1]}:${located[2]}: syntax error: ${located[3]}`;
   return `${file}: cannot be loaded: ${message.split('\n')[0]}`;
+}
+
+/**
+ * An experiment file outside an ES-module package (no `"type": "module"` above it, e.g. in /tmp) is
+ * compiled as CommonJS, and importing it gives `{ default: { default: config } }`: take the config.
+ */
+function unwrapCommonJs(value: unknown): unknown {
+  if (value !== null && typeof value === 'object' && 'default' in value && !('name' in value)) {
+    return (value as { default: unknown }).default;
+  }
+  return value;
 }
