@@ -1,6 +1,6 @@
 /**
  * Scale check of the vectorizer and all 14 variants on a larger synthetic preset (default
- * `large`, 12,000 sequences), with the split protocol of registry.ts (random runs 60/20/20, one
+ * `large`), with the split protocol of registry.ts (random runs 60/20/20, one
  * seed; vocabulary fit on train; normal training rows for the novelty detectors).
  *
  * Each measurement runs in a fresh child process (`--child NAME`), so `process.resourceUsage().maxRSS`
