@@ -7,6 +7,7 @@ export {
   type Algorithm,
   type AlgorithmEntry,
   fitDetector,
+  LEVELS,
   type Level,
   loadDetector,
   makeDetector,

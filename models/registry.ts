@@ -351,8 +351,12 @@ export const VARIANT_NAMES = Object.keys(VARIANTS) as VariantName[];
 const specOf = (name: string): VariantSpec | undefined =>
   Object.hasOwn(VARIANTS, name) ? VARIANTS[name as VariantName] : undefined;
 
-/** Granularity of a trial's rows: one row per sequence (event level is issue 15's second part). */
-export type Level = 'sequence';
+/**
+ * Granularity of a trial's rows: one row per sequence, or one per event (log line) with its
+ * message's token bag, scored back to sequences by the maximum of their events' scores.
+ */
+export type Level = 'sequence' | 'event';
+export const LEVELS = ['sequence', 'event'] as const satisfies readonly Level[];
 
 /** A variant resolved to everything that determines its model: what a trial runs. */
 export interface VariantConfig {
@@ -372,13 +376,15 @@ export interface VariantOverrides {
   featureSet?: string;
   options?: Readonly<Record<string, unknown>>;
   vectorizer?: VectorizerSettings;
+  /** Rows of its trials: per sequence (default) or per event (token feature sets only). */
+  level?: Level;
 }
 
 /**
  * A registry variant (or a bare algorithm name, with the algorithm's defaults and the `words`
  * feature set) resolved to its configuration. Throws a TypeError naming the variant for an unknown
- * name, option or feature set, and for an algorithm that needs the length column on a feature set
- * with a numeric part.
+ * name, option or feature set, for an algorithm that needs the length column on a feature set
+ * with a numeric part, and for level 'event' on a feature set with a numeric part.
  */
 export function resolveVariant(name: string, overrides: VariantOverrides = {}): VariantConfig {
   const spec = specOf(name);
@@ -396,6 +402,16 @@ export function resolveVariant(name: string, overrides: VariantOverrides = {}): 
   const options = resolveAlgorithmOptions(algorithm, { ...spec?.options, ...Object.fromEntries(given) }, owner);
   const featureSet = overrides.featureSet ?? spec?.featureSet ?? 'words';
   const parts = parseFeatureSet(featureSet);
+  const level = overrides.level ?? 'sequence';
+  if (!(LEVELS as readonly string[]).includes(level)) {
+    throw new TypeError(`${owner}: unknown level '${String(level)}' (expected ${LEVELS.join(' or ')})`);
+  }
+  // An event's features are its message's tokens: numeric columns describe whole sequences.
+  if (level === 'event' && !parts.every(isTokenPart)) {
+    throw new TypeError(
+      `${owner}: level 'event' needs a feature set of token parts only (words, trigrams, drain; got '${featureSet}')`,
+    );
+  }
   if (e.needsLength && !parts.every(isTokenPart)) {
     throw new TypeError(
       `${owner}: needs the token-length column, so its feature set must have token parts only (got '${featureSet}')`,
@@ -415,7 +431,7 @@ export function resolveVariant(name: string, overrides: VariantOverrides = {}): 
     options,
     featureSet,
     vectorizer,
-    level: 'sequence',
+    level,
     explain: spec?.explain ?? false,
   });
 }
@@ -448,20 +464,33 @@ export function loadDetector(json: unknown): Detector {
 
 /**
  * The training rows a detector learns from: all of them, or — for LOF, OneClassSVM, OOV, rarity and
- * IsolationForest (`trainsOn: 'normal'`) — the normal ones only.
+ * IsolationForest (`trainsOn: 'normal'`) — the normal ones only; row weights follow their rows.
  */
 export function trainingRows(
   detector: Detector,
   x: CsrMatrix,
   labels: Uint8Array,
-): { x: CsrMatrix; labels: Uint8Array } {
-  if (detector.trainsOn === 'all') return { x, labels };
+  weights?: Float64Array,
+): { x: CsrMatrix; labels: Uint8Array; weights?: Float64Array } {
+  if (detector.trainsOn === 'all') return { x, labels, ...(weights && { weights }) };
   const normal = [...labels.keys()].filter((i) => labels[i] === 0);
-  return { x: selectRows(x, normal), labels: new Uint8Array(normal.length) };
+  return {
+    x: selectRows(x, normal),
+    labels: new Uint8Array(normal.length),
+    ...(weights && { weights: Float64Array.from(normal, (i) => weights[i]!) }),
+  };
 }
 
-/** Fits a detector on the rows it trains on (see `trainingRows`). */
-export function fitDetector(detector: Detector, x: CsrMatrix, labels: Uint8Array): void {
-  const rows = trainingRows(detector, x, labels);
-  detector.fit(rows.x, rows.labels);
+/**
+ * Fits a detector on the rows it trains on (see `trainingRows`). With `weights` (distinct rows and
+ * their counts), the detector must take them exactly (`rowWeights: 'exact'`); a TypeError otherwise,
+ * so no caller fits a weightless detector on distinct rows believing it saw every row.
+ */
+export function fitDetector(detector: Detector, x: CsrMatrix, labels: Uint8Array, weights?: Float64Array): void {
+  if (weights && detector.rowWeights !== 'exact') {
+    throw new TypeError(`${detector.kind}: does not take row weights; fit it on the expanded rows`);
+  }
+  const rows = trainingRows(detector, x, labels, weights);
+  if (rows.weights) detector.fit(rows.x, rows.labels, rows.weights);
+  else detector.fit(rows.x, rows.labels);
 }

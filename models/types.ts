@@ -51,8 +51,18 @@ export interface Detector {
   readonly kind: string;
   /** LOF, OneClassSVM, OOV and IsolationForest learn from normal rows only; the caller filters. */
   readonly trainsOn: TrainsOn;
-  /** `labels[i]` = 1 for an anomalous row (ignored by unsupervised detectors). */
-  fit(x: CsrMatrix, labels: Uint8Array): void;
+  /**
+   * `labels[i]` = 1 for an anomalous row (ignored by unsupervised detectors). `weights[i]` ≥ 0 is how
+   * many identical rows row i stands for (distinct event rows with their counts); omitted, every
+   * row counts once. Only a detector with `rowWeights: 'exact'` accepts it: its fit on distinct rows
+   * with counts is the fit on the rows expanded (grouped, each row's copies adjacent), same seed.
+   */
+  fit(x: CsrMatrix, labels: Uint8Array, weights?: Float64Array): void;
+  /**
+   * 'exact': `fit` takes row weights, exactly equivalent to repeating rows. 'none': it does not (LOF,
+   * OneClassSVM); the caller must fit such a detector on expanded rows or say it did not.
+   */
+  readonly rowWeights?: 'exact' | 'none';
   score(x: CsrMatrix): Float64Array;
   explain?(x: CsrMatrix): Explanation;
   /** How the last `fit` ended, for iterative solvers; null for a loaded or unfitted model. */

@@ -16,26 +16,35 @@ import type { Store, TrialDetail, TrialSelector } from '../harness/store/index.t
 import {
   type CorrectedTResult,
   correctedResampledT,
+  type MetricDef,
+  metricDefs,
   type PairedBootstrapResult,
   type PreparedSplit,
   pairedSplitsBootstrap,
   prepareSplit,
+  quantileSorted,
   type WilcoxonResult,
   wilcoxonSignedRank,
 } from '../splits/eval/index.ts';
 import { meanSize, splitSize } from './seed-stats.ts';
 
-/** Test metrics a comparison lists, in this order. */
-export const COMPARED_METRICS = [
-  'f1',
-  'precision',
-  'recall',
-  'auc_pr',
-  'auc_roc',
-  'precision_at_k',
-  'fpr_at_alpha',
-  'accuracy',
-] as const;
+/**
+ * Test metrics a comparison (and `bench show`) lists: every metric of the registry stored for test,
+ * in its order; an event-level one only where `has(id)` (sequence-level trials never store one, and
+ * a line of n/a says nothing).
+ */
+export function comparedMetrics(has: (id: string) => boolean = () => true): string[] {
+  return comparedDefs(has).map((d) => d.id);
+}
+
+const comparedDefs = (has: (id: string) => boolean): MetricDef[] =>
+  metricDefs().filter((d) => d.parts.includes('test') && (d.level === 'sequence' || has(d.id)));
+
+/** Whether either trial stored test metric `id`. */
+const eitherHas =
+  (...trials: readonly TrialDetail[]) =>
+  (id: string) =>
+    trials.some((t) => typeof t.metrics.test[id] === 'number');
 
 export interface MetricDelta {
   name: string;
@@ -118,6 +127,21 @@ export interface CompareOptions {
 
 export const defaultCompareOptions: Readonly<CompareOptions> = Object.freeze({ resamples: 2000, seed: 1, alpha: 0.05 });
 
+/**
+ * A metric over the paired seeds, combined as its definition says (mean, or median), or null when a
+ * seed lacks it (the pairs would not be the same).
+ */
+function overSeeds(def: Pick<MetricDef, 'aggregate'>, xs: readonly (number | null | undefined)[]): number | null {
+  if (xs.length === 0 || xs.some((x) => x === null || x === undefined)) return null;
+  const v = xs as number[];
+  return def.aggregate === 'median'
+    ? quantileSorted(
+        [...v].sort((a, b) => a - b),
+        0.5,
+      )
+    : v.reduce((s, x) => s + x, 0) / v.length;
+}
+
 const delta = (a: number | null | undefined, b: number | null | undefined) =>
   a === null || a === undefined || b === null || b === undefined ? null : b - a;
 
@@ -158,7 +182,7 @@ export async function compareTrials(
   const o = { ...defaultCompareOptions, ...options };
   const a = await doneTrial(store, idA);
   const b = await doneTrial(store, idB);
-  const deltas = COMPARED_METRICS.map((name) => {
+  const deltas = comparedMetrics(eitherHas(a, b)).map((name) => {
     const x = a.metrics.test[name] ?? null;
     const y = b.metrics.test[name] ?? null;
     return { name, a: x, b: y, delta: delta(x, y) };
@@ -241,12 +265,16 @@ export async function compareSelectors(
     f1A: a.metrics.test.f1 ?? Number.NaN,
     f1B: b.metrics.test.f1 ?? Number.NaN,
   }));
-  const mean = (xs: (number | null | undefined)[]) =>
-    xs.some((x) => x === null || x === undefined) ? null : xs.reduce<number>((s, x) => s + x!, 0) / xs.length;
-  const deltas = COMPARED_METRICS.map((name) => {
-    const x = mean(details.map((d) => d.a.metrics.test[name]));
-    const y = mean(details.map((d) => d.b.metrics.test[name]));
-    return { name, a: x, b: y, delta: delta(x, y) };
+  const deltas = comparedDefs(eitherHas(...details.flatMap((d) => [d.a, d.b]))).map((def) => {
+    const x = overSeeds(
+      def,
+      details.map((d) => d.a.metrics.test[def.id]),
+    );
+    const y = overSeeds(
+      def,
+      details.map((d) => d.b.metrics.test[def.id]),
+    );
+    return { name: def.id, a: x, b: y, delta: delta(x, y) };
   });
   const fa = pairs.map((p) => p.f1A);
   const fb = pairs.map((p) => p.f1B);

@@ -4,10 +4,11 @@
  * `Store` and artifacts through harness/artifacts; renders nothing (see reports/page and
  * reports/board).
  */
+
 export {
-  COMPARED_METRICS,
   type CompareOptions,
   type CorrectedTComparison,
+  comparedMetrics,
   compareSelectors,
   compareTrials,
   defaultCompareOptions,
@@ -18,6 +19,7 @@ export {
   type TrialComparison,
   type TrialRef,
 } from './compare.ts';
+export type { ConfigurationEntry, RowConfiguration, SeedTuning } from './configuration.ts';
 export { precisionRecallCurve } from './curves.ts';
 export {
   type BoardData,
@@ -26,16 +28,18 @@ export {
   type BoardSourceOptions,
   defaultBoardSourceOptions,
   defaultLeaderboardOptions,
+  entryMetric,
   type Leaderboard,
   type LeaderboardOptions,
   type LoadBoardOptions,
   leaderboard,
   loadBoardData,
   noRowsText,
-  PRIMARY_METRICS,
   type PrimaryMetric,
   type RowDetail,
+  rankableMetric,
   rowDetail,
+  shownMetrics,
   storeBoard,
   summarizeFaultSlices,
   topFeatures,

@@ -8,12 +8,14 @@
  */
 
 import { readShapSummary } from '../harness/artifacts/index.ts';
+import { usageError } from '../harness/errors/index.ts';
 import {
   type ExperimentScope,
   experimentScope,
   isNullDataset,
   leakWarning,
   NULL_AUC_LIMIT,
+  plannedParams,
 } from '../harness/experiment/index.ts';
 import type { ArtifactRecord, FinishedTrial, Part, Store, StoredAudit } from '../harness/store/index.ts';
 import {
@@ -24,9 +26,17 @@ import {
   VARIANTS,
   type VariantName,
 } from '../models/index.ts';
-import { finiteMean, type NamedRuleF1, type RankMetric } from '../splits/eval/index.ts';
+import {
+  finiteMean,
+  type MetricDef,
+  metricDef,
+  metricDefs,
+  type NamedRuleF1,
+  rankableMetricIds,
+} from '../splits/eval/index.ts';
 import { FAULT_SLICES, type FaultSlice, type LeakageAudit } from '../splits/index.ts';
 import { compareSelectors, type SelectorComparison } from './compare.ts';
+import { rowConfiguration, type SeedTuning } from './configuration.ts';
 import type { EntryFlag, FaultSliceSummary, FaultSlices, LeaderboardEntry, MeanInterval } from './model.ts';
 import {
   confusionOf,
@@ -38,10 +48,45 @@ import {
   type RowTrials,
   type TrialFacts,
 } from './row-trials.ts';
-import { rowFlags, type SplitSize, seedInterval, splitSize, tiedOverSeeds, trivialRules } from './seed-stats.ts';
+import {
+  rowFlags,
+  type SplitSize,
+  seedAggregate,
+  seedInterval,
+  splitSize,
+  tiedOverSeeds,
+  trivialRules,
+} from './seed-stats.ts';
 
-export type PrimaryMetric = RankMetric;
-export const PRIMARY_METRICS: readonly PrimaryMetric[] = ['f1', 'auc_pr', 'auc_roc', 'precision_at_k'];
+/** Id of a rankable metric of the registry (splits/eval `rankableMetricIds`): what ranks a leaderboard. */
+export type PrimaryMetric = string;
+
+/** The definition of rankable metric `id`; an unknown or unrankable id is a usage error listing the rankable ones. */
+export function rankableMetric(id: string): MetricDef {
+  const def = metricDef(id);
+  if (def?.rankable) return def;
+  throw usageError(`'${id}' is not a metric the leaderboard can rank by`, {
+    hint: `rankable metrics: ${rankableMetricIds().join(', ')}`,
+  });
+}
+
+/** A metric of an entry over seeds, an empty one when the entry has none. */
+export function entryMetric(e: Pick<LeaderboardEntry, 'metrics'>, id: string): MeanInterval {
+  return e.metrics?.[id] ?? { mean: Number.NaN, lo: Number.NaN, hi: Number.NaN, interval: 'none' };
+}
+
+/**
+ * The rankable metrics a board or report of these rows shows, in registry order: every
+ * sequence-level one, and an event-level one when it ranks the rows or some row has a value (a
+ * board of sequence-level trials gets no column of dashes).
+ */
+export function shownMetrics(rows: readonly Pick<LeaderboardEntry, 'metrics'>[], primary?: string): MetricDef[] {
+  return metricDefs().filter(
+    (d) =>
+      d.rankable &&
+      (d.level === 'sequence' || d.id === primary || rows.some((r) => Number.isFinite(entryMetric(r, d.id).mean))),
+  );
+}
 
 /** A leaderboard row: LeaderboardEntry (rank, tie, F1 with its interval, AUCs, fit time, throughput, flags) plus where it comes from. */
 export interface BoardRow extends LeaderboardEntry {
@@ -96,6 +141,10 @@ export interface RowDetail {
   trivialF1: number | null;
   /** That rule (`trivialF1` is its F1). */
   trivialRule?: NamedRuleF1 | null;
+  /** The row's hyperparameters as lines (configuration.ts); a tuned row's chosen point per seed. */
+  configuration?: string[];
+  /** A tuned row's grid search per seed (validation scores of every point). */
+  tuning?: SeedTuning[];
 }
 
 /** Everything the leaderboard and its row details read from the store, as plain data (see `loadBoardData`). */
@@ -185,16 +234,35 @@ function aggregateRow(
 ): AggregatedRow {
   const t0 = g.trials[0]!;
   const splitSizesOfRow = g.trials.map((t) => sizes.get(t.splitId) ?? splitSize({ train: 0, val: 0, test: 0 }));
-  const over = (name: string) =>
+  // Every rankable metric as its definition combines seeds: the board's columns and the report read these.
+  const metrics: Record<string, MeanInterval> = Object.fromEntries(
+    metricDefs()
+      .filter((d) => d.rankable)
+      .map((d) => [
+        d.id,
+        seedAggregate(
+          d,
+          g.trials.map((t) => metricOf(t, d.id)),
+          splitSizesOfRow,
+        ),
+      ]),
+  );
+  const mean = (name: string) => finiteMean(g.trials.map((t) => metricOf(t, name)));
+  // F1 is also what flags compare with trivial rules, whatever ranks.
+  const f1 =
+    metrics.f1 ??
     seedInterval(
-      g.trials.map((t) => metricOf(t, name)),
+      g.trials.map((t) => metricOf(t, 'f1')),
       splitSizesOfRow,
     );
-  const mean = (name: string) => finiteMean(g.trials.map((t) => metricOf(t, name)));
-  const f1 = over('f1');
-  const prim = primary === 'f1' ? f1 : over(primary);
-  const variant = VARIANTS[t0.variant as VariantName];
-  const algorithm = variant?.algorithm ?? t0.variant;
+  const prim = metrics[primary]!;
+  // A registry variant crossed to event level runs as `<variant>@event`: same algorithm.
+  const variant = VARIANTS[t0.variant.replace(/@event$/, '') as VariantName];
+  // An inline variant is no registry entry: its algorithm is the one its experiment configures.
+  const algorithm =
+    variant?.algorithm ??
+    plannedParams(data.trials.find((t) => t.id === t0.id)?.config, t0.variant, t0.featureSet)?.algorithm ??
+    t0.variant;
   const scope = data.scopes[t0.experiment] ?? experimentScope(null);
   const aucRoc = mean('auc_roc');
   const leak = isNullDataset(scope) && aucRoc > NULL_AUC_LIMIT;
@@ -226,11 +294,12 @@ function aggregateRow(
     algorithm,
     supervised: ALGORITHMS[algorithm as Algorithm]?.supervised ?? false,
     seeds: g.trials.length,
+    metrics,
     f1,
     primary: prim,
-    aucPr: mean('auc_pr'),
+    aucPr: metrics.auc_pr?.mean ?? mean('auc_pr'),
     aucRoc,
-    precisionAtK: mean('precision_at_k'),
+    precisionAtK: metrics.precision_at_k?.mean ?? mean('precision_at_k'),
     fitMs: finiteMean(g.trials.map((t) => t.fitMs ?? Number.NaN)),
     throughputPerS: g.trials.every((t) => t.throughput !== null)
       ? finiteMean(g.trials.map((t) => t.throughput!))
@@ -246,18 +315,26 @@ function aggregateRow(
 }
 
 /**
- * Orders rows by experiment, then by the primary metric (best first, undefined last), and sets each
- * row's rank within its experiment and its tie with the row above.
+ * Orders rows by experiment, then by the primary metric (best first in its direction, undefined
+ * last), and sets each row's rank within its experiment and its tie with the row above.
  */
-function rankRows(aggregated: readonly AggregatedRow[], sizes: ReadonlyMap<number, SplitSize>): BoardRow[] {
+function rankRows(
+  aggregated: readonly AggregatedRow[],
+  sizes: ReadonlyMap<number, SplitSize>,
+  primary: MetricDef,
+): BoardRow[] {
   const values = new Map(aggregated.map((a) => [a.row.key, a.values]));
+  const sign = primary.direction === 'higher' ? 1 : -1;
+  // Better first; undefined (NaN) after every defined value in either direction.
+  const better = (a: number, b: number) =>
+    Number.isNaN(a) || Number.isNaN(b) ? Number(Number.isNaN(a)) - Number(Number.isNaN(b)) : sign * (b - a);
   // Experiments apart (their datasets and questions differ), each ranked on its own.
   const rows = aggregated
     .map((a) => a.row)
     .sort(
       (a, b) =>
         a.experiment.localeCompare(b.experiment) ||
-        (Number.isNaN(b.primary.mean) ? -1 : b.primary.mean) - (Number.isNaN(a.primary.mean) ? -1 : a.primary.mean) ||
+        better(a.primary.mean, b.primary.mean) ||
         a.key.localeCompare(b.key),
     );
   rows.forEach((r, i) => {
@@ -276,6 +353,7 @@ export function leaderboard(
   options: Partial<LeaderboardOptions> = {},
 ): Leaderboard {
   const o = { ...defaultLeaderboardOptions, ...options };
+  const def = rankableMetric(primary);
   const sizes = splitSizes(data);
   const trials = o.experiment === undefined ? data.trials : data.trials.filter((t) => t.experiment === o.experiment);
   const rows = rankRows(
@@ -283,6 +361,7 @@ export function leaderboard(
       .filter(([, g]) => g.trials.length > 0)
       .map(([key, g]) => aggregateRow(key, g, data, primary, sizes, o)),
     sizes,
+    def,
   );
   const shown = new Set(rows.map((r) => r.experiment));
   return {
@@ -349,6 +428,7 @@ export function rowDetail(data: BoardData, row: BoardRow): RowDetail {
     leakageWarnings: [...warnings],
     trivialF1: rule?.f1 ?? null,
     trivialRule: rule,
+    ...rowConfiguration(trials),
   };
 }
 

@@ -2,6 +2,7 @@
  * The report model: everything `bench report` shows, already computed from the database.
  * Rendering (HTML, markdown, charts) reads only this, so it can be tested with fixtures.
  */
+import type { ConfigurationEntry } from './configuration.ts';
 
 /** Which interval a row's [lo, hi] is. */
 export type IntervalKind =
@@ -48,8 +49,14 @@ export interface LeaderboardEntry {
   algorithm: string;
   supervised: boolean;
   seeds: number;
-  /** Test F1 mean over seeds with its interval (see `interval`). */
+  /**
+   * Each rankable metric of the registry (splits/eval `metricDefs`) over seeds, by metric id,
+   * combined as its definition says: what columns, charts and exports read.
+   */
+  metrics: Record<string, MeanInterval>;
+  /** Test F1 mean over seeds with its interval (see `interval`); = `metrics.f1`. */
   f1: MeanInterval;
+  /** Means of `metrics.auc_pr`, `metrics.auc_roc` and `metrics.precision_at_k`, kept for the JSON's readers. */
   aucPr: number;
   aucRoc: number;
   precisionAtK: number;
@@ -97,7 +104,8 @@ export interface ReportModel {
   scope?: string;
   /** Shown loudly at the top: on a null dataset, each detector above chance (a leaking label). */
   warnings?: string[];
-  primaryMetric: 'f1' | 'auc_pr' | 'auc_roc' | 'precision_at_k';
+  /** Id of the rankable metric that ranks the leaderboard (splits/eval `rankableMetricIds`). */
+  primaryMetric: string;
   leaderboard: LeaderboardEntry[];
   /**
    * Test F1 of each (algorithm, feature set) with done trials: its best row's mean over seeds and
@@ -156,4 +164,6 @@ export interface ReportModel {
     rows: { seqId: string; score: number; topFeatures: string; uniqueTemplates: string }[];
   }[];
   notes?: string[];
+  /** Each row's hyperparameters and, for tuned variants, every grid point's validation scores per seed. */
+  configurations?: ConfigurationEntry[];
 }

@@ -17,6 +17,7 @@ import {
 import { usageError } from '../harness/errors/index.ts';
 import { scopeText } from '../harness/experiment/index.ts';
 import type { FinishedTrial, Store, SweepInfo } from '../harness/store/index.ts';
+import { configurationSection } from './configuration.ts';
 import { precisionRecallCurve } from './curves.ts';
 import {
   type BoardData,
@@ -198,6 +199,7 @@ export function reportModel(input: ReportInput, o: ReportOptions, generatedAt: s
   const explanations = explanationsSection(rows, trial, files, o.topK);
   const falsePositives = falsePositivesSection(rows.slice(0, o.falsePositiveRows), trial, files, o.falsePositivesEach);
   const leakage = leakageSection(rows, trial, input.board);
+  const configurations = configurationSection(rows, (key) => details.get(key)!);
   return {
     title: `lo2-bench — ${input.experiment}`,
     experiment: input.experiment,
@@ -217,6 +219,7 @@ export function reportModel(input: ReportInput, o: ReportOptions, generatedAt: s
     ...(explanations.length > 0 && { explanations }),
     ...(falsePositives.length > 0 && { falsePositives }),
     notes: notesSection(rows, trial, detail),
+    ...(configurations.length > 0 && { configurations }),
   };
 }
 

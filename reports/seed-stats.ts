@@ -10,7 +10,9 @@ import {
   type CorrectedTResult,
   correctedResampledT,
   flagsFor,
+  type MetricDef,
   type NamedRuleF1,
+  quantileSorted,
   type RowFlagOptions,
 } from '../splits/eval/index.ts';
 import type { LeakageAudit } from '../splits/index.ts';
@@ -58,6 +60,28 @@ export function seedInterval(values: readonly number[], sizes: readonly SplitSiz
     return { mean: r.mean, lo: Number.NaN, hi: Number.NaN, interval: 'single-seed', reason: r.reason };
   }
   return { mean: r.mean, lo: r.ci[0], hi: r.ci[1], interval: 'corrected-t' };
+}
+
+/**
+ * A row's metric over its seeds, combined as the metric's definition says (`aggregate`): `mean` —
+ * `seedInterval`; `median` — the median of the finite values in `mean`, with no interval.
+ */
+export function seedAggregate(
+  def: Pick<MetricDef, 'aggregate'>,
+  values: readonly number[],
+  sizes: readonly SplitSize[],
+): MeanInterval {
+  if (def.aggregate === 'mean') return seedInterval(values, sizes);
+  const finite = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (finite.length === 0) return { mean: Number.NaN, lo: Number.NaN, hi: Number.NaN, interval: 'none' };
+  const n = finite.length;
+  return {
+    mean: quantileSorted(finite, 0.5),
+    lo: Number.NaN,
+    hi: Number.NaN,
+    interval: 'none',
+    reason: `median of ${n} seed${n === 1 ? '' : 's'}: no interval`,
+  };
 }
 
 /**

@@ -5,51 +5,9 @@
  * identical numbers that reads like a finding).
  */
 import { formatNumber } from '../harness/charts/index.ts';
+import { type ShapUnit, shapUnit } from '../models/index.ts';
 
-/** The unit of an algorithm's SHAP values: a short form for axes and headers, and a sentence. */
-export interface ShapUnit {
-  /** E.g. `log-odds`, `probability`, `isolation score`. */
-  unit: string;
-  /** What the values add up to, for the reader. */
-  meaning: string;
-}
-
-/** By algorithm (models/registry.ts), after what each model's `explain` or score returns. */
-const UNITS: Readonly<Record<string, ShapUnit>> = {
-  'logistic-regression': {
-    unit: 'log-odds',
-    meaning: 'log-odds of the anomaly class (linear SHAP: base + Σ SHAP = the logit w·x + b)',
-  },
-  'gradient-boosting': {
-    unit: 'log-odds',
-    meaning: 'log-odds of the anomaly class (TreeSHAP of the raw boosted score, whose sigmoid is the probability)',
-  },
-  'decision-tree': {
-    unit: 'probability',
-    meaning: 'anomaly probability (TreeSHAP of the leaf’s share of anomalous training rows)',
-  },
-  'random-forest': {
-    unit: 'probability',
-    meaning: 'anomaly probability (TreeSHAP of the trees’ mean leaf share of anomalous training rows)',
-  },
-  'linear-svm': { unit: 'SVM margin', meaning: 'score units: the decision function w·x + b, not a probability' },
-  'isolation-forest': {
-    unit: 'isolation score',
-    meaning: 'score units: the isolation-forest score 2^(−E[h]/c) in (0, 1], not a probability',
-  },
-  lof: { unit: 'LOF', meaning: 'score units: the local outlier factor (≈ 1 typical), not a probability' },
-  'one-class-svm': { unit: 'one-class SVM score', meaning: 'score units: ρ − Σ αK(sv, x), not a probability' },
-  kmeans: { unit: 'centroid distance', meaning: 'score units: distance to the nearest centroid' },
-  rarity: { unit: 'rarity score', meaning: 'score units: the mean (−ln share)³ of the sequence’s rare tokens' },
-  oov: { unit: 'OOV tokens', meaning: 'score units: out-of-vocabulary tokens, each counting 1' },
-};
-
-const UNKNOWN: ShapUnit = { unit: 'score units', meaning: 'score units of the detector' };
-
-/** The unit of `algorithm`'s SHAP values (`score units` for an algorithm this table does not know). */
-export function shapUnit(algorithm: string): ShapUnit {
-  return UNITS[algorithm] ?? UNKNOWN;
-}
+export { type ShapUnit, shapUnit };
 
 /** What decides whether a row's explanation says anything. */
 export interface ExplanationFacts {

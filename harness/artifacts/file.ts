@@ -3,7 +3,7 @@
  * bytes are still the ones the trial wrote (a later trial may reuse the folder).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BenchError } from '../errors/index.ts';
 
@@ -19,7 +19,13 @@ export function writeArtifact(dir: string, name: string, kind: string, bytes: Ui
   mkdirSync(dir, { recursive: true });
   const path = join(dir, name);
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, bytes);
+  try {
+    writeFileSync(tmp, bytes);
+  } catch (err) {
+    // A write cut short (a full disk) leaves no partial file taking the space.
+    rmSync(tmp, { force: true });
+    throw err;
+  }
   renameSync(tmp, path);
   return { kind, path, sha256: createHash('sha256').update(bytes).digest('hex') };
 }

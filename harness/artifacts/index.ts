@@ -59,3 +59,4 @@ export {
   type ShapPoints,
   writeShap,
 } from './shap.ts';
+export { readTuning, writeTuning } from './tuning.ts';

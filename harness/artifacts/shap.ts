@@ -42,8 +42,11 @@ export interface ShapExplanation extends Omit<ShapPoints, 'features'> {
   top: readonly ShapFeaturePoints[];
 }
 
-/** Writes the four SHAP files into `dir` (charts show the `topK` features). */
-export function writeShap(dir: string, shap: ShapExplanation, topK: number): ArtifactRow[] {
+/**
+ * Writes the four SHAP files into `dir` (charts show the `topK` features; their value axes carry
+ * `unit`, what the model's output is measured in, e.g. `log-odds`).
+ */
+export function writeShap(dir: string, shap: ShapExplanation, topK: number, unit = ''): ArtifactRow[] {
   const doc: ShapPoints = {
     method: shap.method,
     explained: shap.explained,
@@ -68,13 +71,14 @@ export function writeShap(dir: string, shap: ShapExplanation, topK: number): Art
       shapBarChart(shap.ranked.slice(0, topK), {
         title: `mean |SHAP| (${shap.method}, ${shap.explained} test sequences)`,
         topK,
+        unit,
       }),
     ),
     writeArtifact(
       dir,
       'shap-summary.svg',
       'shap-summary-plot',
-      shapSummaryPlot(doc.features, { title: `SHAP per sequence (${shap.method})`, topK }),
+      shapSummaryPlot(doc.features, { title: `SHAP per sequence (${shap.method})`, topK, unit }),
     ),
   ];
 }

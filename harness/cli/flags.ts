@@ -37,6 +37,16 @@ export function parseFlags<T extends ParseArgsConfig['options']>(argv: readonly 
   }
 }
 
+/**
+ * The options of every command that reads or writes results: `--db FILE` (SQLite), `--store URL`
+ * (PostgreSQL; env BENCH_STORE), `--artifacts DIR` (where trial files are). paths.ts resolves them.
+ */
+export const STORE_FLAGS = {
+  db: { type: 'string' },
+  store: { type: 'string' },
+  artifacts: { type: 'string' },
+} as const;
+
 export function intFlag(value: string | undefined, flag: string, min: number): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);

@@ -87,6 +87,27 @@ export function writeNotice(message: string): void {
 /** The manifest's own field: the sha256 of the files it vouches for. Stripped before callers see the manifest. */
 const DIGESTS = 'sha256';
 
+/**
+ * The manifest of a committed cache entry at `dir` (its digests stripped), after checking every file
+ * it vouches for against its sha256; or what is wrong: no entry, no readable manifest, a changed or
+ * missing file. For readers outside a build (export, score), which must not use a corrupt entry
+ * and cannot rebuild it themselves.
+ */
+export function verifiedManifest<T>(dir: string): { manifest: T } | { problem: string } {
+  let manifest: Record<string, unknown>;
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, MANIFEST), 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return {
+      problem: code === 'ENOENT' ? 'it is not in the cache' : `its manifest is unreadable (${(err as Error).message})`,
+    };
+  }
+  const { [DIGESTS]: digests, ...rest } = manifest;
+  const problem = checkDigests(dir, (digests ?? {}) as Record<string, string>);
+  return problem === null ? { manifest: rest as T } : { problem: `it is corrupt (${problem})` };
+}
+
 /** A temporary folder `<key>.tmp-<pid>-<ms>` of a build. */
 const TEMP_DIR = /^[0-9a-f]+\.tmp-(\d+)-(\d+)$/;
 

@@ -2,7 +2,7 @@
  * Datasets an experiment names: a synthetic LO2 tree, generated once into the cache, or a real
  * LO2 tree on disk, read unchanged.
  */
-import { stat } from 'node:fs/promises';
+import { readdir, stat, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { dataError } from '../errors/index.ts';
 import { openCacheEntry, sourceHash } from './cache.ts';
@@ -76,10 +76,24 @@ export async function materializeDataset(spec: DatasetSpec, opts: MaterializeOpt
       : onProgress;
     const summary = await generateSynth({ ...identity, outDir: entry.tmpPath('tree') }, progress);
     signal?.throwIfAborted();
+    await pinModificationTimes(entry.tmpPath('tree'));
     await entry.commit(summary);
     return { root, generated: true, synth: summary };
   } catch (err) {
     await entry.discard();
     throw err;
+  }
+}
+
+/**
+ * The ingest's key hashes each file's modification time: a generated tree gets one fixed time, so
+ * that machines generating the same tree (queue workers, each with its own cache) ingest it under
+ * the same key and agree on the dataset's hash and the trials' keys.
+ */
+const GENERATED_MTIME = new Date('2000-01-01T00:00:00Z');
+
+async function pinModificationTimes(dir: string): Promise<void> {
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) await utimes(join(e.parentPath, e.name), GENERATED_MTIME, GENERATED_MTIME);
   }
 }

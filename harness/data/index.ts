@@ -14,6 +14,7 @@ export {
   STALE_TEMP_MS,
   sourceHash,
   stableStringify,
+  verifiedManifest,
   writeNotice,
 } from './cache.ts';
 export { type DatasetSpec, type MaterializedDataset, type MaterializeOptions, materializeDataset } from './dataset.ts';
@@ -81,6 +82,7 @@ export {
   type TokenFeatureSet,
 } from './read.ts';
 export { NUMERIC_COLUMNS, type NumericColumn, readSequenceNumeric, type SequenceNumeric } from './read-numeric.ts';
+export { readIngestTable, tablePath } from './read-table.ts';
 export {
   type ColumnDescriptor,
   ColumnMismatch,

@@ -5,6 +5,7 @@
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { diskFullError } from './disk.ts';
 import { BenchError } from './error.ts';
 
 /** Creates `dir` and its missing parents; an `io` error names the folder and says why (`what`: e.g. "export folder"). */
@@ -32,6 +33,8 @@ export function ensureDir(dir: string, what = 'folder', hint = 'pass a writable 
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
       if (e.code === 'EEXIST' && kindOf(d) === 'dir') continue;
+      const full = diskFullError(e, { what, path: d, hint });
+      if (full) throw full;
       throw new BenchError('io', `cannot create ${what} ${target}: ${e.code ?? e.message} at ${d}`, { file: d, hint });
     }
   }

@@ -4,6 +4,7 @@
  * with `exitCode`.
  */
 
+export { type DiskFullContext, diskFullCode, diskFullError } from './disk.ts';
 export {
   assertUnreachable,
   BenchError,

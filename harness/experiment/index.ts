@@ -1,8 +1,31 @@
 /** Experiments: the schema users write against, loading, and planning into trials. */
 export { loadExperiment } from './load.ts';
-export { configKey, type PlannedTrial, planTrials, scopeOf, trialExplain, trialKey } from './plan.ts';
+export {
+  configurationOf,
+  fittedOptions,
+  paramsLines,
+  plannedParams,
+  type TrialParams,
+  type TunedPoint,
+  type TuningRecord,
+  trialParams,
+} from './params.ts';
+export {
+  configKey,
+  eventParams,
+  levelVariantName,
+  type PlannedTrial,
+  planTrials,
+  type RowWeighting,
+  rowWeightingOf,
+  scopeOf,
+  trialExplain,
+  trialKey,
+} from './plan.ts';
 export {
   defineExperiment,
+  EVENT_LABELS,
+  type EventLabels,
   type Experiment,
   type ExperimentInput,
   experimentSchema,
@@ -17,3 +40,13 @@ export {
   scopeShort,
   scopeText,
 } from './scope.ts';
+export {
+  configOn,
+  type ExperimentVariant,
+  experimentVariants,
+  gridPoints,
+  type OptionGrid,
+  pointLabel,
+  type VariantDefinition,
+  type VariantEntry,
+} from './variants.ts';

@@ -3,22 +3,36 @@
  * name the file and the field (`experiments/x.ts: variants[2]: unknown variant 'event_nb_words'`).
  */
 import { z } from 'zod';
-import { parseFeatureSet, VARIANT_NAMES, type VariantName } from '../../models/index.ts';
+import { LEVELS, parseFeatureSet } from '../../models/index.ts';
 import { LABEL_SCOPES, SEQ_BY, SPLIT_STRATEGIES } from '../../splits/index.ts';
 import { ON_BAD_FILE, SERVICES } from '../data/index.ts';
 import { closest, configError } from '../errors/index.ts';
+import { experimentVariants, isSafeName, type VariantEntry, VariantFieldError } from './variants.ts';
 
-const variantName = z.string().refine((v) => (VARIANT_NAMES as readonly string[]).includes(v), {
-  error: (issue) => `unknown variant '${String(issue.input)}' (expected one of ${VARIANT_NAMES.join(', ')})`,
-});
-
-const featureSet = z.string().superRefine((v, ctx) => {
+const featureSetName = z.string().superRefine((v, ctx) => {
   try {
     parseFeatureSet(v);
   } catch (err) {
     ctx.addIssue({ code: 'custom', message: (err as Error).message });
   }
 });
+
+/**
+ * A registry name, or a variant defined in the file (harness/experiment/variants.ts): names, options,
+ * levels and grids are checked there, after the shapes here, so each error names its field.
+ */
+const variantEntry = z.union([
+  z.string(),
+  z.strictObject({
+    name: z.string(),
+    algorithm: z.string().optional(),
+    from: z.string().optional(),
+    options: z.record(z.string(), z.unknown()).optional(),
+    featureSet: featureSetName.optional(),
+    level: z.string().optional(),
+    vectorizer: z.record(z.string(), z.unknown()).optional(),
+  }),
+]);
 
 /** A string enum whose error lists the allowed values and what was given (`hint` says what they mean). */
 function choice<const T extends readonly [string, ...string[]]>(values: T, hint: string) {
@@ -27,6 +41,10 @@ function choice<const T extends readonly [string, ...string[]]>(values: T, hint:
       `must be one of ${values.map((v) => `'${v}'`).join(', ')} (got ${JSON.stringify(issue.input)}); ${hint}`,
   });
 }
+
+/** What labels event rows get: their sequence's, or the generator's fault flag (see `eventLabels`). */
+export const EVENT_LABELS = ['sequence', 'fault'] as const;
+export type EventLabels = (typeof EVENT_LABELS)[number];
 
 const dataset = z.discriminatedUnion('source', [
   z.strictObject({
@@ -112,10 +130,40 @@ export const experimentSchema = z.strictObject({
         `seed ${duplicateOf(issue.input as number[])} is listed twice (a seed gives one trial per variant × feature set; list each once)`,
     })
     .default([1]),
-  /** Variants to run, or 'all' for the 14. */
-  variants: z.union([z.literal('all'), z.array(variantName).min(1)]).default('all'),
+  /**
+   * Variants to run, or 'all' for the 14: registry names, inline variants `{ name, algorithm, options,
+   * featureSet, level, vectorizer }`, and registry variants with settings overridden `{ name, from, options }`.
+   */
+  variants: z.union([z.literal('all'), z.array(variantEntry).min(1)]).default('all'),
+  /**
+   * Tuning grids by variant name: `{ event_rf_words: { maxDepth: [6, 12] } }`. A tuned variant is one
+   * trial per seed and feature set that fits every grid point on train and keeps the best on
+   * validation (F1 at the threshold rule, ties → AUC-PR, then grid order); test never chooses.
+   */
+  tune: z.record(z.string(), z.record(z.string(), z.array(z.unknown()))).optional(),
   /** Feature sets crossed with the variants; omitted: each variant's own default. */
-  featureSets: z.array(featureSet).min(1).optional(),
+  featureSets: z.array(featureSetName).min(1).optional(),
+  /**
+   * Levels crossed with the registry variants: 'sequence' (a row per sequence) and 'event' (a row per
+   * log line with its message's tokens, scored back to its sequence by the maximum of its events).
+   * A registry variant at event level is named `<variant>@event`.
+   */
+  levels: z
+    .array(choice(LEVELS, "'event' trains and scores one row per log line"))
+    .min(1)
+    .refine((levels) => new Set(levels).size === levels.length, {
+      error: 'a level is listed twice; list each once',
+    })
+    .default(['sequence']),
+  /**
+   * The label of an event row: its sequence's (`sequence`), or — synthetic data only — whether the
+   * injected fault caused it (`fault`, the generator's ground truth). Sequence-view metrics always use
+   * the sequences' labels.
+   */
+  eventLabels: choice(
+    EVENT_LABELS,
+    "'fault' labels each event by the generator's ground truth (synthetic datasets only)",
+  ).default('sequence'),
   /** Threshold rule on validation. */
   threshold: z
     .discriminatedUnion('rule', [
@@ -149,16 +197,11 @@ export const experimentSchema = z.strictObject({
 });
 
 export type ExperimentInput = z.input<typeof experimentSchema>;
-export type Experiment = z.output<typeof experimentSchema> & { variants: VariantName[] | 'all' };
+export type Experiment = z.output<typeof experimentSchema> & { variants: VariantEntry[] | 'all' };
 
 /** Declares an experiment (identity at runtime; types and validation come from the schema). */
 export function defineExperiment(config: ExperimentInput): ExperimentInput {
   return config;
-}
-
-/** A name that cannot become a path outside its folder: no separators, no control characters, not only dots. */
-function isSafeName(name: string): boolean {
-  return !/[/\\]/.test(name) && ![...name].some((c) => c.charCodeAt(0) < 32) && !/^\.+$/.test(name.trim());
 }
 
 function duplicateOf(xs: readonly number[]): number | undefined {
@@ -170,6 +213,11 @@ function knownKeys(path: readonly PropertyKey[]): string[] {
   let node: z.ZodType = experimentSchema;
   for (const p of path) {
     node = unwrap(node);
+    // A union (e.g. `variants`: 'all' or a list of names and objects): the option the path goes through.
+    if (node instanceof z.ZodUnion) {
+      const options = (node.options as z.ZodType[]).map(unwrap);
+      node = options.find((o) => (typeof p === 'number' ? o instanceof z.ZodArray : o instanceof z.ZodObject)) ?? node;
+    }
     if (node instanceof z.ZodObject) node = (node.shape as Record<string, z.ZodType>)[String(p)] ?? node;
     else if (node instanceof z.ZodArray) node = node.element as z.ZodType;
   }
@@ -224,5 +272,26 @@ export function parseExperiment(input: unknown, file: string): Experiment {
       hint: 'see experiments/quickstart.ts for a valid experiment',
     });
   }
-  return result.data as Experiment;
+  const e = result.data as Experiment;
+  try {
+    experimentVariants(e.variants, e.tune);
+  } catch (err) {
+    if (!(err instanceof VariantFieldError)) throw err;
+    throw configError(`${file}: ${err.field}: ${err.message}`, {
+      file,
+      field: err.field,
+      hint: 'docs/VARIANTS.md lists the algorithms, their options and the registry variants',
+    });
+  }
+  if (e.eventLabels === 'fault' && (e.dataset.source !== 'synthetic' || e.dataset.faults === 'none')) {
+    throw configError(
+      `${file}: eventLabels: 'fault' needs the ground truth of a synthetic dataset with its faults injected`,
+      {
+        file,
+        field: 'eventLabels',
+        hint: "use eventLabels: 'sequence' (each event gets its sequence's label) for this dataset",
+      },
+    );
+  }
+  return e;
 }

@@ -1,7 +1,15 @@
-/** The results store: the `Store` interface, its SQLite implementation, and the records they exchange. */
+/**
+ * The results store: the `Store` interface, its SQLite and PostgreSQL implementations, and the
+ * records they exchange. PostgresStore's module loads `pg` only when a store is opened.
+ */
+
+export { PostgresStore, type PostgresStoreOptions } from './postgres.ts';
+export { type Conn, isPostgresUrl, maskUrl, urlWithoutPassword } from './postgres-db.ts';
+export { type PullOptions, type PullResult, pullToSqlite } from './postgres-pull.ts';
+export { PG_SCHEMA_VERSION } from './postgres-schema.ts';
 export { SCHEMA_VERSION } from './schema.ts';
-export { openStore, SqliteStore, type SqliteStoreOptions } from './sqlite.ts';
-export type { Store } from './store.ts';
+export { SqliteStore, type SqliteStoreOptions } from './sqlite.ts';
+export { type OpenStoreOptions, openStore, type Store } from './store.ts';
 export type {
   ArtifactRecord,
   ClaimedTrial,

@@ -28,6 +28,7 @@ interface TrialJoinRow {
   error: string | null;
   started_at: string | null;
   finished_at: string | null;
+  worker: string | null;
   e_id: number;
   e_name: string;
   e_file: string | null;
@@ -116,7 +117,7 @@ export function resultsOf(db: Db, ids: readonly number[]): Map<number, TrialResu
 export function getTrial(db: Db, id: number): TrialDetail | null {
   const t = db
     .prepare(
-      `SELECT t.id, t.status, t.variant, t.feature_set, t.seed, t.params_json, t.key, t.error, t.started_at,
+      `SELECT t.id, t.status, t.variant, t.feature_set, t.seed, t.params_json, t.key, t.error, t.started_at, t.worker,
               t.finished_at, e.id AS e_id, e.name AS e_name, e.file AS e_file, s.id AS s_id,
               s.started_at AS s_started, s.git_sha, s.env_json, s.note, d.id AS d_id, d.hash AS d_hash, d.source,
               d.n_runs, d.n_sequences, d.n_events, sp.id AS sp_id, sp.seed AS sp_seed, sp.strategy,
@@ -139,6 +140,7 @@ export function getTrial(db: Db, id: number): TrialDetail | null {
     error: t.error,
     startedAt: t.started_at,
     finishedAt: t.finished_at,
+    worker: t.worker,
     experiment: { id: t.e_id, name: t.e_name, file: t.e_file },
     sweep: {
       id: t.s_id,

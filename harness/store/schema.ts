@@ -130,6 +130,11 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX sweep_tags_key ON sweep_tags(key, value);
   `,
+  `
+  -- 5: which process (host:pid) ran each finished trial: \`owner\` is cleared when a trial ends, and a
+  -- trial a queue worker retried after another worker died was run by the second one.
+  ALTER TABLE trials ADD COLUMN worker TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

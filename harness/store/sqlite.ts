@@ -126,10 +126,11 @@ export class SqliteStore implements Store {
     return tr.claimTrial(this.#db, t, retry, this.owner);
   }
   async completeTrial(trialId: number, record: TrialRecord) {
-    tr.completeTrial(this.#db, trialId, { ...record, artifacts: record.artifacts.map((a) => this.#stored(a)) });
+    const stored = { ...record, artifacts: record.artifacts.map((a) => this.#stored(a)) };
+    return tr.completeTrial(this.#db, trialId, stored, this.owner);
   }
   async failTrial(trialId: number, error: string) {
-    tr.failTrial(this.#db, trialId, error);
+    tr.failTrial(this.#db, trialId, error, this.owner);
   }
   async releaseTrials(sweepId: number) {
     return tr.releaseTrials(this.#db, sweepId, this.owner);

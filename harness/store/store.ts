@@ -109,8 +109,14 @@ export interface Store {
    * transaction: of two owners claiming a key at once, one gets it.
    */
   claimTrial(t: TrialClaim, retry: ClaimRetry): Promise<ClaimedTrial>;
-  /** Records a finished trial's metrics, timings, artifacts and throughput and marks it done, all or nothing. */
-  completeTrial(trialId: number, record: TrialRecord): Promise<void>;
+  /**
+   * Records a finished trial's metrics, timings, artifacts and throughput and marks it done, run by
+   * this store's owner (`worker`), all or nothing. Exactly once: a trial done already (a late
+   * duplicate, e.g. a queue job retried while its first worker still ran) or unknown is left as it
+   * is, and false is returned.
+   */
+  completeTrial(trialId: number, record: TrialRecord): Promise<boolean>;
+  /** Marks a trial failed, run by this store's owner (`worker`). */
   failTrial(trialId: number, error: string): Promise<void>;
   /**
    * Gives back the trials this store's owner is running in a sweep (Ctrl-C): they become pending,
@@ -142,4 +148,35 @@ export interface Store {
 
   /** Releases the connection (a second call does nothing); the store is unusable afterwards. */
   close(): Promise<void>;
+}
+
+/** How a command opens the store (what each backend understands of it). */
+export interface OpenStoreOptions {
+  /** Create the database (SQLite) or its tables (PostgreSQL) where there are none. @default true */
+  create: boolean;
+  /** Open read-only: no migration, every write fails. Implies `create: false`. @default false */
+  readonly: boolean;
+  /** Who claims and releases trials through the store, as `host:pid`. @default this process */
+  owner: string;
+  /**
+   * PostgreSQL: the folder trial files are stored relative to (SQLite stores them relative to the
+   * database's own folder). @default none: paths as given
+   */
+  artifactsRoot: string;
+}
+
+/**
+ * The bench's store at `target`: a `postgres://` or `postgresql://` URL opens a PostgresStore (its
+ * driver loaded only then), anything else is a SQLite file (created and migrated as needed;
+ * `create: false` for commands that only read, so a wrong path is an error instead of a new empty
+ * database).
+ */
+export async function openStore(target: string, options: Partial<OpenStoreOptions> = {}): Promise<Store> {
+  const { artifactsRoot, ...common } = options;
+  if (/^postgres(ql)?:\/\//i.test(target)) {
+    const { PostgresStore } = await import('./postgres.ts');
+    return PostgresStore.open(target, { ...common, ...(artifactsRoot !== undefined && { artifactsRoot }) });
+  }
+  const { SqliteStore } = await import('./sqlite.ts');
+  return SqliteStore.open(target, common);
 }

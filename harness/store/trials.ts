@@ -68,7 +68,7 @@ export function claimTrial(db: Db, t: TrialClaim, retry: ClaimRetry, owner: stri
       | undefined;
     if (row?.status === 'done' && !retry.done) return { id: row.id, status: row.status, resumed: true };
     if (row?.status === 'failed' && !retry.failed) return { id: row.id, status: row.status, resumed: true };
-    if (row?.status === 'running' && ownerAlive(row.owner, owner)) {
+    if (row?.status === 'running' && !retry.running && ownerAlive(row.owner, owner)) {
       return { id: row.id, status: row.status, resumed: true, busy: row.owner! };
     }
     if (row) {
@@ -90,43 +90,56 @@ export function claimTrial(db: Db, t: TrialClaim, retry: ClaimRetry, owner: stri
   }
 }
 
-export function completeTrial(db: Db, trialId: number, r: TrialRecord): void {
+/**
+ * Records a finished trial run by `worker` (see Store.completeTrial): nothing is written, and false
+ * returned, when the trial is done already (a late duplicate) or unknown.
+ */
+export function completeTrial(db: Db, trialId: number, r: TrialRecord, worker: string): boolean {
   const { metrics, timings } = r;
-  db.transaction(() => {
-    for (const table of ['metrics', 'timings', 'artifacts', 'throughput']) {
-      db.prepare(`DELETE FROM ${table} WHERE trial_id = ?`).run(trialId);
-    }
-    const m = db.prepare('INSERT INTO metrics (trial_id, part, name, value, slice) VALUES (?, ?, ?, ?, ?)');
-    // NaN (undefined metric) and ±Infinity (a "predict nothing" threshold) are stored as NULL.
-    for (const r of metrics) m.run(trialId, r.part, r.name, Number.isFinite(r.value) ? r.value : null, r.slice ?? '');
-    const t = db.prepare('INSERT INTO timings (trial_id, stage, wall_ms, cpu_ms, peak_rss_mb) VALUES (?, ?, ?, ?, ?)');
-    for (const r of timings) t.run(trialId, r.stage, r.wallMs, r.cpuMs, r.peakRssMb);
-    const a = db.prepare('INSERT INTO artifacts (trial_id, kind, path, sha256) VALUES (?, ?, ?, ?)');
-    for (const x of r.artifacts) a.run(trialId, x.kind, x.path, x.sha256);
-    const q = r.throughput;
-    if (q) {
-      db.prepare(
-        'INSERT INTO throughput (trial_id, rows, mean_ms, p99_ms, rme, samples, sequences_per_s) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ).run(
-        trialId,
-        q.rows,
-        q.meanMs,
-        q.p99Ms,
-        q.rme,
-        q.samples,
-        Number.isFinite(q.sequencesPerS) ? q.sequencesPerS : null,
+  return db
+    .transaction(() => {
+      const row = db.prepare('SELECT status FROM trials WHERE id = ?').get(trialId) as { status: string } | undefined;
+      if (row === undefined || row.status === 'done') return false;
+      for (const table of ['metrics', 'timings', 'artifacts', 'throughput']) {
+        db.prepare(`DELETE FROM ${table} WHERE trial_id = ?`).run(trialId);
+      }
+      const m = db.prepare('INSERT INTO metrics (trial_id, part, name, value, slice) VALUES (?, ?, ?, ?, ?)');
+      // NaN (undefined metric) and ±Infinity (a "predict nothing" threshold) are stored as NULL.
+      for (const r of metrics) m.run(trialId, r.part, r.name, Number.isFinite(r.value) ? r.value : null, r.slice ?? '');
+      const t = db.prepare(
+        'INSERT INTO timings (trial_id, stage, wall_ms, cpu_ms, peak_rss_mb) VALUES (?, ?, ?, ?, ?)',
       );
-    }
-    db.prepare("UPDATE trials SET status = 'done', finished_at = ?, owner = NULL WHERE id = ?").run(now(), trialId);
-  }).immediate();
+      for (const r of timings) t.run(trialId, r.stage, r.wallMs, r.cpuMs, r.peakRssMb);
+      const a = db.prepare('INSERT INTO artifacts (trial_id, kind, path, sha256) VALUES (?, ?, ?, ?)');
+      for (const x of r.artifacts) a.run(trialId, x.kind, x.path, x.sha256);
+      const q = r.throughput;
+      if (q) {
+        db.prepare(
+          'INSERT INTO throughput (trial_id, rows, mean_ms, p99_ms, rme, samples, sequences_per_s) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        ).run(
+          trialId,
+          q.rows,
+          q.meanMs,
+          q.p99Ms,
+          q.rme,
+          q.samples,
+          Number.isFinite(q.sequencesPerS) ? q.sequencesPerS : null,
+        );
+      }
+      db.prepare("UPDATE trials SET status = 'done', finished_at = ?, owner = NULL, worker = ? WHERE id = ?").run(
+        now(),
+        worker,
+        trialId,
+      );
+      return true;
+    })
+    .immediate();
 }
 
-export function failTrial(db: Db, trialId: number, error: string): void {
-  db.prepare("UPDATE trials SET status = 'failed', error = ?, finished_at = ?, owner = NULL WHERE id = ?").run(
-    error,
-    now(),
-    trialId,
-  );
+export function failTrial(db: Db, trialId: number, error: string, worker: string): void {
+  db.prepare(
+    "UPDATE trials SET status = 'failed', error = ?, finished_at = ?, owner = NULL, worker = ? WHERE id = ? AND status <> 'done'",
+  ).run(error, now(), worker, trialId);
 }
 
 /** Gives back the trials `owner` was running in a sweep (see Store.releaseTrials). */

@@ -91,6 +91,11 @@ export interface ClaimRetry {
   failed: boolean;
   /** Rerun a done trial. @default false */
   done?: boolean;
+  /**
+   * Take a trial running for another owner even when that owner looks alive: a queue worker whose
+   * job the queue gave back (the previous worker's lease expired, on whatever host). @default false
+   */
+  running?: boolean;
 }
 
 /** What a claim gave: the trial, and whether this caller is to run it. */
@@ -168,6 +173,8 @@ export interface TrialDetail extends TrialResults {
   error: string | null;
   startedAt: string | null;
   finishedAt: string | null;
+  /** The process (`host:pid`) that ran the trial to its end (done or failed), or null. */
+  worker: string | null;
   experiment: { id: number; name: string; file: string | null };
   sweep: { id: number; startedAt: string; gitSha: string | null; env: unknown; note: string | null; tags: SweepTags };
   dataset: { id: number; hash: string; source: string; nRuns: number; nSequences: number; nEvents: number };

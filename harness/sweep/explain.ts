@@ -19,6 +19,7 @@ import {
   nearestNormal,
   sampleIndices,
   selectRows,
+  shapUnitOfKind,
   trainingRows,
 } from '../../models/index.ts';
 import type { Part } from '../../splits/index.ts';
@@ -123,6 +124,7 @@ export function writeExplanations(input: ExplainInput, options: Partial<ExplainO
   const names = input.columnNames;
   const out: ArtifactRow[] = [];
   const shap = shapRows(input, o);
+  const { detector } = input;
   const test = input.test;
   const rowShap = new Map<number, Map<number, number>>();
   if (shap) {
@@ -160,6 +162,7 @@ export function writeExplanations(input: ExplainInput, options: Partial<ExplainO
           top,
         },
         o.topK,
+        shapUnitOfKind(detector.kind).unit,
       ),
     );
   }

@@ -1,12 +1,18 @@
 /**
  * What a sweep reads from one ingest, each at most once and in the sweep's sequence scope (see
  * scope.ts): the sequence metadata the split and the protocol use, the token bags per part (shared
- * by the feature matrices and the leakage audits), the numeric columns, and the Drain-template file
- * the trials' explanations use.
+ * by the feature matrices and the leakage audits), the numeric columns, the Drain-template file
+ * the trials' explanations use, and for event-level trials the events and their messages.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { type FeatureSource, isTokenPart, parseFeatureSet, type TokenPart } from '../../models/index.ts';
+import {
+  type FeatureSource,
+  isTokenPart,
+  type MessageBags,
+  parseFeatureSet,
+  type TokenPart,
+} from '../../models/index.ts';
 import {
   AUDIT_VERSION,
   assign,
@@ -25,8 +31,9 @@ import {
   type SequenceNumeric,
 } from '../data/index.ts';
 import type { Store } from '../store/index.ts';
+import { type EventColumns, readEventColumns, readMessageBags } from './event-inputs.ts';
 import { writeTemplates } from './matrices.ts';
-import { scopeSequences } from './scope.ts';
+import { groupSeqId, scopeSequences } from './scope.ts';
 
 export class IngestInputs {
   /** The ingest's tables, each parsed once whatever this reads from them. */
@@ -35,6 +42,8 @@ export class IngestInputs {
   readonly #bags = new Map<TokenPart, SequenceBags>();
   #meta: SequenceMeta[] | undefined;
   #numeric: SequenceNumeric | undefined;
+  #events: EventColumns | undefined;
+  readonly #messages = new Map<TokenPart, MessageBags>();
 
   constructor(ingestDir: string, scope: SequenceScope = DEFAULT_SCOPE) {
     this.#tables = openIngest(ingestDir);
@@ -76,6 +85,34 @@ export class IngestInputs {
     if (!parts.includes('numeric')) return source;
     this.#numeric ??= scopeSequences({ meta: this.#raw, numeric: this.#tables.numeric() }, this.scope).numeric!;
     return { ...source, numeric: this.#numeric };
+  }
+
+  /** The events table's columns event-level trials need, read once (see event-inputs.ts). */
+  events(): EventColumns {
+    this.#events ??= readEventColumns(this.#tables.dir);
+    return this.#events;
+  }
+
+  /** Each message's bag of `part` tokens, by message id, read once per part. */
+  messageBags(part: TokenPart): MessageBags {
+    let b = this.#messages.get(part);
+    if (!b) {
+      b = readMessageBags(this.#tables.dir, part, () => this.#tables.templates());
+      this.#messages.set(part, b);
+    }
+    return b;
+  }
+
+  /**
+   * The sequence in scope each file of `fileSeqIds` belongs to, or null for a file the scope leaves
+   * out: what an event's file maps to (under `seqBy: 'test_case'`, its (run, test case) group).
+   */
+  scopedSequenceOf(fileSeqIds: readonly string[]): (string | null)[] {
+    const kept = scopeSequences({ meta: this.#raw }, { labels: this.scope.labels, seqBy: 'file' }).meta;
+    const of = new Map(
+      kept.map((f) => [f.seqId, this.scope.seqBy === 'file' ? f.seqId : groupSeqId(f.run, f.testCase)]),
+    );
+    return fileSeqIds.map((id) => of.get(id) ?? null);
   }
 
   /**

@@ -5,15 +5,24 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { type CsrMatrix, type FeatureSource, FeatureSpace, type FeatureSpaceOptions } from '../../models/index.ts';
+import {
+  type CsrMatrix,
+  type FeatureSource,
+  FeatureSpace,
+  type FeatureSpaceOptions,
+  type Level,
+} from '../../models/index.ts';
 import { PARTS, type Part } from '../../splits/index.ts';
 import type { SequenceBags, SequenceMeta } from '../data/index.ts';
+import { type EventPartIndex, writeEventIndexFile } from './event-matrices.ts';
 import type { TemplateLookup } from './explain.ts';
 import { readCsrFile, writeCsrFile } from './matrix-file.ts';
 
 export interface SplitMatrices {
   matrices: Record<Part, CsrMatrix>;
   columnNames: readonly string[];
+  /** Event-level matrices only: each part's map from events to distinct rows and sequences. */
+  events?: Record<Part, EventPartIndex>;
 }
 
 export function buildMatrices(
@@ -29,29 +38,37 @@ export function buildMatrices(
   };
 }
 
-/** Files of one (dataset, split, feature set): `<part>.csr` and `features.txt` (a column name per line). */
+/**
+ * Files of one (dataset, split, feature set): `<part>.csr` and `features.txt` (a column name per
+ * line); at event level also `<part>.events` (event-matrices.ts).
+ */
 export interface MatrixFiles {
   parts: Record<Part, string>;
   features: string;
+  events?: Record<Part, string>;
 }
 
-export function matrixFiles(dir: string): MatrixFiles {
+export function matrixFiles(dir: string, level: Level = 'sequence'): MatrixFiles {
   return {
     parts: Object.fromEntries(PARTS.map((p) => [p, join(dir, `${p}.csr`)])) as Record<Part, string>,
     features: join(dir, 'features.txt'),
+    ...(level === 'event' && {
+      events: Object.fromEntries(PARTS.map((p) => [p, join(dir, `${p}.events`)])) as Record<Part, string>,
+    }),
   };
 }
 
 /** Writes the part files, then the column names: the last file in place marks a complete set. */
 export function writeMatrices(dir: string, m: SplitMatrices): MatrixFiles {
   mkdirSync(dir, { recursive: true });
-  const { parts, features } = matrixFiles(dir);
+  const { parts, features, events } = matrixFiles(dir, m.events ? 'event' : 'sequence');
   for (const p of PARTS) writeCsrFile(parts[p], m.matrices[p]);
+  if (m.events && events) for (const p of PARTS) writeEventIndexFile(events[p], m.events[p]);
   const tmp = `${features}.${process.pid}.tmp`;
   // Column names may hold any character but newlines separate them: escape those.
   writeFileSync(tmp, m.columnNames.map((n) => `${n.replaceAll('\\', '\\\\').replaceAll('\n', '\\n')}\n`).join(''));
   renameSync(tmp, features);
-  return { parts, features };
+  return { parts, features, ...(events && { events }) };
 }
 
 export function readColumnNames(path: string): string[] {

@@ -1,6 +1,6 @@
 /**
  * Feature matrices in the content-addressed cache: one folder per (ingest, split manifest, feature
- * set, vectorizer code), built by the first sweep that needs it and reused by every later one — a
+ * set, vectorizer options, level and event labels, code), built by the first sweep that needs it and reused by every later one — a
  * rerun with `--fresh`, another experiment over the same splits. Building them is the main thread's
  * largest job in a sweep, and it competes with the pool workers for the cores while they run
  * trials (docs/PERFORMANCE.md). The key holds the hash of the code that turns an ingest and a
@@ -10,9 +10,10 @@
  */
 import { readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { ResolvedFeatureSpaceOptions } from '../../models/index.ts';
+import type { Level, ResolvedFeatureSpaceOptions } from '../../models/index.ts';
 import { isDefaultScope, PARTS, type SequenceScope } from '../../splits/index.ts';
 import { checkDigests, digestFiles, hashKey, pidAlive, STALE_TEMP_MS, sourceHash, writeNotice } from '../data/index.ts';
+import type { EventLabels } from '../experiment/index.ts';
 import { type MatrixFiles, matrixFiles, type SplitMatrices, writeMatrices } from './matrices.ts';
 
 /** Not in matrices.ts: pool workers load that module from a bundle, where these paths do not exist. */
@@ -22,6 +23,8 @@ const MATRIX_CODE_VERSION = sourceHash(
     '../../splits/',
     './matrices.ts',
     './matrix-file.ts',
+    './event-matrices.ts',
+    './event-inputs.ts',
     './scope.ts',
     '../data/read.ts',
     '../data/read-numeric.ts',
@@ -38,14 +41,24 @@ export interface MatrixKey {
   vectorizer?: ResolvedFeatureSpaceOptions;
   /** The sequences the matrices hold; the default (LogLead's) scope leaves the key as it was. */
   scope?: SequenceScope;
+  /** A row per sequence (absent: the default) or per distinct event row. */
+  level?: Level;
+  /** Event level: the label each event row has (its sequence's, or the fault ground truth). */
+  eventLabels?: EventLabels;
 }
 
 function matrixDir(cacheDir: string, key: MatrixKey): string {
-  const { scope, ...rest } = key;
+  const { scope, level, eventLabels, ...rest } = key;
   return join(
     cacheDir,
     'matrices',
-    hashKey({ ...rest, ...(!isDefaultScope(scope) && { scope }), code: MATRIX_CODE_VERSION }),
+    hashKey({
+      ...rest,
+      ...(!isDefaultScope(scope) && { scope }),
+      // Sequence matrices keep the key they had; event ones hash their level and labels.
+      ...(level === 'event' && { level, eventLabels: eventLabels ?? 'sequence' }),
+      code: MATRIX_CODE_VERSION,
+    }),
   );
 }
 
@@ -71,7 +84,7 @@ export function cachedMatrices(
   options: MatrixCacheOptions = {},
 ): { files: MatrixFiles; cacheHit: boolean } {
   const dir = matrixDir(cacheDir, key);
-  const files = matrixFiles(dir);
+  const files = matrixFiles(dir, key.level);
   const problem = entryProblem(dir);
   if (problem === null) return { files, cacheHit: true };
   if (problem !== ABSENT)
@@ -80,7 +93,11 @@ export function cachedMatrices(
   rmSync(join(dir, MANIFEST), { force: true });
   removeStaleTemps(dir);
   writeMatrices(dir, build());
-  const names = [...PARTS.map((p) => files.parts[p]), files.features].map((f) => relative(dir, f));
+  const names = [
+    ...PARTS.map((p) => files.parts[p]),
+    ...(files.events ? PARTS.map((p) => files.events![p]) : []),
+    files.features,
+  ].map((f) => relative(dir, f));
   const tmp = join(dir, `${MANIFEST}.${process.pid}.tmp`);
   writeFileSync(tmp, JSON.stringify({ sha256: digestFiles(dir, names) }, null, 2));
   renameSync(tmp, join(dir, MANIFEST));

@@ -5,9 +5,17 @@
  * leakage audits. Results are recorded by the main thread, the only one that writes to the store.
  */
 import { join } from 'node:path';
-import { type Experiment, type PlannedTrial, trialExplain, trialKey } from '../experiment/index.ts';
-import type { ClaimRetry, Store } from '../store/index.ts';
+import {
+  type Experiment,
+  eventParams,
+  type PlannedTrial,
+  trialExplain,
+  trialKey,
+  trialParams,
+} from '../experiment/index.ts';
+import type { ClaimRetry, Store, TrialClaim } from '../store/index.ts';
 import type { PreparedDataset } from './dataset.ts';
+import { buildEventMatrices, eventSource } from './event-matrices.ts';
 import { defaultExplainOptions } from './explain.ts';
 import type { SweepHalt } from './halt.ts';
 import { buildMatrices, type MatrixFiles } from './matrices.ts';
@@ -16,7 +24,7 @@ import { type SweepPlan, trialsOfSeed } from './plan.ts';
 import type { TrialRunner } from './runner.ts';
 import { startOrder } from './schedule.ts';
 import { type PreparedSplit, prepareSplit } from './split.ts';
-import type { TrialResult } from './trial.ts';
+import type { TrialInput, TrialResult } from './trial.ts';
 
 export type TrialOutcome =
   | { state: 'done'; trialId: number; trial: PlannedTrial; f1: number; aucPr: number; resumed: boolean }
@@ -80,50 +88,68 @@ async function startTrial(
   t: PlannedTrial,
   inFlight: InFlight,
 ): Promise<void> {
-  const e = loop.experiment;
-  const params = { threshold: e.threshold };
-  const key = trialKey(loop.dataset.ingest.key, split.manifest.hash, t, params, loop.plan.scope);
-  const claim = await loop.store.claimTrial(
-    { sweepId: loop.sweepId, splitId: split.splitId, ...t, params, key },
-    loop.retry,
-  );
+  const claim = await loop.store.claimTrial(trialClaim(loop, split, t), loop.retry);
   if (claim.resumed) {
     const reason = claim.busy ? `running in process ${claim.busy}` : `already ${claim.status}`;
     loop.report({ state: 'skipped', trialId: claim.id, trial: t, reason });
     return;
   }
-  const space = matrices(t);
-  const result = loop.runner.run({
+  const result = loop.runner.run(trialInput(loop, split, matrices(t), t, claim.id));
+  await inFlight.add(settle(loop, claim.id, t, result));
+}
+
+/** What of a sweep a single trial's claim and input depend on (a queue worker has these, not the loop). */
+export type TrialContext = Pick<TrialLoop, 'experiment' | 'dataset' | 'plan' | 'sweepId' | 'cacheDir' | 'artifactsDir'>;
+
+/** The claim of planned trial `t` of a split: its key hashes the dataset, split, variant and `params`. */
+export function trialClaim(loop: TrialContext, split: PreparedSplit, t: PlannedTrial): TrialClaim {
+  const e = loop.experiment;
+  const params = { threshold: e.threshold, ...eventParams(t.config, e.eventLabels) };
+  const key = trialKey(loop.dataset.ingest.key, split.manifest.hash, t, params, loop.plan.scope);
+  // Stored with the configuration (bench show, the board's detail); the key hashes `params` only.
+  return { sweepId: loop.sweepId, splitId: split.splitId, ...t, params: trialParams(params, t), key };
+}
+
+/** What the runner gets for trial `trialId` (planned trial `t`), its matrices built. */
+export function trialInput(
+  loop: TrialContext,
+  split: PreparedSplit,
+  space: BuiltMatrices,
+  t: PlannedTrial,
+  trialId: number,
+): TrialInput {
+  const e = loop.experiment;
+  return {
     files: space.files,
     task: {
       ...t,
       threshold: e.threshold,
       parts: split.facts,
       vectorizeMs: space.ms,
-      artifactsDir: join(loop.artifactsDir, String(claim.id)),
+      artifactsDir: join(loop.artifactsDir, String(trialId)),
       throughput: e.throughput,
       explain: trialExplain(e.explain, t.config.explain, defaultExplainOptions),
       featuresFile: space.files.features,
       templatesFile: loop.plan.templatesFile,
     },
-  });
-  await inFlight.add(settle(loop, claim.id, t, result));
+  };
 }
 
 /** A feature set's matrix files and the time it took to build (or find) them. */
-interface BuiltMatrices {
+export interface BuiltMatrices {
   files: MatrixFiles;
   ms: number;
 }
 
-/** Each (feature set, vectorizer options)'s matrices of one split, built (or read from the cache) when first asked for. */
-function splitMatrices(loop: TrialLoop, split: PreparedSplit): (t: PlannedTrial) => BuiltMatrices {
+/** Each (feature set, vectorizer options, level)'s matrices of one split, built (or read from the cache) when first asked for. */
+export function splitMatrices(loop: TrialContext, split: PreparedSplit): (t: PlannedTrial) => BuiltMatrices {
   const spaces = new Map<string, BuiltMatrices>();
-  return ({ featureSet, config: { vectorizer } }) => {
-    const id = JSON.stringify([featureSet, vectorizer]);
+  return ({ featureSet, config: { vectorizer, level } }) => {
+    const id = JSON.stringify([featureSet, vectorizer, level]);
     let space = spaces.get(id);
     if (!space) {
       const t0 = performance.now();
+      const { eventLabels } = loop.experiment;
       const { files } = cachedMatrices(
         loop.cacheDir,
         {
@@ -132,8 +158,15 @@ function splitMatrices(loop: TrialLoop, split: PreparedSplit): (t: PlannedTrial)
           featureSet,
           vectorizer,
           scope: loop.plan.scope,
+          ...(level === 'event' && { level, eventLabels }),
         },
-        () => buildMatrices(featureSet, loop.plan.inputs.source(featureSet), split.parts, vectorizer),
+        () =>
+          level === 'event'
+            ? buildEventMatrices(featureSet, eventSource(loop.plan.inputs, featureSet), split.parts, {
+                vectorizer,
+                eventLabels,
+              })
+            : buildMatrices(featureSet, loop.plan.inputs.source(featureSet), split.parts, vectorizer),
       );
       space = { files, ms: performance.now() - t0 };
       spaces.set(id, space);
@@ -164,7 +197,9 @@ async function record(loop: TrialLoop, trialId: number, trial: PlannedTrial, r: 
   if (r.state === 'done') {
     await loop.store.completeTrial(trialId, { ...r, timings: [loop.dataset.ingestTiming, ...r.timings] });
     loop.report({ state: 'done', trialId, trial, f1: r.f1, aucPr: r.aucPr, resumed: false });
-  } else {
+  } else if (
+    !loop.halt.stopsForFullDisk(r.error, `the files of trial ${trialId}`, join(loop.artifactsDir, String(trialId)))
+  ) {
     await loop.store.failTrial(trialId, `${r.error}\n${r.stack}`);
     loop.report({ state: 'failed', trialId, trial, error: r.error });
   }

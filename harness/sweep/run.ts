@@ -52,7 +52,7 @@ export interface SweepOptions {
 export async function runSweep(file: string, e: Experiment, o: SweepOptions): Promise<SweepResult> {
   const dataset = await prepareDataset(e, o);
   const sweepId = await openSweep(o.store, file, e, dataset.ingest.key);
-  const halt = new SweepHalt(o.signal);
+  const halt = new SweepHalt(o.signal, o.cacheDir);
   const outcomes: TrialOutcome[] = [];
   let planned = 0;
   let runner: TrialRunner | null = null;

@@ -31,7 +31,8 @@ function featureCost(featureSet: string): number {
 }
 
 export function trialCost(t: PlannedTrial): number {
-  const algorithm = VARIANTS[t.variant as VariantName]?.algorithm ?? (t.variant as Algorithm);
+  // The configuration's algorithm: names like `<variant>@event` or an experiment's own are no registry key.
+  const algorithm = t.config?.algorithm ?? VARIANTS[t.variant as VariantName]?.algorithm ?? (t.variant as Algorithm);
   return (ALGORITHM_COST[algorithm] ?? 3) * featureCost(t.featureSet);
 }
 

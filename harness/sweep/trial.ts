@@ -4,21 +4,16 @@
  * validation only), and return metric rows and timings for the store. Never touches SQLite.
  */
 import { Bench } from 'tinybench';
-import {
-  type CsrMatrix,
-  type FitConvergence,
-  fitDetector,
-  makeDetector,
-  sliceRows,
-  type VariantConfig,
-  type VariantName,
-} from '../../models/index.ts';
+import { type CsrMatrix, type FitConvergence, fitDetector, sliceRows, type VariantConfig } from '../../models/index.ts';
 import type { ThresholdOptions } from '../../splits/eval/index.ts';
 import { evaluateTrial, PARTS, type Part, type ScoredPart, type TrialEvaluation } from '../../splits/index.ts';
-import { type ArtifactRow, writeModel, writePredictions } from '../artifacts/index.ts';
+import { type ArtifactRow, writeModel, writePredictions, writeTuning } from '../artifacts/index.ts';
+import type { OptionGrid } from '../experiment/index.ts';
 import type { MetricRow, ThroughputRow, TimingRow } from '../store/index.ts';
+import { eventTrialExecutor } from './event-trial.ts';
 import { type ExplainOptions, type TemplateLookup, writeExplanations } from './explain.ts';
 import { type MatrixFiles, readColumnNames, readMatrices, readTemplates } from './matrices.ts';
+import { fitTrialModel } from './tune.ts';
 
 /** Per-part sequence facts the protocol needs (labels and slice keys), aligned with the matrices. */
 export interface PartFacts {
@@ -32,11 +27,13 @@ export interface PartFacts {
 }
 
 export interface TrialTask {
-  variant: VariantName;
+  variant: string;
   featureSet: string;
   seed: number;
   /** The variant resolved: the detector is built from its algorithm and options. */
   config: VariantConfig;
+  /** The variant's tuning grid (see tune.ts): the model is the grid point best on validation. */
+  tune?: OptionGrid;
   threshold: ThresholdOptions;
   parts: Record<Part, PartFacts>;
   /** Time spent building the feature matrices this trial uses (shared by the trials of a split). */
@@ -81,7 +78,7 @@ export type TrialResult =
     }
   | { state: 'failed'; error: string; stack: string };
 
-function timed<T>(stage: string, timings: TimingRow[], f: () => T): T {
+export function timed<T>(stage: string, timings: TimingRow[], f: () => T): T {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const out = f();
@@ -103,11 +100,14 @@ export interface TrialInput {
 
 /**
  * Runs trials one after another, the same in a pool worker and on the main thread. It keeps the last
- * matrices it read: consecutive trials usually share a split and feature set.
+ * matrices it read: consecutive trials usually share a split and feature set. Event-level trials
+ * run in event-trial.ts.
  */
 export function trialExecutor(): (input: TrialInput) => TrialResult {
   let cached: { key: string; matrices: Record<Part, CsrMatrix> } | null = null;
+  const events = eventTrialExecutor();
   return (input) => {
+    if (input.task.config.level === 'event') return events(input);
     const key = JSON.stringify(input.files.parts);
     if (cached?.key !== key) cached = { key, matrices: readMatrices(input.files) };
     return executeTrial(input.task, cached.matrices);
@@ -125,8 +125,14 @@ export function executeTrial(task: TrialTask, matrices: Record<Part, CsrMatrix>)
         peakRssMb: process.resourceUsage().maxRSS / 1024,
       },
     ];
-    const detector = makeDetector(task.config.algorithm, task.seed, task.config.options);
-    timed('fit', timings, () => fitDetector(detector, matrices.train, task.parts.train.labels));
+    const { detector, tuning } = fitTrialModel(
+      {
+        ...task,
+        fit: (d) => fitDetector(d, matrices.train, task.parts.train.labels),
+        validation: (d) => ({ scores: d.score(matrices.val), labels: task.parts.val.labels }),
+      },
+      timings,
+    );
     const scored = timed('score', timings, () =>
       Object.fromEntries(
         PARTS.map((p): [Part, ScoredPart] => [p, { scores: detector.score(matrices[p]), ...task.parts[p] }]),
@@ -143,6 +149,7 @@ export function executeTrial(task: TrialTask, matrices: Record<Part, CsrMatrix>)
         ev.threshold.threshold,
       ),
       writeModel(task.artifactsDir, detector),
+      ...(tuning ? [writeTuning(task.artifactsDir, tuning)] : []),
     ];
     if (task.explain) {
       const explain = task.explain;
@@ -191,7 +198,7 @@ const SLICE_METRICS = ['recall', 'precision', 'f1', 'tp', 'fp', 'tn', 'fn'] as c
 const FAULT_SLICE_METRICS = [...SLICE_METRICS, 'auc_roc', 'auc_pr'] as const;
 
 /** The store's metric rows of an evaluation: every part, PSI and the F1 interval, test slices. */
-function metricRows(ev: TrialEvaluation): MetricRow[] {
+export function metricRows(ev: TrialEvaluation): MetricRow[] {
   const rows: MetricRow[] = [];
   for (const p of PARTS) for (const [name, value] of Object.entries(ev.parts[p])) rows.push({ part: p, name, value });
   rows.push(
@@ -213,7 +220,7 @@ function metricRows(ev: TrialEvaluation): MetricRow[] {
  * How an iterative fit ended, as train-part metrics (`iterations`, `max_iterations`, `final_gradient`,
  * `gradient_tol`): the board flags a row `not-converged` when a seed used all its iterations.
  */
-function convergenceRows(c: FitConvergence | null): MetricRow[] {
+export function convergenceRows(c: FitConvergence | null): MetricRow[] {
   if (c === null) return [];
   return [
     { part: 'train', name: 'iterations', value: c.iterations },

@@ -16,15 +16,16 @@
  * the lowest feature index, then the lowest threshold (sklearn breaks them by its random feature
  * order instead). The score of a row is its leaf's fraction of anomalous training rows.
  */
-import seedrandom from 'seedrandom';
 import type { CsrMatrix, Detector, DetectorJSON, Explanation } from '../types.ts';
 import { checkCsr, checkInteger, checkLabels, checkSeed, checkTag } from './checks.ts';
 import { giniParams, growTree } from './tree.ts';
 import { saabas, treeShap } from './tree-explain.ts';
 import {
   checkMaxDepth,
+  checkRowWeights,
   forEachDenseRow,
   leafOf,
+  seededStream,
   type TreeArrays,
   toSortedCsc,
   treeDepth,
@@ -72,12 +73,14 @@ export interface DecisionTreeOptions {
    */
   maxDepth?: number | null;
   /**
-   * A node needs at least this many (distinct) training rows to be split.
+   * A node needs at least this many training rows to be split: a row of weight w (`fit`'s row
+   * weights) counts as the w rows it stands for; a row a bootstrap drew several times counts once
+   * (sklearn's rule).
    * @default 2
    */
   minSamplesSplit?: number;
   /**
-   * Every leaf keeps at least this many (distinct) training rows.
+   * Every leaf keeps at least this many training rows, counted as for `minSamplesSplit`.
    * @default 1
    */
   minSamplesLeaf?: number;
@@ -148,6 +151,7 @@ const VERSION = 1;
 export class DecisionTree implements Detector {
   readonly kind = KIND;
   readonly trainsOn = 'all' as const;
+  readonly rowWeights = 'exact' as const;
   readonly options: ResolvedDecisionTreeOptions;
   #tree: TreeArrays | null = null;
   #nCols = 0;
@@ -171,14 +175,21 @@ export class DecisionTree implements Detector {
     return treeImportances(this.#fitted(), this.#nCols);
   }
 
-  fit(x: CsrMatrix, labels: Uint8Array): void {
+  /**
+   * Fits on `x`; with `weights` (distinct rows and their counts) the tree is the one fitted on the
+   * rows repeated that many times: weighted Gini, and minSamplesSplit / minSamplesLeaf counted in
+   * repeated rows. Rows of weight 0 are left out.
+   */
+  fit(x: CsrMatrix, labels: Uint8Array, weights?: Float64Array): void {
     checkCsr(x);
     checkLabels(x, labels, 'decision tree');
-    const w = new Float64Array(x.nRows).fill(1);
-    const wy = Float64Array.from(labels);
+    const n = x.nRows;
+    const w = weights === undefined ? new Float64Array(n).fill(1) : checkRowWeights(weights, labels, KIND, false);
+    const wy = Float64Array.from(labels, (y, i) => w[i]! * y);
+    const include = w.includes(0) ? Uint8Array.from(w, (v) => (v > 0 ? 1 : 0)) : null;
     const k = featuresPerNode(this.options.maxFeatures, x.nCols);
-    const rng = k < x.nCols ? seedrandom(`${this.options.seed}:tree`) : null;
-    this.#tree = growTree(toSortedCsc(x), w, wy, null, giniParams(this.options, k, rng));
+    const rng = k < x.nCols ? seededStream(`${this.options.seed}:tree`) : null;
+    this.#tree = growTree(toSortedCsc(x), w, wy, include, giniParams(this.options, k, rng), w);
     this.#nCols = x.nCols;
   }
 

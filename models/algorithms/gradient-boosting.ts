@@ -18,7 +18,6 @@
  * token counts), nearby thresholds otherwise. `maxLeaves` is accepted only where it cannot bind
  * (2^maxDepth ≤ maxLeaves: a depth-wise tree cannot exceed it), as for the decision tree.
  */
-import seedrandom from 'seedrandom';
 import type { CsrMatrix, Detector, DetectorJSON, Explanation } from '../types.ts';
 import { checkCsr, checkInteger, checkLabels, checkRange, checkSeed, checkTag } from './checks.ts';
 import { checkMaxLeafNodes } from './decision-tree.ts';
@@ -26,9 +25,13 @@ import { sigmoid } from './logistic.ts';
 import { growTree } from './tree.ts';
 import { saabas, treeShap } from './tree-explain.ts';
 import {
+  checkRowWeights,
+  denseRows,
   forEachDenseRow,
   leafOf,
+  leafOfDense,
   normalise,
+  seededStream,
   type TreeArrays,
   toSortedCsc,
   treesFromJSON,
@@ -152,6 +155,7 @@ const VERSION = 1;
 export class GradientBoosting implements Detector {
   readonly kind = KIND;
   readonly trainsOn = 'all' as const;
+  readonly rowWeights = 'exact' as const;
   readonly options: ResolvedGradientBoostingOptions;
   #trees: TreeArrays[] | null = null;
   #base = 0;
@@ -181,51 +185,86 @@ export class GradientBoosting implements Detector {
     return normalise(imp);
   }
 
-  fit(x: CsrMatrix, labels: Uint8Array): void {
+  /**
+   * Fits the rounds; with `weights` (distinct rows and their counts) it is the fit on the rows
+   * repeated that many times, copies adjacent: the log-odds, gradients and hessians are weighted,
+   * minChildWeight applies to weighted hessians, and `subsample` draws once per repeated row in
+   * order, a row counting as the copies it kept (so its counts must be whole numbers).
+   */
+  fit(x: CsrMatrix, labels: Uint8Array, weights?: Float64Array): void {
     checkCsr(x);
     checkLabels(x, labels, 'gradient boosting model');
     const { nEstimators, learningRate, maxDepth, lambda, gamma, minChildWeight, subsample, colsampleBytree, seed } =
       this.options;
     const n = x.nRows;
+    const rowWeights =
+      weights === undefined ? new Float64Array(n).fill(1) : checkRowWeights(weights, labels, KIND, subsample < 1);
     let pos = 0;
-    for (let i = 0; i < n; i++) pos += labels[i]!;
-    const base = Math.log(pos / (n - pos));
+    let total = 0;
+    for (let i = 0; i < n; i++) {
+      pos += rowWeights[i]! * labels[i]!;
+      total += rowWeights[i]!;
+    }
+    const base = Math.log(pos / (total - pos));
     const raw = new Float64Array(n).fill(base);
     const g = new Float64Array(n);
     const h = new Float64Array(n);
-    const include = subsample < 1 ? new Uint8Array(n) : null;
+    // How many of each row's copies the round keeps (all without subsample), and the weighted statistics.
+    const kept = Float64Array.from(rowWeights);
+    const keptG = new Float64Array(n);
+    const keptH = new Float64Array(n);
+    const include = subsample < 1 || kept.includes(0) ? Uint8Array.from(kept, (k) => (k > 0 ? 1 : 0)) : null;
     const columns = colsampleBytree < 1 ? new Uint8Array(x.nCols) : null;
     const csc = toSortedCsc(x);
+    const dense = denseRows(x);
     const trees: TreeArrays[] = [];
     for (let t = 0; t < nEstimators; t++) {
+      if (subsample < 1) {
+        const rng = seededStream(`${seed}:round:${t}`);
+        for (let i = 0; i < n; i++) {
+          let k = 0;
+          for (let copy = 0; copy < rowWeights[i]!; copy++) if (rng() < subsample) k++;
+          kept[i] = k;
+          include![i] = k > 0 ? 1 : 0;
+        }
+      }
       for (let i = 0; i < n; i++) {
         const p = sigmoid(raw[i]!);
         g[i] = p - labels[i]!;
         // The floor keeps λ = 0 leaves finite when every row is already fitted with certainty.
         h[i] = Math.max(p * (1 - p), 1e-16);
+        keptG[i] = g[i]! * kept[i]!;
+        keptH[i] = h[i]! * kept[i]!;
       }
-      if (include !== null) {
-        const rng = seedrandom(`${seed}:round:${t}`);
-        for (let i = 0; i < n; i++) include[i] = rng() < subsample ? 1 : 0;
-      }
-      if (columns !== null) sampleColumns(columns, colsampleBytree, seedrandom(`${seed}:columns:${t}`));
-      const tree = growTree(csc, h, g, include, {
-        criterion: 'newton',
-        maxDepth,
-        minSamplesSplit: 2,
-        minSamplesLeaf: 1,
-        minChildWeight,
-        lambda,
-        gamma,
-        leafScale: learningRate,
-        maxFeatures: x.nCols,
-        rng: null,
-        columns,
-      });
+      if (columns !== null) sampleColumns(columns, colsampleBytree, seededStream(`${seed}:columns:${t}`));
+      const tree = growTree(
+        csc,
+        keptH,
+        keptG,
+        include,
+        {
+          criterion: 'newton',
+          maxDepth,
+          minSamplesSplit: 2,
+          minSamplesLeaf: 1,
+          minChildWeight,
+          lambda,
+          gamma,
+          leafScale: learningRate,
+          maxFeatures: x.nCols,
+          rng: null,
+          columns,
+        },
+        kept,
+      );
       trees.push(tree);
-      forEachDenseRow(x, (i, row) => {
-        raw[i]! += tree.value[leafOf(tree, row)]!;
-      });
+      if (dense !== null) {
+        for (let i = 0; i < n; i++) raw[i]! += tree.value[leafOfDense(tree, dense, i * x.nCols)]!;
+      } else {
+        forEachDenseRow(x, (i, row) => {
+          raw[i]! += tree.value[leafOf(tree, row)]!;
+        });
+      }
     }
     this.#trees = trees;
     this.#base = base;

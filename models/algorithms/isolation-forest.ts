@@ -20,10 +20,16 @@
  * Columns whose range is ≤ 1e-7 count as constant, as sklearn's FEATURE_THRESHOLD.
  *
  * Random draws come from seedrandom, so trees equal sklearn's in distribution, not draw for draw.
+ *
+ * Row weights (distinct rows with their counts) must be whole numbers: a tree's subsample is drawn
+ * from the expanded row space of Σw positions (each position mapped to its distinct row through
+ * the running counts) with the same draws as from the expanded rows, and ψ is capped at Σw, so the
+ * forest is the one grown on the expanded rows, draw for draw.
  */
 import seedrandom from 'seedrandom';
 import type { CsrMatrix, Detector, DetectorJSON } from '../types.ts';
 import { checkCsr, checkInteger, checkSeed, checkTag, loadVector } from './checks.ts';
+import { checkRowWeights, ExpandedRows } from './row-weights.ts';
 
 /** Options of `IsolationForest`. `seed` is required: no default, the fit is random. */
 export interface IsolationForestOptions {
@@ -35,7 +41,7 @@ export interface IsolationForestOptions {
    */
   nEstimators?: number;
   /**
-   * Rows per tree ψ, capped at the number of training rows (sklearn's `max_samples='auto'`).
+   * Rows per tree ψ, capped at the number of training rows, Σw with row weights (sklearn's `max_samples='auto'`).
    * @default 256
    */
   maxSamples?: number;
@@ -120,6 +126,7 @@ class NodeBuffer {
 export class IsolationForest implements Detector {
   readonly kind = KIND;
   readonly trainsOn = 'normal' as const;
+  readonly rowWeights = 'exact' as const;
   readonly options: Readonly<Required<IsolationForestOptions>>;
   #forest: Forest | null = null;
   #nCols = 0;
@@ -138,10 +145,13 @@ export class IsolationForest implements Detector {
     return this.#fitted().feature.length;
   }
 
-  fit(x: CsrMatrix, _labels: Uint8Array): void {
+  fit(x: CsrMatrix, _labels: Uint8Array, weights?: Float64Array): void {
     checkCsr(x);
-    const n = x.nRows;
-    if (n === 0) throw new TypeError('IsolationForest: x must have at least one row to fit');
+    if (weights !== undefined) checkRowWeights(weights, x.nRows, KIND, true);
+    // The expanded row space: n positions, each a training row (one per distinct row without weights).
+    const expanded = new ExpandedRows(x.nRows, weights);
+    const n = expanded.total;
+    if (n === 0) throw new TypeError('IsolationForest: x must have at least one row (of weight > 0) to fit');
     const { seed, nEstimators } = this.options;
     const psi = Math.min(this.options.maxSamples, n);
     const maxDepth = Math.ceil(Math.log2(Math.max(psi, 2)));
@@ -153,19 +163,21 @@ export class IsolationForest implements Detector {
     const mx = new Float64Array(p);
     const touched: number[] = [];
     const candidates: number[] = [];
-    const perm = new Int32Array(n);
+    // The permutation of the n positions, stored sparsely: only the ≤ 2ψ positions a tree's
+    // partial shuffle touches differ from the identity, so a tree costs O(ψ), not O(n).
+    const perm = new Map<number, number>();
+    const rows = new Int32Array(psi);
     const nodes = new NodeBuffer();
     const roots = new Int32Array(nEstimators);
     for (let t = 0; t < nEstimators; t++) {
-      // Partial Fisher–Yates: the first ψ entries are a uniform sample without replacement.
-      for (let i = 0; i < n; i++) perm[i] = i;
+      // Partial Fisher–Yates: the first ψ positions are a uniform sample without replacement.
+      perm.clear();
       for (let i = 0; i < psi; i++) {
         const r = i + Math.floor(rng() * (n - i));
-        const tmp = perm[i]!;
-        perm[i] = perm[r]!;
-        perm[r] = tmp;
+        const at = perm.get(r) ?? r;
+        perm.set(r, perm.get(i) ?? i);
+        rows[i] = expanded.row(at);
       }
-      const rows = perm.slice(0, psi);
       roots[t] = nodes.add();
       // Depth-first with an explicit stack: [node, lo, hi, depth] over `rows[lo..hi)`.
       const stack: [number, number, number, number][] = [[roots[t]!, 0, psi, 0]];

@@ -12,11 +12,19 @@
  * moved to the rows farthest from their centre, nInit restarts keeping the lowest inertia.
  * Differences: k is capped at the number of training rows (sklearn raises instead), and the random
  * stream is seedrandom's, so results equal sklearn's in distribution, not draw for draw.
+ *
+ * Row weights (distinct rows with their counts; any finite value ≥ 0, fractional too) make every
+ * step the expanded rows' step: uniform draws land in the expanded row space (mapped to distinct
+ * rows through the running weights), the D² draws and potentials weigh each row's distance by its
+ * weight, centres are weighted means, an empty cluster takes one unit of weight (a row's copy) from
+ * the farthest row, the tolerance scale, the inertia and k's cap count rows by weight. Fits on
+ * distinct rows with whole-number counts equal fits on the expanded rows up to rounding in the sums.
  */
 import seedrandom from 'seedrandom';
 import type { CsrMatrix, Detector, DetectorJSON } from '../types.ts';
 import { rowNormsSq } from '../vectorize/csr.ts';
 import { checkCsr, checkInteger, checkPositive, checkSeed, checkTag, loadVector } from './checks.ts';
+import { checkRowWeights, ExpandedRows } from './row-weights.ts';
 import { type KMeansAssignKernel, kmeansAssignKernel, MemoryLayout } from './wasm/kernels.ts';
 
 /** Options of `KMeans`. `seed` is required: no default, the fit is random. */
@@ -147,8 +155,8 @@ class Assigner {
     this.#p = p;
   }
 
-  /** Assigns every row to its nearest centre, writing into slot 0 or 1. */
-  assign(slot: 0 | 1): Assignment {
+  /** Assigns every row to its nearest centre, writing into slot 0 or 1; the inertia weighs rows by `weights`. */
+  assign(slot: 0 | 1, weights?: Float64Array): Assignment {
     this.#cc.set(centerNormsSq(this.centers, this.#k, this.#p));
     const s = this.#slots[slot]!;
     const o = this.#o;
@@ -165,7 +173,11 @@ class Assigner {
       s.oLabels,
       s.oD2,
     );
-    return { labels: s.labels, d2: s.d2, inertia };
+    if (weights === undefined) return { labels: s.labels, d2: s.d2, inertia };
+    // The kernel's inertia is Σ d²_i in row order; the same sum with each term weighted.
+    let weighted = 0;
+    for (let i = 0; i < this.#n; i++) weighted += weights[i]! * s.d2[i]!;
+    return { labels: s.labels, d2: s.d2, inertia: weighted };
   }
 }
 
@@ -186,13 +198,24 @@ function copyRow(x: CsrMatrix, i: number, centers: Float64Array, c: number): voi
   for (let k = x.indptr[i]!; k < x.indptr[i + 1]!; k++) centers[off + x.indices[k]!] = x.data[k]!;
 }
 
-/** Greedy k-means++ (sklearn's `_kmeans_plusplus`): 2 + ⌊ln k⌋ candidates, keep the lowest potential. */
-function kmeansPlusPlus(x: CsrMatrix, xx: Float64Array, k: number, rng: () => number): Float64Array {
+/**
+ * Greedy k-means++ (sklearn's `_kmeans_plusplus`): 2 + ⌊ln k⌋ candidates, keep the lowest potential.
+ * With row weights, uniform draws are positions of the expanded rows and a row's distance counts
+ * w_i times in the potentials and the D² draw.
+ */
+function kmeansPlusPlus(
+  x: CsrMatrix,
+  xx: Float64Array,
+  k: number,
+  rng: () => number,
+  expanded: ExpandedRows,
+  weights?: Float64Array,
+): Float64Array {
   const n = x.nRows;
   const p = x.nCols;
   const centers = new Float64Array(k * p);
   const trials = 2 + Math.floor(Math.log(k));
-  const first = Math.floor(rng() * n);
+  const first = expanded.row(rng() * expanded.total);
   copyRow(x, first, centers, 0);
   const closest = new Float64Array(n);
   for (let i = 0; i < n; i++) closest[i] = distSq(x, i, xx[i]!, centers, 0, xx[first]!);
@@ -201,18 +224,18 @@ function kmeansPlusPlus(x: CsrMatrix, xx: Float64Array, k: number, rng: () => nu
   const best = new Float64Array(n);
   for (let c = 1; c < k; c++) {
     let pot = 0;
-    for (let i = 0; i < n; i++) pot += closest[i]!;
+    for (let i = 0; i < n; i++) pot += weights === undefined ? closest[i]! : weights[i]! * closest[i]!;
     let bestPot = Number.POSITIVE_INFINITY;
     let bestId = 0;
     for (let t = 0; t < trials; t++) {
-      const id = pot > 0 ? searchCumsum(closest, rng() * pot) : Math.floor(rng() * n);
+      const id = pot > 0 ? searchCumsum(closest, rng() * pot, weights) : expanded.row(rng() * expanded.total);
       copyRow(x, id, centers, c);
       const cn = xx[id]!;
       let candPot = 0;
       for (let i = 0; i < n; i++) {
         const d = Math.min(closest[i]!, distSq(x, i, xx[i]!, centers, c * p, cn));
         cand[i] = d;
-        candPot += d;
+        candPot += weights === undefined ? d : weights[i]! * d;
       }
       if (candPot < bestPot) {
         bestPot = candPot;
@@ -226,85 +249,132 @@ function kmeansPlusPlus(x: CsrMatrix, xx: Float64Array, k: number, rng: () => nu
   return centers;
 }
 
-/** First index whose running sum of `w` reaches `target` (numpy's searchsorted on the cumsum, clipped). */
-function searchCumsum(w: Float64Array, target: number): number {
+/**
+ * First index whose running sum of `d` (each term times its row weight, if any) passes `target`
+ * (numpy's searchsorted on the cumsum, clipped).
+ */
+function searchCumsum(d: Float64Array, target: number, weights?: Float64Array): number {
+  const term = (i: number): number => (weights === undefined ? d[i]! : weights[i]! * d[i]!);
   let s = 0;
-  for (let i = 0; i < w.length; i++) {
-    s += w[i]!;
-    if (s > target && w[i]! > 0) return i;
+  for (let i = 0; i < d.length; i++) {
+    const v = term(i);
+    s += v;
+    if (s > target && v > 0) return i;
   }
-  for (let i = w.length - 1; i >= 0; i--) if (w[i]! > 0) return i;
-  return w.length - 1;
+  for (let i = d.length - 1; i >= 0; i--) if (term(i) > 0) return i;
+  return d.length - 1;
 }
 
-/** Lloyd iterations from `start` (updated in place); returns the final inertia. */
-function lloyd(x: CsrMatrix, assigner: Assigner, start: Float64Array, k: number, maxIter: number, tol: number) {
+/**
+ * Lloyd iterations from `start` (updated in place); returns the final inertia. With row weights a
+ * row counts w_i times in the means and the inertia, and rows of weight 0 (absent from the expanded
+ * rows) neither count nor stop the iterations by changing cluster.
+ */
+function lloyd(
+  x: CsrMatrix,
+  assigner: Assigner,
+  start: Float64Array,
+  k: number,
+  maxIter: number,
+  tol: number,
+  weights?: Float64Array,
+) {
   const n = x.nRows;
   const p = x.nCols;
   const { indptr, indices, data } = x;
   const centers = assigner.centers;
   centers.set(start);
   let slot: 0 | 1 = 0;
-  let a = assigner.assign(slot);
+  let a = assigner.assign(slot, weights);
   const sums = new Float64Array(k * p);
-  const counts = new Int32Array(k);
+  const counts = new Float64Array(k);
   for (let it = 0; it < maxIter; it++) {
     // M-step: centre = mean of its rows; an empty cluster takes the row farthest from its centre.
     sums.fill(0);
     counts.fill(0);
     for (let i = 0; i < n; i++) {
       const off = a.labels[i]! * p;
-      counts[a.labels[i]!]!++;
-      for (let q = indptr[i]!; q < indptr[i + 1]!; q++) sums[off + indices[q]!]! += data[q]!;
+      if (weights === undefined) {
+        counts[a.labels[i]!]!++;
+        for (let q = indptr[i]!; q < indptr[i + 1]!; q++) sums[off + indices[q]!]! += data[q]!;
+      } else {
+        const wi = weights[i]!;
+        counts[a.labels[i]!]! += wi;
+        for (let q = indptr[i]!; q < indptr[i + 1]!; q++) sums[off + indices[q]!]! += wi * data[q]!;
+      }
     }
     // An empty cluster takes the row farthest from its centre, which leaves its old cluster (as
     // sklearn's `_relocate_empty_clusters`). Rows are sorted by distance only when needed (rare).
+    // With row weights the farthest rows are copies: an empty cluster takes one unit of weight
+    // (one copy, or what is left of a fractional row) from the farthest row that has some left.
     let far: number[] | null = null;
     let nextFar = 0;
+    let taken = 0;
     for (let c = 0; c < k; c++) {
       if (counts[c] !== 0) continue;
-      far ??= Array.from(a.d2.keys()).sort((u, v) => a.d2[v]! - a.d2[u]! || u - v);
-      const r = far[nextFar++]!;
+      far ??= Array.from(a.d2.keys())
+        .filter((i) => weights === undefined || weights[i]! > 0)
+        .sort((u, v) => a.d2[v]! - a.d2[u]! || u - v);
+      const r = far[nextFar]!;
+      const left = (weights?.[r] ?? 1) - taken;
+      const unit = Math.min(1, left);
+      taken += unit;
+      if (taken >= (weights?.[r] ?? 1)) {
+        nextFar++;
+        taken = 0;
+      }
       const old = a.labels[r]! * p;
       for (let q = x.indptr[r]!; q < x.indptr[r + 1]!; q++) {
-        sums[old + x.indices[q]!]! -= x.data[q]!;
-        sums[c * p + x.indices[q]!] = x.data[q]!;
+        sums[old + x.indices[q]!]! -= unit * x.data[q]!;
+        sums[c * p + x.indices[q]!] = unit * x.data[q]!;
       }
-      counts[a.labels[r]!]!--;
-      counts[c] = 1;
+      counts[a.labels[r]!]! -= unit;
+      counts[c] = unit;
     }
     let shift = 0;
     for (let c = 0; c < k; c++) {
       const off = c * p;
       // A cluster left empty by giving its only row away keeps its centre.
-      const inv = 1 / Math.max(counts[c]!, 1);
+      const has = counts[c]! > 0;
+      const inv = has ? 1 / counts[c]! : 1;
       for (let j = off; j < off + p; j++) {
-        const v = counts[c] === 0 ? centers[j]! : sums[j]! * inv;
+        const v = has ? sums[j]! * inv : centers[j]!;
         shift += (v - centers[j]!) ** 2;
         centers[j] = v;
       }
     }
     const prev = a.labels;
     slot = slot === 0 ? 1 : 0;
-    a = assigner.assign(slot);
+    a = assigner.assign(slot, weights);
     let same = true;
-    for (let i = 0; i < n && same; i++) same = prev[i] === a.labels[i];
+    for (let i = 0; i < n && same; i++) same = prev[i] === a.labels[i] || weights?.[i] === 0;
     if (same || shift <= tol) break;
   }
   start.set(centers);
   return a.inertia;
 }
 
-/** Mean over columns of the column variance (implicit zeros included): sklearn's tolerance scale. */
-function meanVariance(x: CsrMatrix, xx: Float64Array): number {
-  const n = x.nRows;
+/**
+ * Mean over columns of the column variance (implicit zeros included): sklearn's tolerance scale.
+ * With row weights, the variance of the expanded rows (sklearn's ignores sample weights here).
+ */
+function meanVariance(x: CsrMatrix, xx: Float64Array, weights?: Float64Array): number {
   const p = x.nCols;
+  const n = weights === undefined ? x.nRows : new ExpandedRows(x.nRows, weights).total;
   if (n === 0 || p === 0) return 0;
   const sum = new Float64Array(p);
-  const nnz = x.indptr[n]!;
-  for (let q = 0; q < nnz; q++) sum[x.indices[q]!]! += x.data[q]!;
   let sq = 0;
-  for (let i = 0; i < n; i++) sq += xx[i]!;
+  if (weights === undefined) {
+    const nnz = x.indptr[x.nRows]!;
+    for (let q = 0; q < nnz; q++) sum[x.indices[q]!]! += x.data[q]!;
+    for (let i = 0; i < x.nRows; i++) sq += xx[i]!;
+  } else {
+    for (let i = 0; i < x.nRows; i++) {
+      const wi = weights[i]!;
+      for (let q = x.indptr[i]!; q < x.indptr[i + 1]!; q++) sum[x.indices[q]!]! += wi * x.data[q]!;
+      sq += wi * xx[i]!;
+    }
+  }
   let meanSq = 0;
   for (let j = 0; j < p; j++) meanSq += (sum[j]! / n) ** 2;
   return (sq / n - meanSq) / p;
@@ -318,6 +388,7 @@ function meanVariance(x: CsrMatrix, xx: Float64Array): number {
 export class KMeans implements Detector {
   readonly kind = KIND;
   readonly trainsOn = 'all' as const;
+  readonly rowWeights = 'exact' as const;
   readonly options: Readonly<Required<KMeansOptions>>;
   #centers: Float64Array | null = null;
   #centerNorms: Float64Array | null = null;
@@ -336,30 +407,33 @@ export class KMeans implements Detector {
     return Float64Array.from(this.#fitted());
   }
 
-  /** Number of clusters actually used (k capped at the training row count). */
+  /** Number of clusters actually used (k capped at the training row count, ⌈Σw⌉ with row weights). */
   get k(): number {
     return this.#k;
   }
 
-  /** Sum of squared distances to the nearest centroid on the training rows (NaN when loaded). */
+  /** Sum of squared distances to the nearest centroid on the training rows, weighted by their row weights (NaN when loaded). */
   get inertia(): number {
     return this.#inertia;
   }
 
-  fit(x: CsrMatrix, _labels: Uint8Array): void {
+  fit(x: CsrMatrix, _labels: Uint8Array, weights?: Float64Array): void {
     checkCsr(x);
-    if (x.nRows === 0) throw new TypeError('KMeans: x must have at least one row to fit');
+    if (weights !== undefined) checkRowWeights(weights, x.nRows, KIND);
+    // The expanded row space: where uniform draws land (the rows themselves without weights).
+    const expanded = new ExpandedRows(x.nRows, weights);
+    if (!(expanded.total > 0)) throw new TypeError('KMeans: x must have at least one row (of weight > 0) to fit');
     const { seed, nInit, maxIter, tol } = this.options;
-    const k = Math.min(this.options.k, x.nRows);
+    const k = Math.min(this.options.k, Math.ceil(expanded.total));
     const xx = rowNormsSq(x);
-    const tolAbs = tol * meanVariance(x, xx);
+    const tolAbs = tol * meanVariance(x, xx, weights);
     const rng = seedrandom(`kmeans:${String(seed)}`);
     let bestCenters: Float64Array | null = null;
     let bestInertia = Number.POSITIVE_INFINITY;
     const assigner = new Assigner(x, xx, k);
     for (let r = 0; r < nInit; r++) {
-      const centers = kmeansPlusPlus(x, xx, k, rng);
-      const inertia = lloyd(x, assigner, centers, k, maxIter, tolAbs);
+      const centers = kmeansPlusPlus(x, xx, k, rng, expanded, weights);
+      const inertia = lloyd(x, assigner, centers, k, maxIter, tolAbs, weights);
       // Strictly lower, like sklearn: ties keep the earlier restart.
       if (inertia < bestInertia) {
         bestInertia = inertia;

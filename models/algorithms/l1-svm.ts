@@ -13,6 +13,11 @@
  * columns if some were shrunk), or after `maxIter` passes, where ε = tol · max(min(#pos, #neg), 1) / n
  * (liblinear's `primal_solver_tol`: the eps a user gives is scaled by the minority class's share).
  * Each pass visits the active columns in a seeded random order (liblinear shuffles with rand()).
+ *
+ * Row weights (checked by the caller; any finite value ≥ 0) multiply C_i, and n, #pos and #neg count
+ * rows by their weights. The solver's order is over columns, so on distinct rows with weights it
+ * takes the very steps it takes on the expanded rows: each sum over a column's rows holds w_i·t_i
+ * where the expanded rows hold w_i copies of t_i, and the fits differ only by that rounding.
  */
 import type { CsrMatrix } from '../types.ts';
 import { seededUint32 } from './linear.ts';
@@ -69,19 +74,27 @@ function signedColumns(x: CsrMatrix, y: Float64Array) {
   return { colPtr, rows, vals };
 }
 
-/** Fits the L1-penalised squared-hinge SVM; labels 1 = anomaly (y = +1), 0 = normal (y = −1). */
-export function solveL1Svm(x: CsrMatrix, labels: Uint8Array, o: L1SvmProblem): L1SvmFit {
-  const n = x.nRows;
+/**
+ * Fits the L1-penalised squared-hinge SVM; labels 1 = anomaly (y = +1), 0 = normal (y = −1);
+ * `weights` (optional) are the rows' counts.
+ */
+export function solveL1Svm(x: CsrMatrix, labels: Uint8Array, o: L1SvmProblem, weights?: Float64Array): L1SvmFit {
   const size = x.nCols + 1;
   const y = Float64Array.from(labels, (l) => (l === 1 ? 1 : -1));
-  const c = Float64Array.from(labels, (l) => (l === 1 ? o.cAnomaly : o.cNormal));
+  const c = Float64Array.from(labels, (l, i) => (l === 1 ? o.cAnomaly : o.cNormal) * (weights?.[i] ?? 1));
+  // n and #pos as the expanded rows count them.
+  let n = 0;
   let pos = 0;
-  for (let i = 0; i < n; i++) pos += labels[i] === 1 ? 1 : 0;
+  for (let i = 0; i < x.nRows; i++) {
+    const wi = weights?.[i] ?? 1;
+    n += wi;
+    pos += labels[i] === 1 ? wi : 0;
+  }
   const eps = (o.tol * Math.max(Math.min(pos, n - pos), 1)) / n;
   const { colPtr, rows, vals } = signedColumns(x, y);
   const w = new Float64Array(size);
   // b_i = 1 − y_i·w̃·x̃_i, the margin slack of each row (all 1 at w = 0).
-  const b = new Float64Array(n).fill(1);
+  const b = new Float64Array(x.nRows).fill(1);
   const xjSq = new Float64Array(size);
   for (let j = 0; j < size; j++) {
     for (let k = colPtr[j]!; k < colPtr[j + 1]!; k++) xjSq[j]! += c[rows[k]!]! * vals[k]! * vals[k]!;

@@ -13,11 +13,24 @@
  *
  * `penalty: 'l1'` replaces ½‖w̃‖² by ‖w̃‖₁ (sparse weights; sklearn's `LinearSVC(penalty='l1',
  * dual=False)`, squared hinge only) and is solved in the primal instead: see `l1-svm.ts`.
+ *
+ * Row weights (distinct rows with their counts; any finite value ≥ 0, fractional too) multiply each
+ * row's C_i, which makes the primal the expanded rows' primal term for term, so the (unique) optimum
+ * is the same. The dual solver visits distinct rows instead of copies, so its path differs: the two
+ * fits agree as far as their stopping rule (`tol`) pins the optimum down. Rows of weight 0 drop out.
+ * A pass over the distinct rows visits row i once where a pass over the expanded rows visits it w_i
+ * times, and a heavy row's coordinate moves w_i times as far: the weighted dual needs about Σw/n
+ * times as many passes, each n/Σw as long. So `maxIter` bounds row visits, as on the expanded rows:
+ * the 'l2' solver may make up to ⌈maxIter · Σw / n⌉ passes over the n rows of positive weight
+ * (never fewer than maxIter), which `fitInfo.maxIterations` and `convergence()` report.
+ * The 'l1' primal solver visits columns, so with weights it follows the expanded rows' path up to
+ * rounding (see `l1-svm.ts`).
  */
 import type { CsrMatrix, Detector, DetectorJSON, FitConvergence } from '../types.ts';
 import { checkCsr, checkInteger, checkLabels, checkPositive, checkTag, loadVector } from './checks.ts';
 import { solveL1Svm } from './l1-svm.ts';
-import { type ClassWeight, checkClassWeight, classWeights, seededUint32 } from './linear.ts';
+import { type ClassWeight, checkClassWeight, checkWeightedClasses, classWeights, seededUint32 } from './linear.ts';
+import { checkRowWeights } from './row-weights.ts';
 import { csrMatVec } from './sparse.ts';
 import { MemoryLayout, svmPassKernel } from './wasm/kernels.ts';
 
@@ -54,7 +67,8 @@ export interface LinearSvmOptions {
    */
   tol?: number;
   /**
-   * Maximum number of outer passes over the rows.
+   * Maximum number of outer passes over the rows ('l2' with row weights: passes over the expanded
+   * rows, counted in row visits; see the module comment).
    * @default 1000
    */
   maxIter?: number;
@@ -102,9 +116,11 @@ export function resolveLinearSvmOptions(options: LinearSvmOptions): Readonly<Req
   });
 }
 
-/** How the last fit ended. `converged` is false when maxIter passes ran out first. */
+/** How the last fit ended. `converged` is false when the pass limit ran out first. */
 export interface LinearSvmFitInfo {
   iterations: number;
+  /** The pass limit: `maxIter`, scaled by Σw / n for the 'l2' solver with row weights. */
+  maxIterations: number;
   converged: boolean;
   /**
    * What the stopping rule compares with `tol` after the last pass: max PG − min PG ('l2'), or the
@@ -122,6 +138,7 @@ const VERSION = 1;
 export class LinearSvm implements Detector {
   readonly kind = KIND;
   readonly trainsOn = 'all' as const;
+  readonly rowWeights = 'exact' as const;
   readonly options: Readonly<Required<LinearSvmOptions>>;
   #weights: Float64Array | null = null;
   #intercept = 0;
@@ -151,23 +168,29 @@ export class LinearSvm implements Detector {
     if (f === null) return null;
     return {
       iterations: f.iterations,
-      maxIterations: this.options.maxIter,
+      maxIterations: f.maxIterations,
       finalGradient: f.finalGap,
       tolerance: f.tolerance,
     };
   }
 
-  fit(x: CsrMatrix, labels: Uint8Array): void {
+  fit(x: CsrMatrix, labels: Uint8Array, weights?: Float64Array): void {
     checkCsr(x);
     checkLabels(x, labels, 'linear classifier');
+    if (weights !== undefined) {
+      checkRowWeights(weights, x.nRows, KIND);
+      checkWeightedClasses(labels, weights, KIND);
+    }
     const { C, loss, tol, maxIter, classWeight, seed } = this.options;
-    const cw = classWeights(labels, classWeight);
+    const cw = classWeights(labels, classWeight, weights);
     if (this.options.penalty === 'l1') {
-      const fit = solveL1Svm(x, labels, { cNormal: C * cw.normal, cAnomaly: C * cw.anomaly, tol, maxIter, seed });
+      const problem = { cNormal: C * cw.normal, cAnomaly: C * cw.anomaly, tol, maxIter, seed };
+      const fit = solveL1Svm(x, labels, problem, weights);
       this.#weights = fit.weights;
       this.#intercept = fit.intercept;
       this.#fitInfo = {
         iterations: fit.iterations,
+        maxIterations: maxIter,
         converged: fit.converged,
         finalGap: fit.relativeGradient,
         tolerance: fit.tolerance,
@@ -198,7 +221,9 @@ export class LinearSvm implements Detector {
     i32(oIndptr, n + 1).set(indptr.subarray(0, n + 1));
     i32(oIndices, nnz).set(indices.subarray(0, nnz));
     // Per row: label ±1, the dual diagonal shift (½/C_i for squared hinge, 0 for hinge), alpha's
-    // upper bound (∞ resp. C_i) and Q_ii = shift + ‖x̃_i‖² (the bias column's 1² included).
+    // upper bound (∞ resp. C_i) and Q_ii = shift + ‖x̃_i‖² (the bias column's 1² included); C_i
+    // carries the row's weight. Rows of weight 0 (C_i = 0) are left out of `index`: their alpha
+    // stays 0, and ½/C_i would be infinite.
     const ys = f64(oY, n);
     const shift = f64(oShift, n);
     const upper = f64(oUpper, n);
@@ -206,25 +231,31 @@ export class LinearSvm implements Detector {
     const index = i32(oIndex, n);
     const state = f64(oState, 3);
     const squared = loss === 'squared_hinge';
+    let rows = 0;
+    let total = 0;
     for (let i = 0; i < n; i++) {
       const anomaly = labels[i] === 1;
-      const ci = C * (anomaly ? cw.anomaly : cw.normal);
+      const ci = C * (anomaly ? cw.anomaly : cw.normal) * (weights?.[i] ?? 1);
       ys[i] = anomaly ? 1 : -1;
+      if (ci === 0) continue;
       shift[i] = squared ? 0.5 / ci : 0;
       upper[i] = squared ? Number.POSITIVE_INFINITY : ci;
       let sq = 1;
       for (let k = indptr[i]!; k < indptr[i + 1]!; k++) sq += data[k]! * data[k]!;
       qd[i] = shift[i]! + sq;
-      index[i] = i;
+      index[rows++] = i;
+      total += weights?.[i] ?? 1;
     }
+    // Row visits of maxIter passes over the expanded rows (exactly maxIter without weights).
+    const passes = weights === undefined ? maxIter : Math.max(maxIter, Math.ceil((maxIter * total) / rows));
     const next = seededUint32(`linear-svm:${seed}`);
-    let active = n;
+    let active = rows;
     let pgMaxOld = Number.POSITIVE_INFINITY;
     let pgMinOld = Number.NEGATIVE_INFINITY;
     let iter = 0;
     let converged = false;
     let finalGap = Number.POSITIVE_INFINITY;
-    while (iter < maxIter) {
+    while (iter < passes) {
       for (let s = 0; s < active; s++) {
         // Uniform in [s, active) like liblinear's `s + rand() % (active − s)`, by scaling instead
         // of `%`: a uint32 above 2^31 is a double in V8, and a double `%` is a slow fmod call.
@@ -254,12 +285,12 @@ export class LinearSvm implements Detector {
       iter++;
       finalGap = pgMaxNew - pgMinNew;
       if (pgMaxNew - pgMinNew <= tol) {
-        if (active === n) {
+        if (active === rows) {
           converged = true;
           break;
         }
         // Converged on the active set: check again on all rows before stopping.
-        active = n;
+        active = rows;
         pgMaxOld = Number.POSITIVE_INFINITY;
         pgMinOld = Number.NEGATIVE_INFINITY;
         continue;
@@ -271,7 +302,7 @@ export class LinearSvm implements Detector {
     const wb = state[0]!;
     this.#weights = w;
     this.#intercept = wb;
-    this.#fitInfo = { iterations: iter, converged, finalGap, tolerance: tol };
+    this.#fitInfo = { iterations: iter, maxIterations: passes, converged, finalGap, tolerance: tol };
   }
 
   /** Decision function w·x + b per row. */

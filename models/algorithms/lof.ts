@@ -76,6 +76,11 @@ interface Fitted {
 export class LocalOutlierFactor implements Detector {
   readonly kind = KIND;
   readonly trainsOn = 'normal' as const;
+  /**
+   * No row weights: a row's copies are each other's nearest neighbours at distance 0, which sets
+   * k-distances and reachability in a way no per-row weight reproduces; fit it on the expanded rows.
+   */
+  readonly rowWeights = 'none' as const;
   readonly options: Readonly<Required<LocalOutlierFactorOptions>>;
   #fit: Fitted | null = null;
 
@@ -83,7 +88,10 @@ export class LocalOutlierFactor implements Detector {
     this.options = resolveLocalOutlierFactorOptions(options);
   }
 
-  fit(x: CsrMatrix, _labels: Uint8Array): void {
+  fit(x: CsrMatrix, _labels: Uint8Array, weights?: Float64Array): void {
+    if (weights !== undefined) {
+      throw new TypeError(`${KIND}: does not take row weights (rowWeights 'none'); fit it on the expanded rows`);
+    }
     checkCsr(x);
     if (x.nRows < 2) throw new TypeError('LocalOutlierFactor: x must have at least 2 rows to fit');
     const k = Math.min(this.options.nNeighbors, x.nRows - 1);

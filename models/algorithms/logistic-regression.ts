@@ -9,12 +9,18 @@
  *
  * i.e. C·Σ log-loss + ½‖w‖² divided by C. That is the scale sklearn 1.2 hands to scipy's L-BFGS-B,
  * so `tol` means what sklearn's does: the bound on max |∂F/∂θ|.
+ *
+ * Row weights (distinct rows with their counts, any finite value ≥ 0, fractional too) multiply s_i:
+ * F is then the expanded rows' F term for term, so both fits minimise the same function and reach
+ * the same optimum; they differ only by rounding in the sums (and where that moves the iteration the
+ * solver stops at, by what `tol` allows). The SHAP background means are weighted means.
  */
 import type { CsrMatrix, Detector, DetectorJSON, Explanation, FitConvergence } from '../types.ts';
 import { checkCsr, checkInteger, checkLabels, checkPositive, checkTag, loadVector } from './checks.ts';
 import { type LbfgsStop, minimizeLbfgs, type Objective } from './lbfgs.ts';
-import { type ClassWeight, checkClassWeight, classWeights } from './linear.ts';
+import { type ClassWeight, checkClassWeight, checkWeightedClasses, classWeights } from './linear.ts';
 import { sigmoid } from './logistic.ts';
+import { checkRowWeights } from './row-weights.ts';
 import { columnMeans, csrMatVec, csrTMatVec } from './sparse.ts';
 
 /** Options of `LogisticRegression`. */
@@ -66,14 +72,21 @@ export function resolveLogisticRegressionOptions(
 /**
  * The objective F(θ) of the module comment as an L-BFGS `Objective` over θ = [w_0 … w_{p−1}, b]:
  * returns F and writes ∇F. Each call is one X·w pass and one Xᵀ·r pass over the CSR non-zeros.
- * Exported for the gradient check in the tests; `fit` is its only other caller.
+ * `weights` (checked by the caller) multiply each row's class weight. Exported for the gradient
+ * check in the tests; `fit` is its only other caller.
  */
-export function logisticObjective(x: CsrMatrix, labels: Uint8Array, C: number, classWeight: ClassWeight): Objective {
-  const cw = classWeights(labels, classWeight);
+export function logisticObjective(
+  x: CsrMatrix,
+  labels: Uint8Array,
+  C: number,
+  classWeight: ClassWeight,
+  weights?: Float64Array,
+): Objective {
+  const cw = classWeights(labels, classWeight, weights);
   const n = x.nRows;
   const p = x.nCols;
   const sw = new Float64Array(n);
-  for (let i = 0; i < n; i++) sw[i] = labels[i] === 1 ? cw.anomaly : cw.normal;
+  for (let i = 0; i < n; i++) sw[i] = (labels[i] === 1 ? cw.anomaly : cw.normal) * (weights?.[i] ?? 1);
   const z = new Float64Array(n);
   const r = new Float64Array(n);
   const gw = new Float64Array(p);
@@ -118,6 +131,20 @@ export interface LogisticRegressionFitInfo {
   gradMax: number;
 }
 
+/** Column means of X over rows weighted by `weights` (Σ_i w_i·x_ij / Σw; 0 for a total weight of 0). */
+function weightedColumnMeans(x: CsrMatrix, weights: Float64Array): Float64Array {
+  const means = new Float64Array(x.nCols);
+  const { indptr, indices, data } = x;
+  let total = 0;
+  for (let i = 0; i < x.nRows; i++) {
+    const wi = weights[i]!;
+    total += wi;
+    for (let k = indptr[i]!; k < indptr[i + 1]!; k++) means[indices[k]!]! += wi * data[k]!;
+  }
+  if (total > 0) for (let j = 0; j < means.length; j++) means[j]! /= total;
+  return means;
+}
+
 const KIND = 'logistic-regression';
 const VERSION = 1;
 
@@ -128,6 +155,7 @@ const VERSION = 1;
 export class LogisticRegression implements Detector {
   readonly kind = KIND;
   readonly trainsOn = 'all' as const;
+  readonly rowWeights = 'exact' as const;
   readonly options: Readonly<Required<LogisticRegressionOptions>>;
   #weights: Float64Array | null = null;
   #intercept = 0;
@@ -164,16 +192,20 @@ export class LogisticRegression implements Detector {
     };
   }
 
-  fit(x: CsrMatrix, labels: Uint8Array): void {
+  fit(x: CsrMatrix, labels: Uint8Array, weights?: Float64Array): void {
     checkCsr(x);
     checkLabels(x, labels, 'linear classifier');
+    if (weights !== undefined) {
+      checkRowWeights(weights, x.nRows, KIND);
+      checkWeightedClasses(labels, weights, KIND);
+    }
     const { C, maxIter, tol, classWeight } = this.options;
-    const objective = logisticObjective(x, labels, C, classWeight);
+    const objective = logisticObjective(x, labels, C, classWeight, weights);
     const p = x.nCols;
     const res = minimizeLbfgs(objective, new Float64Array(p + 1), { gtol: tol, maxIter });
     this.#weights = res.x.slice(0, p);
     this.#intercept = res.x[p]!;
-    this.#means = columnMeans(x);
+    this.#means = weights === undefined ? columnMeans(x) : weightedColumnMeans(x, weights);
     this.#fitInfo = {
       iterations: res.iterations,
       evaluations: res.evaluations,

@@ -114,6 +114,11 @@ function scaleGamma(x: CsrMatrix): number {
 export class OneClassSvm implements Detector {
   readonly kind = KIND;
   readonly trainsOn = 'normal' as const;
+  /**
+   * No row weights: the ν-bound of each dual variable would have to scale with its weight, which
+   * this libsvm-style solver does not do; fit it on the expanded rows.
+   */
+  readonly rowWeights = 'none' as const;
   readonly options: Readonly<Required<OneClassSvmOptions>>;
   #fit: Fitted | null = null;
   #info: OneClassSvmFitInfo | null = null;
@@ -132,7 +137,10 @@ export class OneClassSvm implements Detector {
     return this.#fitted().rho;
   }
 
-  fit(x: CsrMatrix, _labels: Uint8Array): void {
+  fit(x: CsrMatrix, _labels: Uint8Array, weights?: Float64Array): void {
+    if (weights !== undefined) {
+      throw new TypeError(`${KIND}: does not take row weights (rowWeights 'none'); fit it on the expanded rows`);
+    }
     checkCsr(x);
     const n = x.nRows;
     if (n === 0) throw new TypeError('OneClassSvm: x must have at least one row to fit');

@@ -14,9 +14,13 @@
  * so `fit` only checks the layout (every training row's length ≥ its in-vocabulary count). With
  * count matrices the score is exactly the out-of-vocabulary occurrences; with presence matrices
  * (`binary`) it is, as in the pipeline, the row's length minus its distinct in-vocabulary tokens.
+ *
+ * Row weights (any finite value ≥ 0) change nothing it learns; a row of weight 0 stands for no row,
+ * so, as on the expanded rows, its layout is not checked.
  */
 import type { CsrMatrix, Detector, DetectorJSON, Explanation } from '../types.ts';
 import { checkCsr, checkInteger, checkTag } from './checks.ts';
+import { checkRowWeights } from './row-weights.ts';
 
 const KIND = 'oov';
 const VERSION = 2;
@@ -25,14 +29,16 @@ const VERSION = 2;
 export class OovCount implements Detector {
   readonly kind = KIND;
   readonly trainsOn = 'normal' as const;
+  readonly rowWeights = 'exact' as const;
   #nCols: number | null = null;
 
   /** Checks that the last column is each row's token count (see the module comment). */
-  fit(x: CsrMatrix, _labels: Uint8Array): void {
+  fit(x: CsrMatrix, _labels: Uint8Array, weights?: Float64Array): void {
     checkCsr(x);
+    if (weights !== undefined) checkRowWeights(weights, x.nRows, KIND);
     if (x.nCols === 0) throw new TypeError(`${KIND}: the matrix needs a length column (it has no columns)`);
     const scores = lengthMinusVocabulary(x);
-    const bad = scores.findIndex((s) => s < -1e-9);
+    const bad = scores.findIndex((s, i) => s < -1e-9 && weights?.[i] !== 0);
     if (bad >= 0) {
       throw new TypeError(
         `${KIND}: training row ${bad} has more in-vocabulary tokens than its length column says ` +

@@ -2,14 +2,13 @@
  * Random forest of Gini trees, the model of scikit-learn's
  * `RandomForestClassifier(n_estimators=100, max_features='sqrt', bootstrap=True)`, on sparse input.
  *
- * Tree t draws its own stream `seedrandom(`${seed}:tree:${t}`)`: first the bootstrap sample (n rows
+ * Tree t draws its own stream (seedrandom's for `${seed}:tree:${t}`, see `seededStream`): first the bootstrap sample (n rows
  * with replacement, kept as integer sample weights like sklearn), then the features drawn per node
  * (sklearn's rule: `maxFeatures` without replacement, more only if none of them varies in the node).
  * Trees are therefore independent of each other's draws. The columns are presorted once per fit and
  * shared by all trees. The score is the mean over trees of the leaf's weighted anomaly fraction,
  * as sklearn's `predict_proba[:, 1]`.
  */
-import seedrandom from 'seedrandom';
 import type { CsrMatrix, Detector, DetectorJSON, Explanation } from '../types.ts';
 import { checkCsr, checkInteger, checkLabels, checkSeed, checkTag } from './checks.ts';
 import {
@@ -22,9 +21,11 @@ import {
 import { giniParams, growTree } from './tree.ts';
 import { saabas, treeShap } from './tree-explain.ts';
 import {
+  checkRowWeights,
   forEachDenseRow,
   leafOf,
   normalise,
+  seededStream,
   type TreeArrays,
   toSortedCsc,
   treeImportances,
@@ -99,6 +100,7 @@ const VERSION = 1;
 export class RandomForest implements Detector {
   readonly kind = KIND;
   readonly trainsOn = 'all' as const;
+  readonly rowWeights = 'exact' as const;
   readonly options: Readonly<Required<RandomForestOptions>>;
   #trees: TreeArrays[] | null = null;
   #nCols = 0;
@@ -123,30 +125,57 @@ export class RandomForest implements Detector {
     return normalise(imp);
   }
 
-  fit(x: CsrMatrix, labels: Uint8Array): void {
+  /**
+   * Fits the forest; with `weights` (distinct rows and their whole-number counts) it is the forest
+   * fitted on the rows repeated that many times, copies adjacent: each bootstrap draws Σw times from
+   * the repeated rows and each draw lands in its distinct row by cumulative counts, so the random
+   * stream and every tree are the repeated fit's.
+   */
+  fit(x: CsrMatrix, labels: Uint8Array, weights?: Float64Array): void {
     checkCsr(x);
     checkLabels(x, labels, 'random forest');
     const { nEstimators, bootstrap, seed } = this.options;
     const n = x.nRows;
+    const rowWeights =
+      weights === undefined ? new Float64Array(n).fill(1) : checkRowWeights(weights, labels, KIND, bootstrap);
     const csc = toSortedCsc(x);
     const maxFeatures = featuresPerNode(this.options.maxFeatures, x.nCols);
     const trees: TreeArrays[] = [];
+    // Expanded rows: repeated row e belongs to distinct row i for start[i] ≤ e < start[i + 1].
+    const start = new Float64Array(n + 1);
+    for (let i = 0; i < n; i++) start[i + 1] = start[i]! + rowWeights[i]!;
+    const expanded = start[n]!;
+    const drawn = bootstrap ? new Int32Array(expanded) : null;
+    // w: bootstrap weight (draws landing on the row's copies); c: copies drawn at least once, the
+    // rows minSamplesLeaf counts (sklearn counts a row drawn twice once).
     const w = new Float64Array(n);
+    const c = new Float64Array(n);
     const wy = new Float64Array(n);
     const include = new Uint8Array(n);
     for (let t = 0; t < nEstimators; t++) {
-      const rng = seedrandom(`${seed}:tree:${t}`);
-      if (bootstrap) {
-        w.fill(0);
-        for (let k = 0; k < n; k++) w[Math.floor(rng() * n)]!++;
+      const rng = seededStream(`${seed}:tree:${t}`);
+      if (drawn !== null) {
+        drawn.fill(0);
+        for (let k = 0; k < expanded; k++) drawn[Math.floor(rng() * expanded)]!++;
+        for (let i = 0; i < n; i++) {
+          let sum = 0;
+          let hit = 0;
+          for (let e = start[i]!; e < start[i + 1]!; e++) {
+            sum += drawn[e]!;
+            if (drawn[e]! > 0) hit++;
+          }
+          w[i] = sum;
+          c[i] = hit;
+        }
       } else {
-        w.fill(1);
+        w.set(rowWeights);
+        c.set(rowWeights);
       }
       for (let i = 0; i < n; i++) {
         wy[i] = w[i]! * labels[i]!;
         include[i] = w[i]! > 0 ? 1 : 0;
       }
-      trees.push(growTree(csc, w, wy, include, giniParams(this.options, maxFeatures, rng)));
+      trees.push(growTree(csc, w, wy, include, giniParams(this.options, maxFeatures, rng), c));
     }
     this.#trees = trees;
     this.#nCols = x.nCols;

@@ -17,9 +17,14 @@
  *
  * The pipeline's decision threshold (`threshold=250` on the score) has no counterpart: the protocol
  * chooses every threshold on validation.
+ *
+ * Row weights (distinct rows with their counts; any finite value ≥ 0, fractional too) count a row
+ * w_i times in count_j, as its copies would: the same counts, so the same model, as the expanded
+ * rows (exactly, for whole-number weights).
  */
 import type { CsrMatrix, Detector, DetectorJSON, Explanation } from '../types.ts';
 import { checkCsr, checkTag } from './checks.ts';
+import { checkRowWeights } from './row-weights.ts';
 
 /** Options of `TokenRarity`. */
 export interface TokenRarityOptions {
@@ -56,8 +61,10 @@ const VERSION = 2;
 export class TokenRarity implements Detector {
   readonly kind = KIND;
   readonly trainsOn = 'normal' as const;
+  readonly rowWeights = 'exact' as const;
   readonly options: Readonly<Required<TokenRarityOptions>>;
-  #counts: Int32Array | null = null;
+  /** count_j per column: whole numbers, unless fitted with fractional row weights. */
+  #counts: Float64Array | null = null;
   #weights: Float64Array | null = null;
 
   constructor(options: TokenRarityOptions = {}) {
@@ -69,14 +76,16 @@ export class TokenRarity implements Detector {
     return Float64Array.from(this.#fitted());
   }
 
-  /** Counts the rows each column is present in; labels are ignored (unsupervised). */
-  fit(x: CsrMatrix, _labels: Uint8Array): void {
+  /** Counts the rows each column is present in, each by its row weight; labels are ignored (unsupervised). */
+  fit(x: CsrMatrix, _labels: Uint8Array, weights?: Float64Array): void {
     checkCsr(x);
-    const counts = new Int32Array(x.nCols);
+    if (weights !== undefined) checkRowWeights(weights, x.nRows, KIND);
+    const counts = new Float64Array(x.nCols);
     const { indptr, indices, data } = x;
     for (let i = 0; i < x.nRows; i++) {
+      const wi = weights?.[i] ?? 1;
       const end = indptr[i + 1]!;
-      for (let k = indptr[i]!; k < end; k++) if (data[k] !== 0) counts[indices[k]!]!++;
+      for (let k = indptr[i]!; k < end; k++) if (data[k] !== 0) counts[indices[k]!]! += wi;
     }
     this.#setCounts(counts);
   }
@@ -137,14 +146,15 @@ export class TokenRarity implements Detector {
     const o = checkTag(json, KIND, VERSION);
     const model = new TokenRarity((o['options'] ?? {}) as TokenRarityOptions);
     const counts = o['counts'];
-    if (!Array.isArray(counts) || !counts.every((v) => Number.isInteger(v) && v >= 0)) {
-      throw new TypeError(`${KIND}: counts must be an array of integers ≥ 0`);
+    // Whole numbers unless fitted with fractional row weights; files saved before weights load as they were.
+    if (!Array.isArray(counts) || !counts.every((v) => typeof v === 'number' && Number.isFinite(v) && v >= 0)) {
+      throw new TypeError(`${KIND}: counts must be an array of finite numbers ≥ 0`);
     }
-    model.#setCounts(Int32Array.from(counts as number[]));
+    model.#setCounts(Float64Array.from(counts as number[]));
     return model;
   }
 
-  #setCounts(counts: Int32Array): void {
+  #setCounts(counts: Float64Array): void {
     const { commonThreshold } = this.options;
     let total = 0;
     for (let j = 0; j < counts.length; j++) total += counts[j]!;

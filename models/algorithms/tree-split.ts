@@ -9,42 +9,66 @@
 import type { CsrMatrix } from '../types.ts';
 import type { SortedCsc } from './tree-util.ts';
 
-/** The builder's working copy of the presorted columns, shrunk as rows settle into leaves. */
+/**
+ * The builder's view of the presorted columns, shrunk as rows settle into leaves. It reads the
+ * shared presort until the first compaction, which copies the entries still needed into arrays of
+ * its own (passes skip rows outside the tree, rowSlot < 0, so the copy can wait until enough of
+ * them have settled or were never in: bootstrap and subsample leave rows out).
+ */
 export class WorkingColumns {
   colPtr: Int32Array;
   posStart: Int32Array;
   rows: Int32Array;
   vals: Float64Array;
+  readonly #columns: Uint8Array | null;
+  #owned = false;
 
-  constructor(csc: SortedCsc) {
-    this.colPtr = csc.colPtr.slice();
-    this.posStart = csc.posStart.slice();
-    this.rows = csc.rows.slice();
-    this.vals = csc.values.slice();
+  /** `columns[j] = 0` drops column j at the first compaction (null: keep all). */
+  constructor(csc: SortedCsc, columns: Uint8Array | null = null) {
+    this.colPtr = csc.colPtr;
+    this.posStart = csc.posStart;
+    this.rows = csc.rows;
+    this.vals = csc.values;
+    this.#columns = columns;
   }
 
-  /** Drops the entries of settled rows (rowSlot < 0), in place, keeping each column's order. */
+  /** Drops the entries of settled rows (rowSlot < 0), keeping each column's order; in place once owned. */
   compact(rowSlot: Int32Array): void {
     const { colPtr, posStart, rows, vals } = this;
     const nCols = posStart.length;
+    const columns = this.#columns;
+    const out = this.#owned
+      ? { colPtr, posStart, rows, vals }
+      : {
+          colPtr: new Int32Array(nCols + 1),
+          posStart: new Int32Array(nCols),
+          rows: new Int32Array(rows.length),
+          vals: new Float64Array(rows.length),
+        };
     let w = 0;
     let start = colPtr[0]!;
     for (let j = 0; j < nCols; j++) {
       const end = colPtr[j + 1]!;
       const mid = posStart[j]!;
-      colPtr[j] = w;
-      for (let k = start; k < end; k++) {
-        if (k === mid) posStart[j] = w;
-        if (rowSlot[rows[k]!]! < 0) continue;
-        rows[w] = rows[k]!;
-        vals[w++] = vals[k]!;
+      out.colPtr[j] = w;
+      out.posStart[j] = w;
+      if (columns === null || columns[j] === 1) {
+        for (let k = start; k < end; k++) {
+          if (k === mid) out.posStart[j] = w;
+          if (rowSlot[rows[k]!]! < 0) continue;
+          out.rows[w] = rows[k]!;
+          out.vals[w++] = vals[k]!;
+        }
+        if (mid === end) out.posStart[j] = w;
       }
-      if (mid === end) posStart[j] = w;
       start = end;
     }
-    colPtr[nCols] = w;
-    this.rows = rows.subarray(0, w);
-    this.vals = vals.subarray(0, w);
+    out.colPtr[nCols] = w;
+    this.colPtr = out.colPtr;
+    this.posStart = out.posStart;
+    this.rows = out.rows.subarray(0, w);
+    this.vals = out.vals.subarray(0, w);
+    this.#owned = true;
   }
 }
 
@@ -62,14 +86,18 @@ export function nodeScore(rules: SplitRules, sa: number, sb: number): number {
   return (sb * sb) / (sa + rules.lambda);
 }
 
-/** Best split per slot of one level; statistics a (weight or hessian) and b (weight·y or gradient). */
+/**
+ * Best split per slot of one level; statistics a (weight or hessian) and b (weight·y or gradient),
+ * and c, how many training rows each row counts for (1, or its count when fitting distinct rows
+ * with counts), which minSamplesLeaf and the slot sizes sN are measured in.
+ */
 export class SplitSearch {
   readonly bestGain: Float64Array;
   readonly bestFeat: Int32Array;
   readonly bestThr: Float64Array;
   readonly bestLA: Float64Array;
   readonly bestLB: Float64Array;
-  readonly bestLN: Int32Array;
+  readonly bestLN: Float64Array;
   /** 1 once some scanned feature took two distinct values in the slot (valid split or not). */
   readonly varies: Uint8Array;
   readonly want: Int32Array;
@@ -78,11 +106,11 @@ export class SplitSearch {
   readonly #touched: Int32Array;
   readonly #nA: Float64Array;
   readonly #nB: Float64Array;
-  readonly #nN: Int32Array;
+  readonly #nN: Float64Array;
   readonly #nLast: Float64Array;
   readonly #pA: Float64Array;
   readonly #pB: Float64Array;
-  readonly #pN: Int32Array;
+  readonly #pN: Float64Array;
   readonly #pLast: Float64Array;
   #stamp = 0;
 
@@ -90,6 +118,7 @@ export class SplitSearch {
     readonly rules: SplitRules,
     readonly a: Float64Array,
     readonly b: Float64Array,
+    readonly c: Float64Array,
     readonly sA: readonly number[],
     readonly sB: readonly number[],
     readonly sN: readonly number[],
@@ -100,7 +129,7 @@ export class SplitSearch {
     this.bestThr = new Float64Array(S);
     this.bestLA = new Float64Array(S);
     this.bestLB = new Float64Array(S);
-    this.bestLN = new Int32Array(S);
+    this.bestLN = new Float64Array(S);
     this.varies = new Uint8Array(S);
     this.want = new Int32Array(S).fill(-1);
     this.#parent = Float64Array.from(sA, (sa, s) => nodeScore(rules, sa, sB[s]!));
@@ -108,11 +137,11 @@ export class SplitSearch {
     this.#touched = new Int32Array(S);
     this.#nA = new Float64Array(S);
     this.#nB = new Float64Array(S);
-    this.#nN = new Int32Array(S);
+    this.#nN = new Float64Array(S);
     this.#nLast = new Float64Array(S);
     this.#pA = new Float64Array(S);
     this.#pB = new Float64Array(S);
-    this.#pN = new Int32Array(S);
+    this.#pN = new Float64Array(S);
     this.#pLast = new Float64Array(S);
   }
 
@@ -147,7 +176,7 @@ export class SplitSearch {
 
   /** One pass over column j for the slots with `want[s] === j` (every slot if not `filtered`). */
   scanColumn(cols: WorkingColumns, rowSlot: Int32Array, j: number, filtered: boolean): void {
-    const { a, b, sA, sB, sN, want } = this;
+    const { a, b, c, sA, sB, sN, want } = this;
     const seen = this.#seen;
     const touched = this.#touched;
     const nA = this.#nA;
@@ -177,7 +206,7 @@ export class SplitSearch {
       if (nN[s]! > 0 && v > nLast[s]!) this.evaluate(s, nA[s]!, nB[s]!, nN[s]!, nLast[s]!, v, j);
       nA[s]! += a[r]!;
       nB[s]! += b[r]!;
-      nN[s]!++;
+      nN[s]! += c[r]!;
       nLast[s] = v;
     }
     for (let k = end - 1; k >= mid; k--) {
@@ -194,7 +223,7 @@ export class SplitSearch {
         this.evaluate(s, sA[s]! - pA[s]!, sB[s]! - pB[s]!, sN[s]! - pN[s]!, v, pLast[s]!, j);
       pA[s]! += a[r]!;
       pB[s]! += b[r]!;
-      pN[s]!++;
+      pN[s]! += c[r]!;
       pLast[s] = v;
     }
     // The boundaries around the zero block (or between negatives and positives when it is empty).
@@ -242,7 +271,7 @@ export class SplitSearch {
     const fill = start.slice(0, S);
     const grouped = new Int32Array(start[S]!);
     for (const r of active) if (needs[rowSlot[r]!] === 1) grouped[fill[rowSlot[r]!]!++] = r;
-    const cnt = new Int32Array(x.nCols);
+    const cnt = new Float64Array(x.nCols);
     const first = new Float64Array(x.nCols);
     const distinct = new Uint8Array(x.nCols);
     const seen = new Int32Array(x.nCols).fill(-1);
@@ -264,7 +293,7 @@ export class SplitSearch {
             distinct[j] = 0;
             touched.push(j);
           }
-          cnt[j]!++;
+          cnt[j]! += this.c[r]!;
           if (v !== first[j]) distinct[j] = 1;
         }
       }

@@ -6,6 +6,8 @@
  */
 import type { CsrMatrix } from '../types.ts';
 import { loadVector } from './checks.ts';
+import { checkWeightedClasses } from './linear.ts';
+import { checkRowWeights as checkRowCounts } from './row-weights.ts';
 
 /**
  * One fitted tree as parallel arrays indexed by node id (root = 0). A row goes left iff
@@ -82,39 +84,265 @@ export function toSortedCsc(x: CsrMatrix): SortedCsc {
   const { nRows, nCols, indptr, indices, data } = x;
   const nnz = indptr[nRows]!;
   const colPtr = new Int32Array(nCols + 1);
-  for (let k = 0; k < nnz; k++) if (data[k] !== 0) colPtr[indices[k]! + 1]!++;
+  let whole = true;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let k = 0; k < nnz; k++) {
+    const v = data[k]!;
+    if (v === 0) continue;
+    colPtr[indices[k]! + 1]!++;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+    if (v !== Math.floor(v)) whole = false;
+  }
   for (let j = 0; j < nCols; j++) colPtr[j + 1]! += colPtr[j]!;
+  const size = colPtr[nCols]!;
+  const rows = new Int32Array(size);
+  const values = new Float64Array(size);
+  const posStart = new Int32Array(nCols);
   const fill = colPtr.slice(0, nCols);
-  const rows = new Int32Array(colPtr[nCols]!);
-  const values = new Float64Array(colPtr[nCols]!);
-  for (let i = 0; i < nRows; i++) {
-    for (let k = indptr[i]!; k < indptr[i + 1]!; k++) {
-      const v = data[k]!;
-      if (v === 0) continue;
-      const at = fill[indices[k]!]!++;
-      rows[at] = i;
-      values[at] = v;
+  if (whole && size > 0 && hi - lo <= 2 * size + 1024) {
+    scatterByValue(x, lo, hi - lo + 1, fill, rows, values);
+  } else {
+    for (let i = 0; i < nRows; i++) {
+      for (let k = indptr[i]!; k < indptr[i + 1]!; k++) {
+        const v = data[k]!;
+        if (v === 0) continue;
+        const at = fill[indices[k]!]!++;
+        rows[at] = i;
+        values[at] = v;
+      }
+    }
+    let longest = 0;
+    for (let j = 0; j < nCols; j++) longest = Math.max(longest, colPtr[j + 1]! - colPtr[j]!);
+    const sorter = new ColumnSorter(longest);
+    for (let j = 0; j < nCols; j++) {
+      const start = colPtr[j]!;
+      const end = colPtr[j + 1]!;
+      let sorted = true;
+      for (let k = start + 1; k < end && sorted; k++) sorted = values[k - 1]! <= values[k]!;
+      if (!sorted) sorter.sort(rows, values, start, end);
     }
   }
-  const posStart = new Int32Array(nCols);
   for (let j = 0; j < nCols; j++) {
-    const start = colPtr[j]!;
+    let p = colPtr[j]!;
     const end = colPtr[j + 1]!;
-    let sorted = true;
-    for (let k = start + 1; k < end && sorted; k++) sorted = values[k - 1]! <= values[k]!;
-    if (!sorted) {
-      // Entries were filled in row order and Array#sort is stable, so equal values stay by row.
-      const order = Array.from({ length: end - start }, (_, t) => start + t).sort((a, b) => values[a]! - values[b]!);
-      const r = order.map((k) => rows[k]!);
-      const v = order.map((k) => values[k]!);
-      rows.set(r, start);
-      values.set(v, start);
-    }
-    let p = start;
     while (p < end && values[p]! < 0) p++;
     posStart[j] = p;
   }
   return { nRows, nCols, colPtr, rows, values, posStart, csr: x };
+}
+
+/**
+ * Whole-number values in a narrow range (token counts): one counting sort of all entries by value,
+ * row-major so equal values stay by row, then each entry appended to its column in that order,
+ * which leaves every column sorted by value, ties by row, in linear time.
+ */
+function scatterByValue(
+  x: CsrMatrix,
+  lo: number,
+  range: number,
+  fill: Int32Array,
+  rows: Int32Array,
+  values: Float64Array,
+): void {
+  const { nRows, indptr, indices, data } = x;
+  const nnz = indptr[nRows]!;
+  const start = new Int32Array(range + 1);
+  for (let k = 0; k < nnz; k++) if (data[k] !== 0) start[((data[k]! - lo) | 0) + 1]!++;
+  for (let b = 0; b < range; b++) start[b + 1]! += start[b]!;
+  // Entries in value order, carried along so the pass into columns reads them in sequence.
+  const orderCol = new Int32Array(rows.length);
+  const orderRow = new Int32Array(rows.length);
+  const orderVal = new Float64Array(rows.length);
+  for (let i = 0; i < nRows; i++) {
+    for (let k = indptr[i]!; k < indptr[i + 1]!; k++) {
+      const v = data[k]!;
+      if (v === 0) continue;
+      const at = start[(v - lo) | 0]!++;
+      orderCol[at] = indices[k]!;
+      orderRow[at] = i;
+      orderVal[at] = v;
+    }
+  }
+  for (let t = 0; t < orderCol.length; t++) {
+    const at = fill[orderCol[t]!]!++;
+    rows[at] = orderRow[t]!;
+    values[at] = orderVal[t]!;
+  }
+}
+
+/**
+ * Stable sort of one column's entries by value (entries arrive in row order, so equal values stay
+ * by row). Token counts are whole numbers in a narrow range: a counting sort over the values.
+ * Otherwise the values are sorted natively (no comparator), deduplicated, and the entries placed
+ * by a counting sort over their value's rank.
+ */
+class ColumnSorter {
+  readonly #keys: Float64Array;
+  readonly #rank: Int32Array;
+  readonly #rows: Int32Array;
+  readonly #vals: Float64Array;
+  #count: Int32Array;
+
+  constructor(longest: number) {
+    this.#keys = new Float64Array(longest);
+    this.#rank = new Int32Array(longest);
+    this.#rows = new Int32Array(longest);
+    this.#vals = new Float64Array(longest);
+    this.#count = new Int32Array(4 * longest + 66);
+  }
+
+  sort(rows: Int32Array, values: Float64Array, start: number, end: number): void {
+    const m = end - start;
+    const rank = this.#rank;
+    let lo = values[start]!;
+    let hi = lo;
+    let whole = true;
+    for (let k = start; k < end; k++) {
+      const v = values[k]!;
+      if (v < lo) lo = v;
+      else if (v > hi) hi = v;
+      if (v !== Math.floor(v)) whole = false;
+    }
+    let d: number;
+    if (whole && hi - lo < 4 * m + 64) {
+      d = hi - lo + 1;
+      for (let t = 0; t < m; t++) rank[t] = values[start + t]! - lo;
+    } else {
+      d = this.#ranks(values, start, m);
+    }
+    const count = this.#count;
+    count.fill(0, 0, d + 1);
+    for (let t = 0; t < m; t++) count[rank[t]! + 1]!++;
+    for (let q = 0; q < d; q++) count[q + 1]! += count[q]!;
+    const r = this.#rows;
+    const v = this.#vals;
+    for (let t = 0; t < m; t++) {
+      const at = count[rank[t]!]!++;
+      r[at] = rows[start + t]!;
+      v[at] = values[start + t]!;
+    }
+    rows.set(r.subarray(0, m), start);
+    values.set(v.subarray(0, m), start);
+  }
+
+  /** Each entry's rank among the column's distinct values (into #rank); returns how many there are. */
+  #ranks(values: Float64Array, start: number, m: number): number {
+    const keys = this.#keys.subarray(0, m);
+    keys.set(values.subarray(start, start + m));
+    keys.sort();
+    let d = 1;
+    for (let t = 1; t < m; t++) if (keys[t] !== keys[d - 1]) keys[d++] = keys[t]!;
+    const rank = this.#rank;
+    for (let t = 0; t < m; t++) {
+      const v = values[start + t]!;
+      let lo = 0;
+      let hi = d - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (keys[mid]! < v) lo = mid + 1;
+        else hi = mid;
+      }
+      rank[t] = lo;
+    }
+    return d;
+  }
+}
+
+/**
+ * The stream of `seedrandom(seed)` (ARC4, RC4-drop[256], 52-bit doubles), draw for draw. seedrandom
+ * also stirs every new generator's state into a module-wide entropy pool, work that costs more than
+ * the draws when a generator is made per boosting round or per tree; this one skips that step,
+ * which no seeded stream depends on.
+ */
+export function seededStream(seed: string): () => number {
+  // seedrandom's mixkey: the seed's char codes folded into a 256-byte key.
+  const key: number[] = [];
+  let smear = 0;
+  for (let j = 0; j < seed.length; j++) {
+    smear ^= (key[j & 255] ?? 0) * 19;
+    key[j & 255] = 255 & (smear + seed.charCodeAt(j));
+  }
+  const keylen = key.length || 1;
+  if (key.length === 0) key.push(0);
+  const s = new Int32Array(256);
+  for (let i = 0; i < 256; i++) s[i] = i;
+  for (let i = 0, j = 0; i < 256; i++) {
+    const t = s[i]!;
+    j = 255 & (j + key[i % keylen]! + t);
+    s[i] = s[j]!;
+    s[j] = t;
+  }
+  let i = 0;
+  let j = 0;
+  const byte = (): number => {
+    i = 255 & (i + 1);
+    const t = s[i]!;
+    j = 255 & (j + t);
+    s[i] = s[j]!;
+    s[j] = t;
+    return s[255 & (s[i]! + t)]!;
+  };
+  for (let c = 0; c < 256; c++) byte();
+  return () => {
+    let n = byte();
+    for (let c = 1; c < 6; c++) n = n * 256 + byte();
+    let d = 281474976710656; // 256^6
+    let x = 0;
+    // Fill all 52 significant digits, then shift right until below 2^53 before adding the last
+    // byte, so the result never rounds up to 1.
+    while (n < 4503599627370496) {
+      n = (n + x) * 256;
+      d *= 256;
+      x = byte();
+    }
+    while (n >= 9007199254740992) {
+      n /= 2;
+      d /= 2;
+      x >>>= 1;
+    }
+    return (n + x) / d;
+  };
+}
+
+/**
+ * Checks a fit's row weights (`Detector.fit`'s third argument: how many identical training rows
+ * each row stands for): a Float64Array with one finite value ≥ 0 per row, whole numbers where
+ * `whole` (the detector samples the expanded rows, so a fraction of a row has no meaning), and
+ * both classes among the rows of weight > 0. Throws a TypeError naming `kind`.
+ */
+export function checkRowWeights(weights: unknown, labels: Uint8Array, kind: string, whole: boolean): Float64Array {
+  const w = checkRowCounts(weights, labels.length, kind, whole);
+  checkWeightedClasses(labels, w, kind);
+  return w;
+}
+
+/**
+ * Every row's values in one row-major dense block when it holds at most `budget` numbers, else
+ * null. Trees then route training rows by reading `dense[i · nCols + f]`, without scattering each
+ * sparse row into a buffer once per tree.
+ */
+export function denseRows(x: CsrMatrix, budget = 1 << 21): Float64Array | null {
+  if (x.nRows * x.nCols > budget) return null;
+  const dense = new Float64Array(x.nRows * x.nCols);
+  const { indptr, indices, data } = x;
+  for (let i = 0; i < x.nRows; i++) {
+    const base = i * x.nCols;
+    for (let k = indptr[i]!; k < indptr[i + 1]!; k++) dense[base + indices[k]!] = data[k]!;
+  }
+  return dense;
+}
+
+/** Leaf node id reached by the row stored at `dense[offset …]` (see `denseRows`). */
+export function leafOfDense(tree: TreeArrays, dense: Float64Array, offset: number): number {
+  let node = 0;
+  let f = tree.feature[0]!;
+  while (f >= 0) {
+    node = dense[offset + f]! <= tree.threshold[node]! ? tree.left[node]! : tree.right[node]!;
+    f = tree.feature[node]!;
+  }
+  return node;
 }
 
 /** null (no limit) or a whole number ≥ 1. */

@@ -6,6 +6,9 @@
  * (hessian, gradient) for Newton trees. A node's criterion score is
  *   Gini:   (B² + (A − B)²) / A        so score_L + score_R − score_P = weighted Gini decrease;
  *   Newton: B² / (A + λ)                (xgboost: gain = ½[G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ)]).
+ * Each row also has a count c_r, the training rows it stands for (1; the row weight when a fit
+ * takes distinct rows with counts; the copies a bootstrap or subsample kept), the unit of node
+ * sizes and leaf minimums. Equal rows never part, so a row of count k splits like its k copies.
  *
  * Why level by level: the columns are presorted once (`toSortedCsc`), and one pass over a column
  * serves every open node of the level at once (each row knows its node's slot; see `tree-split.ts`),
@@ -74,7 +77,9 @@ export function giniParams(
 const NEWTON_MIN_GAIN = 1e-6;
 
 /**
- * Grows one tree over the rows with `include[r] = 1` (all rows if null), statistics `a`, `b`.
+ * Grows one tree over the rows with `include[r] = 1` (all rows if null), statistics `a`, `b`;
+ * `counts[r]` (> 0 for included rows; all 1 if null) is how many training rows row r stands for,
+ * the unit of minSamplesSplit and minSamplesLeaf.
  * Per-node feature subsampling follows sklearn's splitter: `maxFeatures` features are drawn without
  * replacement; if none of them varies within the node, draws continue until one does.
  */
@@ -84,6 +89,7 @@ export function growTree(
   b: Float64Array,
   include: Uint8Array | null,
   p: GrowParams,
+  counts: Float64Array | null = null,
 ): TreeArrays {
   const { nRows, nCols } = csc;
   const gini = p.criterion === 'gini';
@@ -126,20 +132,23 @@ export function growTree(
     gain: Float64Array.from(gain),
   });
 
+  const c = counts ?? new Float64Array(nRows).fill(1);
   const rowSlot = new Int32Array(nRows).fill(-1);
   let tA = 0;
   let tB = 0;
   let tN = 0;
+  let tRows = 0;
   for (let r = 0; r < nRows; r++) {
     if (include !== null && include[r] === 0) continue;
     tA += a[r]!;
     tB += b[r]!;
-    tN++;
+    tN += c[r]!;
+    tRows++;
   }
   addNode(tA, tB);
   if (!splittable(0, tN, tA, tB)) return finish();
   // The rows still in open nodes, so per-level bookkeeping skips settled ones.
-  let active = new Int32Array(tN);
+  let active = new Int32Array(tRows);
   for (let r = 0, q = 0; r < nRows; r++) {
     if (include === null || include[r] === 1) {
       rowSlot[r] = 0;
@@ -152,17 +161,17 @@ export function growTree(
   let sA = [tA];
   let sB = [tB];
   let sN = [tN];
-  const cols = new WorkingColumns(csc);
-  // nRows, not tN: rows left out (bootstrap) are dropped by the first compaction.
-  let rowsAtCompaction = nRows;
   const all = p.maxFeatures >= nCols;
   const columns = p.columns ?? null;
   if (columns !== null && !all) throw new TypeError('growTree: a column sample excludes per-node feature draws');
+  const cols = new WorkingColumns(csc, columns);
+  // nRows, not tRows: rows left out (bootstrap, subsample) are dropped by the first compaction.
+  let rowsAtCompaction = nRows;
   const perm = Int32Array.from({ length: all ? 0 : nCols }, (_, j) => j);
 
   for (let depth = 0; slotNode.length > 0; depth++) {
     const S = slotNode.length;
-    const search = new SplitSearch(rules, a, b, sA, sB, sN);
+    const search = new SplitSearch(rules, a, b, c, sA, sB, sN);
     if (all) {
       for (let j = 0; j < nCols; j++) {
         if (cols.colPtr[j + 1]! > cols.colPtr[j]! && (columns === null || columns[j] === 1)) {

@@ -26,6 +26,7 @@ export {
   type RowsExplanation,
 } from './permutation.ts';
 export { chooseRows, type RowChoice, sampleIndices } from './rows.ts';
+export { type ShapUnit, shapUnit, shapUnitOfKind } from './units.ts';
 
 /**
  * Explains the chosen rows of x (`rows` / `sampleRows` in `options`; default all). A detector with its

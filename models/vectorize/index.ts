@@ -12,6 +12,7 @@ export {
   sliceRows,
   toDense,
 } from './csr.ts';
+export { distinctEventRows, EventFeatureSpace, type EventRows, type MessageBags } from './events.ts';
 export { FEATURE_PARTS, type FeaturePart, isTokenPart, parseFeatureSet, type TokenPart } from './feature-sets.ts';
 export { columnIdf } from './idf.ts';
 export {

@@ -7,7 +7,7 @@ import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { BoardSource, PrimaryMetric } from '../index.ts';
 import { footerText, headerText } from './chrome.ts';
-import { layoutColumns, METRIC_LABEL } from './columns.ts';
+import { layoutColumns, metricShort } from './columns.ts';
 import { CompareView } from './compare.tsx';
 import { DetailView } from './detail.tsx';
 import { Help } from './help.tsx';
@@ -17,6 +17,7 @@ import { Lines } from './lines.tsx';
 import {
   type Action,
   type BoardState,
+  columnMetrics,
   type Effect,
   initialEffect,
   initialState,
@@ -144,7 +145,7 @@ function Body({ state }: { readonly state: BoardState }) {
     const { a, b, result } = state.comparison;
     return <CompareView a={a} b={b} result={result} width={state.width} height={state.height} />;
   }
-  if (!state.loaded) return <Text>{`ranking by ${METRIC_LABEL[state.primary]}…`}</Text>;
+  if (!state.loaded) return <Text>{`ranking by ${metricShort(state.primary)}…`}</Text>;
   if (state.rows.length === 0) {
     return (
       <Box flexDirection="column">
@@ -174,6 +175,7 @@ function Body({ state }: { readonly state: BoardState }) {
           primary: state.primary,
           sort: state.sort.key,
           experiments: several,
+          metrics: columnMetrics(state),
         })}
         primary={state.primary}
         sort={state.sort}

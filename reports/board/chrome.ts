@@ -2,7 +2,7 @@
  * The board's one-line header (filters, metric, sort, row count) and one-line footer (key hints or a
  * notice), each fitted to the terminal width.
  */
-import { METRIC_LABEL, SORT_LABEL } from './columns.ts';
+import { metricShort, sortLabel } from './columns.ts';
 import { truncate } from './format.ts';
 import { type BoardState, tablePage, visibleRows } from './state.ts';
 
@@ -13,10 +13,10 @@ export function headerText(s: BoardState): string {
   const window = n > page && s.view === 'table' ? `${s.scroll + 1}–${Math.min(n, s.scroll + page)} of ` : '';
   const count = `${window}${n}/${s.rows.length} rows`;
   const sort =
-    s.sort.key === 'rank' && !s.sort.descending ? 'rank' : `${SORT_LABEL[s.sort.key]}${s.sort.descending ? '↓' : '↑'}`;
+    s.sort.key === 'rank' && !s.sort.descending ? 'rank' : `${sortLabel(s.sort.key)}${s.sort.descending ? '↓' : '↑'}`;
   const parts = [
     `exp ${s.experiment ?? 'all'}`,
-    `metric ${METRIC_LABEL[s.primary]}`,
+    `metric ${metricShort(s.primary)}`,
     `sort ${sort}`,
     `fs ${s.featureSet ?? 'all'}`,
     `sup ${s.supervision}`,

@@ -3,17 +3,15 @@
  * given width. Shared by the Ink table and the plain-text table so both choose the same columns.
  */
 import { scopeShort } from '../../harness/experiment/index.ts';
-import type { BoardRow, PrimaryMetric } from '../index.ts';
+import { type MetricDef, metricDef, metricDefs } from '../../splits/eval/index.ts';
+import { type BoardRow, entryMetric, type PrimaryMetric, shownMetrics } from '../index.ts';
 import { FLAG_LABEL, fit, fmtMeanCi, fmtMetric, fmtMs, fmtRate } from './format.ts';
 
-export type ColumnId =
+/** The columns that are not a metric's. */
+type FixedColumnId =
   | 'rank'
   | 'variant'
   | 'featureSet'
-  | 'f1'
-  | 'aucPr'
-  | 'aucRoc'
-  | 'precisionAtK'
   | 'flags'
   | 'fit'
   | 'throughput'
@@ -22,8 +20,14 @@ export type ColumnId =
   | 'experiment'
   | 'scope';
 
-/** Columns the board can sort by (every column but the flags, counts and the experiment's facts). */
-export type SortKey = Exclude<ColumnId, 'flags' | 'supervised' | 'seeds' | 'experiment' | 'scope'>;
+/**
+ * A column: a fixed one, or a rankable metric's (its id in camel case, `auc_pr` → `aucPr`; see
+ * `metricColumnId`), one per metric of the registry (splits/eval `metricDefs`).
+ */
+export type ColumnId = FixedColumnId | (string & {});
+
+/** Columns the board can sort by: every metric's and the fixed ones but the flags, counts and the experiment's facts. */
+export type SortKey = Exclude<FixedColumnId, 'flags' | 'supervised' | 'seeds' | 'experiment' | 'scope'> | (string & {});
 
 export interface ColumnSpec {
   id: ColumnId;
@@ -42,15 +46,13 @@ export interface LaidOutColumn extends ColumnSpec {
 
 /** Width of the mean±CI text (`0.912±0.031`). */
 const CI_WIDTH = 11;
+/** Width of a ratio with three decimals (`0.912`). */
+const RATIO_WIDTH = 5;
 
-const SPECS: Record<ColumnId, ColumnSpec> = {
+const FIXED: Record<FixedColumnId, ColumnSpec> = {
   rank: { id: 'rank', title: '#', width: 3, align: 'right' },
   variant: { id: 'variant', title: 'variant', width: 18, max: 24, align: 'left' },
   featureSet: { id: 'featureSet', title: 'feature set', width: 8, max: 16, align: 'left' },
-  f1: { id: 'f1', title: 'F1 ±CI', width: CI_WIDTH, align: 'right' },
-  aucPr: { id: 'aucPr', title: 'AUC-PR', width: 6, align: 'right' },
-  aucRoc: { id: 'aucRoc', title: 'AUC-ROC', width: 7, align: 'right' },
-  precisionAtK: { id: 'precisionAtK', title: 'P@k', width: 5, align: 'right' },
   // Flags by short name (FLAG_LABEL), most serious first; the detail view gives the reasons.
   flags: { id: 'flags', title: 'flags', width: 13, max: 22, align: 'left' },
   fit: { id: 'fit', title: 'fit', width: 6, align: 'right' },
@@ -61,94 +63,107 @@ const SPECS: Record<ColumnId, ColumnSpec> = {
   scope: { id: 'scope', title: 'scope', width: 14, max: 19, align: 'left' },
 };
 
-/** Left-to-right order on screen. */
-const DISPLAY_ORDER: readonly ColumnId[] = [
-  'rank',
-  // Rows come grouped by experiment (ranked within it): its name leads the row.
-  'experiment',
-  'variant',
-  'featureSet',
-  'f1',
-  'aucPr',
-  'aucRoc',
-  'precisionAtK',
-  'flags',
-  'scope',
-  'fit',
-  'throughput',
-  'supervised',
-  'seeds',
-];
+/** The board column of metric `id`: its id in camel case (`precision_at_k` → `precisionAtK`). */
+export const metricColumnId = (id: string): ColumnId => id.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
-const isSortKey = (c: ColumnId): c is SortKey =>
-  c !== 'flags' && c !== 'supervised' && c !== 'seeds' && c !== 'experiment' && c !== 'scope';
-/** Sortable columns in screen order: the order `s` / `>` cycles through them. */
-export const SORT_KEYS: readonly SortKey[] = DISPLAY_ORDER.filter(isSortKey);
+/** The metric whose column `column` is, or undefined for a fixed column. */
+export function columnMetric(column: ColumnId): MetricDef | undefined {
+  if (column in FIXED) return undefined;
+  return metricDefs().find((d) => d.rankable && metricColumnId(d.id) === column);
+}
+
+/** A metric's column: its short label, as wide as its values (the headline metric's carry ±CI). */
+function metricSpec(def: MetricDef): ColumnSpec {
+  const always = def.interval === 'always';
+  return {
+    id: metricColumnId(def.id),
+    title: always ? `${def.short} ±CI` : def.short,
+    width: always ? CI_WIDTH : Math.max(RATIO_WIDTH, def.short.length),
+    align: 'right',
+  };
+}
+
+/** The metrics with a column: `metrics` when given, else every rankable sequence-level one and the primary. */
+function columnMetrics(metrics: readonly string[] | undefined, primary: PrimaryMetric): MetricDef[] {
+  const defs = metrics === undefined ? shownMetrics([], primary) : metrics.flatMap((id) => metricDef(id) ?? []);
+  return defs.filter((d) => d.rankable);
+}
+
+/** Left-to-right order on screen: names, then the metrics in registry order, then the rest. */
+function displayOrder(metrics: readonly MetricDef[]): ColumnId[] {
+  return [
+    'rank',
+    // Rows come grouped by experiment (ranked within it): its name leads the row.
+    'experiment',
+    'variant',
+    'featureSet',
+    ...metrics.map((d) => metricColumnId(d.id)),
+    'flags',
+    'scope',
+    'fit',
+    'throughput',
+    'supervised',
+    'seeds',
+  ];
+}
+
+const UNSORTABLE = new Set<ColumnId>(['flags', 'supervised', 'seeds', 'experiment', 'scope']);
 
 /**
- * Most important first: narrow terminals drop steps from the end of this list. A `grow` step widens a
+ * Sortable columns in screen order: the order `s` / `>` cycles through them. `metrics` as in
+ * `LayoutOptions`.
+ */
+export function sortKeys(metrics?: readonly string[], primary: PrimaryMetric = 'f1'): SortKey[] {
+  return displayOrder(columnMetrics(metrics, primary)).filter((c) => !UNSORTABLE.has(c));
+}
+
+/**
+ * Most important first: narrow terminals drop steps from the end of this list. The headline metric
+ * (interval `always`) comes right after the names; flags after the first other metric, so a narrow
+ * board still says whether a row can be trusted; then the other metrics. A `grow` step widens a
  * name column to its maximum, so full variant names come before fit time and throughput.
  */
-const KEEP_ORDER: readonly (ColumnId | { grow: ColumnId })[] = [
-  'rank',
-  'variant',
-  'f1',
-  'experiment',
-  'featureSet',
-  'aucPr',
-  'flags',
-  'aucRoc',
-  'precisionAtK',
-  { grow: 'variant' },
-  'scope',
-  'fit',
-  'throughput',
-  'supervised',
-  'seeds',
-];
+function keepOrder(metrics: readonly MetricDef[]): (ColumnId | { grow: ColumnId })[] {
+  const headline = metrics.filter((d) => d.interval === 'always').map((d) => metricColumnId(d.id));
+  const others = metrics.filter((d) => d.interval !== 'always').map((d) => metricColumnId(d.id));
+  return [
+    'rank',
+    'variant',
+    ...headline,
+    'experiment',
+    'featureSet',
+    ...others.slice(0, 1),
+    'flags',
+    ...others.slice(1),
+    { grow: 'variant' },
+    'scope',
+    'fit',
+    'throughput',
+    'supervised',
+    'seeds',
+  ];
+}
 
-/** The column that shows each primary metric (with its CI when it is primary). */
-export const PRIMARY_COLUMN: Record<PrimaryMetric, ColumnId> = {
-  f1: 'f1',
-  auc_pr: 'aucPr',
-  auc_roc: 'aucRoc',
-  precision_at_k: 'precisionAtK',
-};
+/** Short display name of a metric (`P@k`); the id itself for one the registry does not know. */
+export const metricShort = (id: string): string => metricDef(id)?.short ?? id;
 
-/** Short display names of the primary metrics. */
-export const METRIC_LABEL: Record<PrimaryMetric, string> = {
-  f1: 'F1',
-  auc_pr: 'AUC-PR',
-  auc_roc: 'AUC-ROC',
-  precision_at_k: 'P@k',
-};
+/** Name of a sort key in the board's header (`AUC-PR`, `fit time`). */
+export function sortLabel(key: SortKey): string {
+  const metric = columnMetric(key);
+  if (metric) return metric.short;
+  return key === 'featureSet' ? 'feature set' : key === 'fit' ? 'fit time' : key;
+}
 
-export const SORT_LABEL: Record<SortKey, string> = {
-  rank: 'rank',
-  variant: 'variant',
-  featureSet: 'feature set',
-  f1: 'F1',
-  aucPr: 'AUC-PR',
-  aucRoc: 'AUC-ROC',
-  precisionAtK: 'P@k',
-  fit: 'fit time',
-  throughput: 'throughput',
-};
-
-/** Natural direction of each sort key: best first (higher metrics, faster fits, more throughput). */
-export const SORT_DESCENDING: Record<SortKey, boolean> = {
-  rank: false,
-  variant: false,
-  featureSet: false,
-  f1: true,
-  aucPr: true,
-  aucRoc: true,
-  precisionAtK: true,
-  fit: false,
-  throughput: true,
-};
+/** Natural direction of each sort key: best first (by the metric's direction, faster fits, more throughput); names A→Z. */
+export function sortDescending(key: SortKey): boolean {
+  const metric = columnMetric(key);
+  if (metric) return metric.direction === 'higher';
+  return key === 'throughput';
+}
 
 function sortValue(row: BoardRow, key: SortKey): number | string | null {
+  const metric = columnMetric(key);
+  if (metric) return entryMetric(row, metric.id).mean;
   switch (key) {
     case 'rank':
       return row.rank;
@@ -156,18 +171,12 @@ function sortValue(row: BoardRow, key: SortKey): number | string | null {
       return row.variant;
     case 'featureSet':
       return row.featureSet;
-    case 'f1':
-      return row.f1.mean;
-    case 'aucPr':
-      return row.aucPr;
-    case 'aucRoc':
-      return row.aucRoc;
-    case 'precisionAtK':
-      return row.precisionAtK;
     case 'fit':
       return row.fitMs;
     case 'throughput':
       return row.throughputPerS;
+    default:
+      return null;
   }
 }
 
@@ -205,6 +214,11 @@ export interface LayoutOptions {
    * experiment its scope is a line above the table). @default false
    */
   experiments?: boolean;
+  /**
+   * Ids of the metrics with a column, in order (`shownMetrics(rows, primary)`). @default every
+   * rankable sequence-level metric and the primary
+   */
+  metrics?: readonly string[];
 }
 
 /**
@@ -213,15 +227,23 @@ export interface LayoutOptions {
  */
 export function layoutColumns(width: number, options: LayoutOptions = {}): LaidOutColumn[] {
   const primary = options.primary ?? 'f1';
-  const required = new Set<ColumnId>(['rank', 'variant', PRIMARY_COLUMN[primary]]);
-  if (options.sort) required.add(options.sort);
-  const spec = (id: ColumnId): ColumnSpec =>
-    id === PRIMARY_COLUMN[primary] ? { ...SPECS[id], width: Math.max(SPECS[id].width, CI_WIDTH) } : SPECS[id];
+  const metrics = columnMetrics(options.metrics, primary);
+  const primaryColumn = metricColumnId(primary);
+  const specs = new Map<ColumnId, ColumnSpec>([
+    ...Object.values(FIXED).map((c): [ColumnId, ColumnSpec] => [c.id, c]),
+    ...metrics.map((d): [ColumnId, ColumnSpec] => [metricColumnId(d.id), metricSpec(d)]),
+  ]);
+  const required = new Set<ColumnId>(['rank', 'variant', primaryColumn].filter((id) => specs.has(id)));
+  if (options.sort && specs.has(options.sort)) required.add(options.sort);
+  const spec = (id: ColumnId): ColumnSpec => {
+    const s = specs.get(id)!;
+    return id === primaryColumn ? { ...s, width: Math.max(s.width, CI_WIDTH) } : s;
+  };
   const cost = (id: ColumnId) => spec(id).width + 1;
   const size = new Map<ColumnId, number>([...required].map((id) => [id, spec(id).width]));
   let used = [...required].reduce((s, id) => s + cost(id), -1);
   const skip = (id: ColumnId) => !options.experiments && (id === 'experiment' || id === 'scope');
-  for (const step of KEEP_ORDER) {
+  for (const step of keepOrder(metrics)) {
     if (typeof step !== 'object' && skip(step)) continue;
     if (typeof step === 'object') {
       const now = size.get(step.grow);
@@ -235,7 +257,9 @@ export function layoutColumns(width: number, options: LayoutOptions = {}): LaidO
       used += cost(step);
     }
   }
-  const columns = DISPLAY_ORDER.filter((id) => size.has(id)).map((id) => ({ ...spec(id), size: size.get(id)! }));
+  const columns = displayOrder(metrics)
+    .filter((id) => size.has(id))
+    .map((id) => ({ ...spec(id), size: size.get(id)! }));
   // Leftover space widens the name columns up to their maximum.
   let spare = width - used;
   for (const c of columns) {
@@ -254,7 +278,12 @@ export function layoutColumns(width: number, options: LayoutOptions = {}): LaidO
 
 /** The text of one cell, not yet padded. */
 export function cellText(row: BoardRow, id: ColumnId, primary: PrimaryMetric): string {
-  const isPrimary = PRIMARY_COLUMN[primary] === id;
+  const metric = columnMetric(id);
+  if (metric) {
+    // The headline metric always shows its own interval; another shows the ranking's while it ranks.
+    if (metric.interval === 'always') return fmtMeanCi(entryMetric(row, metric.id));
+    return metric.id === primary ? fmtMeanCi(row.primary) : fmtMetric(entryMetric(row, metric.id).mean);
+  }
   switch (id) {
     case 'rank':
       return `${row.tied ? '≈' : ''}${row.rank}`;
@@ -262,14 +291,6 @@ export function cellText(row: BoardRow, id: ColumnId, primary: PrimaryMetric): s
       return row.variant;
     case 'featureSet':
       return row.featureSet;
-    case 'f1':
-      return fmtMeanCi(row.f1);
-    case 'aucPr':
-      return isPrimary ? fmtMeanCi(row.primary) : fmtMetric(row.aucPr);
-    case 'aucRoc':
-      return isPrimary ? fmtMeanCi(row.primary) : fmtMetric(row.aucRoc);
-    case 'precisionAtK':
-      return isPrimary ? fmtMeanCi(row.primary) : fmtMetric(row.precisionAtK);
     case 'flags':
       return row.flags.length === 0 ? '' : `⚠ ${row.flags.map((f) => FLAG_LABEL[f.flag]).join(' ')}`;
     case 'fit':
@@ -284,6 +305,8 @@ export function cellText(row: BoardRow, id: ColumnId, primary: PrimaryMetric): s
       return row.experiment;
     case 'scope':
       return scopeShort(row.scope);
+    default:
+      return '';
   }
 }
 

@@ -3,7 +3,8 @@
  * a comma, a quote or a line break, quotes doubled): the rows the plain table shows, every number
  * at full precision, for spreadsheets and scripts. A missing or non-finite number is an empty field.
  */
-import type { BoardRow, Leaderboard } from '../index.ts';
+import { metricDefs } from '../../splits/eval/index.ts';
+import { type BoardRow, entryMetric, type Leaderboard } from '../index.ts';
 
 /** One CSV column: its header and its field of a row. */
 interface CsvColumn {
@@ -11,7 +12,27 @@ interface CsvColumn {
   value: (row: BoardRow, board: Leaderboard) => string | number | boolean | null;
 }
 
-const COLUMNS: readonly CsvColumn[] = [
+/**
+ * Every rankable metric of the registry, in its order, whether or not the board shows it (a script's
+ * columns do not move with the rows): the headline metric with its interval, the others' means.
+ */
+function metricColumns(): CsvColumn[] {
+  return metricDefs()
+    .filter((d) => d.rankable)
+    .flatMap((d): CsvColumn[] =>
+      d.interval === 'always'
+        ? [
+            { name: `${d.id}_mean`, value: (r) => entryMetric(r, d.id).mean },
+            { name: `${d.id}_lo`, value: (r) => entryMetric(r, d.id).lo },
+            { name: `${d.id}_hi`, value: (r) => entryMetric(r, d.id).hi },
+            { name: `${d.id}_interval`, value: (r) => entryMetric(r, d.id).interval },
+          ]
+        : [{ name: d.id, value: (r) => entryMetric(r, d.id).mean }],
+    );
+}
+
+/** The columns in order, the metrics' as the registry has them now. */
+const columns = (): CsvColumn[] => [
   { name: 'experiment', value: (r) => r.experiment },
   { name: 'rank', value: (r) => r.rank },
   { name: 'tied_with_above', value: (r) => r.tied },
@@ -27,13 +48,7 @@ const COLUMNS: readonly CsvColumn[] = [
   { name: 'primary_mean', value: (r) => r.primary.mean },
   { name: 'primary_lo', value: (r) => r.primary.lo },
   { name: 'primary_hi', value: (r) => r.primary.hi },
-  { name: 'f1_mean', value: (r) => r.f1.mean },
-  { name: 'f1_lo', value: (r) => r.f1.lo },
-  { name: 'f1_hi', value: (r) => r.f1.hi },
-  { name: 'f1_interval', value: (r) => r.f1.interval },
-  { name: 'auc_pr', value: (r) => r.aucPr },
-  { name: 'auc_roc', value: (r) => r.aucRoc },
-  { name: 'precision_at_k', value: (r) => r.precisionAtK },
+  ...metricColumns(),
   { name: 'fit_ms', value: (r) => r.fitMs },
   { name: 'sequences_per_s', value: (r) => r.throughputPerS },
   { name: 'false_positives', value: (r) => r.falsePositives },
@@ -44,7 +59,7 @@ const COLUMNS: readonly CsvColumn[] = [
 ];
 
 /** The CSV header, in column order. */
-export const CSV_COLUMNS: readonly string[] = COLUMNS.map((c) => c.name);
+export const csvColumns = (): string[] => columns().map((c) => c.name);
 
 /** One field, quoted when RFC 4180 asks for it. */
 export function csvField(value: string | number | boolean | null | undefined): string {
@@ -56,9 +71,10 @@ export function csvField(value: string | number | boolean | null | undefined): s
 
 /** The board's rows as CSV: a header line, then one line per row in the board's order, each ending in CRLF. */
 export function renderCsv(board: Leaderboard): string {
+  const cols = columns();
   const lines = [
-    CSV_COLUMNS.map(csvField).join(','),
-    ...board.rows.map((r) => COLUMNS.map((c) => csvField(c.value(r, board))).join(',')),
+    cols.map((c) => csvField(c.name)).join(','),
+    ...board.rows.map((r) => cols.map((c) => csvField(c.value(r, board))).join(',')),
   ];
   return lines.map((l) => `${l}\r\n`).join('');
 }

@@ -3,6 +3,6 @@
  * stays light: Ink and React load only through `loadTerminalBoard` (see terminal.ts), once the
  * caller knows it has a terminal.
  */
-export { CSV_COLUMNS, csvField, renderCsv } from './csv.ts';
+export { csvColumns, csvField, renderCsv } from './csv.ts';
 export { renderStaticTable } from './static.ts';
 export { loadTerminalBoard } from './terminal.ts';

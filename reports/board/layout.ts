@@ -3,7 +3,14 @@
  * Pure, so the reducer can ask how many lines a scrollable list gets and tests can read the text.
  */
 import { type ExperimentScope, scopeText } from '../../harness/experiment/index.ts';
-import type { BoardRow, MeanInterval, RowDetail, SelectorComparison } from '../index.ts';
+import {
+  type BoardRow,
+  entryMetric,
+  type MeanInterval,
+  type RowDetail,
+  type SelectorComparison,
+  shownMetrics,
+} from '../index.ts';
 import { fit, fmtDelta, fmtMetric, fmtMs, fmtP, truncate } from './format.ts';
 
 /** One line of a view; the components map the style hints to Ink props. */
@@ -89,8 +96,12 @@ export function detailLayout(d: RowDetail, width: number, height: number): Detai
         `${r.seeds} seed${r.seeds === 1 ? '' : 's'}${r.failed > 0 ? ` · ${r.failed} failed` : ''}`,
     ),
     line(
-      `F1 ${fmtMetric(r.f1.mean)}${intervalText(r.f1)} · AUC-PR ${fmtMetric(r.aucPr)} · ` +
-        `AUC-ROC ${fmtMetric(r.aucRoc)} · P@k ${fmtMetric(r.precisionAtK)}`,
+      shownMetrics([r])
+        .map((m) => {
+          const v = entryMetric(r, m.id);
+          return `${m.short} ${fmtMetric(v.mean)}${m.interval === 'always' ? intervalText(v) : ''}`;
+        })
+        .join(' · '),
     ),
     line(`  ${intervalNote(r.f1, r.seeds)}`, 'dim'),
     // The leak has its own line above; the other flags with their reasons.
@@ -111,6 +122,8 @@ export function detailLayout(d: RowDetail, width: number, height: number): Detai
           : d.topFeatures.map((f) => `${f.feature} ${f.meanAbs.toPrecision(2)}`).join(' · ')
       }`,
     ),
+    // Hyperparameters: the configuration and, for a tuned row, the point each seed chose.
+    ...(d.configuration ?? []).map((t) => line(t, 'dim')),
   ];
   if (d.leakageWarnings.length === 0) head.push(line('leakage audit: no warnings', 'dim'));
   for (const w of d.leakageWarnings.slice(0, MAX_LEAK_LINES)) head.push(line(`⚠ leakage: ${w}`, 'warn'));

@@ -9,11 +9,11 @@ import {
   type BoardRow,
   type BoardSource,
   type Leaderboard,
-  PRIMARY_METRICS,
   type PrimaryMetric,
   type RowDetail,
+  shownMetrics,
 } from '../index.ts';
-import { SORT_DESCENDING, SORT_KEYS, type SortKey, sortRows } from './columns.ts';
+import { type SortKey, sortDescending, sortKeys, sortRows } from './columns.ts';
 import { bannerLines, detailLayout, tableBodyRows } from './layout.ts';
 
 export type View = 'table' | 'detail' | 'compare';
@@ -152,6 +152,11 @@ const reload = (s: BoardState): Effect => ({
 /** Feature sets present in the loaded rows, sorted. */
 export const featureSetsOf = (s: BoardState): string[] => [...new Set(s.rows.map((r) => r.featureSet))].sort();
 
+/** Ids of the metrics with a board column for the loaded rows (`shownMetrics`). */
+export function columnMetrics(s: Pick<BoardState, 'rows' | 'primary'>): string[] {
+  return shownMetrics(s.rows, s.primary).map((d) => d.id);
+}
+
 /** Rows after the filters, in the chosen sort order: what the table shows. */
 export function visibleRows(s: BoardState): BoardRow[] {
   const needle = s.search.toLowerCase();
@@ -230,13 +235,14 @@ export function update(prev: BoardState, action: Action): Update {
       return done(moveBy(s, Number.MAX_SAFE_INTEGER));
     case 'sortNext':
     case 'sortPrev': {
-      const key = cycle(SORT_KEYS, s.sort.key, action.type === 'sortNext' ? 1 : -1);
-      return done(keepSelection(s, { ...s, sort: { key, descending: SORT_DESCENDING[key] } }));
+      const key = cycle(sortKeys(columnMetrics(s), s.primary), s.sort.key, action.type === 'sortNext' ? 1 : -1);
+      return done(keepSelection(s, { ...s, sort: { key, descending: sortDescending(key) } }));
     }
     case 'sortReverse':
       return done(keepSelection(s, { ...s, sort: { ...s.sort, descending: !s.sort.descending } }));
     case 'cycleMetric': {
-      const next = { ...s, primary: cycle(PRIMARY_METRICS, s.primary) };
+      // The metrics with a column here: an event-level one only where some row has it.
+      const next = { ...s, primary: cycle(columnMetrics(s), s.primary) };
       return done(next, reload(next));
     }
     case 'cycleExperiment': {

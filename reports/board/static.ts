@@ -4,8 +4,8 @@
  * cut: on a null dataset they are the result.
  */
 import { scopeText } from '../../harness/experiment/index.ts';
-import type { BoardRow, Leaderboard } from '../index.ts';
-import { headerLine, layoutColumns, METRIC_LABEL, rowLine } from './columns.ts';
+import { type BoardRow, type Leaderboard, shownMetrics } from '../index.ts';
+import { headerLine, layoutColumns, metricShort, rowLine } from './columns.ts';
 import { BOARD_LEGEND, FLAG_LABEL, truncate } from './format.ts';
 
 /** Same wording as the board's empty screen. */
@@ -48,11 +48,15 @@ export function flagSummary(rows: readonly BoardRow[]): string {
 export function renderStaticTable(board: Leaderboard, width = 100, empty = EMPTY_TEXT): string {
   if (board.rows.length === 0) return `${wrap(empty, width).join('\n')}\n`;
   const names = [...new Set(board.rows.map((r) => r.experiment))];
-  const columns = layoutColumns(width, { primary: board.primaryMetric, experiments: names.length > 1 });
+  const columns = layoutColumns(width, {
+    primary: board.primaryMetric,
+    experiments: names.length > 1,
+    metrics: shownMetrics(board.rows, board.primaryMetric).map((d) => d.id),
+  });
   const flagged = flagSummary(board.rows);
   const title =
     (board.warnings.length > 0 ? `⚠ ${board.warnings.length} LEAKING on a null dataset · ` : '') +
-    `leaderboard · ranked by ${METRIC_LABEL[board.primaryMetric]} · ${board.rows.length} rows` +
+    `leaderboard · ranked by ${metricShort(board.primaryMetric)} · ${board.rows.length} rows` +
     (names.length > 1 ? ` of ${names.length} experiments (ranked within each)` : '') +
     (flagged ? ` · ${flagged}` : '');
   const scopes = names.flatMap((name) => {

@@ -1,7 +1,7 @@
 /** The leaderboard table: column titles and the visible window of rows. */
 import { Box, Text } from 'ink';
 import type { BoardRow, PrimaryMetric } from '../index.ts';
-import { cellText, headerLine, type LaidOutColumn, PRIMARY_COLUMN, type SortKey } from './columns.ts';
+import { cellText, headerLine, type LaidOutColumn, metricColumnId, type SortKey } from './columns.ts';
 import { fit } from './format.ts';
 
 /** Selection caret and comparison mark before each row. */
@@ -46,7 +46,7 @@ interface TableRowProps {
 }
 
 function TableRow({ row, columns, primary, selected, marked }: TableRowProps) {
-  const primaryColumn = PRIMARY_COLUMN[primary];
+  const primaryColumn = metricColumnId(primary);
   return (
     <Text wrap="truncate" inverse={selected}>
       {selected ? '›' : ' '}

@@ -14,7 +14,9 @@ import {
   shapSummaryPlot,
   stackedBarChart,
 } from '../../harness/charts/index.ts';
-import type { EntryFlag, LeaderboardEntry, ReportModel } from '../index.ts';
+import { metricDef } from '../../splits/eval/index.ts';
+import { type EntryFlag, entryMetric, type LeaderboardEntry, type ReportModel, shownMetrics } from '../index.ts';
+import { type ConfigurationChart, configurationCharts, configurationHtml } from './configuration.ts';
 
 /** Section ids in page order (also the markdown order). */
 export const SECTIONS = Object.freeze([
@@ -24,6 +26,7 @@ export const SECTIONS = Object.freeze([
   { id: 'recall-by-case', title: 'Recall by error case' },
   { id: 'fault-slices', title: 'Fault visibility (ground truth)' },
   { id: 'timings', title: 'Stage timings' },
+  { id: 'configuration', title: 'Configurations and tuning' },
   { id: 'leakage', title: 'Leakage checks' },
   { id: 'explanations', title: 'Explanations' },
   { id: 'false-positives', title: 'False positives' },
@@ -44,11 +47,9 @@ export interface ReportChart {
   explanation?: number;
 }
 
-const METRIC_LABEL = { f1: 'F1', auc_pr: 'AUC-PR', auc_roc: 'AUC-ROC', precision_at_k: 'precision@k' } as const;
-
-/** Label of the model's primary metric ("F1", "AUC-PR", "AUC-ROC"). */
+/** Label of the model's primary metric ("F1", "AUC-PR", "AUC-ROC"), from the metrics registry. */
 export function primaryMetricLabel(model: ReportModel): string {
-  return METRIC_LABEL[model.primaryMetric];
+  return metricDef(model.primaryMetric)?.label ?? model.primaryMetric;
 }
 
 /** File-name-safe stem of `label`, made unique against `taken`. */
@@ -77,10 +78,6 @@ export function entryLabels(entries: readonly LeaderboardEntry[]): string[] {
     s.add(e.featureSet);
   }
   return entries.map((e) => (featureSets.get(e.variant)!.size > 1 ? `${e.variant} · ${e.featureSet}` : e.variant));
-}
-
-function primaryValue(e: LeaderboardEntry, metric: ReportModel['primaryMetric']): number {
-  return metric === 'f1' ? e.f1.mean : metric === 'auc_pr' ? e.aucPr : metric === 'auc_roc' ? e.aucRoc : e.precisionAtK;
 }
 
 /** One precision–recall chart per curve group, in the order the groups first appear. */
@@ -115,6 +112,7 @@ export function reportCharts(model: ReportModel): ReportChart[] {
   const leaderboardTitle = `Leaderboard: test ${metric} per variant`;
   const ranked = [...model.leaderboard].sort((a, b) => a.rank - b.rank);
   const groups = entryLabels(ranked);
+  const primaryInterval = metricDef(model.primaryMetric)?.interval === 'always';
   const charts: ReportChart[] = [
     {
       name: 'leaderboard',
@@ -124,10 +122,10 @@ export function reportCharts(model: ReportModel): ReportChart[] {
         ranked.map((e, i) => ({
           group: groups[i]!,
           series: `test ${metric}`,
-          value: primaryValue(e, model.primaryMetric),
-          // Only F1 carries a confidence interval in the model.
-          lo: model.primaryMetric === 'f1' ? e.f1.lo : null,
-          hi: model.primaryMetric === 'f1' ? e.f1.hi : null,
+          value: entryMetric(e, model.primaryMetric).mean,
+          // Whiskers for the headline metric, whose interval the table shows too.
+          lo: primaryInterval ? entryMetric(e, model.primaryMetric).lo : null,
+          hi: primaryInterval ? entryMetric(e, model.primaryMetric).hi : null,
         })),
         {
           title: leaderboardTitle,
@@ -195,6 +193,9 @@ export function reportCharts(model: ReportModel): ReportChart[] {
       });
     }
   }
+  for (const c of configurationCharts(model, (label) => slug(label, taken))) {
+    charts.push({ ...c, section: 'configuration' });
+  }
   return charts;
 }
 
@@ -232,9 +233,26 @@ function table(
   ].join('\n');
 }
 
-/** Header of the interval column: which interval the numbers carry. */
-export function intervalHeader(model: ReportModel): string {
-  return model.leaderboard.some((e) => e.f1.interval === 'corrected-t') ? 'F1 [95% corrected t]' : 'F1';
+/** Header of a metric's interval column (F1's by default): which interval the numbers carry. */
+export function intervalHeader(model: ReportModel, id = 'f1'): string {
+  const label = metricDef(id)?.label ?? id;
+  return model.leaderboard.some((e) => entryMetric(e, id).interval === 'corrected-t')
+    ? `${label} [95% corrected t]`
+    : label;
+}
+
+/**
+ * The leaderboard table's metric columns, shared with the markdown twin (plain text): each metric
+ * the board shows, in registry order; the headline metric with its interval, the others' means.
+ */
+export function leaderboardMetricColumns(
+  model: ReportModel,
+): { header: string; cell: (e: LeaderboardEntry) => string }[] {
+  return shownMetrics(model.leaderboard, model.primaryMetric).map((d) =>
+    d.interval === 'always'
+      ? { header: intervalHeader(model, d.id), cell: (e) => meanIntervalText(entryMetric(e, d.id)) }
+      : { header: d.short, cell: (e) => num(entryMetric(e, d.id).mean) },
+  );
 }
 
 /** A mean with its interval, or the reason it has none (`0.812 (1 seed: no interval over splits)`). */
@@ -300,8 +318,9 @@ export function flagReasons(model: ReportModel): { label: string; flag: string; 
 function leaderboardTable(model: ReportModel): string {
   if (model.leaderboard.length === 0) return '<p class="empty">No finished trials.</p>';
   // Feature set, algorithm and the flags go in the variant cell: separate columns would not fit 1280 px.
-  const header = ['Rank', 'Variant', 'Supervised', 'Seeds', intervalHeader(model)];
-  header.push('AUC-PR', 'AUC-ROC', 'P@k', 'Fit time', 'Throughput (seq/s)');
+  const metrics = leaderboardMetricColumns(model);
+  const header = ['Rank', 'Variant', 'Supervised', 'Seeds', ...metrics.map((m) => m.header)];
+  header.push('Fit time', 'Throughput (seq/s)');
   const entries = [...model.leaderboard].sort((a, b) => a.rank - b.rank);
   const rows = entries.map((e) => {
     const rank = e.tied
@@ -318,10 +337,7 @@ function leaderboardTable(model: ReportModel): string {
       `${esc(e.variant)}${flag}<br><small class="sub">${esc(e.featureSet)} · ${esc(e.algorithm)}</small>`,
       e.supervised ? 'yes' : 'no',
       String(e.seeds),
-      esc(meanIntervalText(e.f1)),
-      num(e.aucPr),
-      num(e.aucRoc),
-      num(e.precisionAtK),
+      ...metrics.map((m) => esc(m.cell(e))),
       esc(formatDuration(e.fitMs)),
       formatRate(e.throughputPerS),
     ];
@@ -333,7 +349,8 @@ function leaderboardTable(model: ReportModel): string {
       ? ''
       : `\n<ul class="flags">${reasons.map((r) => `<li><b>${esc(r.label)}</b> <span class="flag">${esc(r.flag)}</span>: ${esc(r.reason)}</li>`).join('')}</ul>`;
   return (
-    table(header, rows, new Set([0, 3, 4, 5, 6, 7, 8, 9]), (i) =>
+    // Numbers right-aligned: rank, seeds, the metrics, fit time and throughput.
+    table(header, rows, new Set([0, ...[...header.keys()].filter((i) => i >= 3)]), (i) =>
       has(entries[i]!, 'leak') ? 'leak' : entries[i]!.flags.length > 0 ? 'trivial' : '',
     ) + list
   );
@@ -482,12 +499,17 @@ function explanationsHtml(model: ReportModel, charts: readonly ReportChart[]): s
     .join('\n');
 }
 
+/** The configuration section's charts among the report's (they carry the entry they belong to). */
+export const ownCharts = (charts: readonly ReportChart[]): (ReportChart & ConfigurationChart)[] =>
+  charts.filter((c): c is ReportChart & ConfigurationChart => c.section === 'configuration' && 'entry' in c);
+
 /** Sections shown only when the model has their data. */
 export function sectionsOf(model: ReportModel): (typeof SECTIONS)[number][] {
   return SECTIONS.filter(
     (s) =>
       (s.id !== 'explanations' || model.explanations !== undefined) &&
       (s.id !== 'false-positives' || model.falsePositives !== undefined) &&
+      (s.id !== 'configuration' || model.configurations !== undefined) &&
       (s.id !== 'fault-slices' || model.leaderboard.some((e) => e.faultSlices)),
   );
 }
@@ -592,6 +614,9 @@ export function renderHtml(model: ReportModel): string {
     leakage: leakageHtml(model),
     explanations: explanationsHtml(model, charts),
     'false-positives': falsePositivesHtml(model),
+    configuration: configurationHtml(model, ownCharts(charts), (svg, title) =>
+      figure({ name: slug(title, new Set()), section: 'configuration', title, svg }),
+    ),
     environment: table(
       ['Key', 'Value'],
       Object.entries(model.environment).map(([k, v]) => [esc(k), `<code>${esc(v)}</code>`]),

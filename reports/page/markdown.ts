@@ -1,18 +1,19 @@
 /** The report as GitHub-flavoured markdown: the HTML page's sections as tables, charts as PNG links. */
 import { formatDuration, formatRate, formatNumber as num } from '../../harness/charts/index.ts';
 import type { ReportModel } from '../index.ts';
+import { configurationMarkdown } from './configuration.ts';
 import {
   FALSE_POSITIVE_COLUMNS,
   FAULT_SLICE_COLUMNS,
   f1ByFeatureSetCells,
   faultSliceRows,
   flagReasons,
-  intervalHeader,
   LEAKAGE_SUMMARY_COLUMNS,
   leaderboardIntro,
+  leaderboardMetricColumns,
   leakageDetailsTitle,
   leakageIntro,
-  meanIntervalText,
+  ownCharts,
   primaryMetricLabel,
   type ReportChart,
   reportCharts,
@@ -61,8 +62,17 @@ const indices = (from: number, count: number) => new Set(Array.from({ length: co
 
 function leaderboard(model: ReportModel): string {
   if (model.leaderboard.length === 0) return '_No finished trials._';
-  const header = ['Rank', 'Variant', 'Feature set', 'Algorithm', 'Supervised', 'Seeds', intervalHeader(model)];
-  header.push('AUC-PR', 'AUC-ROC', 'P@k', 'Fit time', 'Throughput (seq/s)', 'Flags');
+  const metrics = leaderboardMetricColumns(model);
+  const header = [
+    'Rank',
+    'Variant',
+    'Feature set',
+    'Algorithm',
+    'Supervised',
+    'Seeds',
+    ...metrics.map((m) => m.header),
+  ];
+  header.push('Fit time', 'Throughput (seq/s)', 'Flags');
   const rows = [...model.leaderboard]
     .sort((a, b) => a.rank - b.rank)
     .map((e) => [
@@ -72,10 +82,7 @@ function leaderboard(model: ReportModel): string {
       escapeMarkdown(e.algorithm),
       e.supervised ? 'yes' : 'no',
       String(e.seeds),
-      escapeMarkdown(meanIntervalText(e.f1)),
-      num(e.aucPr),
-      num(e.aucRoc),
-      num(e.precisionAtK),
+      ...metrics.map((m) => escapeMarkdown(m.cell(e))),
       formatDuration(e.fitMs),
       formatRate(e.throughputPerS),
       e.flags.map((f) => (f.flag === 'leak' ? '**⚠ LEAK**' : escapeMarkdown(`⚠ ${f.flag}`))).join(' '),
@@ -86,7 +93,8 @@ function leaderboard(model: ReportModel): string {
   return [
     escapeMarkdown(leaderboardIntro(model)),
     '',
-    table(header, rows, new Set([0, 5, 6, 7, 8, 9, 10, 11])),
+    // Numbers right-aligned: rank, seeds, the metrics, fit time and throughput (not the flags).
+    table(header, rows, new Set([0, ...[...header.keys()].filter((i) => i >= 5 && i < header.length - 1)])),
     ...(reasons.length > 0 ? ['', ...reasons] : []),
   ].join('\n');
 }
@@ -240,6 +248,7 @@ export function renderMarkdown(model: ReportModel, options: MarkdownOptions): st
         ].join('\n'),
       )
       .join('\n\n'),
+    configuration: configurationMarkdown(model, ownCharts(charts), (c) => image(c, options), escapeMarkdown),
     environment: table(
       ['Key', 'Value'],
       Object.entries(model.environment).map(([k, v]) => [escapeMarkdown(k), escapeMarkdown(v)]),

@@ -5,7 +5,7 @@
 
 DIR holds one folder per distinct matrix set (a feature set with a variant's vectorizer options)
 with train.svm, val.svm, test.svm (svmlight, label 1 = anomaly) and meta.json ({"n_features": p,
-"seed": s}), and variants.json mapping each variant to its folder. For each variant it fits the
+"seed": s}), and variants.json mapping each variant to its folder (variants absent from it are skipped). For each variant it fits the
 estimator the variant stands for with the settings of the pipeline we replace (normal training
 rows only for the novelty detectors, rarity and OOV), scores val and test (higher = more
 anomalous), and prints JSON: scores and the best wall/CPU seconds of fit + scoring over REPEATS
@@ -138,6 +138,8 @@ def main() -> None:
     out = {}
     warnings.simplefilter("ignore")
     for name, (normal_only, make, how) in variants(seed).items():
+        if name not in folder_of:
+            continue
         fs = folder_of[name]
         (xtr, ytr), (xva, _), (xte, _) = data[fs]["train"], data[fs]["val"], data[fs]["test"]
         fit_x = xtr[ytr == 0] if normal_only else xtr

@@ -12,6 +12,9 @@
  * test AUC-PR and F1 per side: one draw of a random model is not a parity measurement.
  *
  *   node --import tsx scripts/parity/registry.ts [--preset standard] [--seed 1] [--repeats 3] [--seeds 5]
+ *     [--only event_dt_trigrams,event_xgb_words]
+ *
+ * `--only` restricts both sides to the named variants (comma-separated), e.g. to time a few models.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,6 +41,7 @@ const { values } = parseArgs({
     seed: { type: 'string' },
     repeats: { type: 'string' },
     seeds: { type: 'string' },
+    only: { type: 'string' },
   },
 });
 /** Variants whose result depends on the model seed (LinearSvm through its column order: see PARITY.md). */
@@ -54,6 +58,13 @@ const preset = (values.preset ?? 'standard') as 'standard';
 const seed = Number(values.seed ?? 1);
 const nSeeds = Number(values.seeds ?? 5);
 const modelSeeds = Array.from({ length: nSeeds }, (_, k) => seed + k);
+const only = values.only?.split(',').map((s) => s.trim());
+for (const name of only ?? []) {
+  if (!(VARIANT_NAMES as readonly string[]).includes(name)) {
+    throw new TypeError(`--only: unknown variant ${name} (known: ${VARIANT_NAMES.join(', ')})`);
+  }
+}
+const selected = only ? VARIANT_NAMES.filter((n) => only.includes(n)) : VARIANT_NAMES;
 
 const { split, labelsOf, vectorize } = await splitDataset(preset, seed);
 
@@ -67,7 +78,7 @@ const configs = Object.fromEntries(VARIANT_NAMES.map((n) => [n, resolveVariant(n
 >;
 try {
   const folders = new Map<string, string>();
-  for (const name of VARIANT_NAMES) {
+  for (const name of selected) {
     const c = configs[name];
     const id = JSON.stringify([c.featureSet, c.vectorizer]);
     const known = folders.get(id);
@@ -124,7 +135,7 @@ try {
   let refCpuTotal = 0;
   const trainLabels = labelsOf('train');
   const normal = [...trainLabels.keys()].filter((i) => trainLabels[i] === 0);
-  for (const name of VARIANT_NAMES) {
+  for (const name of selected) {
     const fs = configs[name].featureSet;
     const m = matrices[folderOf[name]!]!;
     const r = ref[name];
@@ -181,7 +192,7 @@ try {
     console.log('| variant | AUC-PR ours | AUC-PR reference | F1 ours | F1 reference | Δ means AUC-PR / F1 |');
     console.log('|---|---|---|---|---|---|');
     for (const name of RANDOMISED) {
-      if (!ref[name]) continue;
+      if (!ref[name] || !selected.includes(name)) continue;
       const m = matrices[folderOf[name]!]!;
       const ours = modelSeeds.map((s) => {
         const d = makeDetector(name, s);

@@ -17,6 +17,22 @@ export {
 export { defaultPsiOptions, psi } from './drift.ts';
 export { convergenceFlag, defaultRowFlagOptions, degenerateFlag, flagsFor, trivialFlag } from './flags.ts';
 export { hierarchicalBootstrap, pairedHierarchicalBootstrap } from './hierarchical.ts';
+export {
+  atEventLevel,
+  BUILTIN_METRICS,
+  checkMetricDef,
+  type MetricAggregate,
+  type MetricDef,
+  type MetricDirection,
+  type MetricFormat,
+  type MetricLevel,
+  type MetricPart,
+  metricDef,
+  metricDefs,
+  metricIds,
+  rankableMetricIds,
+  registerMetric,
+} from './metric-defs.ts';
 export { defaultMetricsOptions, metricsAt, metricsBySlice } from './metrics.ts';
 export {
   bootstrapCI,

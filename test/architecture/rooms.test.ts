@@ -24,6 +24,7 @@ export const ROOMS = [
   'harness/store',
   'harness/artifacts',
   'harness/sweep',
+  'harness/queue',
   'reports',
   'reports/page',
   'reports/board',

@@ -27,7 +27,15 @@ import {
   writeShap,
 } from '../../harness/artifacts/index.ts';
 import { BenchError } from '../../harness/errors/index.ts';
-import { csrFromDense, fitDetector, makeDetector } from '../../models/index.ts';
+import {
+  ALGORITHM_NAMES,
+  ALGORITHMS,
+  csrFromDense,
+  fitDetector,
+  makeDetector,
+  shapUnit,
+  shapUnitOfKind,
+} from '../../models/index.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
@@ -208,6 +216,23 @@ describe('SHAP files', () => {
     assert.match(bar, /mean \|SHAP\| \(linear, 2 test sequences\)/);
     assert.equal((bar.match(/class="bar"/g) ?? []).length, 2, 'topK bars');
     assert.match(readFileSync(rows[3]!.path, 'utf8'), /SHAP per sequence \(linear\)/);
+  });
+
+  it("labels both charts' value axes with the unit of the model's output", () => {
+    const rows = writeShap(trialDir(), shap, 2, 'log-odds');
+    assert.match(readFileSync(rows[2]!.path, 'utf8'), /mean \|SHAP value\| \(log-odds\)/);
+    assert.match(readFileSync(rows[3]!.path, 'utf8'), /SHAP value \(log-odds; impact on anomaly score\)/);
+  });
+
+  it('names the unit of each detector kind, aliases included', () => {
+    assert.equal(shapUnitOfKind('logistic-regression').unit, 'log-odds');
+    assert.equal(shapUnitOfKind('local-outlier-factor').unit, 'LOF');
+    assert.equal(shapUnitOfKind('token-rarity').unit, 'rarity score');
+    for (const a of ALGORITHM_NAMES) assert.notEqual(shapUnit(a).unit, 'score units', `${a} has a unit`);
+    for (const a of ALGORITHM_NAMES) {
+      const kind = ALGORITHMS[a].kind;
+      assert.equal(shapUnitOfKind(kind), shapUnit(a), `${kind} → ${a}`);
+    }
   });
 
   it('reads back the ranked features and the points document', () => {

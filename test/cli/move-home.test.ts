@@ -10,27 +10,13 @@ import { isAbsolute, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { SqliteStore } from '../../harness/store/index.ts';
-import { benchCli, tempDir, writeExperiment } from '../helpers/fixtures.ts';
+import { benchCli, doneMetrics as metrics, tempDir, writeExperiment } from '../helpers/fixtures.ts';
 
 /** Every file under `root`, recursively. */
 function filesUnder(root: string): string[] {
   return readdirSync(root, { recursive: true, encoding: 'utf8' })
     .map((f) => join(root, f))
     .filter((f) => statSync(f).isFile());
-}
-
-/** The metric rows of every done trial, in a fixed order. */
-function metrics(db: string): unknown[] {
-  const d = new Database(db, { readonly: true });
-  try {
-    return d
-      .prepare(
-        "SELECT t.variant, t.seed, m.part, m.slice, m.name, m.value FROM metrics m JOIN trials t ON t.id = m.trial_id WHERE t.status = 'done' ORDER BY 1, 2, 3, 4, 5",
-      )
-      .all();
-  } finally {
-    d.close();
-  }
 }
 
 describe('a moved BENCH_HOME', () => {

@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
-import { CSV_COLUMNS } from '../../reports/board/index.ts';
+import { csvColumns } from '../../reports/board/index.ts';
 import { benchCli, tempDir, writeExperiment } from '../helpers/fixtures.ts';
 import { parseCsv } from './csv-parse.ts';
 
@@ -88,7 +88,7 @@ describe('sweep notes and tags, board --format csv, bench rm (real CLI)', () => 
     assert.equal(r.status, 0, r.stderr);
     assert.ok(r.stdout.endsWith('\r\n'));
     const [header, ...rows] = parseCsv(r.stdout);
-    assert.deepEqual(header, [...CSV_COLUMNS]);
+    assert.deepEqual(header, csvColumns());
     const board = json('board');
     assert.equal(rows.length, board.rows.length);
     const col = (name: string) => header!.indexOf(name);

@@ -162,7 +162,9 @@ describe('bench score and bench export --format bundle', () => {
       const meta = JSON.parse(readFileSync(join(a, 'bundle.json'), 'utf8'));
       assert.equal(meta.trial.id, id);
       assert.equal(meta.trial.variant, variant);
-      assert.deepEqual(meta.trial.params, { threshold: { rule: 'max-f1' } });
+      // The trial's params: the threshold rule and the configuration it fitted.
+      assert.deepEqual(meta.trial.params.threshold, { rule: 'max-f1' });
+      assert.equal(meta.trial.params.level, 'sequence');
       assert.equal(meta.experiment.name, 'score-tiny');
       assert.equal(meta.experiment.config.labels, 'target-service');
       assert.match(meta.dataset.hash, /^[0-9a-f]{32}$/);
@@ -228,5 +230,28 @@ describe('bench score and bench export --format bundle', () => {
       r.stderr,
       /^error: bundle .*bundle-altered: model\.json changed since it was exported \(sha256 differs\)$/m,
     );
+  });
+
+  // Last: it changes the cached ingest, which the tests above read.
+  it('refuses to score or export from a cached ingest whose files changed', () => {
+    const id = idOf('event_lr_words');
+    const shown = JSON.parse(ok('show', String(id), '--json')) as { dataset: { hash: string } };
+    const file = join(home, 'cache', 'ingest', shown.dataset.hash, 'sequences.arrow');
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 64] = bytes[bytes.length - 64]! ^ 0x01;
+    writeFileSync(file, bytes);
+    for (const args of [
+      ['score', String(id), fresh],
+      ['export', String(id), '--format', 'svmlight', '--out', join(dir, 'svm-corrupt')],
+    ]) {
+      const r = bench(...args);
+      assert.equal(r.status, 1, `bench ${args.join(' ')}: ${r.stderr}`);
+      assert.match(
+        r.stderr,
+        /^error: the ingest of dataset \w+ cannot be used: it is corrupt \(sequences\.arrow: sha256 differs\)/m,
+        args.join(' '),
+      );
+      assert.match(r.stderr, /rerun its experiment/);
+    }
   });
 });

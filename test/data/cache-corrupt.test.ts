@@ -7,21 +7,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
-import { benchCli, tempDir, writeExperiment } from '../helpers/fixtures.ts';
-
-function metrics(db: string): unknown[] {
-  const d = new Database(db, { readonly: true });
-  try {
-    return d
-      .prepare(
-        "SELECT t.variant, t.seed, m.part, m.slice, m.name, m.value FROM metrics m JOIN trials t ON t.id = m.trial_id WHERE t.status = 'done' ORDER BY 1, 2, 3, 4, 5",
-      )
-      .all();
-  } finally {
-    d.close();
-  }
-}
+import { benchCli, doneMetrics as metrics, tempDir, writeExperiment } from '../helpers/fixtures.ts';
 
 /** Flips a byte `fromEnd` bytes before the end of the file (the file keeps its size). */
 function flip(path: string, fromEnd: number): void {

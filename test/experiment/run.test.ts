@@ -284,6 +284,9 @@ describe('shipped experiments', () => {
       .filter((f) => f.endsWith('.ts'))
       .sort();
     assert.deepEqual(files, [
+      'configured.ts',
+      'event-level-null.ts',
+      'event-level.ts',
       'feature-sets.ts',
       'leakage-shuffled.ts',
       'leakage-v1.ts',

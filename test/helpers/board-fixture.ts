@@ -3,6 +3,7 @@
 import { type ExperimentScope, leakWarning } from '../../harness/experiment/index.ts';
 import type { SelectorComparison } from '../../reports/compare.ts';
 import type { BoardRow, BoardSource, Leaderboard, PrimaryMetric, RowDetail } from '../../reports/leaderboard.ts';
+import type { MeanInterval } from '../../reports/model.ts';
 
 /** Deterministic value in [0, 1) from an integer. */
 export const unit = (i: number) => (((Math.sin(i * 12.9898) * 43758.5453) % 1) + 1) % 1;
@@ -27,6 +28,17 @@ export const VARIANTS: readonly [string, string, string, boolean][] = [
 
 export type RawRow = Omit<BoardRow, 'rank' | 'tied' | 'primary'>;
 
+/** A fixture entry's `metrics` (what the board and report read) from its F1 interval and its means. */
+export function entryMetrics(e: {
+  f1: MeanInterval;
+  aucPr: number;
+  aucRoc: number;
+  precisionAtK: number;
+}): Record<string, MeanInterval> {
+  const plain = (mean: number): MeanInterval => ({ mean, lo: Number.NaN, hi: Number.NaN, interval: 'none' });
+  return { f1: e.f1, auc_pr: plain(e.aucPr), auc_roc: plain(e.aucRoc), precision_at_k: plain(e.precisionAtK) };
+}
+
 /** The scope every fixture row's experiment has (LogLead's, on shuffled synthetic data). */
 export const FIXTURE_SCOPE: ExperimentScope = {
   labels: 'case',
@@ -46,6 +58,12 @@ export function rawRow(
 ) {
   // Row 2 lands within 0.01 of row 1: a tie.
   const f1 = 0.95 - i * 0.045 + (i === 2 ? 0.04 : 0);
+  const means = {
+    f1: { mean: f1, lo: f1 - 0.03, hi: f1 + 0.02, interval: 'corrected-t' as const },
+    aucPr: 0.55 + unit(i + 1) * 0.44,
+    aucRoc: 0.7 + unit(i + 2) * 0.29,
+    precisionAtK: 0.4 + unit(i + 3) * 0.59,
+  };
   return {
     key: `${experiment}|${variant}|${featureSet}`,
     experiment,
@@ -57,10 +75,8 @@ export function rawRow(
     trials: [1, 2, 3, 4, 5].map((s) => i * 10 + s),
     failed: i === 4 ? 1 : 0,
     falsePositives: 3 + i * 7,
-    f1: { mean: f1, lo: f1 - 0.03, hi: f1 + 0.02, interval: 'corrected-t' },
-    aucPr: 0.55 + unit(i + 1) * 0.44,
-    aucRoc: 0.7 + unit(i + 2) * 0.29,
-    precisionAtK: 0.4 + unit(i + 3) * 0.59,
+    ...means,
+    metrics: entryMetrics(means),
     fitMs: 40 + unit(i + 4) * 90_000,
     // One variant without a throughput measurement: sorting must put it last either way.
     throughputPerS: variant === 'event_oov_words' ? null : 300 + unit(i + 5) * 80_000,

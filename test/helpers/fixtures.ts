@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import Database from 'better-sqlite3';
 import type { SequenceMeta } from '../../harness/data/read.ts';
 
 /** path (relative to the tree root) → file content. */
@@ -86,4 +87,21 @@ export function writeExperiment(dir: string, name: string, fields: string): stri
     `import { defineExperiment } from ${define};\nexport default defineExperiment({\n  name: '${name}',\n${fields}\n});\n`,
   );
   return file;
+}
+
+/**
+ * The metric rows of every done trial of the database at `db` (variant, seed, part, slice, name,
+ * value), in a fixed order: what two runs that must agree are compared on.
+ */
+export function doneMetrics(db: string): unknown[] {
+  const d = new Database(db, { readonly: true });
+  try {
+    return d
+      .prepare(
+        "SELECT t.variant, t.seed, m.part, m.slice, m.name, m.value FROM metrics m JOIN trials t ON t.id = m.trial_id WHERE t.status = 'done' ORDER BY 1, 2, 3, 4, 5",
+      )
+      .all();
+  } finally {
+    d.close();
+  }
 }

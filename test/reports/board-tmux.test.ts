@@ -8,6 +8,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { entryMetrics } from '../helpers/board-fixture.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 
 const REPO = join(import.meta.dirname, '../..');
@@ -40,6 +41,13 @@ const SCOPE = { labels: 'case', seqBy: 'file', source: 'synthetic', order: 'shuf
 function fixture() {
   const rows = VARIANTS.map(([variant, featureSet, supervised], i) => {
     const f1 = 0.93 - i * 0.05;
+    const means = {
+      f1: { mean: f1, lo: f1 - 0.02, hi: f1 + 0.02, interval: 'corrected-t' as const },
+      // Reversed order under AUC-PR, so `m` visibly re-ranks.
+      aucPr: 0.5 + i * 0.03,
+      aucRoc: 0.8 + (i % 5) * 0.03,
+      precisionAtK: 0.6 + (i % 4) * 0.05,
+    };
     return {
       key: `quickstart|${variant}|${featureSet}`,
       experiment: 'quickstart',
@@ -51,11 +59,8 @@ function fixture() {
       trials: [i * 3 + 1, i * 3 + 2, i * 3 + 3],
       failed: 0,
       falsePositives: 5 + i,
-      f1: { mean: f1, lo: f1 - 0.02, hi: f1 + 0.02, interval: 'corrected-t' },
-      // Reversed order under AUC-PR, so `m` visibly re-ranks.
-      aucPr: 0.5 + i * 0.03,
-      aucRoc: 0.8 + (i % 5) * 0.03,
-      precisionAtK: 0.6 + (i % 4) * 0.05,
+      ...means,
+      metrics: entryMetrics(means),
       fitMs: 200 + i * 1500,
       throughputPerS: 1500 + i * 2300,
       withinTrivialReach: i === 6,

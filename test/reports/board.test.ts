@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { stripVTControlCharacters } from 'node:util';
 import { render } from 'ink-testing-library';
 import { createElement } from 'react';
-import { layoutColumns, SORT_KEYS, type SortKey } from '../../reports/board/columns.ts';
+import { layoutColumns, type SortKey, sortKeys } from '../../reports/board/columns.ts';
 import { fmtMeanCi, fmtMs, fmtRate, truncate } from '../../reports/board/format.ts';
 import { renderStaticTable } from '../../reports/board/index.ts';
 import { keyToAction } from '../../reports/board/keys.ts';
@@ -54,7 +54,8 @@ function sortValueOf(r: BoardRow, key: SortKey): number | string | null {
     fit: r.fitMs,
     throughput: r.throughputPerS,
   };
-  return map[key];
+  assert.ok(key in map, `no sort value for ${key}`);
+  return map[key]!;
 }
 
 function assertOrdered(rows: BoardRow[], key: SortKey, descending: boolean) {
@@ -93,14 +94,14 @@ describe('board state', () => {
       fit: false,
       throughput: true,
     };
-    for (const key of SORT_KEYS.slice(1)) {
+    for (const key of sortKeys().slice(1)) {
       state = apply(state, { type: 'sortNext' });
       assert.equal(state.sort.key, key);
-      assert.equal(state.sort.descending, natural[key], `${key} natural direction`);
-      assertOrdered(visibleRows(state), key, natural[key]);
+      assert.equal(state.sort.descending, natural[key]!, `${key} natural direction`);
+      assertOrdered(visibleRows(state), key, natural[key]!);
       const reversed = apply(state, { type: 'sortReverse' });
-      assert.equal(reversed.sort.descending, !natural[key]);
-      assertOrdered(visibleRows(reversed), key, !natural[key]);
+      assert.equal(reversed.sort.descending, !natural[key]!);
+      assertOrdered(visibleRows(reversed), key, !natural[key]!);
     }
     // Past the last column `s` wraps to rank; `<` goes the other way.
     assert.equal(apply(state, { type: 'sortNext' }).sort.key, 'rank');

@@ -11,6 +11,7 @@ import { describe, it } from 'node:test';
 import { PALETTE } from '../../harness/charts/index.ts';
 import type { ReportModel } from '../../reports/index.ts';
 import { writeReport } from '../../reports/page/index.ts';
+import { entryMetrics } from '../helpers/board-fixture.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 import { decodePng, hasPngSignature } from '../helpers/png.ts';
 
@@ -37,24 +38,30 @@ function model(): ReportModel {
     experimentFile: 'experiments/browser.yaml',
     generatedAt: '2025-01-01T00:00:00.000Z',
     primaryMetric: 'f1',
-    leaderboard: variants.map((v, i) => ({
-      rank: i + 1,
-      tied: i === 1,
-      variant: v,
-      featureSet: v.split('_')[0]!,
-      algorithm: v.split('_')[1]!,
-      supervised: i % 2 === 0,
-      seeds: 3,
-      f1: { mean: 0.9 - i * 0.05, lo: 0.85 - i * 0.05, hi: 0.95 - i * 0.05, interval: 'corrected-t' as const },
-      aucPr: 0.8,
-      aucRoc: 0.9,
-      precisionAtK: 0.7,
-      fitMs: 100 * (i + 1),
-      throughputPerS: 1000,
-      withinTrivialReach: i === 3,
-      flags:
-        i === 3 ? [{ flag: 'trivial' as const, reason: 'test F1 within 0.02 of the trivial rule "duration"' }] : [],
-    })),
+    leaderboard: variants.map((v, i) => {
+      const means = {
+        f1: { mean: 0.9 - i * 0.05, lo: 0.85 - i * 0.05, hi: 0.95 - i * 0.05, interval: 'corrected-t' as const },
+        aucPr: 0.8,
+        aucRoc: 0.9,
+        precisionAtK: 0.7,
+      };
+      return {
+        rank: i + 1,
+        tied: i === 1,
+        variant: v,
+        featureSet: v.split('_')[0]!,
+        algorithm: v.split('_')[1]!,
+        supervised: i % 2 === 0,
+        seeds: 3,
+        ...means,
+        metrics: entryMetrics(means),
+        fitMs: 100 * (i + 1),
+        throughputPerS: 1000,
+        withinTrivialReach: i === 3,
+        flags:
+          i === 3 ? [{ flag: 'trivial' as const, reason: 'test F1 within 0.02 of the trivial rule "duration"' }] : [],
+      };
+    }),
     f1ByFeatureSet: algorithms.flatMap((a, ai) =>
       featureSets.map((f, fi) => ({
         algorithm: a,

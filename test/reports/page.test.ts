@@ -14,6 +14,7 @@ import {
   writeReport,
 } from '../../reports/page/index.ts';
 import { SINGLE_SEED_REASON } from '../../splits/eval/index.ts';
+import { entryMetrics } from '../helpers/board-fixture.ts';
 import { tempDir } from '../helpers/fixtures.ts';
 import { hasPngSignature, pngSize } from '../helpers/png.ts';
 
@@ -47,6 +48,15 @@ function fixtureModel(): ReportModel {
     primaryMetric: 'f1',
     leaderboard: variants.map((v, i) => {
       const mean = 0.95 - i * 0.05;
+      const means = {
+        f1:
+          i === 6
+            ? { mean, lo: Number.NaN, hi: Number.NaN, interval: 'single-seed' as const, reason: SINGLE_SEED_REASON }
+            : { mean, lo: mean - 0.03, hi: Math.min(1, mean + 0.03), interval: 'corrected-t' as const },
+        aucPr: mean + 0.01,
+        aucRoc: Math.min(1, mean + 0.04),
+        precisionAtK: mean - 0.02,
+      };
       return {
         rank: i === 2 ? 2 : i + 1,
         tied: i === 2,
@@ -55,13 +65,8 @@ function fixtureModel(): ReportModel {
         algorithm: v.a,
         supervised: v.a !== 'isolation_forest',
         seeds: i === 6 ? 1 : 5,
-        f1:
-          i === 6
-            ? { mean, lo: Number.NaN, hi: Number.NaN, interval: 'single-seed' as const, reason: SINGLE_SEED_REASON }
-            : { mean, lo: mean - 0.03, hi: Math.min(1, mean + 0.03), interval: 'corrected-t' as const },
-        aucPr: mean + 0.01,
-        aucRoc: Math.min(1, mean + 0.04),
-        precisionAtK: mean - 0.02,
+        ...means,
+        metrics: entryMetrics(means),
         fitMs: 120 + i * 1500,
         throughputPerS: i === 5 ? null : 10_000 / (i + 1),
         withinTrivialReach: i === 4,
@@ -168,6 +173,26 @@ function fixtureModel(): ReportModel {
       },
     ],
     notes: ['Fixture report for tests.'],
+    configurations: [
+      { label: 'event_lr_words:words', lines: ['logistic-regression: C=1, maxIter=4000'] },
+      {
+        label: 'dt:trigrams',
+        lines: ['decision-tree: maxDepth={2, 8}'],
+        tuning: {
+          grid: { maxDepth: [2, 8] },
+          seeds: [
+            {
+              seed: 1,
+              chosen: 1,
+              points: [
+                { point: { maxDepth: 2 }, valF1: 0.8, valAucPr: 0.7 },
+                { point: { maxDepth: 8 }, valF1: 0.9, valAucPr: 0.85 },
+              ],
+            },
+          ],
+        },
+      },
+    ],
     scope: 'labels target-service · seqBy file · order shuffled · faults none (null dataset)',
     warnings: [
       'null dataset (feature-sets): sequence_length_isolation_forest on sequence_length has mean test AUC-ROC 0.812 > 0.60 — a detector above chance means the harness or generator leaks a label',
@@ -212,6 +237,7 @@ describe('renderHtml', () => {
         'timings',
         'shap-words-logistic-regression',
         'shap-summary-words-logistic-regression',
+        'tuning-dt-trigrams',
       ],
     );
     for (const c of charts) assert.ok(html.includes(inlineSvg(c.svg)), `chart ${c.name} not inlined`);
@@ -493,15 +519,10 @@ describe('the report shows what its numbers are', () => {
 
   it('labels leaderboard bars variant · feature set when a variant has several feature sets', () => {
     const base = fixtureModel().leaderboard[0]!;
-    const entry = (rank: number, variant: string, featureSet: string, mean: number) => ({
-      ...base,
-      rank,
-      tied: false,
-      variant,
-      featureSet,
-      f1: { mean, lo: mean - 0.1, hi: mean + 0.1, interval: 'corrected-t' as const },
-      flags: [],
-    });
+    const entry = (rank: number, variant: string, featureSet: string, mean: number) => {
+      const f1 = { mean, lo: mean - 0.1, hi: mean + 0.1, interval: 'corrected-t' as const };
+      return { ...base, rank, tied: false, variant, featureSet, f1, metrics: { ...base.metrics, f1 }, flags: [] };
+    };
     const leaderboard = [
       entry(1, 'event_lr_words', 'words', 0.9),
       entry(2, 'event_lr_words', 'numeric', 0.4),

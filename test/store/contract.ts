@@ -234,6 +234,45 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
     );
 
     it(
+      'exactly once: the worker that ran a trial is recorded, a late duplicate completion is rejected',
+      withStore(async ({ store, another }) => {
+        const peer = await another();
+        try {
+          const s = await sweepOf(store);
+          const c = await store.claimTrial(claimOf(s, 'event_lr_words'), { failed: false });
+          assert.equal((await store.getTrial(c.id))?.worker, null, 'no worker before it ends');
+          // A queue hands the trial to another worker (the first one's lease expired): it takes the
+          // running trial although its owner looks alive.
+          assert.equal(
+            (await peer.claimTrial(claimOf(s, 'event_lr_words'), { failed: false })).busy !== undefined,
+            true,
+          );
+          const taken = await peer.claimTrial(claimOf(s, 'event_lr_words'), { failed: false, running: true });
+          assert.deepEqual(taken, { id: c.id, status: 'running', resumed: false });
+          assert.equal(await peer.completeTrial(c.id, record(0.8)), true);
+          // The first worker's late result: rejected by the trial's state, nothing overwritten.
+          assert.equal(await store.completeTrial(c.id, record(0.1)), false);
+          await store.failTrial(c.id, 'late failure');
+          const t = (await store.getTrial(c.id))!;
+          assert.equal(t.status, 'done');
+          assert.equal(t.metrics.test.f1, 0.8);
+          assert.equal(t.error, null);
+          assert.equal(t.worker, 'contract-peer.invalid:1');
+          assert.equal(await store.completeTrial(c.id + 100, record(0.5)), false, 'an unknown trial');
+          // A failed trial records its worker too; a rerun that completes replaces it.
+          const f = await store.claimTrial(claimOf(s, 'event_rf_words'), { failed: false });
+          await store.failTrial(f.id, 'boom');
+          assert.notEqual((await store.getTrial(f.id))?.worker, 'contract-peer.invalid:1');
+          await peer.claimTrial(claimOf(s, 'event_rf_words'), { failed: true });
+          assert.equal(await peer.completeTrial(f.id, record(0.5)), true);
+          assert.equal((await store.getTrial(f.id))?.worker, 'contract-peer.invalid:1');
+        } finally {
+          await peer.close();
+        }
+      }),
+    );
+
+    it(
       'claims from two owners at once: each trial is claimed by exactly one',
       withStore(async ({ store, another }) => {
         const peer = await another();

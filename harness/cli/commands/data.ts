@@ -1,17 +1,14 @@
 /** `bench data synth` and `bench data ingest`. */
 import { join } from 'node:path';
-import {
-  badFilesError,
-  type ContinuationPolicy,
-  generateSynth,
-  type IngestSummary,
-  ingest,
-  materializeDataset,
-  ON_BAD_FILE,
-  type OnBadFile,
-  type Service,
-  type SynthOptions,
-  type SynthSummary,
+// Types only at the top: the data room (Arrow, the readers, the generator) loads once a command
+// has parsed its flags, so `--help` and usage errors do not pay for it.
+import type {
+  ContinuationPolicy,
+  IngestSummary,
+  OnBadFile,
+  Service,
+  SynthOptions,
+  SynthSummary,
 } from '../../data/index.ts';
 import { ensureDir, usageError } from '../../errors/index.ts';
 import { intFlag, parseFlags, workersFlag } from '../flags.ts';
@@ -30,6 +27,8 @@ const listFlag = (value: string | undefined) =>
         .filter(Boolean);
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+
+const dataRoom = () => import('../../data/index.ts');
 
 export async function dataCommand(argv: readonly string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -92,6 +91,7 @@ async function synthCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const options = synthOptionsFrom(values);
+  const { generateSynth, materializeDataset } = await dataRoom();
   const progress = values.json ? undefined : createProgress('synth');
   const onProgress = progress ? (d: number, t: number) => progress.update(d, t) : undefined;
   let root: string;
@@ -165,6 +165,7 @@ async function ingestCommand(argv: readonly string[]): Promise<number> {
     return 0;
   }
   if (positionals.length > 1) throw usageError(`data ingest takes one folder, got ${positionals.length}`);
+  const { badFilesError, ON_BAD_FILE } = await dataRoom();
   const onBadFile = (values['on-bad-file'] ?? 'fail') as OnBadFile;
   if (!ON_BAD_FILE.includes(onBadFile)) {
     throw usageError(`--on-bad-file must be one of ${ON_BAD_FILE.join(', ')} (got '${onBadFile}')`, {
@@ -209,6 +210,7 @@ async function generateAndIngest(
   cacheDir: string,
   signal: AbortSignal,
 ): Promise<IngestSummary> {
+  const { ingest, materializeDataset } = await dataRoom();
   let root = dir;
   if (root === undefined) {
     const { preset, order, seed, faults } = synthOptionsFrom(values);

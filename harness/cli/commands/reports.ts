@@ -1,16 +1,21 @@
 /** `bench board` (interactive leaderboard, or a static table / JSON) and `bench report <experiment>`. */
 import { join } from 'node:path';
-import { ensureDir, usageError } from '../../errors/index.ts';
+import { rankableMetricIds } from '../../../splits/eval/index.ts';
+import { closest, ensureDir, usageError } from '../../errors/index.ts';
 import { openStore } from '../../store/index.ts';
-import { parseFlags } from '../flags.ts';
-import { dbPath, reportsDir } from '../paths.ts';
+import { parseFlags, STORE_FLAGS } from '../flags.ts';
+import { reportsDir, storeArtifactsDir, storeTarget } from '../paths.ts';
 
-const METRICS = ['f1', 'auc_pr', 'auc_roc', 'precision_at_k'] as const;
-type Metric = (typeof METRICS)[number];
-
-function metricFlag(value: string | undefined): Metric {
-  const m = (value ?? 'f1') as Metric;
-  if (!METRICS.includes(m)) throw usageError(`--metric must be one of ${METRICS.join(', ')} (got '${value}')`);
+/** `--metric`: a rankable metric of the registry (splits/eval `rankableMetricIds`). */
+function metricFlag(value: string | undefined): string {
+  const m = value ?? 'f1';
+  const known = rankableMetricIds();
+  if (!known.includes(m)) {
+    const near = closest(m, known);
+    throw usageError(`--metric must be one of ${known.join(', ')} (got '${value}')`, {
+      ...(near !== null && { hint: `did you mean '${near}'?` }),
+    });
+  }
   return m;
 }
 
@@ -32,7 +37,7 @@ export async function boardCommand(argv: readonly string[]): Promise<number> {
   const { values } = parseFlags(
     argv,
     {
-      db: { type: 'string' },
+      ...STORE_FLAGS,
       experiment: { type: 'string' },
       metric: { type: 'string' },
       format: { type: 'string' },
@@ -45,7 +50,7 @@ export async function boardCommand(argv: readonly string[]): Promise<number> {
   const format = formatFlag(values.format, values.json === true);
   // The board pulls in Ink and React: loaded only by this command.
   const { noRowsText, storeBoard } = await import('../../../reports/index.ts');
-  const store = await openStore(dbPath(values.db), { create: false });
+  const store = await openStore(storeTarget(values), { create: false, artifactsRoot: storeArtifactsDir(values) });
   try {
     const source = storeBoard(store);
     if (values.experiment !== undefined) {
@@ -93,13 +98,13 @@ export async function boardCommand(argv: readonly string[]): Promise<number> {
 export async function reportCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseFlags(
     argv,
-    { db: { type: 'string' }, out: { type: 'string' }, metric: { type: 'string' }, json: { type: 'boolean' } },
+    { ...STORE_FLAGS, out: { type: 'string' }, metric: { type: 'string' }, json: { type: 'boolean' } },
     'report',
   );
   const primary = metricFlag(values.metric);
   const { buildReportModel } = await import('../../../reports/index.ts');
   const { writeReport } = await import('../../../reports/page/index.ts');
-  const store = await openStore(dbPath(values.db), { create: false });
+  const store = await openStore(storeTarget(values), { create: false, artifactsRoot: storeArtifactsDir(values) });
   try {
     const experiment = positionals[0] ?? (await store.latestExperiment());
     if (experiment === null) {

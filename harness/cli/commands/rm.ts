@@ -7,8 +7,8 @@ import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BenchError, usageError } from '../../errors/index.ts';
 import { openStore, type Removal, type RemovalTarget } from '../../store/index.ts';
-import { idArg, parseFlags } from '../flags.ts';
-import { artifactsDir, dbPath } from '../paths.ts';
+import { idArg, parseFlags, STORE_FLAGS } from '../flags.ts';
+import { storeArtifactsDir, storeTarget } from '../paths.ts';
 
 /** `1–4, 7, 9–10`: ids (ascending) as runs of consecutive values. */
 export function idRanges(ids: readonly number[]): string {
@@ -48,7 +48,7 @@ export async function rmCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseFlags(
     argv,
     {
-      db: { type: 'string' },
+      ...STORE_FLAGS,
       experiment: { type: 'string' },
       sweep: { type: 'string' },
       'dry-run': { type: 'boolean' },
@@ -71,8 +71,8 @@ export async function rmCommand(argv: readonly string[]): Promise<number> {
       ? { experiment: values.experiment }
       : { sweepId: idArg(values.sweep, 'sweep', 'rm') };
   const dryRun = values['dry-run'] === true;
-  const db = dbPath(values.db);
-  const store = await openStore(db, { create: false });
+  const root = storeArtifactsDir(values);
+  const store = await openStore(storeTarget(values), { create: false, artifactsRoot: root });
   let removal: Removal;
   try {
     removal = await store.removeSweeps(target, { dryRun });
@@ -81,7 +81,6 @@ export async function rmCommand(argv: readonly string[]): Promise<number> {
   }
   // The rows are gone (committed) before the files: a crash in between leaves folders no row names,
   // never rows naming missing files.
-  const root = artifactsDir(db);
   const folders = removal.trials.map((id) => join(root, String(id))).filter((f) => existsSync(f));
   const failed: string[] = [];
   if (!dryRun) {

@@ -1,10 +1,10 @@
 /** `bench run <experiment files...>` and `bench ls`. */
 import { usageError } from '../../errors/index.ts';
-import { openStore, type Store, type SweepAnnotation, type SweepEnv, type SweepTags } from '../../store/index.ts';
+import type { Store, SweepAnnotation, SweepEnv, SweepTags } from '../../store/index.ts';
 import type { SweepResult, TrialOutcome } from '../../sweep/index.ts';
-import { parseFlags, workersFlag } from '../flags.ts';
+import { parseFlags, STORE_FLAGS, workersFlag } from '../flags.ts';
 import { interruptible } from '../interrupt.ts';
-import { artifactsDir, cacheDir, dbPath } from '../paths.ts';
+import { cacheDir, storeArtifactsDir, storeTarget } from '../paths.ts';
 import { createProgress } from '../progress.ts';
 
 export const num = (x: number | null | undefined, digits = 3) =>
@@ -23,7 +23,8 @@ function describe(o: TrialOutcome): string {
 }
 
 const RUN_USAGE =
-  'usage: bench run <experiment.ts...> [--db FILE] [--workers N] [--retry-failed] [--fresh] [--note TEXT] [--tag KEY=VALUE]... [--json]\n';
+  'usage: bench run <experiment.ts...> [--db FILE | --store URL] [--artifacts DIR] [--workers N] [--retry-failed] [--fresh] [--note TEXT] [--tag KEY=VALUE]... [--json]\n' +
+  '       bench run <experiment.ts...> --store URL --enqueue-only [--retry-failed] [--expire-seconds S] [--json]\n';
 
 /** A tag's key: what `ls --tag` and SQL users type, so no spaces, quotes or `=`. */
 const TAG = /^([\w.:/-]+)=(.+)$/s;
@@ -72,7 +73,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseFlags(
     argv,
     {
-      db: { type: 'string' },
+      ...STORE_FLAGS,
       workers: { type: 'string' },
       'retry-failed': { type: 'boolean' },
       fresh: { type: 'boolean' },
@@ -80,6 +81,8 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       tag: { type: 'string', multiple: true },
       json: { type: 'boolean' },
       help: { type: 'boolean' },
+      'enqueue-only': { type: 'boolean' },
+      'expire-seconds': { type: 'string' },
     },
     'run',
   );
@@ -96,13 +99,20 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   };
   // Validate every file before running any, so a typo in the third does not surface after an hour.
   const experiments = [];
-  // Loaded here, not at the top: `bench ls` shares this module and needs neither.
-  const [{ loadExperiment }, { runSweep }] = await Promise.all([
+  // Loaded here, not at the top: `bench ls` shares this module and needs neither, and
+  // `run --help` needs no room at all (the store included).
+  const [{ loadExperiment }, { runSweep }, { openStore }] = await Promise.all([
     import('../../experiment/index.ts'),
     import('../../sweep/index.ts'),
+    import('../../store/index.ts'),
   ]);
   for (const file of positionals) experiments.push({ file, e: await loadExperiment(file) });
-  const store = await openStore(dbPath(values.db));
+  const artifacts = storeArtifactsDir(values);
+  if (values['enqueue-only']) {
+    const { enqueueCommand } = await import('./worker.ts');
+    return enqueueCommand(values, experiments);
+  }
+  const store = await openStore(storeTarget(values), { artifactsRoot: artifacts });
   // A bar with ETA when a person watches (stderr is a terminal), a line per trial otherwise.
   const tty = process.stderr.isTTY === true && !values.json;
   const results: (SweepResult & { experiment: string; file: string })[] = [];
@@ -118,7 +128,7 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
       const result = await runSweep(file, e, {
         store: annotating(store, annotation),
         cacheDir: cacheDir(),
-        artifactsDir: artifactsDir(dbPath(values.db)),
+        artifactsDir: artifacts,
         signal: controller.signal,
         retryFailed: values['retry-failed'] === true,
         fresh: values.fresh === true,
@@ -208,7 +218,7 @@ export async function lsCommand(argv: readonly string[]): Promise<number> {
   const { values } = parseFlags(
     argv,
     {
-      db: { type: 'string' },
+      ...STORE_FLAGS,
       experiment: { type: 'string' },
       status: { type: 'string' },
       variant: { type: 'string' },
@@ -223,7 +233,8 @@ export async function lsCommand(argv: readonly string[]): Promise<number> {
     throw usageError(`ls: --status must be one of ${statuses.join(', ')} (got '${values.status}')`);
   }
   const tags = parseTags(values.tag, 'ls');
-  const store = await openStore(dbPath(values.db), { create: false });
+  const { openStore } = await import('../../store/index.ts');
+  const store = await openStore(storeTarget(values), { create: false, artifactsRoot: storeArtifactsDir(values) });
   try {
     const rows = await store.listTrials({
       ...(values.experiment !== undefined && { experiment: values.experiment }),

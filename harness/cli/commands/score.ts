@@ -29,6 +29,7 @@ import {
   resolveVariant,
   type SequenceRecipe,
   selectRows,
+  type VariantConfig,
 } from '../../../models/index.ts';
 import { assign, DEFAULT_SCOPE, PARTS, type Part } from '../../../splits/index.ts';
 import {
@@ -42,12 +43,20 @@ import {
   type TopFeature,
   writeScores,
 } from '../../artifacts/index.ts';
-import { badFilesError, discover, type IngestSummary, ingest, type Service } from '../../data/index.ts';
+import {
+  badFilesError,
+  discover,
+  type IngestSummary,
+  ingest,
+  type Service,
+  verifiedManifest,
+} from '../../data/index.ts';
 import { BenchError, dataError, usageError } from '../../errors/index.ts';
+import { configurationOf } from '../../experiment/index.ts';
 import { openStore, type Store, type TrialDetail } from '../../store/index.ts';
 import { IngestInputs } from '../../sweep/index.ts';
-import { intFlag, parseFlags } from '../flags.ts';
-import { cacheDir, dbPath } from '../paths.ts';
+import { intFlag, parseFlags, STORE_FLAGS } from '../flags.ts';
+import { cacheDir, storeArtifactsDir, storeTarget } from '../paths.ts';
 import { num } from './run.ts';
 
 const out = (s: string) => process.stdout.write(s);
@@ -58,6 +67,22 @@ function lo2BenchVersion(): string {
     version?: string;
   };
   return pkg.version ?? 'unknown';
+}
+
+/**
+ * The cached ingest of a trial's dataset, its files checked against the manifest's sha256 (a changed
+ * file must not become wrong matrices); an io error naming the entry and how to rebuild it otherwise.
+ */
+export function trialIngest(cache: string, t: TrialDetail): { dir: string; summary: IngestSummary } {
+  const dir = join(cache, 'ingest', t.dataset.hash);
+  const entry = verifiedManifest<IngestSummary>(dir);
+  if ('problem' in entry) {
+    throw new BenchError('io', `the ingest of dataset ${t.dataset.hash} cannot be used: ${entry.problem} (${dir})`, {
+      file: dir,
+      hint: `rerun its experiment (bench run ${t.experiment.file ?? '<file>'}) to rebuild the cache`,
+    });
+  }
+  return { dir, summary: entry.manifest };
 }
 
 /**
@@ -82,23 +107,16 @@ export async function trialBundle(store: Store, t: TrialDetail, cache: string): 
     });
   }
   const model = readArtifact(artifact); // checks the sha256
-  const ingestDir = join(cache, 'ingest', t.dataset.hash);
-  const manifestPath = join(ingestDir, 'manifest.json');
-  if (!existsSync(join(ingestDir, 'sequences.arrow')) || !existsSync(manifestPath)) {
-    throw new BenchError('io', `the ingest of dataset ${t.dataset.hash} is no longer in the cache (${ingestDir})`, {
-      file: ingestDir,
-      hint: `rerun its experiment (bench run ${t.experiment.file ?? '<file>'}) to rebuild the cache`,
-    });
-  }
-  // The ingest records the settings that made its tokens (IngestSummary, the cache entry's manifest).
-  const summary = JSON.parse(readFileSync(manifestPath, 'utf8')) as IngestSummary;
+  const { dir: ingestDir, summary } = trialIngest(cache, t);
   const split = await store.loadSplit(t.split.id);
   const scope = split.scope ?? DEFAULT_SCOPE;
   const inputs = new IngestInputs(ingestDir, scope);
   const parts = assign(inputs.meta(), split).parts;
   // As buildMatrices fits it for the sweep: each part's vectorizer on the training sequences only,
   // with the variant's vectorizer settings.
-  const { vectorizer } = resolveVariant(t.variant, { featureSet: t.featureSet });
+  // The trial's own configuration (an inline variant has no registry entry to resolve).
+  const vectorizer = (configurationOf(t.params)?.vectorizer ??
+    resolveVariant(t.variant, { featureSet: t.featureSet }).vectorizer) as VariantConfig['vectorizer'];
   const space = FeatureSpace.fit(t.featureSet, inputs.source(t.featureSet), parts.train, vectorizer);
   const recipe: SequenceRecipe = {
     trimLines: summary.options.trimLines,
@@ -297,7 +315,7 @@ export async function scoreTree(
 export async function scoreCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseFlags(
     argv,
-    { db: { type: 'string' }, json: { type: 'boolean' }, out: { type: 'string' }, top: { type: 'string' } },
+    { ...STORE_FLAGS, json: { type: 'boolean' }, out: { type: 'string' }, top: { type: 'string' } },
     'score',
   );
   if (positionals.length !== 2) {
@@ -315,7 +333,7 @@ export async function scoreCommand(argv: readonly string[]): Promise<number> {
   if (/^\d+$/.test(who)) {
     const id = Number(who);
     source = { trial: id };
-    const store = await openStore(dbPath(values.db), { create: false });
+    const store = await openStore(storeTarget(values), { create: false, artifactsRoot: storeArtifactsDir(values) });
     try {
       const t = await store.getTrial(id);
       if (!t) throw usageError(`trial ${id} is not in the database`, { hint: 'list trials with `bench ls`' });

@@ -3,41 +3,22 @@
  * prints its leakage audit per feature set. The same work `bench run` does before any model.
  */
 import { join } from 'node:path';
-import { FEATURE_PARTS, isTokenPart } from '../../../models/index.ts';
-import {
-  assign,
-  auditSplit,
-  LABEL_SCOPES,
-  type LabelScope,
-  type LeakageAudit,
-  makeSplit,
-  PARTS,
-  type Part,
-  SEQ_BY,
-  type SeqBy,
-  type SequenceScope,
-  SPLIT_STRATEGIES,
-  type SplitManifest,
-  type SplitStrategy,
+// Types only at the top: the rooms a split needs (the data room's Arrow readers, the models, the
+// store) load once the flags are parsed, so `--help` and usage errors do not pay for them.
+import type {
+  LabelScope,
+  LeakageAudit,
+  Part,
+  SeqBy,
+  SequenceScope,
+  SplitManifest,
+  SplitStrategy,
 } from '../../../splits/index.ts';
-import {
-  badFilesError,
-  type IngestSummary,
-  ingest,
-  materializeDataset,
-  resolveSynthOptions,
-  SYNTH_FAULTS,
-  type SynthFaults,
-  type TokenFeatureSet,
-} from '../../data/index.ts';
+import type { IngestSummary, SynthFaults, TokenFeatureSet } from '../../data/index.ts';
 import { usageError } from '../../errors/index.ts';
-import { openStore } from '../../store/index.ts';
-import { IngestInputs } from '../../sweep/index.ts';
 import { intFlag, parseFlags } from '../flags.ts';
+import { HELP_SPLIT_STRATEGIES } from '../main.ts';
 import { benchHome } from '../paths.ts';
-
-// The audit works on token bags: every feature part but numeric.
-const FEATURE_SETS: readonly TokenFeatureSet[] = FEATURE_PARTS.filter(isTokenPart);
 
 const flags = {
   strategy: { type: 'string' },
@@ -56,7 +37,7 @@ const flags = {
   help: { type: 'boolean' },
 } as const;
 
-const HELP = `usage: bench split [DIR] [--strategy ${SPLIT_STRATEGIES.join('|')}] [--seed N]
+const HELP = `usage: bench split [DIR] [--strategy ${HELP_SPLIT_STRATEGIES.join('|')}] [--seed N]
                    [--fractions 0.6,0.2,0.2] [--folds K --fold I] [--feature-sets words,trigrams,drain]
                    [--preset tiny|standard|large] [--order v1|shuffled] [--faults injected|none]
                    [--labels case|target-service] [--seq-by file|test_case] [--db FILE] [--json]
@@ -89,6 +70,21 @@ export async function splitCommand(argv: readonly string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
+  const [
+    { FEATURE_PARTS, isTokenPart },
+    { assign, auditSplit, LABEL_SCOPES, makeSplit, PARTS, SEQ_BY },
+    { badFilesError, ingest, materializeDataset, resolveSynthOptions, SYNTH_FAULTS },
+    { openStore },
+    { IngestInputs },
+  ] = await Promise.all([
+    import('../../../models/index.ts'),
+    import('../../../splits/index.ts'),
+    import('../../data/index.ts'),
+    import('../../store/index.ts'),
+    import('../../sweep/index.ts'),
+  ]);
+  // The audit works on token bags: every feature part but numeric.
+  const FEATURE_SETS: readonly TokenFeatureSet[] = FEATURE_PARTS.filter(isTokenPart);
   const featureSets = (values['feature-sets'] ?? FEATURE_SETS.join(',')).split(',').map((s) => s.trim());
   for (const f of featureSets) {
     if (!(FEATURE_SETS as readonly string[]).includes(f)) {
@@ -178,7 +174,7 @@ export async function splitCommand(argv: readonly string[]): Promise<number> {
       excluded,
       audits,
     };
-    process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatSplit(report));
+    process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatSplit(report, PARTS));
   } finally {
     await store.close();
   }
@@ -188,11 +184,11 @@ export async function splitCommand(argv: readonly string[]): Promise<number> {
 const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 const num = (x: number) => (Number.isNaN(x) ? '  n/a' : x.toFixed(3));
 
-function formatSplit(r: SplitReport): string {
+function formatSplit(r: SplitReport, parts: readonly Part[]): string {
   const m = r.manifest;
   const scope = m.scope ? `, labels ${m.scope.labels}, sequences per ${m.scope.seqBy}` : '';
   const lines = [`split ${r.splitId}: ${m.strategy}, seed ${m.seed}${scope}, manifest ${m.hash.slice(0, 16)}`];
-  for (const p of PARTS) {
+  for (const p of parts) {
     const s = r.parts[p];
     lines.push(
       `  ${p.padEnd(5)} ${String(s.runs).padStart(5)} runs ${String(s.sequences).padStart(6)} sequences ` +

@@ -1,11 +1,10 @@
 /** `bench show <trial>`, `bench compare <a> <b>`, `bench export <trial>`: one trial's record, two side by side, its data out. */
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { exportSvmlight } from '../../../models/index.ts';
 import { BenchError, ensureDir, usageError } from '../../errors/index.ts';
 import { openStore, type Store, type TrialDetail } from '../../store/index.ts';
-import { idArg, parseFlags } from '../flags.ts';
-import { cacheDir, dbPath, exportsDir } from '../paths.ts';
+import { idArg, parseFlags, STORE_FLAGS } from '../flags.ts';
+import { cacheDir, exportsDir, storeArtifactsDir, storeTarget } from '../paths.ts';
 import { num, tagText } from './run.ts';
 
 const out = (s: string) => process.stdout.write(s);
@@ -17,9 +16,9 @@ async function trialOrThrow(store: Store, id: number): Promise<TrialDetail> {
 }
 
 export async function showCommand(argv: readonly string[]): Promise<number> {
-  const { values, positionals } = parseFlags(argv, { db: { type: 'string' }, json: { type: 'boolean' } }, 'show');
+  const { values, positionals } = parseFlags(argv, { ...STORE_FLAGS, json: { type: 'boolean' } }, 'show');
   const id = idArg(positionals[0], 'trial', 'show');
-  const store = await openStore(dbPath(values.db), { create: false });
+  const store = await openStore(storeTarget(values), { create: false, artifactsRoot: storeArtifactsDir(values) });
   try {
     const t = await trialOrThrow(store, id);
     if (values.json) {
@@ -30,6 +29,7 @@ export async function showCommand(argv: readonly string[]): Promise<number> {
     out(
       `experiment ${t.experiment.name} (${t.experiment.file ?? '?'}), sweep ${t.sweep.id}, git ${t.sweep.gitSha?.slice(0, 10) ?? '?'}\n`,
     );
+    if (t.worker !== null) out(`run by ${t.worker}\n`);
     if (t.sweep.note !== null) out(`sweep note: ${t.sweep.note}\n`);
     if (Object.keys(t.sweep.tags).length > 0) out(`sweep tags: ${tagText(t.sweep.tags)}\n`);
     out(
@@ -38,9 +38,18 @@ export async function showCommand(argv: readonly string[]): Promise<number> {
     out(
       `split ${t.split.id}: ${t.split.strategy}, seed ${t.split.seed}, manifest ${t.split.manifestHash.slice(0, 16)}\n`,
     );
+    const configuration = await configurationText(t);
+    if (configuration.length > 0) out(`\nconfiguration:\n${configuration.map((l) => `  ${l}\n`).join('')}`);
     if (t.error) out(`\nerror:\n${t.error}\n`);
-    const { COMPARED_METRICS } = await import('../../../reports/index.ts');
-    const names = [...COMPARED_METRICS, 'threshold', 'tp', 'fp', 'tn', 'fn'];
+    const { comparedMetrics } = await import('../../../reports/index.ts');
+    const names = [
+      ...comparedMetrics((id) => (['train', 'val', 'test'] as const).some((p) => t.metrics[p][id] !== undefined)),
+      'threshold',
+      'tp',
+      'fp',
+      'tn',
+      'fn',
+    ];
     if (Object.keys(t.metrics.test).length > 0) {
       out(`\n${'metric'.padEnd(16)}${'train'.padStart(10)}${'val'.padStart(10)}${'test'.padStart(10)}\n`);
       for (const n of names) {
@@ -110,13 +119,23 @@ export async function showCommand(argv: readonly string[]): Promise<number> {
   }
 }
 
+/** A trial's configuration and, for a tuned one, its grid search (its `tuning.json`), as lines. */
+async function configurationText(t: TrialDetail): Promise<string[]> {
+  const [{ paramsLines }, { readTuning }] = await Promise.all([
+    import('../../experiment/index.ts'),
+    import('../../artifacts/index.ts'),
+  ]);
+  const tuning = t.artifacts.find((a) => a.kind === 'tuning');
+  return paramsLines(t.params, tuning ? readTuning(tuning) : null, (x) => num(x));
+}
+
 /** A t statistic, with the infinite ones of zero-variance differences spelled out. */
 const tText = (t: number) => (Number.isFinite(t) ? t.toFixed(3) : t > 0 ? '+∞' : '−∞');
 
 export async function compareCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseFlags(
     argv,
-    { db: { type: 'string' }, experiment: { type: 'string' }, json: { type: 'boolean' } },
+    { ...STORE_FLAGS, experiment: { type: 'string' }, json: { type: 'boolean' } },
     'compare',
   );
   if (positionals.length !== 2) {
@@ -127,7 +146,7 @@ export async function compareCommand(argv: readonly string[]): Promise<number> {
   const [a, b] = positionals as [string, string];
   const isId = (s: string) => /^\d+$/.test(s);
   if (isId(a) !== isId(b)) throw usageError('compare: give two trial ids or two variants, not one of each');
-  const store = await openStore(dbPath(values.db), { create: false });
+  const store = await openStore(storeTarget(values), { create: false, artifactsRoot: storeArtifactsDir(values) });
   try {
     const r = isId(a)
       ? await (await import('../../../reports/index.ts')).compareTrials(store, Number(a), Number(b))
@@ -193,7 +212,7 @@ type Format = (typeof FORMATS)[number];
 export async function exportCommand(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseFlags(
     argv,
-    { db: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
+    { ...STORE_FLAGS, format: { type: 'string' }, out: { type: 'string' }, json: { type: 'boolean' } },
     'export',
   );
   const id = idArg(positionals[0], 'trial', 'export');
@@ -202,7 +221,7 @@ export async function exportCommand(argv: readonly string[]): Promise<number> {
     throw usageError(`export: unknown --format '${format}'`, { hint: `one of ${FORMATS.join(', ')}` });
   }
   const dir = resolve(values.out ?? join(exportsDir(), `trial-${id}-${format}`));
-  const store = await openStore(dbPath(values.db), { create: false });
+  const store = await openStore(storeTarget(values), { create: false, artifactsRoot: storeArtifactsDir(values) });
   try {
     const t = await trialOrThrow(store, id);
     const files: string[] = [];
@@ -216,18 +235,17 @@ export async function exportCommand(argv: readonly string[]): Promise<number> {
     const { buildMatrices, IngestInputs } = await import('../../sweep/index.ts');
     if (format === 'svmlight') {
       // The exact matrices the model saw: rebuilt from the cached ingest (vectorizers fit on train).
-      const ingestDir = join(cacheDir(), 'ingest', t.dataset.hash);
-      if (!existsSync(join(ingestDir, 'sequences.arrow'))) {
-        throw new BenchError('io', `the ingest of dataset ${t.dataset.hash} is no longer in the cache (${ingestDir})`, {
-          file: ingestDir,
-          hint: `rerun its experiment (bench run ${t.experiment.file ?? '<file>'}) to rebuild the cache`,
-        });
-      }
+      const { dir: ingestDir } = (await import('./score.ts')).trialIngest(cacheDir(), t);
       const manifest = await store.loadSplit(t.split.id);
       // The sequences the trial saw: its split records the scope they were taken in.
       const inputs = new IngestInputs(ingestDir, manifest.scope ?? DEFAULT_SCOPE);
       const parts = assign(inputs.meta(), manifest).parts;
-      const { vectorizer } = resolveVariant(t.variant, { featureSet: t.featureSet });
+      // The trial's own configuration (an inline variant has no registry entry to resolve).
+      const stored = (await import('../../experiment/index.ts')).configurationOf(t.params);
+      const vectorizer = (stored?.vectorizer ??
+        resolveVariant(t.variant, { featureSet: t.featureSet }).vectorizer) as ReturnType<
+        typeof resolveVariant
+      >['vectorizer'];
       const m = buildMatrices(t.featureSet, inputs.source(t.featureSet), parts, vectorizer);
       const labelled = Object.fromEntries(
         PARTS.map((p) => [p, { x: m.matrices[p], labels: Uint8Array.from(parts[p], (s) => (s.anomaly ? 1 : 0)) }]),

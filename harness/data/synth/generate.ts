@@ -9,16 +9,18 @@
  * generation of the next one (at most one run in flight), so memory stays at about two runs per
  * thread. Large trees are built by worker threads, whole runs each (generate-worker.ts).
  */
+import { rmSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
+import { diskFullError } from '../../errors/index.ts';
 import { bundledWorker } from '../../workers/index.ts';
 import { TRUTH_FORMAT, TRUTH_MANIFEST, V2_PRERUN_FOLDER } from '../lo2/constants.ts';
 import { resolveSynthOptions, type SynthOptions } from './options.ts';
 import { linesPerRequest, planRuns, type RunPlan } from './schedule.ts';
 import { PROFILES } from './services.ts';
-import { add, emptySummary, generateRuns, type SynthSummary } from './write-runs.ts';
+import { add, emptySummary, generateRuns, runDirOf, type SynthSummary } from './write-runs.ts';
 
 export type { SynthSummary } from './write-runs.ts';
 
@@ -44,6 +46,10 @@ export function synthWorkers(
  * own plan only, and runs are built whole, by the main thread or by worker threads (`workers`,
  * default: one per core for large trees, none for small ones). `onProgress(done, total)` counts
  * files.
+ *
+ * The ground-truth manifest `lo2-truth.json` is written last, so a tree without it was never
+ * finished. A write that finds the disk full removes the runs' folders and ends in an `io` error
+ * naming the folder: what is left does not look like a tree, and the space is free again.
  */
 export async function generateSynth(
   options: Partial<SynthOptions> & { outDir: string },
@@ -52,14 +58,34 @@ export async function generateSynth(
 ): Promise<SynthSummary> {
   const o = resolveSynthOptions(options);
   const runs = planRuns(o);
+  try {
+    return await writeTree(o, runs, onProgress, workers);
+  } catch (err) {
+    const full = diskFullError(err, {
+      what: 'synthetic tree',
+      path: o.outDir,
+      hint: 'free space on that file system, or write the tree where there is room (--out DIR; the cache is under BENCH_HOME)',
+    });
+    if (!full) throw err;
+    // Every write has ended (the pool is destroyed, a run's writes settle before rejecting).
+    for (const run of runs) rmSync(runDirOf(o, run), { recursive: true, force: true });
+    rmSync(join(o.outDir, TRUTH_MANIFEST), { force: true });
+    throw full;
+  }
+}
+
+async function writeTree(
+  o: Readonly<SynthOptions>,
+  runs: readonly RunPlan[],
+  onProgress: ((done: number, total: number) => void) | undefined,
+  workers: number | undefined,
+): Promise<SynthSummary> {
   const total = runs.reduce((n, r) => n + r.cases.length, 0) * o.services.length;
   const summary = emptySummary(runs.length);
   await mkdir(o.outDir, { recursive: true });
   if (o.order === 'shuffled') await mkdir(join(o.outDir, V2_PRERUN_FOLDER), { recursive: true });
-  await writeFile(
-    join(o.outDir, TRUTH_MANIFEST),
-    `${JSON.stringify({ format: TRUTH_FORMAT, faults: o.faults, generator: 'lo2-bench synth', seed: o.seed, order: o.order })}\n`,
-  );
+  // A manifest of an earlier tree of the same folder would vouch for this one before it is whole.
+  rmSync(join(o.outDir, TRUTH_MANIFEST), { force: true });
   const threads = workers ?? synthWorkers(o, runs);
   if (threads <= 0) {
     let done = 0;
@@ -70,8 +96,25 @@ export async function generateSynth(
         onProgress?.(done, total);
       }),
     );
-    return summary;
+  } else {
+    await generateInPool(o, runs, threads, summary, total, onProgress);
   }
+  await writeFile(
+    join(o.outDir, TRUTH_MANIFEST),
+    `${JSON.stringify({ format: TRUTH_FORMAT, faults: o.faults, generator: 'lo2-bench synth', seed: o.seed, order: o.order })}\n`,
+  );
+  return summary;
+}
+
+/** Writes the runs in `threads` worker threads, a few runs per task; adds what they hold to `summary`. */
+async function generateInPool(
+  o: Readonly<SynthOptions>,
+  runs: readonly RunPlan[],
+  threads: number,
+  summary: SynthSummary,
+  total: number,
+  onProgress: ((done: number, total: number) => void) | undefined,
+): Promise<void> {
   const pool = new Piscina({
     filename: await bundledWorker(new URL('./generate-worker.ts', import.meta.url)),
     minThreads: threads,
@@ -95,7 +138,6 @@ export async function generateSynth(
   } finally {
     await pool.destroy();
   }
-  return summary;
 }
 
 const RUNS_PER_TASK = 4;

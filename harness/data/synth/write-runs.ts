@@ -89,12 +89,17 @@ export function add(into: SynthSummary, part: SynthSummary): void {
   into.filesWithFaults += part.filesWithFaults;
 }
 
+/** The folder of a run in the tree (its name follows the order's layout). */
+export function runDirOf(o: Readonly<SynthOptions>, run: RunPlan): string {
+  return join(o.outDir, o.order === 'shuffled' ? v2RunDirName(run.epochSec) : runDirName(run.epochSec));
+}
+
 /** The files of one run (logs and their ground truth), in a fixed order, and what they hold. */
 function buildRun(
   o: Readonly<SynthOptions>,
   run: RunPlan,
 ): { dirs: string[]; files: [string, string][]; summary: SynthSummary } {
-  const runDir = join(o.outDir, o.order === 'shuffled' ? v2RunDirName(run.epochSec) : runDirName(run.epochSec));
+  const runDir = runDirOf(o, run);
   const files: [string, string][] = [];
   const summary = emptySummary(0);
   for (const service of o.services) {
@@ -118,9 +123,18 @@ function buildRun(
   return { dirs: run.cases.map((c) => join(runDir, c.testCase)), files, summary };
 }
 
+/**
+ * Writes a run's files. Every write has ended before this rejects: a failed write (a full disk) then
+ * leaves no other write of the run still going, so the caller can remove what was written.
+ */
 async function writeRun(built: ReturnType<typeof buildRun>): Promise<void> {
-  await Promise.all(built.dirs.map((d) => mkdir(d, { recursive: true })));
-  await Promise.all(built.files.map(([path, text]) => writeFile(path, text)));
+  await settleAll(built.dirs.map((d) => mkdir(d, { recursive: true })));
+  await settleAll(built.files.map(([path, text]) => writeFile(path, text)));
+}
+
+/** Waits for every promise, then rejects with the first rejection, if any. */
+async function settleAll(promises: readonly Promise<unknown>[]): Promise<void> {
+  for (const r of await Promise.allSettled(promises)) if (r.status === 'rejected') throw r.reason;
 }
 
 /**

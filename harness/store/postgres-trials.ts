@@ -1,0 +1,271 @@
+/**
+ * PostgresStore's writes: experiments, sweeps and their notes and tags, datasets, splits, audits,
+ * trial claims and results. Each is one transaction. Where SQLite serialises writers with its one
+ * write lock, PostgreSQL lets them run side by side, so each write says what it must not race
+ * with: a unique key and `ON CONFLICT`, a row lock (`FOR UPDATE`) on the trial it changes, or an
+ * advisory lock where there is no row to lock yet (a new experiment row).
+ */
+import { PARTS, type SplitManifest, verifyManifest } from '../../splits/index.ts';
+import { BenchError } from '../errors/index.ts';
+import { ownerAlive } from './owner.ts';
+import { type Conn, one, type PgDb, run } from './postgres-db.ts';
+import { MIGRATION_LOCK } from './postgres-schema.ts';
+import type {
+  ClaimedTrial,
+  ClaimRetry,
+  DatasetRecord,
+  ExperimentRecord,
+  SweepAnnotation,
+  SweepEnv,
+  SweepStatus,
+  TrialClaim,
+  TrialRecord,
+} from './types.ts';
+
+const now = () => new Date().toISOString();
+
+/** NaN (an undefined metric) and ±Infinity (a "predict nothing" threshold) are stored as NULL, as in SQLite. */
+const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+/** The second key of the advisory lock new experiment rows are made under (the first is the migration lock's). */
+const EXPERIMENTS_LOCK = 1;
+
+export async function upsertExperiment(db: PgDb, e: ExperimentRecord): Promise<number> {
+  const config = JSON.stringify(e.config);
+  return db.tx(async (c) => {
+    // No unique key over (name, file, config): two processes starting the same experiment would
+    // both insert a row without this lock.
+    await c.query('SELECT pg_advisory_xact_lock($1, $2)', [MIGRATION_LOCK, EXPERIMENTS_LOCK]);
+    const row = await one<{ id: number }>(
+      c,
+      'SELECT id FROM experiments WHERE name = $1 AND file = $2 AND config_json = $3 ORDER BY id LIMIT 1',
+      [e.name, e.file, config],
+    );
+    if (row) return row.id;
+    const inserted = await one<{ id: number }>(
+      c,
+      'INSERT INTO experiments (name, file, created_at, config_json) VALUES ($1, $2, $3, $4) RETURNING id',
+      [e.name, e.file, now(), config],
+    );
+    return inserted!.id;
+  });
+}
+
+export async function startSweep(db: PgDb, experimentId: number, env: SweepEnv, owner: string): Promise<number> {
+  const row = await one<{ id: number }>(
+    db.pool,
+    `INSERT INTO sweeps (experiment_id, started_at, status, git_sha, env_json, owner)
+     VALUES ($1, $2, 'running', $3, $4, $5) RETURNING id`,
+    [experimentId, now(), env.gitSha, JSON.stringify(env.env), owner],
+  );
+  return row!.id;
+}
+
+export async function finishSweep(db: PgDb, sweepId: number, status: Exclude<SweepStatus, 'running'>): Promise<void> {
+  await run(db.pool, 'UPDATE sweeps SET finished_at = $1, status = $2 WHERE id = $3', [now(), status, sweepId]);
+}
+
+export async function annotateSweep(db: PgDb, sweepId: number, a: SweepAnnotation): Promise<void> {
+  await db.tx(async (c) => {
+    if (!(await one(c, 'SELECT 1 FROM sweeps WHERE id = $1 FOR UPDATE', [sweepId]))) {
+      throw new BenchError('usage', `sweep ${sweepId} is not in the database`, { hint: 'list sweeps with `bench ls`' });
+    }
+    if (a.note !== undefined) await run(c, 'UPDATE sweeps SET note = $1 WHERE id = $2', [a.note, sweepId]);
+    for (const [key, value] of Object.entries(a.tags ?? {})) {
+      await run(
+        c,
+        `INSERT INTO sweep_tags (sweep_id, key, value) VALUES ($1, $2, $3)
+         ON CONFLICT (sweep_id, key) DO UPDATE SET value = EXCLUDED.value`,
+        [sweepId, key, value],
+      );
+    }
+  });
+}
+
+export async function upsertDataset(db: PgDb, d: DatasetRecord): Promise<number> {
+  return db.tx(async (c) => {
+    const inserted = await one<{ id: number }>(
+      c,
+      `INSERT INTO datasets (hash, source, n_runs, n_sequences, n_events, options_json) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (hash) DO NOTHING RETURNING id`,
+      [d.hash, d.source, d.nRuns, d.nSequences, d.nEvents, JSON.stringify(d.options)],
+    );
+    if (inserted) return inserted.id;
+    return (await one<{ id: number }>(c, 'SELECT id FROM datasets WHERE hash = $1', [d.hash]))!.id;
+  });
+}
+
+export async function saveSplit(db: PgDb, datasetId: number, m: SplitManifest): Promise<number> {
+  verifyManifest(m);
+  return db.tx(async (c) => {
+    const inserted = await one<{ id: number }>(
+      c,
+      `INSERT INTO splits (dataset_id, seed, strategy, manifest_hash, manifest_json) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (dataset_id, manifest_hash) DO NOTHING RETURNING id`,
+      [datasetId, m.seed, m.strategy, m.hash, JSON.stringify(m)],
+    );
+    if (!inserted) {
+      return (await one<{ id: number }>(c, 'SELECT id FROM splits WHERE dataset_id = $1 AND manifest_hash = $2', [
+        datasetId,
+        m.hash,
+      ]))!.id;
+    }
+    const runs = PARTS.flatMap((part) => m.parts[part]);
+    const parts = PARTS.flatMap((part) => m.parts[part].map(() => part));
+    await run(c, 'INSERT INTO split_members (split_id, run, part) SELECT $1, * FROM unnest($2::text[], $3::text[])', [
+      inserted.id,
+      runs,
+      parts,
+    ]);
+    return inserted.id;
+  });
+}
+
+export async function saveAudit(db: PgDb, splitId: number, featureSet: string, audit: unknown): Promise<void> {
+  await run(
+    db.pool,
+    `INSERT INTO leakage_audits (split_id, feature_set, audit_json) VALUES ($1, $2, $3)
+     ON CONFLICT (split_id, feature_set) DO UPDATE SET audit_json = EXCLUDED.audit_json`,
+    [splitId, featureSet, JSON.stringify(audit)],
+  );
+}
+
+type TrialRow = { id: number; status: ClaimedTrial['status']; owner: string | null };
+
+/**
+ * Claims the trial of `t.key` for `owner` (see Store.claimTrial). The trial's row is locked for the
+ * transaction (`FOR UPDATE`): a second claimer of the same key, on any machine, waits until the
+ * first commits and then sees its claim, so it reports the trial busy instead of running it too. A
+ * key nobody has stored yet is inserted with `ON CONFLICT DO NOTHING`: of two inserting at once,
+ * the later one waits, inserts nothing, and reads the winner's row.
+ */
+export async function claimTrial(db: PgDb, t: TrialClaim, retry: ClaimRetry, owner: string): Promise<ClaimedTrial> {
+  return db.tx(async (c) => {
+    const claimed = await claim(c);
+    await run(
+      c,
+      `INSERT INTO experiment_trials (experiment_id, trial_id) SELECT experiment_id, $1 FROM sweeps WHERE id = $2
+       ON CONFLICT DO NOTHING`,
+      [claimed.id, t.sweepId],
+    );
+    return claimed;
+  });
+
+  async function claim(c: Conn): Promise<ClaimedTrial> {
+    const locked = () => one<TrialRow>(c, 'SELECT id, status, owner FROM trials WHERE key = $1 FOR UPDATE', [t.key]);
+    let row = await locked();
+    if (!row) {
+      const inserted = await one<{ id: number }>(
+        c,
+        `INSERT INTO trials (sweep_id, split_id, variant, feature_set, seed, params_json, key, status, started_at, owner)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9) ON CONFLICT (key) DO NOTHING RETURNING id`,
+        [t.sweepId, t.splitId, t.variant, t.featureSet, t.seed, JSON.stringify(t.params), t.key, now(), owner],
+      );
+      if (inserted) return { id: inserted.id, status: 'running', resumed: false };
+      row = await locked();
+      if (!row) throw new Error(`trial ${t.key}: inserted by another process and gone again`);
+    }
+    if (row.status === 'done' && !retry.done) return { id: row.id, status: row.status, resumed: true };
+    if (row.status === 'failed' && !retry.failed) return { id: row.id, status: row.status, resumed: true };
+    if (row.status === 'running' && !retry.running && ownerAlive(row.owner, owner)) {
+      return { id: row.id, status: row.status, resumed: true, busy: row.owner! };
+    }
+    await run(
+      c,
+      "UPDATE trials SET status = 'running', error = NULL, started_at = $1, sweep_id = $2, owner = $3 WHERE id = $4",
+      [now(), t.sweepId, owner, row.id],
+    );
+    return { id: row.id, status: 'running', resumed: false };
+  }
+}
+
+/**
+ * Records a finished trial's rows run by `worker` and marks it done, all or nothing (see
+ * Store.completeTrial); `also` runs in the same transaction (a queue job's completion). A trial done
+ * already (a late duplicate) or unknown gets nothing but `also`, and false is returned.
+ */
+export async function completeTrial(
+  db: PgDb,
+  trialId: number,
+  r: TrialRecord,
+  worker: string,
+  also?: (c: Conn) => Promise<void>,
+): Promise<boolean> {
+  return db.tx(async (c) => {
+    // Two completions of one trial (a retried job racing a late result) take turns on its row; the
+    // second sees it done and writes nothing.
+    const row = await one<{ status: string }>(c, 'SELECT status FROM trials WHERE id = $1 FOR UPDATE', [trialId]);
+    if (row === undefined || row.status === 'done') {
+      await also?.(c);
+      return false;
+    }
+    for (const table of ['metrics', 'timings', 'artifacts', 'throughput']) {
+      await c.query(`DELETE FROM ${table} WHERE trial_id = $1`, [trialId]);
+    }
+    const m = r.metrics;
+    await c.query(
+      `INSERT INTO metrics (trial_id, part, name, value, slice, pos)
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::float8[], $5::text[], $6::int[])`,
+      [
+        trialId,
+        m.map((x) => x.part),
+        m.map((x) => x.name),
+        m.map((x) => finite(x.value)),
+        m.map((x) => x.slice ?? ''),
+        m.map((_, i) => i),
+      ],
+    );
+    const t = r.timings;
+    await c.query(
+      `INSERT INTO timings (trial_id, stage, wall_ms, cpu_ms, peak_rss_mb, pos)
+       SELECT $1, * FROM unnest($2::text[], $3::float8[], $4::float8[], $5::float8[], $6::int[])`,
+      [
+        trialId,
+        t.map((x) => x.stage),
+        t.map((x) => x.wallMs),
+        t.map((x) => x.cpuMs),
+        t.map((x) => x.peakRssMb),
+        t.map((_, i) => i),
+      ],
+    );
+    const a = r.artifacts;
+    await c.query(
+      'INSERT INTO artifacts (trial_id, kind, path, sha256) SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[])',
+      [trialId, a.map((x) => x.kind), a.map((x) => x.path), a.map((x) => x.sha256)],
+    );
+    const q = r.throughput;
+    if (q) {
+      await c.query(
+        `INSERT INTO throughput (trial_id, rows, mean_ms, p99_ms, rme, samples, sequences_per_s)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        [trialId, q.rows, q.meanMs, q.p99Ms, q.rme, q.samples, finite(q.sequencesPerS)],
+      );
+    }
+    await c.query("UPDATE trials SET status = 'done', finished_at = $1, owner = NULL, worker = $2 WHERE id = $3", [
+      now(),
+      worker,
+      trialId,
+    ]);
+    await also?.(c);
+    return true;
+  });
+}
+
+/** Marks a trial failed by `worker`, unless it is done already (a late failure of a duplicate attempt). */
+export async function failTrial(db: PgDb, trialId: number, error: string, worker: string): Promise<void> {
+  await run(
+    db.pool,
+    `UPDATE trials SET status = 'failed', error = $1, finished_at = $2, owner = NULL, worker = $3
+     WHERE id = $4 AND status <> 'done'`,
+    [error, now(), worker, trialId],
+  );
+}
+
+/** Gives back the trials `owner` was running in a sweep (see Store.releaseTrials). */
+export async function releaseTrials(db: PgDb, sweepId: number, owner: string): Promise<number> {
+  return run(
+    db.pool,
+    "UPDATE trials SET status = 'pending', owner = NULL WHERE sweep_id = $1 AND status = 'running' AND owner = $2",
+    [sweepId, owner],
+  );
+}

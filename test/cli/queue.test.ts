@@ -1,0 +1,163 @@
+/**
+ * The job queue end to end through the real CLI on a throwaway PostgreSQL server: quickstart
+ * submitted with `--enqueue-only`, three `bench worker --exit-when-idle` processes (each with its
+ * own BENCH_HOME, as three machines, sharing one --artifacts folder), one killed with SIGKILL once it
+ * holds a job. Every trial ends done exactly once with the F1 of a local SQLite run, the killed
+ * worker's job is retried by another worker, resubmitting adds no job, and a duplicate commit is
+ * rejected. Skipped, with the reason, where PostgreSQL is not installed.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { PostgresStore } from '../../harness/store/index.ts';
+import { benchCli, tempDir } from '../helpers/fixtures.ts';
+import { postgresAvailable, startThrowawayPostgres, type ThrowawayPostgres } from '../helpers/postgres.ts';
+
+const BIN = join(import.meta.dirname, '../../bin/bench.mjs');
+const QUICKSTART = join(import.meta.dirname, '../../experiments/quickstart.ts');
+const unavailable = postgresAvailable();
+
+interface Listed {
+  id: number;
+  variant: string;
+  feature_set: string;
+  status: string;
+  f1: number | null;
+}
+
+interface Worker {
+  child: ChildProcess;
+  out: string;
+  exited: Promise<number | null>;
+}
+
+function startWorker(home: string, url: string, artifacts: string): Worker {
+  const child = spawn(
+    process.execPath,
+    [BIN, 'worker', '--store', url, '--exit-when-idle', '--artifacts', artifacts, '--supervise-seconds', '1'],
+    { env: { ...process.env, BENCH_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const w: Worker = {
+    child,
+    out: '',
+    exited: new Promise((done) => child.on('exit', (code) => done(code))),
+  };
+  child.stdout!.on('data', (b: Buffer) => {
+    w.out += b.toString();
+  });
+  child.stderr!.on('data', (b: Buffer) => {
+    w.out += b.toString();
+  });
+  return w;
+}
+
+describe('bench run --enqueue-only and bench worker (real CLI, real PostgreSQL)', {
+  skip: unavailable ?? false,
+}, () => {
+  const { dir, cleanup } = tempDir('lo2-bench-queue-');
+  const artifacts = join(dir, 'shared-artifacts');
+  const bench = benchCli(join(dir, 'home'));
+  let server: ThrowawayPostgres;
+  let url = '';
+  let killedJob = '';
+  let killedPid = 0;
+
+  const ok = (...args: string[]) => {
+    const r = bench(...args);
+    assert.equal(r.status, 0, `bench ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
+  const json = <T>(...args: string[]) => JSON.parse(ok(...args, '--json')) as T;
+  const f1ByVariant = (rows: Listed[]) =>
+    Object.fromEntries(rows.map((r) => [`${r.variant}:${r.feature_set}`, r.f1]).sort());
+
+  before(async () => {
+    server = await startThrowawayPostgres();
+    url = server.url;
+    // Short expiry: the killed worker's job comes back within seconds.
+    const [sub] = json<{ sweepId: number; submitted: number }[]>(
+      'run',
+      QUICKSTART,
+      '--store',
+      url,
+      '--enqueue-only',
+      '--expire-seconds',
+      '5',
+    );
+    assert.equal(sub!.submitted, 14);
+    const workers = [1, 2, 3].map((i) => startWorker(join(dir, `machine-${i}`), url, artifacts));
+    // Kill the first worker to hold a job, once it has it.
+    const victim = await new Promise<Worker>((found) => {
+      const timer = setInterval(() => {
+        const w = workers.find((x) => /^claimed /m.test(x.out));
+        if (w) {
+          clearInterval(timer);
+          found(w);
+        }
+      }, 20);
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    killedJob = /^claimed .*job ([0-9a-f-]{36})/m.exec(victim.out)![1]!;
+    killedPid = victim.child.pid!;
+    victim.child.kill('SIGKILL');
+    const codes = await Promise.all(workers.map((w) => w.exited));
+    for (const [i, w] of workers.entries()) {
+      if (w !== victim) assert.equal(codes[i], 0, w.out);
+    }
+    ok('run', QUICKSTART); // the embedded SQLite default, for the F1 to compare
+  });
+  after(async () => {
+    await server?.stop();
+    cleanup();
+  });
+
+  it('runs every quickstart trial exactly once, done, with the F1 of a local SQLite run', () => {
+    const onServer = json<Listed[]>('ls', '--store', url);
+    assert.equal(onServer.length, 14);
+    assert.equal(new Set(onServer.map((r) => `${r.variant}:${r.feature_set}`)).size, 14);
+    assert.deepEqual(
+      onServer.map((r) => r.status),
+      onServer.map(() => 'done'),
+    );
+    assert.deepEqual(f1ByVariant(onServer), f1ByVariant(json<Listed[]>('ls')));
+  });
+
+  it('retried the killed worker’s job on another worker', () => {
+    const { jobs } = json<{ jobs: { id: string; state: string; retryCount: number }[] }>('queue', 'ls', '--store', url);
+    const job = jobs.find((j) => j.id === killedJob);
+    assert.ok(job, `job ${killedJob} in the queue`);
+    assert.equal(job.state, 'completed');
+    assert.ok(job.retryCount >= 1, 'the killed attempt counts');
+    for (const t of json<Listed[]>('ls', '--store', url)) {
+      const shown = json<{ worker: string | null }>('show', String(t.id), '--store', url);
+      assert.ok(shown.worker !== null && !shown.worker.endsWith(`:${killedPid}`), `trial ${t.id}: ${shown.worker}`);
+    }
+  });
+
+  it('resubmitting the sweep adds no job', () => {
+    const before = json<{ counts: Record<string, number> }>('queue', 'ls', '--store', url).counts;
+    const [sub] = json<{ submitted: number; skipped: number }[]>('run', QUICKSTART, '--store', url, '--enqueue-only');
+    assert.deepEqual([sub!.submitted, sub!.skipped], [0, 14]);
+    assert.deepEqual(json<{ counts: Record<string, number> }>('queue', 'ls', '--store', url).counts, before);
+  });
+
+  it('rejects a duplicate commit of a done trial by its key', async () => {
+    const store = await PostgresStore.open(url, { owner: 'late-worker.invalid:1' });
+    try {
+      const [first] = await store.listTrials();
+      const kept = (await store.getTrial(first!.id))!;
+      const late = await store.completeTrial(first!.id, {
+        metrics: [{ part: 'test', name: 'f1', value: 0.123 }],
+        timings: [],
+        artifacts: [],
+        throughput: null,
+      });
+      assert.equal(late, false);
+      const now = (await store.getTrial(first!.id))!;
+      assert.deepEqual([now.metrics, now.worker], [kept.metrics, kept.worker]);
+    } finally {
+      await store.close();
+    }
+  });
+});
