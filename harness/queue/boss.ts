@@ -80,17 +80,41 @@ export class TrialQueue {
     return new TrialQueue(boss, o);
   }
 
-  /** Submits one job per trial (id from its key); returns how many were new (an existing job is left as it is). */
+  /**
+   * Submits one job per trial (id from its key); returns how many were new. A job still waiting or
+   * running is left as it is (a waiting one is pointed at the trial's sweep); one that ended
+   * (completed, failed or cancelled) while its trial is to run again (removed, retried, cancelled)
+   * is replaced.
+   */
   async submit(trials: readonly QueuedTrial[]): Promise<number> {
     let added = 0;
     for (const t of trials) {
-      const id = await this.#boss.send(TRIAL_QUEUE, t, {
-        id: jobId(t.key),
-        expireInSeconds: this.options.expireSeconds,
-        retryLimit: this.options.retryLimit,
-        retryDelay: 0,
-      });
-      if (id) added++;
+      const id = jobId(t.key);
+      const send = () =>
+        this.#boss.send(TRIAL_QUEUE, t, {
+          id,
+          expireInSeconds: this.options.expireSeconds,
+          retryLimit: this.options.retryLimit,
+          retryDelay: 0,
+        });
+      if (await send()) {
+        added++;
+        continue;
+      }
+      const { rows } = await this.#boss
+        .getDb()
+        .executeSql('SELECT state::text AS state FROM pgboss.job WHERE name = $1 AND id = $2', [TRIAL_QUEUE, id]);
+      const state = (rows as { state: string }[])[0]?.state;
+      if (state === 'completed' || state === 'failed' || state === 'cancelled') {
+        await this.#boss.deleteJob(TRIAL_QUEUE, id);
+        if (await send()) added++;
+      } else if (state === 'created' || state === 'retry') {
+        await this.#boss.getDb().executeSql(
+          `UPDATE pgboss.job SET data = jsonb_set(data, '{sweepId}', to_jsonb($3::int))
+             WHERE name = $1 AND id = $2 AND state IN ('created', 'retry')`,
+          [TRIAL_QUEUE, id, t.sweepId],
+        );
+      }
     }
     return added;
   }
@@ -108,6 +132,19 @@ export class TrialQueue {
 
   async complete(id: string): Promise<void> {
     await this.#boss.complete(TRIAL_QUEUE, id);
+  }
+
+  /**
+   * Gives a job this worker holds back to the queue at once (Ctrl-C), without spending one of its
+   * attempts: any worker may fetch it next.
+   */
+  async release(id: string): Promise<void> {
+    await this.#boss
+      .getDb()
+      .executeSql(
+        "UPDATE pgboss.job SET state = 'retry', start_after = now() WHERE name = $1 AND id = $2 AND state = 'active'",
+        [TRIAL_QUEUE, id],
+      );
   }
 
   /** Fails a job with a message; the queue retries it while its attempts last. */

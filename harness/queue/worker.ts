@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { PostgresStore, type Store } from '../store/index.ts';
 import { openTrialRunner, QueuedTrials } from '../sweep/index.ts';
 import type { TrialJob, TrialQueue } from './boss.ts';
+import { finishIfDrained, type SweepEnd } from './sweeps.ts';
 
 export interface WorkerOptions {
   store: Store;
@@ -18,18 +19,27 @@ export interface WorkerOptions {
   concurrency?: number;
   /** Stop once no job is waiting or running (a running one may still come back, expired). @default false */
   exitWhenIdle?: boolean;
+  /**
+   * Stop once this says so, asked before each job is fetched and while the queue is empty (a
+   * `bench run` working on its own sweeps stops when they are drained). @default never
+   */
+  until?: () => Promise<boolean>;
   /** How long to wait between looks at an empty queue. @default 1000 */
   pollMs?: number;
   /** Stops taking jobs; running trials finish. */
   signal?: AbortSignal;
   onJob?: (e: JobEvent) => void;
+  /** A sweep this worker finished (it ended the sweep's last job). */
+  onSweep?: (e: SweepEnd) => void;
 }
 
 export type JobEvent =
   | { state: 'claimed'; job: TrialJob }
   | { state: 'done'; job: TrialJob; trialId: number; f1: number; recorded: boolean }
   | { state: 'failed'; job: TrialJob; error: string }
-  | { state: 'skipped'; job: TrialJob; trialId: number; status: string };
+  | { state: 'skipped'; job: TrialJob; trialId: number; status: string }
+  /** Stopped (Ctrl-C) while running: the job is back in the queue and its trial pending. */
+  | { state: 'released'; job: TrialJob };
 
 /** Runs jobs until stopped (or idle, with `exitWhenIdle`); returns how many jobs it finished. */
 export async function runWorker(o: WorkerOptions): Promise<number> {
@@ -49,6 +59,7 @@ export async function runWorker(o: WorkerOptions): Promise<number> {
   let finished = 0;
   const lane = async () => {
     while (!o.signal?.aborted) {
+      if (o.until && (await o.until())) return;
       const job = await o.queue.fetch();
       if (!job) {
         if (o.exitWhenIdle && (await o.queue.unfinished()) === 0) return;
@@ -56,8 +67,14 @@ export async function runWorker(o: WorkerOptions): Promise<number> {
         continue;
       }
       o.onJob?.({ state: 'claimed', job });
-      await runJob(store, o.queue, trials, job, o.onJob);
+      await runJob(store, o.queue, trials, job, o.onJob, o.signal);
       finished++;
+      // After the job's own commit, so that the worker ending a sweep's last job sees all the others ended.
+      const end = await finishIfDrained(store, o.queue, job.data.sweepId).catch((err: unknown) => {
+        process.stderr.write(`sweep ${job.data.sweepId}: could not finish its row: ${(err as Error).message}\n`);
+        return null;
+      });
+      if (end) o.onSweep?.(end);
     }
   };
   try {
@@ -74,6 +91,7 @@ async function runJob(
   trials: QueuedTrials,
   job: TrialJob,
   onJob: WorkerOptions['onJob'],
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   let trialId: number | null = null;
   try {
@@ -98,6 +116,13 @@ async function runJob(
     await queue.fail(job.id, r.error);
     onJob?.({ state: 'failed', job, error: r.error });
   } catch (err) {
+    if (signal?.aborted) {
+      // Stopped mid-trial: nothing of it is stored; its trial goes back to pending and its job to the queue.
+      await store.releaseTrials(job.data.sweepId);
+      await queue.release(job.id);
+      onJob?.({ state: 'released', job });
+      return;
+    }
     const message = err instanceof Error ? err.message : String(err);
     if (trialId !== null) await store.failTrial(trialId, err instanceof Error ? (err.stack ?? message) : message);
     await queue.fail(job.id, message);

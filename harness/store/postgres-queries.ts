@@ -4,8 +4,9 @@
  * `json_each`, `->>` for `json_extract`, quoted camelCase aliases (PostgreSQL folds bare ones to
  * lower case), `pos` for `rowid` — returning the same records.
  */
-import { type LeakageAudit, PARTS, type SplitManifest, verifyManifest } from '../../splits/index.ts';
+import type { LeakageAudit, SplitManifest } from '../../splits/index.ts';
 import { all, type Conn, idArray, one } from './postgres-db.ts';
+import { checkedManifest } from './split-check.ts';
 import type {
   ArtifactRecord,
   DoneTrialRef,
@@ -375,19 +376,12 @@ export async function latestSweep(c: Conn, experiment: string): Promise<SweepInf
 export async function loadSplit(c: Conn, splitId: number): Promise<SplitManifest> {
   const row = await one<{ manifest_json: string }>(c, 'SELECT manifest_json FROM splits WHERE id = $1', [splitId]);
   if (!row) throw new Error(`split ${splitId} is not in the database`);
-  const m = JSON.parse(row.manifest_json) as SplitManifest;
   const members = await all<{ run: string; part: string }>(
     c,
     'SELECT run, part FROM split_members WHERE split_id = $1 ORDER BY run',
     [splitId],
   );
-  const fromManifest = PARTS.flatMap((p) => m.parts[p].map((run) => `${run}:${p}`)).sort();
-  const fromRows = members.map((r) => `${r.run}:${r.part}`).sort();
-  if (fromManifest.join('\n') !== fromRows.join('\n')) {
-    throw new Error(`split ${splitId}: split_members disagree with the stored manifest`);
-  }
-  verifyManifest(m);
-  return m;
+  return checkedManifest(splitId, row.manifest_json, members);
 }
 
 export async function splitRunCounts(c: Conn, splitIds: readonly number[]): Promise<Map<number, Record<Part, number>>> {

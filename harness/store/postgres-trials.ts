@@ -5,11 +5,12 @@
  * with: a unique key and `ON CONFLICT`, a row lock (`FOR UPDATE`) on the trial it changes, or an
  * advisory lock where there is no row to lock yet (a new experiment row).
  */
-import { PARTS, type SplitManifest, verifyManifest } from '../../splits/index.ts';
+import type { SplitManifest } from '../../splits/index.ts';
 import { BenchError } from '../errors/index.ts';
 import { ownerAlive } from './owner.ts';
 import { type Conn, one, type PgDb, run } from './postgres-db.ts';
 import { MIGRATION_LOCK } from './postgres-schema.ts';
+import { manifestMembers } from './split-check.ts';
 import type {
   ClaimedTrial,
   ClaimRetry,
@@ -96,7 +97,7 @@ export async function upsertDataset(db: PgDb, d: DatasetRecord): Promise<number>
 }
 
 export async function saveSplit(db: PgDb, datasetId: number, m: SplitManifest): Promise<number> {
-  verifyManifest(m);
+  const members = await manifestMembers(m);
   return db.tx(async (c) => {
     const inserted = await one<{ id: number }>(
       c,
@@ -110,8 +111,8 @@ export async function saveSplit(db: PgDb, datasetId: number, m: SplitManifest): 
         m.hash,
       ]))!.id;
     }
-    const runs = PARTS.flatMap((part) => m.parts[part]);
-    const parts = PARTS.flatMap((part) => m.parts[part].map(() => part));
+    const runs = members.map((r) => r.run);
+    const parts = members.map((r) => r.part);
     await run(c, 'INSERT INTO split_members (split_id, run, part) SELECT $1, * FROM unnest($2::text[], $3::text[])', [
       inserted.id,
       runs,

@@ -1,6 +1,7 @@
 /** SqliteStore's datasets, split manifests and leakage audits (`datasets`, `splits`, `split_members`, `leakage_audits`). */
-import { type LeakageAudit, PARTS, type SplitManifest, verifyManifest } from '../../splits/index.ts';
+import type { LeakageAudit, SplitManifest } from '../../splits/index.ts';
 import type { Db } from './db.ts';
+import type { SplitMember } from './split-check.ts';
 import type { DatasetRecord, SplitLeak, StoredAudit } from './types.ts';
 
 export function upsertDataset(db: Db, d: DatasetRecord): number {
@@ -19,8 +20,8 @@ export function upsertDataset(db: Db, d: DatasetRecord): number {
     .immediate();
 }
 
-export function saveSplit(db: Db, datasetId: number, m: SplitManifest): number {
-  verifyManifest(m);
+/** Stores a manifest with its members (`manifestMembers`: the manifest checked) unless it is stored already. */
+export function saveSplit(db: Db, datasetId: number, m: SplitManifest, members: readonly SplitMember[]): number {
   return db
     .transaction(() => {
       const row = db
@@ -35,29 +36,23 @@ export function saveSplit(db: Db, datasetId: number, m: SplitManifest): number {
           .run(datasetId, m.seed, m.strategy, m.hash, JSON.stringify(m)).lastInsertRowid,
       );
       const member = db.prepare('INSERT INTO split_members (split_id, run, part) VALUES (?, ?, ?)');
-      for (const part of PARTS) for (const run of m.parts[part]) member.run(id, run, part);
+      for (const { run, part } of members) member.run(id, run, part);
       return id;
     })
     .immediate();
 }
 
-export function loadSplit(db: Db, splitId: number): SplitManifest {
+/** A stored manifest's JSON and its member rows, for `checkedManifest`. */
+export function loadSplitRows(db: Db, splitId: number): { json: string; members: { run: string; part: string }[] } {
   const row = db.prepare('SELECT manifest_json FROM splits WHERE id = ?').get(splitId) as
     | { manifest_json: string }
     | undefined;
   if (!row) throw new Error(`split ${splitId} is not in the database`);
-  const m = JSON.parse(row.manifest_json) as SplitManifest;
   const members = db.prepare('SELECT run, part FROM split_members WHERE split_id = ? ORDER BY run').all(splitId) as {
     run: string;
     part: string;
   }[];
-  const fromManifest = PARTS.flatMap((p) => m.parts[p].map((run) => `${run}:${p}`)).sort();
-  const fromRows = members.map((r) => `${r.run}:${r.part}`).sort();
-  if (fromManifest.join('\n') !== fromRows.join('\n')) {
-    throw new Error(`split ${splitId}: split_members disagree with the stored manifest`);
-  }
-  verifyManifest(m);
-  return m;
+  return { json: row.manifest_json, members };
 }
 
 /**

@@ -11,6 +11,7 @@ import { type Db, type OpenDbOptions, openDb } from './db.ts';
 import { THIS_OWNER } from './owner.ts';
 import * as q from './queries.ts';
 import * as rm from './remove.ts';
+import { checkedManifest, manifestMembers } from './split-check.ts';
 import * as sp from './splits.ts';
 import type { Store } from './store.ts';
 import * as sw from './sweeps.ts';
@@ -100,10 +101,11 @@ export class SqliteStore implements Store {
     return sp.upsertDataset(this.#db, d);
   }
   async saveSplit(datasetId: number, manifest: SplitManifest) {
-    return sp.saveSplit(this.#db, datasetId, manifest);
+    return sp.saveSplit(this.#db, datasetId, manifest, await manifestMembers(manifest));
   }
   async loadSplit(splitId: number) {
-    return sp.loadSplit(this.#db, splitId);
+    const { json, members } = sp.loadSplitRows(this.#db, splitId);
+    return checkedManifest(splitId, json, members);
   }
   async splitRunCounts(splitIds: readonly number[]) {
     return q.splitRunCounts(this.#db, splitIds);

@@ -5,7 +5,7 @@
  * What a worker prepares is kept for its next jobs of the same sweep.
  */
 import type { Experiment, PlannedTrial } from '../experiment/index.ts';
-import type { ClaimedTrial, Store, TimingRow } from '../store/index.ts';
+import type { ClaimedTrial, Store, SweepEnv, TimingRow } from '../store/index.ts';
 import { type PreparedDataset, prepareDataset } from './dataset.ts';
 import { fingerprint } from './fingerprint.ts';
 import { planSweep, type SweepPlan, trialsOfSeed } from './plan.ts';
@@ -143,12 +143,25 @@ export interface PlannedQueue {
 /**
  * Plans a sweep for a queue: the dataset (ingested here, its hash what workers check), the sweep's
  * row, its splits, and every trial of the plan stored pending (claimed, then given back), so that
- * `bench ls` shows the sweep's trials before any worker starts. Done trials are not planned again.
+ * `bench ls` shows the sweep's trials before any worker starts. Done trials are not planned again
+ * (unless `fresh`).
  */
 export async function planQueuedSweep(
   file: string,
   e: Experiment,
-  o: { store: Store; cacheDir: string; retryFailed?: boolean; signal?: AbortSignal },
+  o: {
+    store: Store;
+    cacheDir: string;
+    retryFailed?: boolean;
+    /** Done trials are planned again too (`bench run --fresh`). */
+    fresh?: boolean;
+    /**
+     * The sweep's row: the queue's reuses the experiment's open sweep on the same dataset, so that
+     * a resubmission names the sweep its queued jobs name. @default a new sweep (`store.startSweep`)
+     */
+    openSweep?: (experimentId: number, env: SweepEnv, datasetHash: string) => Promise<number>;
+    signal?: AbortSignal;
+  },
 ): Promise<PlannedQueue> {
   const dataset = await prepareDataset(e, {
     store: o.store,
@@ -157,7 +170,10 @@ export async function planQueuedSweep(
   });
   const experimentId = await o.store.upsertExperiment({ name: e.name, file, config: e });
   const env = fingerprint(dataset.ingest.key);
-  const sweepId = await o.store.startSweep(experimentId, { gitSha: env.gitSha, env });
+  const sweepEnv: SweepEnv = { gitSha: env.gitSha, env };
+  const sweepId = o.openSweep
+    ? await o.openSweep(experimentId, sweepEnv, dataset.ingest.key)
+    : await o.store.startSweep(experimentId, sweepEnv);
   const plan = planSweep(e, dataset.ingest, o.cacheDir);
   const context = { experiment: e, dataset, plan, sweepId, cacheDir: o.cacheDir, artifactsDir: '' };
   const trials: QueuedTrial[] = [];
@@ -167,7 +183,7 @@ export async function planQueuedSweep(
       const split = await prepareSplit(o.store, dataset.datasetId, e, plan, seed);
       for (const t of trialsOfSeed(plan, seed)) {
         const claim = trialClaim(context, split, t);
-        const c = await o.store.claimTrial(claim, { failed: o.retryFailed === true });
+        const c = await o.store.claimTrial(claim, { failed: o.retryFailed === true, done: o.fresh === true });
         if (c.resumed) {
           skipped.push({ trialId: c.id, status: c.status, ...(c.busy && { busy: c.busy }) });
           continue;

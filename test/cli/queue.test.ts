@@ -32,12 +32,24 @@ interface Worker {
   exited: Promise<number | null>;
 }
 
-function startWorker(home: string, url: string, artifacts: string): Worker {
-  const child = spawn(
-    process.execPath,
-    [BIN, 'worker', '--store', url, '--exit-when-idle', '--artifacts', artifacts, '--supervise-seconds', '1'],
-    { env: { ...process.env, BENCH_HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+/** The sweep rows of the server, by id: status, experiment. */
+async function sweepRows(url: string): Promise<{ id: number; status: string }[]> {
+  const store = await PostgresStore.open(url, { create: false });
+  try {
+    return (await store.db.pool.query('SELECT id, status FROM sweeps ORDER BY id')).rows as {
+      id: number;
+      status: string;
+    }[];
+  } finally {
+    await store.close();
+  }
+}
+
+function startBench(home: string, args: string[]): Worker {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env: { ...process.env, BENCH_HOME: home },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const w: Worker = {
     child,
     out: '',
@@ -52,6 +64,20 @@ function startWorker(home: string, url: string, artifacts: string): Worker {
   return w;
 }
 
+function startWorker(home: string, url: string, artifacts: string, ...more: string[]): Worker {
+  return startBench(home, [
+    'worker',
+    '--store',
+    url,
+    '--exit-when-idle',
+    '--artifacts',
+    artifacts,
+    '--supervise-seconds',
+    '1',
+    ...more,
+  ]);
+}
+
 describe('bench run --enqueue-only and bench worker (real CLI, real PostgreSQL)', {
   skip: unavailable ?? false,
 }, () => {
@@ -62,6 +88,7 @@ describe('bench run --enqueue-only and bench worker (real CLI, real PostgreSQL)'
   let url = '';
   let killedJob = '';
   let killedPid = 0;
+  let sweepId = 0;
 
   const ok = (...args: string[]) => {
     const r = bench(...args);
@@ -86,6 +113,8 @@ describe('bench run --enqueue-only and bench worker (real CLI, real PostgreSQL)'
       '5',
     );
     assert.equal(sub!.submitted, 14);
+    sweepId = sub!.sweepId;
+    assert.deepEqual(await sweepRows(url), [{ id: sweepId, status: 'running' }]);
     const workers = [1, 2, 3].map((i) => startWorker(join(dir, `machine-${i}`), url, artifacts));
     // Kill the first worker to hold a job, once it has it.
     const victim = await new Promise<Worker>((found) => {
@@ -121,6 +150,11 @@ describe('bench run --enqueue-only and bench worker (real CLI, real PostgreSQL)'
       onServer.map(() => 'done'),
     );
     assert.deepEqual(f1ByVariant(onServer), f1ByVariant(json<Listed[]>('ls')));
+  });
+
+  it('ends the submitted sweep done once the workers complete its last job', async () => {
+    assert.deepEqual(await sweepRows(url), [{ id: sweepId, status: 'done' }]);
+    for (const t of json<(Listed & { sweep_id: number })[]>('ls', '--store', url)) assert.equal(t.sweep_id, sweepId);
   });
 
   it('retried the killed worker’s job on another worker', () => {
@@ -159,5 +193,84 @@ describe('bench run --enqueue-only and bench worker (real CLI, real PostgreSQL)'
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('bench run --store URL works on its sweep through the queue (real CLI, real PostgreSQL)', {
+  skip: unavailable ?? false,
+}, () => {
+  const { dir, cleanup } = tempDir('lo2-bench-queue-run-');
+  const artifacts = join(dir, 'shared-artifacts');
+  const home = join(dir, 'home');
+  const bench = benchCli(home);
+  let server: ThrowawayPostgres;
+  let url = '';
+  let submittedSweep = 0;
+  let run: Worker;
+  let runCode: number | null = null;
+  let helper: Worker;
+
+  const ok = (...args: string[]) => {
+    const r = bench(...args);
+    assert.equal(r.status, 0, `bench ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
+  const json = <T>(...args: string[]) => JSON.parse(ok(...args, '--json')) as T;
+
+  before(async () => {
+    server = await startThrowawayPostgres();
+    url = server.url;
+    // Submitted first, with no worker: the plain run below finds these jobs queued and must work
+    // on this sweep, not start a second one that no job points at.
+    const [sub] = json<{ sweepId: number; submitted: number }[]>('run', QUICKSTART, '--store', url, '--enqueue-only');
+    assert.equal(sub!.submitted, 14);
+    submittedSweep = sub!.sweepId;
+    // Another machine's worker, polling before the run starts: it takes jobs of the same sweep.
+    helper = startWorker(join(dir, 'machine-2'), url, artifacts, '--concurrency', '1');
+    await new Promise((r) => setTimeout(r, 300));
+    run = startBench(home, ['run', QUICKSTART, '--store', url, '--artifacts', artifacts, '--workers', '1']);
+    runCode = await run.exited;
+    await helper.exited;
+    ok('run', QUICKSTART); // the embedded SQLite default, for the F1 to compare
+  });
+  after(async () => {
+    helper?.child.kill('SIGKILL');
+    await server?.stop();
+    cleanup();
+  });
+
+  it('submits to the open sweep, works on it with another worker, and prints the summary', () => {
+    assert.equal(runCode, 0, run.out);
+    assert.match(run.out, new RegExp(`sweep ${submittedSweep} \\(quickstart\\): 0 jobs submitted, 14 already queued`));
+    assert.match(run.out, new RegExp(`sweep ${submittedSweep} done: 14 done`));
+    assert.match(run.out, /^best of quickstart: /m);
+    assert.match(run.out, /^next: /m);
+    const here = (run.out.match(/^\[\d+\] done /gm) ?? []).length;
+    const there = (helper.out.match(/^done /gm) ?? []).length;
+    assert.ok(here >= 1 && there >= 1, `both ran trials: run ${here}, worker ${there}\n${helper.out}`);
+    assert.equal(here + there, 14);
+  });
+
+  it('leaves every trial done once in that sweep, with the F1 of a local SQLite run, and the sweep row done', async () => {
+    const onServer = json<(Listed & { sweep_id: number })[]>('ls', '--store', url);
+    assert.equal(onServer.length, 14);
+    assert.deepEqual(
+      onServer.map((r) => [r.status, r.sweep_id]),
+      onServer.map(() => ['done', submittedSweep]),
+    );
+    const f1 = (rows: Listed[]) => Object.fromEntries(rows.map((r) => [`${r.variant}:${r.feature_set}`, r.f1]).sort());
+    assert.deepEqual(f1(onServer), f1(json<Listed[]>('ls')));
+    assert.deepEqual(await sweepRows(url), [{ id: submittedSweep, status: 'done' }]);
+  });
+
+  it('runs nothing again: a second plain run finds every trial done and ends its sweep done', async () => {
+    const out = ok('run', QUICKSTART, '--store', url, '--workers', '1');
+    assert.match(out, /^best of quickstart: /m);
+    const rows = await sweepRows(url);
+    assert.equal(rows.length, 2);
+    assert.deepEqual(
+      rows.map((r) => r.status),
+      ['done', 'done'],
+    );
   });
 });

@@ -24,7 +24,8 @@ function describe(o: TrialOutcome): string {
 
 const RUN_USAGE =
   'usage: bench run <experiment.ts...> [--db FILE | --store URL] [--artifacts DIR] [--workers N] [--retry-failed] [--fresh] [--note TEXT] [--tag KEY=VALUE]... [--json]\n' +
-  '       bench run <experiment.ts...> --store URL --enqueue-only [--retry-failed] [--expire-seconds S] [--json]\n';
+  '       bench run <experiment.ts...> --store URL --enqueue-only [--retry-failed] [--expire-seconds S] [--json]\n' +
+  '       (with --store URL the trials go through its job queue: `bench worker` processes on any machine share them)\n';
 
 /** A tag's key: what `ls --tag` and SQL users type, so no spaces, quotes or `=`. */
 const TAG = /^([\w.:/-]+)=(.+)$/s;
@@ -110,7 +111,24 @@ export async function runCommand(argv: readonly string[]): Promise<number> {
   const artifacts = storeArtifactsDir(values);
   if (values['enqueue-only']) {
     const { enqueueCommand } = await import('./worker.ts');
-    return enqueueCommand(values, experiments);
+    return enqueueCommand(values, experiments, annotation);
+  }
+  const { isPostgresUrl } = await import('../../store/index.ts');
+  if (isPostgresUrl(storeTarget(values))) {
+    // A shared store: the sweep goes through its queue, so workers on other machines can take its trials.
+    const { queuedRunCommand } = await import('./worker.ts');
+    const run = await queuedRunCommand(values, experiments, { workers, annotation });
+    try {
+      if (!values.json && run.experiments.length > 0 && run.store) {
+        await summarize(
+          run.store,
+          run.experiments.map((experiment) => ({ experiment })),
+        );
+      }
+    } finally {
+      await run.store?.close();
+    }
+    return run.code;
   }
   const store = await openStore(storeTarget(values), { artifactsRoot: artifacts });
   // A bar with ETA when a person watches (stderr is a terminal), a line per trial otherwise.
