@@ -241,14 +241,23 @@ describe('bench run --store URL works on its sweep through the queue (real CLI, 
 
   it('submits to the open sweep, works on it with another worker, and prints the summary', () => {
     assert.equal(runCode, 0, run.out);
-    assert.match(run.out, new RegExp(`sweep ${submittedSweep} \\(quickstart\\): 0 jobs submitted, 14 already queued`));
+    // The worker may have taken jobs before the run plans: those trials are left out of its count.
+    const planned = run.out.match(
+      new RegExp(
+        `sweep ${submittedSweep} \\(quickstart\\): 0 jobs submitted, (\\d+) already queued(?:, (\\d+) trials done, failed or running left out)?`,
+      ),
+    );
+    assert.ok(planned, run.out);
+    assert.equal(Number(planned[1]) + Number(planned[2] ?? 0), 14, planned[0]);
     assert.match(run.out, new RegExp(`sweep ${submittedSweep} done: 14 done`));
     assert.match(run.out, /^best of quickstart: /m);
     assert.match(run.out, /^next: /m);
     const here = (run.out.match(/^\[\d+\] done /gm) ?? []).length;
     const there = (helper.out.match(/^done /gm) ?? []).length;
-    assert.ok(here >= 1 && there >= 1, `both ran trials: run ${here}, worker ${there}\n${helper.out}`);
-    assert.equal(here + there, 14);
+    // Which process takes which job is a race; what holds: every trial ran in exactly one of them,
+    // and the run, finding two or more jobs queued, took one (the worker holds one at a time).
+    assert.equal(here + there, 14, `run ${here}, worker ${there}\n${helper.out}`);
+    if (Number(planned[1]) >= 2) assert.ok(here >= 1, `the run took no job of ${planned[1]} queued\n${run.out}`);
   });
 
   it('leaves every trial done once in that sweep, with the F1 of a local SQLite run, and the sweep row done', async () => {
