@@ -254,6 +254,7 @@ function aggregateRow(
     seedInterval(
       g.trials.map((t) => metricOf(t, 'f1')),
       splitSizesOfRow,
+      [0, 1],
     );
   const prim = metrics[primary]!;
   // A registry variant crossed to event level runs as `<variant>@event`: same algorithm.

@@ -46,10 +46,17 @@ export function meanSize(sizes: readonly SplitSize[]): SplitSize {
 
 /**
  * A row's metric over its seeds: mean of the finite per-seed values with their 95 % corrected
- * resampled t-interval (Nadeau & Bengio: variance × (1/k + nTest/nTrain)). One seed has a mean
- * and the reason it has no interval; no finite value, neither.
+ * resampled t-interval (Nadeau & Bengio: variance × (1/k + nTest/nTrain)), cut to the metric's
+ * `range`. The t-interval is symmetric and knows nothing of bounds: an F1 of 0.95 with a wide spread
+ * would otherwise claim values above 1. The mean cannot lie outside its range, so the cut interval
+ * covers it exactly as often as the uncut one. One seed has a mean and the reason it has no
+ * interval; no finite value, neither.
  */
-export function seedInterval(values: readonly number[], sizes: readonly SplitSize[]): MeanInterval {
+export function seedInterval(
+  values: readonly number[],
+  sizes: readonly SplitSize[],
+  range: readonly [number, number] = [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY],
+): MeanInterval {
   const finite = values.flatMap((v, i) => (Number.isFinite(v) ? [{ v, size: sizes[i]! }] : []));
   if (finite.length === 0) return { mean: Number.NaN, lo: Number.NaN, hi: Number.NaN, interval: 'none' };
   const r = correctedResampledT(
@@ -59,19 +66,19 @@ export function seedInterval(values: readonly number[], sizes: readonly SplitSiz
   if (r.state === 'single-seed') {
     return { mean: r.mean, lo: Number.NaN, hi: Number.NaN, interval: 'single-seed', reason: r.reason };
   }
-  return { mean: r.mean, lo: r.ci[0], hi: r.ci[1], interval: 'corrected-t' };
+  return { mean: r.mean, lo: Math.max(r.ci[0], range[0]), hi: Math.min(r.ci[1], range[1]), interval: 'corrected-t' };
 }
 
 /**
  * A row's metric over its seeds, combined as the metric's definition says (`aggregate`): `mean` —
- * `seedInterval`; `median` — the median of the finite values in `mean`, with no interval.
+ * `seedInterval` (cut to the metric's range); `median` — the median of the finite values in `mean`, with no interval.
  */
 export function seedAggregate(
-  def: Pick<MetricDef, 'aggregate'>,
+  def: Pick<MetricDef, 'aggregate' | 'range'>,
   values: readonly number[],
   sizes: readonly SplitSize[],
 ): MeanInterval {
-  if (def.aggregate === 'mean') return seedInterval(values, sizes);
+  if (def.aggregate === 'mean') return seedInterval(values, sizes, def.range);
   const finite = values.filter(Number.isFinite).sort((a, b) => a - b);
   if (finite.length === 0) return { mean: Number.NaN, lo: Number.NaN, hi: Number.NaN, interval: 'none' };
   const n = finite.length;

@@ -7,7 +7,10 @@
  * the tree (WARM_UP_RUNS): the ingest's throughput without V8's one-off warm-up.
  *
  * Then the models: fit + score of all 14 registry variants next to scikit-learn on the standard
- * dataset's matrices (scripts/parity/registry.ts; needs Debian's python3-sklearn, skipped without).
+ * dataset's matrices (scripts/parity/registry.ts; needs Debian's python3-sklearn, skipped without),
+ * then the same at event level (`--level event --expanded --warm-ups 10`: the event variants on
+ * event rows, with scikit-learn on the same weighted distinct rows and on the expanded rows, one per
+ * log line).
  *
  * Then a whole sweep (scripts/perf/sweep-once.ts): the standard experiment with one seed, cold and
  * warm cache, 1 worker and N workers.
@@ -198,11 +201,17 @@ if (process.env.PERF_MODELS !== '0') {
   if (probe.status !== 0) {
     console.log('skipped: /usr/bin/python3 has no scikit-learn (apt-get install python3-sklearn)');
   } else {
-    const out = execFileSync(
-      process.execPath,
-      ['--import', 'tsx', join(import.meta.dirname, 'parity', 'registry.ts'), '--repeats', String(repeat)],
-      { encoding: 'utf8', maxBuffer: 1 << 26 },
+    const parity = (args: string[]) =>
+      execFileSync(
+        process.execPath,
+        ['--import', 'tsx', join(import.meta.dirname, 'parity', 'registry.ts'), '--repeats', String(repeat), ...args],
+        { encoding: 'utf8', maxBuffer: 1 << 26 },
+      ).trim();
+    console.log(parity([]));
+    console.log(
+      '\n# models at event level — fit + score on event rows vs scikit-learn, weighted and expanded (registry.ts --level event)\n',
     );
-    console.log(out.trim());
+    // Ten untimed fits: on event rows a tree's first fits run before V8 has compiled its hot loops (docs/PARITY.md).
+    console.log(parity(['--level', 'event', '--expanded', '--warm-ups', '10']));
   }
 }

@@ -5,10 +5,11 @@
  */
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tableFromArrays, tableFromIPC, tableToIPC } from 'apache-arrow';
+import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import { PARTS, type Part } from '../../splits/index.ts';
 import { arrowToParquet } from '../data/index.ts';
 import { BenchError } from '../errors/index.ts';
+import { artifactTable } from './arrow-table.ts';
 import { csvDocument } from './csv.ts';
 import { type ArtifactRow, readArtifact, writeArtifact } from './file.ts';
 
@@ -47,7 +48,7 @@ export function writePredictions(dir: string, parts: Record<Part, PredictionPart
       predicted[i] = x.scores[j]! >= threshold ? 1 : 0;
     }
   }
-  const bytes = tableToIPC(tableFromArrays({ ...cols, anomaly, score, predicted }), 'file');
+  const bytes = tableToIPC(artifactTable({ ...cols, anomaly, score, predicted }), 'file');
   return writeArtifact(dir, 'predictions.arrow', 'predictions', bytes);
 }
 

@@ -6,9 +6,10 @@
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { tableFromArrays, tableToIPC } from 'apache-arrow';
+import { tableToIPC } from 'apache-arrow';
 import { arrowToParquet } from '../data/index.ts';
 import { usageError } from '../errors/index.ts';
+import { artifactTable } from './arrow-table.ts';
 import { csvDocument } from './csv.ts';
 
 /**
@@ -89,7 +90,7 @@ export function writeScores(path: string, rows: readonly ScoredSequence[], thres
     );
     return format;
   }
-  const table = tableFromArrays({
+  const table = artifactTable({
     seq_id: rows.map((r) => r.seqId),
     run: rows.map((r) => r.run),
     test_case: rows.map((r) => r.testCase),

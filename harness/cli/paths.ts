@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { usageError } from '../errors/index.ts';
+import { isPostgresUrl, urlWithoutPassword } from '../urls/index.ts';
 
 export function benchHome(): string {
   return resolve(process.env.BENCH_HOME ?? '.bench');
@@ -31,20 +32,6 @@ export interface StoreFlags {
   db?: string | undefined;
   store?: string | undefined;
   artifacts?: string | undefined;
-}
-
-// Spelt out, not imported from the store room: `bench data` reads this module and must not load the store.
-const isPostgresUrl = (s: string) => /^postgres(ql)?:\/\//i.test(s);
-
-/** A PostgreSQL URL without its password: what names its artifacts folder, whatever the password. */
-function withoutPassword(url: string): string {
-  try {
-    const u = new URL(url);
-    u.password = '';
-    return u.toString();
-  } catch {
-    return url.replace(/^([a-z]+:\/\/[^:/@]*):[^@/]*@/i, '$1@');
-  }
 }
 
 /**
@@ -83,7 +70,7 @@ export function storeArtifactsDir(flags: StoreFlags): string {
   if (flags.artifacts !== undefined) return resolve(flags.artifacts);
   const target = storeTarget(flags);
   if (!isPostgresUrl(target)) return artifactsDir(target);
-  const id = createHash('sha256').update(withoutPassword(target)).digest('hex').slice(0, 12);
+  const id = createHash('sha256').update(urlWithoutPassword(target)).digest('hex').slice(0, 12);
   return join(benchHome(), 'artifacts', `pg-${id}`);
 }
 

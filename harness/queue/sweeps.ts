@@ -7,38 +7,20 @@
  * experiment's open (`running`) sweep on the same dataset instead of starting one that no job would
  * ever point at.
  */
-import type { PostgresStore, SweepEnv, SweepStatus } from '../store/index.ts';
+import type { PostgresStore, QueuedSweep, SweepEnv, SweepStatus } from '../store/index.ts';
 import type { TrialQueue } from './boss.ts';
-
-const now = () => new Date().toISOString();
 
 /**
  * The experiment's open sweep on `datasetHash` (status `running`), else a new one. Under an advisory
  * lock per experiment, so two machines submitting at once share one sweep.
  */
-export async function openQueuedSweep(
+export function openQueuedSweep(
   store: PostgresStore,
   experimentId: number,
   env: SweepEnv,
   datasetHash: string,
-): Promise<{ sweepId: number; reused: boolean }> {
-  return store.db.tx(async (c) => {
-    await c.query("SELECT pg_advisory_xact_lock(hashtext('bench-queued-sweep'), $1)", [experimentId]);
-    const { rows } = await c.query(
-      `SELECT id FROM sweeps WHERE experiment_id = $1 AND status = 'running'
-         AND env_json IS NOT NULL AND (env_json::jsonb)->>'datasetHash' = $2
-       ORDER BY id DESC LIMIT 1`,
-      [experimentId, datasetHash],
-    );
-    const open = rows[0] as { id: number } | undefined;
-    if (open) return { sweepId: open.id, reused: true };
-    const inserted = await c.query(
-      `INSERT INTO sweeps (experiment_id, started_at, status, git_sha, env_json, owner)
-       VALUES ($1, $2, 'running', $3, $4, $5) RETURNING id`,
-      [experimentId, now(), env.gitSha, JSON.stringify(env.env), store.owner],
-    );
-    return { sweepId: (inserted.rows[0] as { id: number }).id, reused: false };
-  });
+): Promise<QueuedSweep> {
+  return store.openQueuedSweep(experimentId, env, datasetHash);
 }
 
 /**
@@ -46,12 +28,8 @@ export async function openQueuedSweep(
  * planning and the submission (its last job done), and the new jobs' last completion finishes it
  * again.
  */
-export async function reopenSweep(store: PostgresStore, sweepId: number): Promise<void> {
-  await store.db.tx((c) =>
-    c.query("UPDATE sweeps SET status = 'running', finished_at = NULL WHERE id = $1 AND status <> 'running'", [
-      sweepId,
-    ]),
-  );
+export function reopenSweep(store: PostgresStore, sweepId: number): Promise<void> {
+  return store.reopenSweep(sweepId);
 }
 
 export interface SweepEnd {
@@ -77,18 +55,14 @@ export async function finishIfDrained(
   sweepId: number,
 ): Promise<SweepEnd | null> {
   if ((await queue.unfinished(sweepId)) > 0) return null;
-  const { rows } = await store.db.pool.query(
-    'SELECT status, count(*)::int AS n FROM trials WHERE sweep_id = $1 GROUP BY status',
-    [sweepId],
-  );
-  const counts = Object.fromEntries((rows as { status: string; n: number }[]).map((r) => [r.status, r.n]));
-  const failed = await store.db.pool.query(
-    `SELECT id AS "trialId", split_part(coalesce(error, ''), E'\\n', 1) AS error FROM trials
-     WHERE sweep_id = $1 AND status = 'failed' ORDER BY id LIMIT 5`,
-    [sweepId],
-  );
-  const status: SweepEnd['status'] =
-    (counts.failed ?? 0) > 0 ? 'failed' : (counts.pending ?? 0) + (counts.running ?? 0) > 0 ? 'interrupted' : 'done';
+  const { counts, errors } = await store.sweepTrialStates(sweepId, 5);
+  const status = endStatus(counts);
   await store.finishSweep(sweepId, status);
-  return { sweepId, status, counts, errors: failed.rows as SweepEnd['errors'] };
+  return { sweepId, status, counts, errors };
+}
+
+/** How a drained sweep ends, from its trials by status. */
+function endStatus(counts: Record<string, number>): SweepEnd['status'] {
+  if ((counts.failed ?? 0) > 0) return 'failed';
+  return (counts.pending ?? 0) + (counts.running ?? 0) > 0 ? 'interrupted' : 'done';
 }

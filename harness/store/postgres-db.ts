@@ -6,6 +6,7 @@
  */
 import type { Pool, PoolClient } from 'pg';
 import { BenchError } from '../errors/index.ts';
+import { maskUrl } from '../urls/index.ts';
 import { MIGRATION_LOCK, PG_MIGRATIONS, PG_SCHEMA_VERSION, TABLES_IN_ORDER, VERSION_TABLE } from './postgres-schema.ts';
 
 /** What runs a statement: the pool (one statement, its own transaction) or a client inside `tx`. */
@@ -13,32 +14,7 @@ export interface Conn {
   query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; rowCount: number | null }>;
 }
 
-/** Whether a store target is a PostgreSQL URL (anything else is a SQLite file). */
-export const isPostgresUrl = (target: string): boolean => /^postgres(ql)?:\/\//i.test(target);
-
-/** The URL with its password (if any) replaced by `***`: what every message shows. */
-export function maskUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password === '') return url;
-    u.password = '***';
-    return u.toString();
-  } catch {
-    // Not parseable: mask whatever sits between `user:` and `@` in the authority.
-    return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@/]*@/i, '$1***@');
-  }
-}
-
-/** The URL without its password: what names the store (its artifacts folder) whatever the password. */
-export function urlWithoutPassword(url: string): string {
-  try {
-    const u = new URL(url);
-    u.password = '';
-    return u.toString();
-  } catch {
-    return url.replace(/^([a-z]+:\/\/[^:/@]*):[^@/]*@/i, '$1@');
-  }
-}
+export { isPostgresUrl, maskUrl, urlWithoutPassword } from '../urls/index.ts';
 
 /** `text` with the URL's password (should a driver message quote it) masked. */
 function masked(text: string, url: string): string {
@@ -86,9 +62,6 @@ export async function run(c: Conn, sql: string, params: Params = []): Promise<nu
   const { text, values } = statement(sql, params);
   return (await c.query(text, values)).rowCount ?? 0;
 }
-
-/** A JavaScript value for a `$n::int[]` parameter: the ids, each once. */
-export const idArray = (ids: Iterable<number>): number[] => [...new Set(ids)];
 
 export interface OpenPgOptions {
   /** Create the bench's tables in a database that has none. Off: such a database is an error. @default true */

@@ -2,13 +2,37 @@
  * PostgresStore's reads: the statements of queries.ts, trials.ts (listing), sweeps.ts (tags) and
  * splits.ts (members, audits) in PostgreSQL's words — `= ANY($1::int[])` for SQLite's
  * `json_each`, `->>` for `json_extract`, quoted camelCase aliases (PostgreSQL folds bare ones to
- * lower case), `pos` for `rowid` — returning the same records.
+ * lower case), `pos` for `rowid` — turned into records by the same mapping (rows.ts).
  */
-import type { LeakageAudit, SplitManifest } from '../../splits/index.ts';
-import { all, type Conn, idArray, one } from './postgres-db.ts';
+import type { SplitManifest } from '../../splits/index.ts';
+import { all, type Conn, one } from './postgres-db.ts';
+import {
+  type ArtifactDbRow,
+  configsByName,
+  experimentsOf,
+  type FinishedDbRow,
+  finishedTrials as finishedFrom,
+  type MetricDbRow,
+  onExperimentDataset,
+  planCounts,
+  resultsByTrial,
+  runCountsBySplit,
+  type SweepDbRow,
+  splitLeak,
+  storedAudit,
+  sweepInfo,
+  type TagDbRow,
+  type ThroughputDbRow,
+  type TimingDbRow,
+  TRIAL_JOIN_SQL,
+  type TrialJoinRow,
+  tagsBySweep,
+  trialDetail,
+  uniqueIds,
+  withTags,
+} from './rows.ts';
 import { checkedManifest } from './split-check.ts';
 import type {
-  ArtifactRecord,
   DoneTrialRef,
   ExperimentRef,
   FinishedTrial,
@@ -19,31 +43,26 @@ import type {
   StoredAudit,
   SweepInfo,
   SweepTags,
-  ThroughputRow,
-  TimingRow,
   TrialDetail,
   TrialFilter,
   TrialListing,
   TrialResults,
   TrialSelector,
+  TrialStatus,
 } from './types.ts';
-
-const parse = (json: string | null): unknown => (json ? JSON.parse(json) : null);
 
 // Sweeps' tags.
 
 /** The tags of the given sweeps, by sweep id (every id asked for has an entry, sorted by key). */
 export async function sweepTags(c: Conn, sweepIds: Iterable<number>): Promise<Map<number, SweepTags>> {
-  const ids = idArray(sweepIds);
-  const out = new Map<number, SweepTags>(ids.map((id) => [id, {}]));
-  if (ids.length === 0) return out;
-  const rows = await all<{ sweep_id: number; key: string; value: string }>(
+  const ids = uniqueIds(sweepIds);
+  if (ids.length === 0) return new Map();
+  const rows = await all<TagDbRow>(
     c,
     'SELECT sweep_id, key, value FROM sweep_tags WHERE sweep_id = ANY($1::int[]) ORDER BY sweep_id, key',
     [ids],
   );
-  for (const r of rows) out.get(r.sweep_id)![r.key] = r.value;
-  return out;
+  return tagsBySweep(ids, rows);
 }
 
 /** SQL condition "the sweep of trial `t` carries every tag of @tags" (a JSON object; `{}` matches every trial). */
@@ -87,148 +106,34 @@ const inPlanParams = async (c: Conn, experiment: string | undefined | null) => (
 
 /** The stored results of the given trials, by id (every id asked for has an entry). */
 export async function resultsOf(c: Conn, ids: readonly number[]): Promise<Map<number, TrialResults>> {
-  const out = new Map<number, TrialResults>();
-  for (const id of ids) {
-    out.set(id, {
-      metrics: { train: {}, val: {}, test: {} },
-      slices: {},
-      timings: [],
-      artifacts: [],
-      throughput: null,
-    });
-  }
-  if (ids.length === 0) return out;
-  const list = [idArray(ids)];
+  if (ids.length === 0) return new Map();
+  const list = [uniqueIds(ids)];
   // One statement after the other: a client inside a transaction runs one at a time.
-  const metrics = await all<{ trial_id: number; part: Part; name: string; value: number | null; slice: string }>(
+  const metrics = await all<MetricDbRow>(
     c,
     'SELECT trial_id, part, name, value, slice FROM metrics WHERE trial_id = ANY($1::int[]) ORDER BY trial_id, pos',
     list,
   );
-  const timings = await all<TimingRow & { trial_id: number }>(
+  const timings = await all<TimingDbRow>(
     c,
     `SELECT trial_id, stage, wall_ms AS "wallMs", cpu_ms AS "cpuMs", peak_rss_mb AS "peakRssMb" FROM timings
        WHERE trial_id = ANY($1::int[]) ORDER BY trial_id, pos`,
     list,
   );
-  const artifacts = await all<ArtifactRecord & { trial_id: number }>(
+  const artifacts = await all<ArtifactDbRow>(
     c,
     'SELECT trial_id, kind, path, sha256 FROM artifacts WHERE trial_id = ANY($1::int[]) ORDER BY trial_id, kind, path',
     list,
   );
-  const throughput = await all<{
-    trial_id: number;
-    rows: number;
-    mean_ms: number;
-    p99_ms: number;
-    rme: number;
-    samples: number;
-    sequences_per_s: number | null;
-  }>(c, 'SELECT * FROM throughput WHERE trial_id = ANY($1::int[])', list);
-  for (const m of metrics) {
-    const r = out.get(m.trial_id)!;
-    if (m.slice === '') r.metrics[m.part][m.name] = m.value;
-    else (r.slices[m.slice] ??= {})[m.name] = m.value;
-  }
-  for (const { trial_id, ...t } of timings) out.get(trial_id)!.timings.push(t);
-  for (const { trial_id, ...a } of artifacts) out.get(trial_id)!.artifacts.push(a);
-  for (const q of throughput) {
-    out.get(q.trial_id)!.throughput = {
-      rows: q.rows,
-      meanMs: q.mean_ms,
-      p99Ms: q.p99_ms,
-      rme: q.rme,
-      samples: q.samples,
-      sequencesPerS: q.sequences_per_s ?? Number.POSITIVE_INFINITY,
-    } satisfies ThroughputRow;
-  }
-  return out;
-}
-
-interface TrialJoinRow {
-  id: number;
-  status: TrialDetail['status'];
-  variant: string;
-  feature_set: string;
-  seed: number;
-  params_json: string;
-  key: string;
-  error: string | null;
-  started_at: string | null;
-  finished_at: string | null;
-  worker: string | null;
-  e_id: number;
-  e_name: string;
-  e_file: string | null;
-  s_id: number;
-  s_started: string;
-  git_sha: string | null;
-  env_json: string | null;
-  note: string | null;
-  d_id: number;
-  d_hash: string;
-  source: string;
-  n_runs: number;
-  n_sequences: number;
-  n_events: number;
-  sp_id: number;
-  sp_seed: number;
-  strategy: string;
-  manifest_hash: string;
+  const throughput = await all<ThroughputDbRow>(c, 'SELECT * FROM throughput WHERE trial_id = ANY($1::int[])', list);
+  return resultsByTrial(ids, { metrics, timings, artifacts, throughput });
 }
 
 export async function getTrial(c: Conn, id: number): Promise<TrialDetail | null> {
-  const t = await one<TrialJoinRow>(
-    c,
-    `SELECT t.id, t.status, t.variant, t.feature_set, t.seed, t.params_json, t.key, t.error, t.started_at, t.worker,
-            t.finished_at, e.id AS e_id, e.name AS e_name, e.file AS e_file, s.id AS s_id,
-            s.started_at AS s_started, s.git_sha, s.env_json, s.note, d.id AS d_id, d.hash AS d_hash, d.source,
-            d.n_runs, d.n_sequences, d.n_events, sp.id AS sp_id, sp.seed AS sp_seed, sp.strategy,
-            sp.manifest_hash
-     FROM trials t JOIN sweeps s ON s.id = t.sweep_id JOIN experiments e ON e.id = s.experiment_id
-     JOIN splits sp ON sp.id = t.split_id JOIN datasets d ON d.id = sp.dataset_id
-     WHERE t.id = $1`,
-    [id],
-  );
+  const t = await one<TrialJoinRow>(c, `${TRIAL_JOIN_SQL} WHERE t.id = $1`, [id]);
   if (!t) return null;
-  const r = (await resultsOf(c, [id])).get(id)!;
-  const tags = await sweepTags(c, [t.s_id]);
-  return {
-    id: t.id,
-    status: t.status,
-    variant: t.variant,
-    featureSet: t.feature_set,
-    seed: t.seed,
-    params: JSON.parse(t.params_json),
-    key: t.key,
-    error: t.error,
-    startedAt: t.started_at,
-    finishedAt: t.finished_at,
-    worker: t.worker,
-    experiment: { id: t.e_id, name: t.e_name, file: t.e_file },
-    sweep: {
-      id: t.s_id,
-      startedAt: t.s_started,
-      gitSha: t.git_sha,
-      env: parse(t.env_json),
-      note: t.note,
-      tags: tags.get(t.s_id)!,
-    },
-    dataset: {
-      id: t.d_id,
-      hash: t.d_hash,
-      source: t.source,
-      nRuns: t.n_runs,
-      nSequences: t.n_sequences,
-      nEvents: t.n_events,
-    },
-    split: { id: t.sp_id, seed: t.sp_seed, strategy: t.strategy, manifestHash: t.manifest_hash },
-    metrics: r.metrics,
-    slices: r.slices,
-    timings: r.timings,
-    artifacts: r.artifacts,
-    throughput: r.throughput,
-  };
+  const results = (await resultsOf(c, [id])).get(id)!;
+  return trialDetail(t, results, (await sweepTags(c, [t.s_id])).get(t.s_id)!);
 }
 
 /** Test-part headline metrics of the trials matching `filter`, oldest first (see trials.ts `listTrials`). */
@@ -255,11 +160,13 @@ export async function listTrials(c: Conn, filter: TrialFilter = {}): Promise<Tri
       tags: JSON.stringify(tags ?? {}),
     },
   );
-  const tagsOf = await sweepTags(
-    c,
-    rows.map((r) => r.sweep_id),
+  return withTags(
+    rows,
+    await sweepTags(
+      c,
+      rows.map((r) => r.sweep_id),
+    ),
   );
-  return rows.map((r) => ({ ...r, tags: tagsOf.get(r.sweep_id)! }));
 }
 
 export async function findDoneTrials(c: Conn, s: TrialSelector): Promise<DoneTrialRef[]> {
@@ -276,21 +183,17 @@ export async function findDoneTrials(c: Conn, s: TrialSelector): Promise<DoneTri
 }
 
 export async function planStatus(c: Conn, experiment: string): Promise<PlanStatus> {
-  const counts = { pending: 0, running: 0, done: 0, failed: 0 };
-  const rows = await all<{ status: keyof typeof counts; n: number }>(
+  const rows = await all<{ status: TrialStatus; n: number }>(
     c,
     `SELECT t.status, COUNT(*)::int AS n FROM trials t WHERE ${IN_PLAN_SQL} GROUP BY t.status`,
     await inPlanParams(c, experiment),
   );
-  for (const r of rows) counts[r.status] = r.n;
-  return counts;
+  return planCounts(rows);
 }
 
 /** The done and failed trials of the plans with their results (see queries.ts `finishedTrials`). */
 export async function finishedTrials(c: Conn, filter: FinishedTrialFilter = {}): Promise<FinishedTrial[]> {
-  const all_ = await all<
-    Omit<FinishedTrial, keyof TrialResults | 'config'> & { experimentId: number; config: string; datasetId: number }
-  >(
+  const all_ = await all<FinishedDbRow>(
     c,
     `SELECT t.id, t.status, t.split_id AS "splitId", sp.seed AS "splitSeed", t.seed, t.variant,
             t.feature_set AS "featureSet", e.id AS "experimentId", e.name AS experiment, e.config_json AS config,
@@ -301,22 +204,15 @@ export async function finishedTrials(c: Conn, filter: FinishedTrialFilter = {}):
     [filter.experiment ?? null],
   );
   const datasetOf = new Map<string, number | null>();
-  for (const r of all_) {
-    if (!datasetOf.has(r.experiment)) datasetOf.set(r.experiment, await experimentDataset(c, r.experiment));
-  }
-  const rows = all_.filter((r) => {
-    const dataset = datasetOf.get(r.experiment);
-    return dataset == null || r.datasetId === dataset;
-  });
-  const results = await resultsOf(
-    c,
-    rows.map((r) => r.id),
+  for (const name of experimentsOf(all_)) datasetOf.set(name, await experimentDataset(c, name));
+  const rows = onExperimentDataset(all_, datasetOf);
+  return finishedFrom(
+    rows,
+    await resultsOf(
+      c,
+      rows.map((r) => r.id),
+    ),
   );
-  const configs = new Map<number, unknown>();
-  return rows.map(({ experimentId, config, datasetId: _, ...r }) => {
-    if (!configs.has(experimentId)) configs.set(experimentId, JSON.parse(config));
-    return { ...r, config: configs.get(experimentId), ...results.get(r.id)! };
-  });
 }
 
 // Experiments and sweeps.
@@ -335,7 +231,7 @@ export async function latestExperimentConfigs(c: Conn): Promise<Map<string, unkn
     `SELECT e.name, e.config_json FROM sweeps w JOIN experiments e ON e.id = w.experiment_id
      WHERE w.id IN (SELECT MAX(w2.id) FROM sweeps w2 JOIN experiments e2 ON e2.id = w2.experiment_id GROUP BY e2.name)`,
   );
-  return new Map(rows.map((r) => [r.name, JSON.parse(r.config_json)]));
+  return configsByName(rows);
 }
 
 export async function findExperiment(c: Conn, name: string): Promise<ExperimentRef | null> {
@@ -355,20 +251,13 @@ export async function latestExperiment(c: Conn): Promise<string | null> {
 }
 
 export async function latestSweep(c: Conn, experiment: string): Promise<SweepInfo | null> {
-  const row = await one<{ id: number; started_at: string; env_json: string | null; note: string | null }>(
+  const row = await one<SweepDbRow>(
     c,
     `SELECT id, started_at, env_json, note FROM sweeps
      WHERE experiment_id IN (SELECT id FROM experiments WHERE name = $1) ORDER BY id DESC LIMIT 1`,
     [experiment],
   );
-  if (!row) return null;
-  return {
-    id: row.id,
-    startedAt: row.started_at,
-    env: parse(row.env_json),
-    note: row.note,
-    tags: (await sweepTags(c, [row.id])).get(row.id)!,
-  };
+  return row ? sweepInfo(row, (await sweepTags(c, [row.id])).get(row.id)!) : null;
 }
 
 // Splits and audits.
@@ -385,17 +274,15 @@ export async function loadSplit(c: Conn, splitId: number): Promise<SplitManifest
 }
 
 export async function splitRunCounts(c: Conn, splitIds: readonly number[]): Promise<Map<number, Record<Part, number>>> {
-  const out = new Map<number, Record<Part, number>>();
-  for (const id of splitIds) out.set(id, { train: 0, val: 0, test: 0 });
-  if (splitIds.length === 0) return out;
+  const ids = uniqueIds(splitIds);
+  if (ids.length === 0) return new Map();
   const rows = await all<{ split_id: number; part: Part; n: number }>(
     c,
     `SELECT split_id, part, COUNT(*)::int AS n FROM split_members WHERE split_id = ANY($1::int[])
      GROUP BY split_id, part`,
-    [idArray(out.keys())],
+    [ids],
   );
-  for (const r of rows) out.get(r.split_id)![r.part] = r.n;
-  return out;
+  return runCountsBySplit(ids, rows);
 }
 
 export async function leakCheck(c: Conn): Promise<SplitLeak[]> {
@@ -404,7 +291,7 @@ export async function leakCheck(c: Conn): Promise<SplitLeak[]> {
     `SELECT split_id, run, COUNT(DISTINCT part)::int AS parts
      FROM split_members GROUP BY split_id, run HAVING COUNT(DISTINCT part) > 1`,
   );
-  return rows.map((r) => ({ splitId: r.split_id, run: r.run, parts: r.parts }));
+  return rows.map(splitLeak);
 }
 
 export async function hasAudit(c: Conn, splitId: number, featureSet: string, version = 1): Promise<boolean> {
@@ -424,11 +311,7 @@ export async function audits(c: Conn, splitIds: readonly number[]): Promise<Stor
     c,
     `SELECT split_id, feature_set, audit_json FROM leakage_audits WHERE split_id = ANY($1::int[])
      ORDER BY split_id, feature_set`,
-    [idArray(splitIds)],
+    [uniqueIds(splitIds)],
   );
-  return rows.map((r) => ({
-    splitId: r.split_id,
-    featureSet: r.feature_set,
-    audit: JSON.parse(r.audit_json) as LeakageAudit,
-  }));
+  return rows.map(storedAudit);
 }

@@ -7,9 +7,20 @@
  */
 import type { SplitManifest } from '../../splits/index.ts';
 import { BenchError } from '../errors/index.ts';
-import { ownerAlive } from './owner.ts';
 import { type Conn, one, type PgDb, run } from './postgres-db.ts';
 import { MIGRATION_LOCK } from './postgres-schema.ts';
+import {
+  artifactValues,
+  datasetValues,
+  keptClaim,
+  metricValues,
+  now,
+  splitValues,
+  sweepValues,
+  throughputValues,
+  timingValues,
+  trialValues,
+} from './rows.ts';
 import { manifestMembers } from './split-check.ts';
 import type {
   ClaimedTrial,
@@ -23,10 +34,16 @@ import type {
   TrialRecord,
 } from './types.ts';
 
-const now = () => new Date().toISOString();
+/**
+ * Rows' values (rows.ts tuples) as the column arrays an `INSERT … SELECT … FROM unnest(…)` binds:
+ * one statement whatever the number of rows, `width` columns even when there are none.
+ */
+function columns(rows: readonly (readonly unknown[])[], width: number): unknown[][] {
+  return Array.from({ length: width }, (_, i) => rows.map((r) => r[i]));
+}
 
-/** NaN (an undefined metric) and ±Infinity (a "predict nothing" threshold) are stored as NULL, as in SQLite. */
-const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+/** Each row's position, for the `pos` column that keeps a trial's rows in the order they were given. */
+const positions = (rows: readonly unknown[]) => rows.map((_, i) => i);
 
 /** The second key of the advisory lock new experiment rows are made under (the first is the migration lock's). */
 const EXPERIMENTS_LOCK = 1;
@@ -53,11 +70,16 @@ export async function upsertExperiment(db: PgDb, e: ExperimentRecord): Promise<n
 }
 
 export async function startSweep(db: PgDb, experimentId: number, env: SweepEnv, owner: string): Promise<number> {
+  return insertSweep(db.pool, experimentId, env, owner);
+}
+
+/** Inserts a `running` sweep; returns its id. */
+export async function insertSweep(c: Conn, experimentId: number, env: SweepEnv, owner: string): Promise<number> {
   const row = await one<{ id: number }>(
-    db.pool,
+    c,
     `INSERT INTO sweeps (experiment_id, started_at, status, git_sha, env_json, owner)
      VALUES ($1, $2, 'running', $3, $4, $5) RETURNING id`,
-    [experimentId, now(), env.gitSha, JSON.stringify(env.env), owner],
+    sweepValues(experimentId, env, owner),
   );
   return row!.id;
 }
@@ -89,7 +111,7 @@ export async function upsertDataset(db: PgDb, d: DatasetRecord): Promise<number>
       c,
       `INSERT INTO datasets (hash, source, n_runs, n_sequences, n_events, options_json) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (hash) DO NOTHING RETURNING id`,
-      [d.hash, d.source, d.nRuns, d.nSequences, d.nEvents, JSON.stringify(d.options)],
+      datasetValues(d),
     );
     if (inserted) return inserted.id;
     return (await one<{ id: number }>(c, 'SELECT id FROM datasets WHERE hash = $1', [d.hash]))!.id;
@@ -103,7 +125,7 @@ export async function saveSplit(db: PgDb, datasetId: number, m: SplitManifest): 
       c,
       `INSERT INTO splits (dataset_id, seed, strategy, manifest_hash, manifest_json) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (dataset_id, manifest_hash) DO NOTHING RETURNING id`,
-      [datasetId, m.seed, m.strategy, m.hash, JSON.stringify(m)],
+      splitValues(datasetId, m),
     );
     if (!inserted) {
       return (await one<{ id: number }>(c, 'SELECT id FROM splits WHERE dataset_id = $1 AND manifest_hash = $2', [
@@ -160,17 +182,14 @@ export async function claimTrial(db: PgDb, t: TrialClaim, retry: ClaimRetry, own
         c,
         `INSERT INTO trials (sweep_id, split_id, variant, feature_set, seed, params_json, key, status, started_at, owner)
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'running', $8, $9) ON CONFLICT (key) DO NOTHING RETURNING id`,
-        [t.sweepId, t.splitId, t.variant, t.featureSet, t.seed, JSON.stringify(t.params), t.key, now(), owner],
+        trialValues(t, owner),
       );
       if (inserted) return { id: inserted.id, status: 'running', resumed: false };
       row = await locked();
       if (!row) throw new Error(`trial ${t.key}: inserted by another process and gone again`);
     }
-    if (row.status === 'done' && !retry.done) return { id: row.id, status: row.status, resumed: true };
-    if (row.status === 'failed' && !retry.failed) return { id: row.id, status: row.status, resumed: true };
-    if (row.status === 'running' && !retry.running && ownerAlive(row.owner, owner)) {
-      return { id: row.id, status: row.status, resumed: true, busy: row.owner! };
-    }
+    const kept = keptClaim(row, retry, owner);
+    if (kept) return kept;
     await run(
       c,
       "UPDATE trials SET status = 'running', error = NULL, started_at = $1, sweep_id = $2, owner = $3 WHERE id = $4",
@@ -203,43 +222,25 @@ export async function completeTrial(
     for (const table of ['metrics', 'timings', 'artifacts', 'throughput']) {
       await c.query(`DELETE FROM ${table} WHERE trial_id = $1`, [trialId]);
     }
-    const m = r.metrics;
     await c.query(
       `INSERT INTO metrics (trial_id, part, name, value, slice, pos)
        SELECT $1, * FROM unnest($2::text[], $3::text[], $4::float8[], $5::text[], $6::int[])`,
-      [
-        trialId,
-        m.map((x) => x.part),
-        m.map((x) => x.name),
-        m.map((x) => finite(x.value)),
-        m.map((x) => x.slice ?? ''),
-        m.map((_, i) => i),
-      ],
+      [trialId, ...columns(r.metrics.map(metricValues), 4), positions(r.metrics)],
     );
-    const t = r.timings;
     await c.query(
       `INSERT INTO timings (trial_id, stage, wall_ms, cpu_ms, peak_rss_mb, pos)
        SELECT $1, * FROM unnest($2::text[], $3::float8[], $4::float8[], $5::float8[], $6::int[])`,
-      [
-        trialId,
-        t.map((x) => x.stage),
-        t.map((x) => x.wallMs),
-        t.map((x) => x.cpuMs),
-        t.map((x) => x.peakRssMb),
-        t.map((_, i) => i),
-      ],
+      [trialId, ...columns(r.timings.map(timingValues), 4), positions(r.timings)],
     );
-    const a = r.artifacts;
     await c.query(
       'INSERT INTO artifacts (trial_id, kind, path, sha256) SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[])',
-      [trialId, a.map((x) => x.kind), a.map((x) => x.path), a.map((x) => x.sha256)],
+      [trialId, ...columns(r.artifacts.map(artifactValues), 3)],
     );
-    const q = r.throughput;
-    if (q) {
+    if (r.throughput) {
       await c.query(
         `INSERT INTO throughput (trial_id, rows, mean_ms, p99_ms, rme, samples, sequences_per_s)
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-        [trialId, q.rows, q.meanMs, q.p99Ms, q.rme, q.samples, finite(q.sequencesPerS)],
+        [trialId, ...throughputValues(r.throughput)],
       );
     }
     await c.query("UPDATE trials SET status = 'done', finished_at = $1, owner = NULL, worker = $2 WHERE id = $3", [

@@ -10,16 +10,17 @@
  * store was opened with, so machines that mount a shared folder at different places agree; a file
  * elsewhere stays absolute.
  */
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import type { SplitManifest } from '../../splits/index.ts';
+import { resolvedPath, storedArtifact, withResolvedArtifacts } from './artifact-paths.ts';
 import { THIS_OWNER } from './owner.ts';
 import { type Conn, maskUrl, type OpenPgOptions, openPg, type PgDb } from './postgres-db.ts';
 import * as q from './postgres-queries.ts';
+import * as queued from './postgres-queued.ts';
 import * as rm from './postgres-remove.ts';
 import * as w from './postgres-trials.ts';
 import type { Store } from './store.ts';
 import type {
-  ArtifactRecord,
   ClaimRetry,
   DatasetRecord,
   ExperimentRecord,
@@ -107,6 +108,25 @@ export class PostgresStore implements Store {
     return rm.removeSweeps(this.#db, target, { dryRun: options.dryRun ?? false }, this.owner);
   }
 
+  // Queued sweeps (harness/queue): not part of Store, a queue lives only in a PostgreSQL store.
+
+  /**
+   * The experiment's open (`running`) sweep on `datasetHash`, else a new one owned by this store's
+   * owner: a resubmission names the sweep its queued jobs already point at. Two machines submitting
+   * at once share one sweep.
+   */
+  async openQueuedSweep(experimentId: number, env: SweepEnv, datasetHash: string) {
+    return queued.openQueuedSweep(this.#db, experimentId, env, datasetHash, this.owner);
+  }
+  /** Sets a finished sweep `running` again, its finish time cleared; a running one stays as it is. */
+  async reopenSweep(sweepId: number) {
+    await queued.reopenSweep(this.#db, sweepId);
+  }
+  /** A sweep's trials by status and the first lines of its failed trials' errors (at most `errors`, oldest first). */
+  async sweepTrialStates(sweepId: number, errors = 5) {
+    return queued.sweepTrialStates(this.#db, sweepId, errors);
+  }
+
   async upsertDataset(d: DatasetRecord) {
     return w.upsertDataset(this.#db, d);
   }
@@ -141,7 +161,7 @@ export class PostgresStore implements Store {
    * queue job's completion), and runs too when the trial was done already.
    */
   async completeTrial(trialId: number, record: TrialRecord, options: { also?: (c: Conn) => Promise<void> } = {}) {
-    const stored = { ...record, artifacts: record.artifacts.map((a) => this.#stored(a)) };
+    const stored = { ...record, artifacts: record.artifacts.map((a) => storedArtifact(this.#root, a)) };
     return w.completeTrial(this.#db, trialId, stored, this.owner, options.also);
   }
   async failTrial(trialId: number, error: string) {
@@ -152,7 +172,7 @@ export class PostgresStore implements Store {
   }
   async getTrial(id: number) {
     const t = await this.#db.read((c) => q.getTrial(c, id));
-    return t && { ...t, artifacts: t.artifacts.map((a) => this.#resolved(a)) };
+    return t && withResolvedArtifacts(this.#root, t);
   }
   async listTrials(filter: TrialFilter = {}) {
     return this.#db.read((c) => q.listTrials(c, filter));
@@ -165,25 +185,12 @@ export class PostgresStore implements Store {
   }
   async finishedTrials(filter: FinishedTrialFilter = {}) {
     const rows = await this.#db.read((c) => q.finishedTrials(c, filter));
-    return rows.map((t) => ({ ...t, artifacts: t.artifacts.map((a) => this.#resolved(a)) }));
+    return rows.map((t) => withResolvedArtifacts(this.#root, t));
   }
 
-  /** An artifact's path as stored: relative to the artifacts root (with `/`) when the file lies under it. */
-  #stored(a: ArtifactRecord): ArtifactRecord {
-    if (this.#root === null) return a;
-    const r = relative(this.#root, resolve(a.path));
-    const outside = r === '' || r === '..' || r.startsWith(`..${sep}`) || isAbsolute(r);
-    return outside ? a : { ...a, path: r.split(sep).join('/') };
-  }
-
-  /** An artifact's path as read: under this store's artifacts root; an absolute one as is. */
+  /** An artifact's path as read: under this store's artifacts root; an absolute one as is (artifact-paths.ts). */
   resolvedPath(path: string): string {
-    if (this.#root === null || isAbsolute(path)) return path;
-    return join(this.#root, path);
-  }
-
-  #resolved(a: ArtifactRecord): ArtifactRecord {
-    return { ...a, path: this.resolvedPath(a.path) };
+    return resolvedPath(this.#root, path);
   }
 
   async close() {

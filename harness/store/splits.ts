@@ -1,6 +1,7 @@
 /** SqliteStore's datasets, split manifests and leakage audits (`datasets`, `splits`, `split_members`, `leakage_audits`). */
-import type { LeakageAudit, SplitManifest } from '../../splits/index.ts';
+import type { SplitManifest } from '../../splits/index.ts';
 import type { Db } from './db.ts';
+import { datasetValues, splitLeak, splitValues, storedAudit, uniqueIds } from './rows.ts';
 import type { SplitMember } from './split-check.ts';
 import type { DatasetRecord, SplitLeak, StoredAudit } from './types.ts';
 
@@ -14,7 +15,7 @@ export function upsertDataset(db: Db, d: DatasetRecord): number {
           .prepare(
             'INSERT INTO datasets (hash, source, n_runs, n_sequences, n_events, options_json) VALUES (?, ?, ?, ?, ?, ?)',
           )
-          .run(d.hash, d.source, d.nRuns, d.nSequences, d.nEvents, JSON.stringify(d.options)).lastInsertRowid,
+          .run(...datasetValues(d)).lastInsertRowid,
       );
     })
     .immediate();
@@ -33,7 +34,7 @@ export function saveSplit(db: Db, datasetId: number, m: SplitManifest, members: 
           .prepare(
             'INSERT INTO splits (dataset_id, seed, strategy, manifest_hash, manifest_json) VALUES (?, ?, ?, ?, ?)',
           )
-          .run(datasetId, m.seed, m.strategy, m.hash, JSON.stringify(m)).lastInsertRowid,
+          .run(...splitValues(datasetId, m)).lastInsertRowid,
       );
       const member = db.prepare('INSERT INTO split_members (split_id, run, part) VALUES (?, ?, ?)');
       for (const { run, part } of members) member.run(id, run, part);
@@ -63,11 +64,7 @@ export const LEAK_CHECK_SQL = `SELECT split_id, run, COUNT(DISTINCT part) AS par
 FROM split_members GROUP BY split_id, run HAVING COUNT(DISTINCT part) > 1`;
 
 export function leakCheck(db: Db): SplitLeak[] {
-  return (db.prepare(LEAK_CHECK_SQL).all() as { split_id: number; run: string; parts: number }[]).map((r) => ({
-    splitId: r.split_id,
-    run: r.run,
-    parts: r.parts,
-  }));
+  return (db.prepare(LEAK_CHECK_SQL).all() as { split_id: number; run: string; parts: number }[]).map(splitLeak);
 }
 
 export function hasAudit(db: Db, splitId: number, featureSet: string, version = 1): boolean {
@@ -95,10 +92,6 @@ export function audits(db: Db, splitIds: readonly number[]): StoredAudit[] {
       `SELECT split_id, feature_set, audit_json FROM leakage_audits WHERE split_id IN (SELECT value FROM json_each(?))
        ORDER BY split_id, feature_set`,
     )
-    .all(JSON.stringify([...new Set(splitIds)])) as { split_id: number; feature_set: string; audit_json: string }[];
-  return rows.map((r) => ({
-    splitId: r.split_id,
-    featureSet: r.feature_set,
-    audit: JSON.parse(r.audit_json) as LeakageAudit,
-  }));
+    .all(JSON.stringify(uniqueIds(splitIds))) as { split_id: number; feature_set: string; audit_json: string }[];
+  return rows.map(storedAudit);
 }

@@ -5,8 +5,9 @@
  * Promise is created. Trial files are recorded by their path relative to the database's folder, so
  * a BENCH_HOME moved or copied whole finds its own files.
  */
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { SplitManifest } from '../../splits/index.ts';
+import { storedArtifact, withResolvedArtifacts } from './artifact-paths.ts';
 import { type Db, type OpenDbOptions, openDb } from './db.ts';
 import { THIS_OWNER } from './owner.ts';
 import * as q from './queries.ts';
@@ -17,7 +18,6 @@ import type { Store } from './store.ts';
 import * as sw from './sweeps.ts';
 import * as tr from './trials.ts';
 import type {
-  ArtifactRecord,
   ClaimRetry,
   DatasetRecord,
   ExperimentRecord,
@@ -46,7 +46,7 @@ export class SqliteStore implements Store {
   readonly #db: Db;
   /** The trial owner this store claims as. */
   readonly owner: string;
-  /** The database file's folder, which artifact paths are stored relative to; null in memory. */
+  /** The database file's folder, which artifact paths are stored relative to (artifact-paths.ts); null in memory. */
   readonly #base: string | null;
 
   private constructor(db: Db, owner: string, base: string | null) {
@@ -128,7 +128,7 @@ export class SqliteStore implements Store {
     return tr.claimTrial(this.#db, t, retry, this.owner);
   }
   async completeTrial(trialId: number, record: TrialRecord) {
-    const stored = { ...record, artifacts: record.artifacts.map((a) => this.#stored(a)) };
+    const stored = { ...record, artifacts: record.artifacts.map((a) => storedArtifact(this.#base, a)) };
     return tr.completeTrial(this.#db, trialId, stored, this.owner);
   }
   async failTrial(trialId: number, error: string) {
@@ -139,7 +139,7 @@ export class SqliteStore implements Store {
   }
   async getTrial(id: number) {
     const t = q.getTrial(this.#db, id);
-    return t && { ...t, artifacts: t.artifacts.map((a) => this.#resolved(a)) };
+    return t && withResolvedArtifacts(this.#base, t);
   }
   async listTrials(filter: TrialFilter = {}) {
     return tr.listTrials(this.#db, filter);
@@ -151,26 +151,7 @@ export class SqliteStore implements Store {
     return q.planStatus(this.#db, experiment);
   }
   async finishedTrials(filter: FinishedTrialFilter = {}) {
-    return q
-      .finishedTrials(this.#db, filter)
-      .map((t) => ({ ...t, artifacts: t.artifacts.map((a) => this.#resolved(a)) }));
-  }
-
-  /**
-   * An artifact's path as stored: relative to the database's folder (with `/`, whatever the system)
-   * when the file lies under it; a file elsewhere (a database kept apart with --db) stays absolute.
-   */
-  #stored(a: ArtifactRecord): ArtifactRecord {
-    if (this.#base === null) return a;
-    const r = relative(this.#base, resolve(a.path));
-    const outside = r === '' || r === '..' || r.startsWith(`..${sep}`) || isAbsolute(r);
-    return outside ? a : { ...a, path: r.split(sep).join('/') };
-  }
-
-  /** An artifact's path as read: under the database's folder as it is now; an absolute one (older databases) as is. */
-  #resolved(a: ArtifactRecord): ArtifactRecord {
-    if (this.#base === null || isAbsolute(a.path)) return a;
-    return { ...a, path: join(this.#base, a.path) };
+    return q.finishedTrials(this.#db, filter).map((t) => withResolvedArtifacts(this.#base, t));
   }
 
   async close() {

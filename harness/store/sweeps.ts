@@ -1,6 +1,7 @@
 /** SqliteStore's sweep notes and tags (`sweeps.note`, `sweep_tags`). */
 import { BenchError } from '../errors/index.ts';
 import type { Db } from './db.ts';
+import { type TagDbRow, tagsBySweep, uniqueIds } from './rows.ts';
 import type { SweepAnnotation, SweepTags } from './types.ts';
 
 /** Sets a sweep's note and tags in one transaction (see Store.annotateSweep). */
@@ -17,16 +18,14 @@ export function annotateSweep(db: Db, sweepId: number, a: SweepAnnotation): void
 
 /** The tags of the given sweeps, by sweep id (every id asked for has an entry, sorted by key). */
 export function sweepTags(db: Db, sweepIds: Iterable<number>): Map<number, SweepTags> {
-  const ids = [...new Set(sweepIds)];
-  const out = new Map<number, SweepTags>(ids.map((id) => [id, {}]));
-  if (ids.length === 0) return out;
+  const ids = uniqueIds(sweepIds);
+  if (ids.length === 0) return new Map();
   const rows = db
     .prepare(
       'SELECT sweep_id, key, value FROM sweep_tags WHERE sweep_id IN (SELECT value FROM json_each(?)) ORDER BY sweep_id, key',
     )
-    .all(JSON.stringify(ids)) as { sweep_id: number; key: string; value: string }[];
-  for (const r of rows) out.get(r.sweep_id)![r.key] = r.value;
-  return out;
+    .all(JSON.stringify(ids)) as TagDbRow[];
+  return tagsBySweep(ids, rows);
 }
 
 /**

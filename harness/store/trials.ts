@@ -1,7 +1,17 @@
 /** SqliteStore's experiments, sweeps, trials and their results (writes), and the trial listing. */
 import type { Db } from './db.ts';
-import { ownerAlive } from './owner.ts';
 import { IN_PLAN_SQL, inPlanParams } from './queries.ts';
+import {
+  artifactValues,
+  keptClaim,
+  metricValues,
+  now,
+  sweepValues,
+  throughputValues,
+  timingValues,
+  trialValues,
+  withTags,
+} from './rows.ts';
 import { HAS_TAGS_SQL, sweepTags } from './sweeps.ts';
 import type {
   ClaimedTrial,
@@ -14,8 +24,6 @@ import type {
   TrialListing,
   TrialRecord,
 } from './types.ts';
-
-const now = () => new Date().toISOString();
 
 export function upsertExperiment(db: Db, e: ExperimentRecord): number {
   const config = JSON.stringify(e.config);
@@ -39,9 +47,9 @@ export function startSweep(db: Db, experimentId: number, env: SweepEnv, owner: s
   return Number(
     db
       .prepare(
-        'INSERT INTO sweeps (experiment_id, started_at, status, git_sha, env_json, owner) VALUES (?, ?, ?, ?, ?, ?)',
+        "INSERT INTO sweeps (experiment_id, started_at, status, git_sha, env_json, owner) VALUES (?, ?, 'running', ?, ?, ?)",
       )
-      .run(experimentId, now(), 'running', env.gitSha, JSON.stringify(env.env), owner).lastInsertRowid,
+      .run(...sweepValues(experimentId, env, owner)).lastInsertRowid,
   );
 }
 
@@ -66,12 +74,9 @@ export function claimTrial(db: Db, t: TrialClaim, retry: ClaimRetry, owner: stri
     const row = db.prepare('SELECT id, status, owner FROM trials WHERE key = ?').get(t.key) as
       | { id: number; status: ClaimedTrial['status']; owner: string | null }
       | undefined;
-    if (row?.status === 'done' && !retry.done) return { id: row.id, status: row.status, resumed: true };
-    if (row?.status === 'failed' && !retry.failed) return { id: row.id, status: row.status, resumed: true };
-    if (row?.status === 'running' && !retry.running && ownerAlive(row.owner, owner)) {
-      return { id: row.id, status: row.status, resumed: true, busy: row.owner! };
-    }
     if (row) {
+      const kept = keptClaim(row, retry, owner);
+      if (kept) return kept;
       db.prepare(
         "UPDATE trials SET status = 'running', error = NULL, started_at = ?, sweep_id = ?, owner = ? WHERE id = ?",
       ).run(now(), t.sweepId, owner, row.id);
@@ -83,8 +88,7 @@ export function claimTrial(db: Db, t: TrialClaim, retry: ClaimRetry, owner: stri
           `INSERT INTO trials (sweep_id, split_id, variant, feature_set, seed, params_json, key, status, started_at, owner)
              VALUES (?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)`,
         )
-        .run(t.sweepId, t.splitId, t.variant, t.featureSet, t.seed, JSON.stringify(t.params), t.key, now(), owner)
-        .lastInsertRowid,
+        .run(...trialValues(t, owner)).lastInsertRowid,
     );
     return { id, status: 'running' as const, resumed: false };
   }
@@ -95,7 +99,6 @@ export function claimTrial(db: Db, t: TrialClaim, retry: ClaimRetry, owner: stri
  * returned, when the trial is done already (a late duplicate) or unknown.
  */
 export function completeTrial(db: Db, trialId: number, r: TrialRecord, worker: string): boolean {
-  const { metrics, timings } = r;
   return db
     .transaction(() => {
       const row = db.prepare('SELECT status FROM trials WHERE id = ?').get(trialId) as { status: string } | undefined;
@@ -104,27 +107,17 @@ export function completeTrial(db: Db, trialId: number, r: TrialRecord, worker: s
         db.prepare(`DELETE FROM ${table} WHERE trial_id = ?`).run(trialId);
       }
       const m = db.prepare('INSERT INTO metrics (trial_id, part, name, value, slice) VALUES (?, ?, ?, ?, ?)');
-      // NaN (undefined metric) and ±Infinity (a "predict nothing" threshold) are stored as NULL.
-      for (const r of metrics) m.run(trialId, r.part, r.name, Number.isFinite(r.value) ? r.value : null, r.slice ?? '');
+      for (const x of r.metrics) m.run(trialId, ...metricValues(x));
       const t = db.prepare(
         'INSERT INTO timings (trial_id, stage, wall_ms, cpu_ms, peak_rss_mb) VALUES (?, ?, ?, ?, ?)',
       );
-      for (const r of timings) t.run(trialId, r.stage, r.wallMs, r.cpuMs, r.peakRssMb);
+      for (const x of r.timings) t.run(trialId, ...timingValues(x));
       const a = db.prepare('INSERT INTO artifacts (trial_id, kind, path, sha256) VALUES (?, ?, ?, ?)');
-      for (const x of r.artifacts) a.run(trialId, x.kind, x.path, x.sha256);
-      const q = r.throughput;
-      if (q) {
+      for (const x of r.artifacts) a.run(trialId, ...artifactValues(x));
+      if (r.throughput) {
         db.prepare(
           'INSERT INTO throughput (trial_id, rows, mean_ms, p99_ms, rme, samples, sequences_per_s) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        ).run(
-          trialId,
-          q.rows,
-          q.meanMs,
-          q.p99Ms,
-          q.rme,
-          q.samples,
-          Number.isFinite(q.sequencesPerS) ? q.sequencesPerS : null,
-        );
+        ).run(trialId, ...throughputValues(r.throughput));
       }
       db.prepare("UPDATE trials SET status = 'done', finished_at = ?, owner = NULL, worker = ? WHERE id = ?").run(
         now(),
@@ -174,9 +167,11 @@ export function listTrials(db: Db, filter: TrialFilter = {}): TrialListing[] {
        GROUP BY t.id ORDER BY t.id`,
     )
     .all({ ...f, ...inPlanParams(db, f.experiment), tags: JSON.stringify(tags ?? {}) }) as Omit<TrialListing, 'tags'>[];
-  const tagsOf = sweepTags(
-    db,
-    rows.map((r) => r.sweep_id),
+  return withTags(
+    rows,
+    sweepTags(
+      db,
+      rows.map((r) => r.sweep_id),
+    ),
   );
-  return rows.map((r) => ({ ...r, tags: tagsOf.get(r.sweep_id)! }));
 }

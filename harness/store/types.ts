@@ -50,6 +50,21 @@ export interface SweepAnnotation {
   tags?: SweepTags;
 }
 
+/** A queued sweep as opened for a submission (PostgresStore.openQueuedSweep). */
+export interface QueuedSweep {
+  sweepId: number;
+  /** The experiment's open sweep on the same dataset, rather than a new one. */
+  reused: boolean;
+}
+
+/** What a sweep's trials came to (PostgresStore.sweepTrialStates). */
+export interface SweepTrialStates {
+  /** The sweep's trials by status (`TrialStatus`; a status none has is absent). */
+  counts: Record<string, number>;
+  /** Its failed trials' first error lines, by trial id. */
+  errors: { trialId: number; error: string }[];
+}
+
 export interface DatasetRecord {
   /** Content identity of the ingested data (the ingest cache key). */
   hash: string;

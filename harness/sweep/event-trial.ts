@@ -7,23 +7,14 @@
  * main metrics; the event-level metrics (threshold on validation events, metrics on test events) are
  * stored beside them with an `event_` prefix.
  */
-import { type CsrMatrix, type Detector, fitDetector, sliceRows } from '../../models/index.ts';
+import { type CsrMatrix, type Detector, fitDetector } from '../../models/index.ts';
 import { chooseThreshold, metricsAt, type ThresholdOptions } from '../../splits/eval/index.ts';
-import { evaluateTrial, PARTS, type Part, type ScoredPart } from '../../splits/index.ts';
-import { writeModel, writePredictions, writeTuning } from '../artifacts/index.ts';
-import type { MetricRow, ThroughputRow, TimingRow } from '../store/index.ts';
+import { PARTS, type Part, type ScoredPart } from '../../splits/index.ts';
+import type { MetricRow } from '../store/index.ts';
 import { type EventPartIndex, readEventIndexFile } from './event-matrices.ts';
 import { type MatrixFiles, readMatrices } from './matrices.ts';
-import {
-  convergenceRows,
-  measureThroughput,
-  metricRows,
-  type PartFacts,
-  type TrialInput,
-  type TrialResult,
-  type TrialTask,
-  timed,
-} from './trial.ts';
+import type { TrialInput, TrialResult, TrialTask } from './trial.ts';
+import { failedTrial, finishTrial, timed, trialTimings } from './trial-finish.ts';
 import { fitTrialModel } from './tune.ts';
 
 /** An event-level trial's inputs: each part's distinct rows and event index. */
@@ -121,14 +112,7 @@ export function eventMetricRows(
 export function executeEventTrial(task: TrialTask, data: EventTrialData): TrialResult {
   try {
     const { matrices, events } = data;
-    const timings: TimingRow[] = [
-      {
-        stage: 'vectorize',
-        wallMs: task.vectorizeMs,
-        cpuMs: task.vectorizeMs,
-        peakRssMb: process.resourceUsage().maxRSS / 1024,
-      },
-    ];
+    const timings = trialTimings(task);
     const train = events.train;
     // Weighted where the detector takes weights exactly; else distinct rows unweighted (the params say which).
     const fit = (d: Detector) =>
@@ -155,48 +139,20 @@ export function executeEventTrial(task: TrialTask, data: EventTrialData): TrialR
     const views = Object.fromEntries(
       PARTS.map((p) => [p, partView(rowScores[p], events[p], task.parts[p].seqIds.length)]),
     ) as Record<Part, ReturnType<typeof partView>>;
-    const eventScores = Object.fromEntries(PARTS.map((p) => [p, views[p].events])) as Record<Part, Float64Array>;
     const scored = Object.fromEntries(
       PARTS.map((p): [Part, ScoredPart] => [p, { scores: views[p].sequences, ...task.parts[p] }]),
     ) as Record<Part, ScoredPart>;
-    const ev = evaluateTrial(scored, { seed: task.seed, threshold: task.threshold });
-    const eventRows = eventMetricRows(
+    const levelMetrics = eventMetricRows(
       {
-        val: { scores: eventScores.val, labels: perEvent(events.val.labels, events.val) },
-        test: { scores: eventScores.test, labels: perEvent(events.test.labels, events.test) },
+        val: { scores: views.val.events, labels: perEvent(events.val.labels, events.val) },
+        test: { scores: views.test.events, labels: perEvent(events.test.labels, events.test) },
       },
       task.threshold,
       train,
     );
-    const artifacts = [
-      writePredictions(
-        task.artifactsDir,
-        Object.fromEntries(PARTS.map((p) => [p, { ...task.parts[p], scores: scored[p].scores }])) as Record<
-          Part,
-          PartFacts & { scores: Float64Array }
-        >,
-        ev.threshold.threshold,
-      ),
-      writeModel(task.artifactsDir, detector),
-      ...(tuning ? [writeTuning(task.artifactsDir, tuning)] : []),
-    ];
-    let throughput: ThroughputRow | null = null;
-    if (task.throughput) {
-      const batch = sliceRows(matrices.test, 0, Math.min(task.throughput.rows, matrices.test.nRows));
-      throughput = measureThroughput(() => detector.score(batch), batch.nRows, task.throughput);
-    }
-    return {
-      state: 'done',
-      metrics: [...metricRows(ev), ...eventRows, ...convergenceRows(detector.convergence?.() ?? null)],
-      timings,
-      artifacts,
-      throughput,
-      f1: ev.parts.test.f1,
-      aucPr: ev.parts.test.auc_pr,
-    };
+    return finishTrial(task, { detector, tuning, scored, testRows: matrices.test, levelMetrics }, timings);
   } catch (err) {
-    const e = err instanceof Error ? err : new Error(String(err));
-    return { state: 'failed', error: e.message, stack: e.stack ?? '' };
+    return failedTrial(err);
   }
 }
 

@@ -2,17 +2,19 @@
  * One trial's work, the same on the main thread and in a pool worker: fit the variant on the
  * training rows it learns from, score every part, evaluate by the protocol (threshold on
  * validation only), and return metric rows and timings for the store. Never touches SQLite.
+ * A sequence-level trial fits and scores here, an event-level one in event-trial.ts; both end in
+ * trial-finish.ts.
  */
-import { Bench } from 'tinybench';
-import { type CsrMatrix, type FitConvergence, fitDetector, sliceRows, type VariantConfig } from '../../models/index.ts';
+import { type CsrMatrix, type Detector, fitDetector, type VariantConfig } from '../../models/index.ts';
 import type { ThresholdOptions } from '../../splits/eval/index.ts';
-import { evaluateTrial, PARTS, type Part, type ScoredPart, type TrialEvaluation } from '../../splits/index.ts';
-import { type ArtifactRow, writeModel, writePredictions, writeTuning } from '../artifacts/index.ts';
+import { PARTS, type Part, type ScoredPart } from '../../splits/index.ts';
+import type { ArtifactRow } from '../artifacts/index.ts';
 import type { OptionGrid } from '../experiment/index.ts';
 import type { MetricRow, ThroughputRow, TimingRow } from '../store/index.ts';
 import { eventTrialExecutor } from './event-trial.ts';
 import { type ExplainOptions, type TemplateLookup, writeExplanations } from './explain.ts';
 import { type MatrixFiles, readColumnNames, readMatrices, readTemplates } from './matrices.ts';
+import { failedTrial, finishTrial, type ScoredTrial, timed, trialTimings } from './trial-finish.ts';
 import { fitTrialModel } from './tune.ts';
 
 /** Per-part sequence facts the protocol needs (labels and slice keys), aligned with the matrices. */
@@ -78,20 +80,6 @@ export type TrialResult =
     }
   | { state: 'failed'; error: string; stack: string };
 
-export function timed<T>(stage: string, timings: TimingRow[], f: () => T): T {
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  const out = f();
-  const c = process.cpuUsage(c0);
-  timings.push({
-    stage,
-    wallMs: performance.now() - t0,
-    cpuMs: (c.user + c.system) / 1000,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
-  });
-  return out;
-}
-
 /** A trial as a runner receives it: the task and the files of the feature matrices it runs on. */
 export interface TrialInput {
   task: TrialTask;
@@ -117,14 +105,7 @@ export function trialExecutor(): (input: TrialInput) => TrialResult {
 /** Runs one trial on already-vectorized matrices. Failures are returned, not thrown. */
 export function executeTrial(task: TrialTask, matrices: Record<Part, CsrMatrix>): TrialResult {
   try {
-    const timings: TimingRow[] = [
-      {
-        stage: 'vectorize',
-        wallMs: task.vectorizeMs,
-        cpuMs: task.vectorizeMs,
-        peakRssMb: process.resourceUsage().maxRSS / 1024,
-      },
-    ];
+    const timings = trialTimings(task);
     const { detector, tuning } = fitTrialModel(
       {
         ...task,
@@ -138,117 +119,37 @@ export function executeTrial(task: TrialTask, matrices: Record<Part, CsrMatrix>)
         PARTS.map((p): [Part, ScoredPart] => [p, { scores: detector.score(matrices[p]), ...task.parts[p] }]),
       ),
     ) as Record<Part, ScoredPart>;
-    const ev = evaluateTrial(scored, { seed: task.seed, threshold: task.threshold });
-    const artifacts = [
-      writePredictions(
-        task.artifactsDir,
-        Object.fromEntries(PARTS.map((p) => [p, { ...task.parts[p], scores: scored[p].scores }])) as Record<
-          Part,
-          PartFacts & { scores: Float64Array }
-        >,
-        ev.threshold.threshold,
-      ),
-      writeModel(task.artifactsDir, detector),
-      ...(tuning ? [writeTuning(task.artifactsDir, tuning)] : []),
-    ];
-    if (task.explain) {
-      const explain = task.explain;
-      artifacts.push(
-        ...timed('explain', timings, () =>
-          writeExplanations(
-            {
-              detector,
-              matrices,
-              trainLabels: task.parts.train.labels,
-              test: { seqIds: task.parts.test.seqIds, labels: task.parts.test.labels, scores: scored.test.scores },
-              trainSeqIds: task.parts.train.seqIds,
-              threshold: ev.threshold.threshold,
-              columnNames: readColumnNames(task.featuresFile),
-              // '' when the experiment explains nothing and only a variant's own flag asked for SHAP.
-              templates: task.templatesFile ? templatesOf(task.templatesFile) : null,
-              seed: task.seed,
-              dir: task.artifactsDir,
-            },
-            explain,
-          ),
-        ),
-      );
-    }
-    let throughput: ThroughputRow | null = null;
-    if (task.throughput) {
-      const batch = sliceRows(matrices.test, 0, Math.min(task.throughput.rows, matrices.test.nRows));
-      throughput = measureThroughput(() => detector.score(batch), batch.nRows, task.throughput);
-    }
-    return {
-      state: 'done',
-      metrics: [...metricRows(ev), ...convergenceRows(detector.convergence?.() ?? null)],
-      timings,
-      artifacts,
-      throughput,
-      f1: ev.parts.test.f1,
-      aucPr: ev.parts.test.auc_pr,
-    };
+    const explain = explainer(task, detector, matrices, scored.test.scores);
+    return finishTrial(task, { detector, tuning, scored, testRows: matrices.test, explain }, timings);
   } catch (err) {
-    const e = err instanceof Error ? err : new Error(String(err));
-    return { state: 'failed', error: e.message, stack: e.stack ?? '' };
+    return failedTrial(err);
   }
 }
 
-const SLICE_METRICS = ['recall', 'precision', 'f1', 'tp', 'fp', 'tn', 'fn'] as const;
-const FAULT_SLICE_METRICS = [...SLICE_METRICS, 'auc_roc', 'auc_pr'] as const;
-
-/** The store's metric rows of an evaluation: every part, PSI and the F1 interval, test slices. */
-export function metricRows(ev: TrialEvaluation): MetricRow[] {
-  const rows: MetricRow[] = [];
-  for (const p of PARTS) for (const [name, value] of Object.entries(ev.parts[p])) rows.push({ part: p, name, value });
-  rows.push(
-    { part: 'test', name: 'psi', value: ev.psi },
-    { part: 'test', name: 'f1_ci_lo', value: ev.f1Ci.lo },
-    { part: 'test', name: 'f1_ci_hi', value: ev.f1Ci.hi },
-  );
-  for (const [kind, slices] of Object.entries(ev.slices)) {
-    // The fault slices hold normal sequences too, so their ranking metrics are defined and telling.
-    const names = kind === 'fault' ? FAULT_SLICE_METRICS : SLICE_METRICS;
-    for (const [key, m] of Object.entries(slices)) {
-      for (const name of names) rows.push({ part: 'test', name, value: m[name], slice: `${kind}=${key}` });
-    }
-  }
-  return rows;
-}
-
-/**
- * How an iterative fit ended, as train-part metrics (`iterations`, `max_iterations`, `final_gradient`,
- * `gradient_tol`): the board flags a row `not-converged` when a seed used all its iterations.
- */
-export function convergenceRows(c: FitConvergence | null): MetricRow[] {
-  if (c === null) return [];
-  return [
-    { part: 'train', name: 'iterations', value: c.iterations },
-    { part: 'train', name: 'max_iterations', value: c.maxIterations },
-    { part: 'train', name: 'final_gradient', value: c.finalGradient },
-    { part: 'train', name: 'gradient_tol', value: c.tolerance },
-  ];
-}
-
-/**
- * Inference throughput of a fitted model: tinybench times `score` (one warm-up call, then at least
- * `samples` calls and `timeMs`). Measured inside the trial, so with several workers it is the
- * throughput under the sweep's load, not on an idle machine.
- */
-export function measureThroughput(score: () => unknown, rows: number, o: ThroughputOptions): ThroughputRow {
-  const bench = new Bench({ time: o.timeMs, iterations: o.samples, warmupIterations: 1, warmupTime: 0 });
-  bench.add('score', score);
-  const [task] = bench.runSync();
-  const r = task?.result;
-  if (r?.state !== 'completed')
-    throw new Error(`throughput measurement failed: ${r && 'error' in r ? String(r.error) : 'no result'}`);
-  const l = r.latency;
-  return {
-    rows,
-    meanMs: l.mean,
-    p99Ms: l.p99,
-    rme: l.rme,
-    samples: l.samplesCount,
-    sequencesPerS: l.mean > 0 ? (rows * 1000) / l.mean : Number.POSITIVE_INFINITY,
-  };
+/** What writes the trial's explanation files at the chosen threshold; undefined when it explains nothing. */
+function explainer(
+  task: TrialTask,
+  detector: Detector,
+  matrices: Record<Part, CsrMatrix>,
+  testScores: Float64Array,
+): ScoredTrial['explain'] {
+  const options = task.explain;
+  if (!options) return undefined;
+  return (threshold) =>
+    writeExplanations(
+      {
+        detector,
+        matrices,
+        trainLabels: task.parts.train.labels,
+        test: { seqIds: task.parts.test.seqIds, labels: task.parts.test.labels, scores: testScores },
+        trainSeqIds: task.parts.train.seqIds,
+        threshold,
+        columnNames: readColumnNames(task.featuresFile),
+        // '' when the experiment explains nothing and only a variant's own flag asked for SHAP.
+        templates: task.templatesFile ? templatesOf(task.templatesFile) : null,
+        seed: task.seed,
+        dir: task.artifactsDir,
+      },
+      options,
+    );
 }

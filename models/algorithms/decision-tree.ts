@@ -18,6 +18,7 @@
  */
 import type { CsrMatrix, Detector, DetectorJSON, Explanation } from '../types.ts';
 import { checkCsr, checkInteger, checkLabels, checkSeed, checkTag } from './checks.ts';
+import { seededStream } from './seeded-stream.ts';
 import { giniParams, growTree } from './tree.ts';
 import { saabas, treeShap } from './tree-explain.ts';
 import {
@@ -25,7 +26,6 @@ import {
   checkRowWeights,
   forEachDenseRow,
   leafOf,
-  seededStream,
   type TreeArrays,
   toSortedCsc,
   treeDepth,

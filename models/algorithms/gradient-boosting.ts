@@ -22,6 +22,7 @@ import type { CsrMatrix, Detector, DetectorJSON, Explanation } from '../types.ts
 import { checkCsr, checkInteger, checkLabels, checkRange, checkSeed, checkTag } from './checks.ts';
 import { checkMaxLeafNodes } from './decision-tree.ts';
 import { sigmoid } from './logistic.ts';
+import { SeededStream, seededStream } from './seeded-stream.ts';
 import { growTree } from './tree.ts';
 import { saabas, treeShap } from './tree-explain.ts';
 import {
@@ -31,7 +32,6 @@ import {
   leafOf,
   leafOfDense,
   normalise,
-  seededStream,
   type TreeArrays,
   toSortedCsc,
   treesFromJSON,
@@ -148,6 +148,40 @@ function sampleColumns(mask: Uint8Array, share: number, rng: () => number): void
   }
 }
 
+/** Doubles drawn per `SeededStream.fill` call by the subsample. */
+const DRAW_CHUNK = 4096;
+
+/**
+ * The subsample of one round: one draw per repeated row, in row order, a copy kept when its draw is
+ * below `subsample`; kept[i] = the copies of row i kept. Draws exactly Σw doubles from `stream`, in
+ * chunks of `chunk.length`.
+ */
+function keptCopies(
+  stream: SeededStream,
+  rowWeights: Float64Array,
+  subsample: number,
+  kept: Float64Array,
+  chunk: Float64Array,
+): void {
+  let remaining = 0;
+  for (let i = 0; i < rowWeights.length; i++) remaining += rowWeights[i]!;
+  let at = chunk.length;
+  for (let i = 0; i < rowWeights.length; i++) {
+    let k = 0;
+    for (let copy = rowWeights[i]!; copy > 0; copy--) {
+      if (at === chunk.length) {
+        const size = Math.min(chunk.length, remaining);
+        stream.fill(chunk.subarray(chunk.length - size));
+        at = chunk.length - size;
+        remaining -= size;
+      }
+      // Counted without a branch: a draw is kept at random, so a branch on it is mispredicted often.
+      k += +(chunk[at++]! < subsample);
+    }
+    kept[i] = k;
+  }
+}
+
 const KIND = 'gradient-boosting';
 const VERSION = 1;
 
@@ -215,18 +249,14 @@ export class GradientBoosting implements Detector {
     const keptH = new Float64Array(n);
     const include = subsample < 1 || kept.includes(0) ? Uint8Array.from(kept, (k) => (k > 0 ? 1 : 0)) : null;
     const columns = colsampleBytree < 1 ? new Uint8Array(x.nCols) : null;
+    const draws = new Float64Array(subsample < 1 ? DRAW_CHUNK : 0);
     const csc = toSortedCsc(x);
     const dense = denseRows(x);
     const trees: TreeArrays[] = [];
     for (let t = 0; t < nEstimators; t++) {
       if (subsample < 1) {
-        const rng = seededStream(`${seed}:round:${t}`);
-        for (let i = 0; i < n; i++) {
-          let k = 0;
-          for (let copy = 0; copy < rowWeights[i]!; copy++) if (rng() < subsample) k++;
-          kept[i] = k;
-          include![i] = k > 0 ? 1 : 0;
-        }
+        keptCopies(new SeededStream(`${seed}:round:${t}`), rowWeights, subsample, kept, draws);
+        for (let i = 0; i < n; i++) include![i] = kept[i]! > 0 ? 1 : 0;
       }
       for (let i = 0; i < n; i++) {
         const p = sigmoid(raw[i]!);

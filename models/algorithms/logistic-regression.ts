@@ -14,14 +14,21 @@
  * F is then the expanded rows' F term for term, so both fits minimise the same function and reach
  * the same optimum; they differ only by rounding in the sums (and where that moves the iteration the
  * solver stops at, by what `tol` allows). The SHAP background means are weighted means.
+ *
+ * `logisticObjective` (logistic-objective.ts) evaluates F over the distinct feature vectors of the
+ * training rows, the rows sharing one merged into a single term.
  */
 import type { CsrMatrix, Detector, DetectorJSON, Explanation, FitConvergence } from '../types.ts';
 import { checkCsr, checkInteger, checkLabels, checkPositive, checkTag, loadVector } from './checks.ts';
-import { type LbfgsStop, minimizeLbfgs, type Objective } from './lbfgs.ts';
-import { type ClassWeight, checkClassWeight, checkWeightedClasses, classWeights } from './linear.ts';
+import { type LbfgsStop, minimizeLbfgs } from './lbfgs.ts';
+import { type ClassWeight, checkClassWeight, checkWeightedClasses } from './linear.ts';
 import { sigmoid } from './logistic.ts';
+import { logisticObjective } from './logistic-objective.ts';
 import { checkRowWeights } from './row-weights.ts';
-import { columnMeans, csrMatVec, csrTMatVec } from './sparse.ts';
+import { columnMeans, csrMatVec } from './sparse.ts';
+
+/** The objective F(θ) of the module comment, exported for the gradient check in the tests. */
+export { logisticObjective };
 
 /** Options of `LogisticRegression`. */
 export interface LogisticRegressionOptions {
@@ -67,59 +74,6 @@ export function resolveLogisticRegressionOptions(
     tol: checkPositive(o.tol, 'tol'),
     classWeight: checkClassWeight(o.classWeight),
   });
-}
-
-/**
- * The objective F(θ) of the module comment as an L-BFGS `Objective` over θ = [w_0 … w_{p−1}, b]:
- * returns F and writes ∇F. Each call is one X·w pass and one Xᵀ·r pass over the CSR non-zeros.
- * `weights` (checked by the caller) multiply each row's class weight. Exported for the gradient
- * check in the tests; `fit` is its only other caller.
- */
-export function logisticObjective(
-  x: CsrMatrix,
-  labels: Uint8Array,
-  C: number,
-  classWeight: ClassWeight,
-  weights?: Float64Array,
-): Objective {
-  const cw = classWeights(labels, classWeight, weights);
-  const n = x.nRows;
-  const p = x.nCols;
-  const sw = new Float64Array(n);
-  for (let i = 0; i < n; i++) sw[i] = (labels[i] === 1 ? cw.anomaly : cw.normal) * (weights?.[i] ?? 1);
-  const z = new Float64Array(n);
-  const r = new Float64Array(n);
-  const gw = new Float64Array(p);
-  const invC = 1 / C;
-  // θ = [w_0 … w_{p−1}, b]; subarray views share memory, so no copies per evaluation.
-  return (theta: Float64Array, grad: Float64Array): number => {
-    const w = theta.subarray(0, p);
-    const b = theta[p]!;
-    csrMatVec(x, w, b, z);
-    let loss = 0;
-    let gb = 0;
-    for (let i = 0; i < n; i++) {
-      const zi = z[i]!;
-      const y = labels[i]!;
-      // One exp per row serves both terms: log(1 + e^z) = max(z, 0) + log1p(e^−|z|), and
-      // sigmoid(z) from the same e^−|z| (neither overflows for any z).
-      const e = Math.exp(-Math.abs(zi));
-      const si = sw[i]!;
-      loss += si * (Math.max(zi, 0) + Math.log1p(e) - y * zi);
-      const ri = si * ((zi >= 0 ? 1 / (1 + e) : e / (1 + e)) - y);
-      r[i] = ri;
-      gb += ri;
-    }
-    csrTMatVec(x, r, gw);
-    let reg = 0;
-    for (let j = 0; j < p; j++) {
-      const wj = w[j]!;
-      reg += wj * wj;
-      grad[j] = gw[j]! + invC * wj;
-    }
-    grad[p] = gb;
-    return loss + 0.5 * invC * reg;
-  };
 }
 
 /** How the last fit ended (not serialised: a loaded model reports the fit it was saved from). */

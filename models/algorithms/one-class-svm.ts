@@ -12,14 +12,16 @@
  * K(a, b) = exp(−γ‖a − b‖²), γ = 'scale' = 1 / (nCols · Var(X)) like sklearn, where Var(X) is the
  * variance of ALL entries of the training matrix, implicit zeros included.
  *
- * Kernel rows are computed on demand and kept in an LRU cache (`cacheMb`); with n ≤ ~3,000 training
- * rows the whole kernel fits in the default 200 MB. No shrinking heuristic: the iterations are
- * libsvm's, only slower on large n. Tested up to 5,000 training rows × 2,000 columns.
+ * Kernel rows are computed on demand. When all n fit in `cacheMb` (n ≤ ~5,000 training rows in the
+ * default 200 MB) they are kept, and a new row copies the entries it shares with rows already
+ * computed (K is symmetric); otherwise an LRU cache keeps as many as fit. No shrinking heuristic:
+ * the iterations are libsvm's, only slower on large n. Tested up to 5,000 training rows × 2,000
+ * columns.
  */
 import type { CsrMatrix, Detector, DetectorJSON } from '../types.ts';
 import { selectRows } from '../vectorize/csr.ts';
 import { checkCsr, checkInteger, checkPositive, checkTag, csrFromJSON, csrToJSON, loadVector } from './checks.ts';
-import { RowDots } from './sparse.ts';
+import { type KernelRows, kernelRows, RbfKernel } from './rbf-kernel.ts';
 
 /** Options of `OneClassSvm`. */
 export interface OneClassSvmOptions {
@@ -86,11 +88,13 @@ export interface OneClassSvmFitInfo {
   converged: boolean;
   supportVectors: number;
   gamma: number;
+  /** How the solver kept its kernel rows: all of them, or an LRU cache of as many as fit. */
+  kernel: KernelRows['mode'];
 }
 
 interface Fitted {
   sv: CsrMatrix;
-  dots: RowDots;
+  kernel: RbfKernel;
   alpha: Float64Array;
   rho: number;
   gamma: number;
@@ -108,6 +112,150 @@ function scaleGamma(x: CsrMatrix): number {
   const mean = s / total;
   const v = s2 / total - mean * mean;
   return v > 0 ? 1 / (x.nCols * v) : 1;
+}
+
+// The solver's loops are small functions that see the same argument shapes on every fit, so V8
+// optimises each once and keeps it; a single fit() calling a fresh closure per fit was
+// deoptimised ('wrong call target') and recompiled on the next fit.
+
+/** libsvm's start: the first ⌊νn⌋ α at the bound 1, the remainder on the next one. */
+function startAlpha(n: number, nu: number): Float64Array {
+  const alpha = new Float64Array(n);
+  const whole = Math.floor(nu * n);
+  for (let i = 0; i < whole; i++) alpha[i] = 1;
+  if (whole < n) alpha[whole] = nu * n - whole;
+  return alpha;
+}
+
+/** The gradient at the start, G = Kα, summed over the rows with α ≠ 0 in order. */
+function startGradient(rows: KernelRows, alpha: Float64Array): Float64Array {
+  const n = alpha.length;
+  const G = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = alpha[i]!;
+    if (a === 0) continue;
+    const Ki = rows.row(i);
+    for (let t = 0; t < n; t++) G[t]! += a * Ki[t]!;
+  }
+  return G;
+}
+
+/** i of the working set: the most violating α below its upper bound, by −G (the last of ties); −1 if none. */
+function mostViolating(alpha: Float64Array, G: Float64Array): number {
+  let gMax = Number.NEGATIVE_INFINITY;
+  let i = -1;
+  for (let t = 0; t < alpha.length; t++) {
+    if (alpha[t]! < 1 && -G[t]! >= gMax) {
+      gMax = -G[t]!;
+      i = t;
+    }
+  }
+  return i;
+}
+
+/** max G over the α above 0: with −G[i], the KKT violation m(α) − M(α). */
+function maxGradientAboveZero(alpha: Float64Array, G: Float64Array): number {
+  let gMax2 = Number.NEGATIVE_INFINITY;
+  for (let t = 0; t < alpha.length; t++) if (alpha[t]! > 0 && G[t]! >= gMax2) gMax2 = G[t]!;
+  return gMax2;
+}
+
+/**
+ * j of the working set: among α above 0 with a violation against i, the largest second-order
+ * decrease of the objective (libsvm's WSS 3; K(x, x) = 1 for the RBF kernel, so QD is 1); −1 if none.
+ */
+function secondOrderPartner(alpha: Float64Array, G: Float64Array, gMax: number, Ki: Float64Array): number {
+  let j = -1;
+  let best = Number.POSITIVE_INFINITY;
+  for (let t = 0; t < alpha.length; t++) {
+    if (alpha[t]! <= 0) continue;
+    const diff = gMax + G[t]!;
+    if (diff <= 0) continue;
+    const quad = 2 - 2 * Ki[t]!;
+    const obj = -(diff * diff) / (quad > 0 ? quad : TAU);
+    if (obj <= best) {
+      best = obj;
+      j = t;
+    }
+  }
+  return j;
+}
+
+/** Optimises α_i, α_j with their sum fixed, clipped to [0, 1] as libsvm does for y_i = y_j, and updates G. */
+function stepPair(
+  alpha: Float64Array,
+  G: Float64Array,
+  i: number,
+  j: number,
+  Ki: Float64Array,
+  Kj: Float64Array,
+): void {
+  const quad = Math.max(2 - 2 * Ki[j]!, TAU);
+  const oldI = alpha[i]!;
+  const oldJ = alpha[j]!;
+  const delta = (G[i]! - G[j]!) / quad;
+  const sum = oldI + oldJ;
+  let ai = oldI - delta;
+  let aj = oldJ + delta;
+  if (sum > 1) {
+    if (ai > 1) {
+      ai = 1;
+      aj = sum - 1;
+    }
+  } else if (aj < 0) {
+    ai = sum;
+    aj = 0;
+  }
+  if (sum > 1) {
+    if (aj > 1) {
+      ai = sum - 1;
+      aj = 1;
+    }
+  } else if (ai < 0) {
+    ai = 0;
+    aj = sum;
+  }
+  alpha[i] = ai;
+  alpha[j] = aj;
+  const di = ai - oldI;
+  const dj = aj - oldJ;
+  for (let t = 0; t < G.length; t++) G[t]! += Ki[t]! * di + Kj[t]! * dj;
+}
+
+/** libsvm's SMO from (α, G), both updated in place, until the KKT violation is below `tol` or `maxIter` steps. */
+function solve(
+  rows: KernelRows,
+  alpha: Float64Array,
+  G: Float64Array,
+  tol: number,
+  maxIter: number,
+): { iterations: number; converged: boolean } {
+  for (let it = 0; it < maxIter; it++) {
+    const i = mostViolating(alpha, G);
+    const gMax = i >= 0 ? -G[i]! : Number.NEGATIVE_INFINITY;
+    const Ki = i >= 0 ? rows.row(i) : null;
+    const j = Ki === null ? -1 : secondOrderPartner(alpha, G, gMax, Ki);
+    if (gMax + maxGradientAboveZero(alpha, G) < tol || j < 0) return { iterations: it, converged: true };
+    stepPair(alpha, G, i, j, Ki!, rows.row(j));
+  }
+  return { iterations: maxIter, converged: false };
+}
+
+/** ρ as libsvm's calculate_rho with y = +1: the mean gradient over free α, else the midpoint of the bounds. */
+function rhoOf(alpha: Float64Array, G: Float64Array): number {
+  let ub = Number.POSITIVE_INFINITY;
+  let lb = Number.NEGATIVE_INFINITY;
+  let nFree = 0;
+  let sumFree = 0;
+  for (let t = 0; t < alpha.length; t++) {
+    if (alpha[t]! >= 1) lb = Math.max(lb, G[t]!);
+    else if (alpha[t]! <= 0) ub = Math.min(ub, G[t]!);
+    else {
+      nFree++;
+      sumFree += G[t]!;
+    }
+  }
+  return nFree > 0 ? sumFree / nFree : (ub + lb) / 2;
 }
 
 /** ν-OCSVM detector; trains on normal rows only (the caller filters), labels ignored. */
@@ -146,105 +294,11 @@ export class OneClassSvm implements Detector {
     if (n === 0) throw new TypeError('OneClassSvm: x must have at least one row to fit');
     const { nu, tol, maxIter, cacheMb } = this.options;
     const gamma = this.options.gamma === 'scale' ? scaleGamma(x) : this.options.gamma;
-    const dots = new RowDots(x);
-    const xx = dots.normsSq;
-    // Kernel rows on demand, LRU-evicted (a Map iterates in insertion order: first key = oldest).
-    const capacity = Math.max(2, Math.floor((cacheMb * 2 ** 20) / (8 * n)));
-    const cache = new Map<number, Float64Array>();
-    const row = (i: number): Float64Array => {
-      const hit = cache.get(i);
-      if (hit !== undefined) {
-        cache.delete(i);
-        cache.set(i, hit);
-        return hit;
-      }
-      const r = new Float64Array(n);
-      dots.dots(x, i, r);
-      for (let t = 0; t < n; t++) r[t] = Math.exp(-gamma * Math.max(xx[i]! + xx[t]! - 2 * r[t]!, 0));
-      if (cache.size >= capacity) cache.delete(cache.keys().next().value!);
-      cache.set(i, r);
-      return r;
-    };
-    // libsvm's start: the first ⌊νn⌋ α at the bound 1, the remainder on the next one; G = Kα.
-    const alpha = new Float64Array(n);
-    const whole = Math.floor(nu * n);
-    for (let i = 0; i < whole; i++) alpha[i] = 1;
-    if (whole < n) alpha[whole] = nu * n - whole;
-    const G = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      if (alpha[i] === 0) continue;
-      const Ki = row(i);
-      for (let t = 0; t < n; t++) G[t]! += alpha[i]! * Ki[t]!;
-    }
-    // K(x, x) = 1 for the RBF kernel, so libsvm's QD[i] is 1 everywhere.
-    let it = 0;
-    let converged = false;
-    for (; it < maxIter; it++) {
-      // i: the most violating α below its upper bound, by −G.
-      let gMax = Number.NEGATIVE_INFINITY;
-      let i = -1;
-      for (let t = 0; t < n; t++) {
-        if (alpha[t]! < 1 && -G[t]! >= gMax) {
-          gMax = -G[t]!;
-          i = t;
-        }
-      }
-      // j: among α above 0, the largest second-order decrease of the objective.
-      const Ki = i >= 0 ? row(i) : null;
-      let gMax2 = Number.NEGATIVE_INFINITY;
-      let j = -1;
-      let best = Number.POSITIVE_INFINITY;
-      for (let t = 0; t < n; t++) {
-        if (alpha[t]! <= 0) continue;
-        if (G[t]! >= gMax2) gMax2 = G[t]!;
-        const diff = gMax + G[t]!;
-        if (Ki === null || diff <= 0) continue;
-        const quad = 2 - 2 * Ki[t]!;
-        const obj = -(diff * diff) / (quad > 0 ? quad : TAU);
-        if (obj <= best) {
-          best = obj;
-          j = t;
-        }
-      }
-      if (gMax + gMax2 < tol || i < 0 || j < 0) {
-        converged = true;
-        break;
-      }
-      const Kj = row(j);
-      const quad = Math.max(2 - 2 * Ki![j]!, TAU);
-      const oldI = alpha[i]!;
-      const oldJ = alpha[j]!;
-      const delta = (G[i]! - G[j]!) / quad;
-      const sum = oldI + oldJ;
-      let ai = oldI - delta;
-      let aj = oldJ + delta;
-      // libsvm's clipping for y_i = y_j, both boxes [0, 1].
-      if (sum > 1) {
-        if (ai > 1) [ai, aj] = [1, sum - 1];
-      } else if (aj < 0) [ai, aj] = [sum, 0];
-      if (sum > 1) {
-        if (aj > 1) [ai, aj] = [sum - 1, 1];
-      } else if (ai < 0) [ai, aj] = [0, sum];
-      alpha[i] = ai;
-      alpha[j] = aj;
-      const di = ai - oldI;
-      const dj = aj - oldJ;
-      for (let t = 0; t < n; t++) G[t]! += Ki![t]! * di + Kj[t]! * dj;
-    }
-    // ρ as libsvm's calculate_rho with y = +1.
-    let ub = Number.POSITIVE_INFINITY;
-    let lb = Number.NEGATIVE_INFINITY;
-    let nFree = 0;
-    let sumFree = 0;
-    for (let t = 0; t < n; t++) {
-      if (alpha[t]! >= 1) lb = Math.max(lb, G[t]!);
-      else if (alpha[t]! <= 0) ub = Math.min(ub, G[t]!);
-      else {
-        nFree++;
-        sumFree += G[t]!;
-      }
-    }
-    const rho = nFree > 0 ? sumFree / nFree : (ub + lb) / 2;
+    const alpha = startAlpha(n, nu);
+    const rows = kernelRows(new RbfKernel(x, gamma), x, cacheMb);
+    const G = startGradient(rows, alpha);
+    const { iterations, converged } = solve(rows, alpha, G, tol, maxIter);
+    const rho = rhoOf(alpha, G);
     const keep: number[] = [];
     for (let t = 0; t < n; t++) if (alpha[t]! > 0) keep.push(t);
     this.#set(
@@ -253,23 +307,15 @@ export class OneClassSvm implements Detector {
       rho,
       gamma,
     );
-    this.#info = { iterations: it, converged, supportVectors: keep.length, gamma };
+    this.#info = { iterations, converged, supportVectors: keep.length, gamma, kernel: rows.mode };
   }
 
   /** −decision(x) = ρ − Σ α_i K(sv_i, x): > 0 outside the learned support. */
   score(x: CsrMatrix): Float64Array {
-    const { sv, dots, alpha, rho, gamma } = this.#fitted();
+    const { sv, kernel, alpha, rho } = this.#fitted();
     checkCsr(x, sv.nCols);
-    const out = new Float64Array(x.nRows);
-    const buf = new Float64Array(sv.nRows);
-    for (let i = 0; i < x.nRows; i++) {
-      const self = dots.dots(x, i, buf);
-      let s = 0;
-      for (let t = 0; t < sv.nRows; t++) {
-        s += alpha[t]! * Math.exp(-gamma * Math.max(self + dots.normsSq[t]! - 2 * buf[t]!, 0));
-      }
-      out[i] = rho - s;
-    }
+    const out = kernel.weightedSums(x, alpha, new Float64Array(x.nRows), new Float64Array(sv.nRows));
+    for (let i = 0; i < out.length; i++) out[i] = rho - out[i]!;
     return out;
   }
 
@@ -299,7 +345,7 @@ export class OneClassSvm implements Detector {
   }
 
   #set(sv: CsrMatrix, alpha: Float64Array, rho: number, gamma: number): void {
-    this.#fit = { sv, dots: new RowDots(sv), alpha, rho, gamma };
+    this.#fit = { sv, kernel: new RbfKernel(sv, gamma), alpha, rho, gamma };
   }
 
   #fitted(): Fitted {

@@ -2,7 +2,7 @@
  * Random forest of Gini trees, the model of scikit-learn's
  * `RandomForestClassifier(n_estimators=100, max_features='sqrt', bootstrap=True)`, on sparse input.
  *
- * Tree t draws its own stream (seedrandom's for `${seed}:tree:${t}`, see `seededStream`): first the bootstrap sample (n rows
+ * Tree t draws its own stream (seedrandom's for `${seed}:tree:${t}`, see `SeededStream`): first the bootstrap sample (n rows
  * with replacement, kept as integer sample weights like sklearn), then the features drawn per node
  * (sklearn's rule: `maxFeatures` without replacement, more only if none of them varies in the node).
  * Trees are therefore independent of each other's draws. The columns are presorted once per fit and
@@ -18,6 +18,7 @@ import {
   type MaxFeatures,
   resolveDecisionTreeOptions,
 } from './decision-tree.ts';
+import { SeededStream } from './seeded-stream.ts';
 import { giniParams, growTree } from './tree.ts';
 import { saabas, treeShap } from './tree-explain.ts';
 import {
@@ -25,7 +26,6 @@ import {
   forEachDenseRow,
   leafOf,
   normalise,
-  seededStream,
   type TreeArrays,
   toSortedCsc,
   treeImportances,
@@ -141,11 +141,7 @@ export class RandomForest implements Detector {
     const csc = toSortedCsc(x);
     const maxFeatures = featuresPerNode(this.options.maxFeatures, x.nCols);
     const trees: TreeArrays[] = [];
-    // Expanded rows: repeated row e belongs to distinct row i for start[i] ≤ e < start[i + 1].
-    const start = new Float64Array(n + 1);
-    for (let i = 0; i < n; i++) start[i + 1] = start[i]! + rowWeights[i]!;
-    const expanded = start[n]!;
-    const drawn = bootstrap ? new Int32Array(expanded) : null;
+    const resample = bootstrap ? new ExpandedBootstrap(rowWeights) : null;
     // w: bootstrap weight (draws landing on the row's copies); c: copies drawn at least once, the
     // rows minSamplesLeaf counts (sklearn counts a row drawn twice once).
     const w = new Float64Array(n);
@@ -153,20 +149,9 @@ export class RandomForest implements Detector {
     const wy = new Float64Array(n);
     const include = new Uint8Array(n);
     for (let t = 0; t < nEstimators; t++) {
-      const rng = seededStream(`${seed}:tree:${t}`);
-      if (drawn !== null) {
-        drawn.fill(0);
-        for (let k = 0; k < expanded; k++) drawn[Math.floor(rng() * expanded)]!++;
-        for (let i = 0; i < n; i++) {
-          let sum = 0;
-          let hit = 0;
-          for (let e = start[i]!; e < start[i + 1]!; e++) {
-            sum += drawn[e]!;
-            if (drawn[e]! > 0) hit++;
-          }
-          w[i] = sum;
-          c[i] = hit;
-        }
+      const stream = new SeededStream(`${seed}:tree:${t}`);
+      if (resample !== null) {
+        resample.draw(stream, w, c);
       } else {
         w.set(rowWeights);
         c.set(rowWeights);
@@ -175,7 +160,16 @@ export class RandomForest implements Detector {
         wy[i] = w[i]! * labels[i]!;
         include[i] = w[i]! > 0 ? 1 : 0;
       }
-      trees.push(growTree(csc, w, wy, include, giniParams(this.options, maxFeatures, rng), c));
+      trees.push(
+        growTree(
+          csc,
+          w,
+          wy,
+          include,
+          giniParams(this.options, maxFeatures, () => stream.next()),
+          c,
+        ),
+      );
     }
     this.#trees = trees;
     this.#nCols = x.nCols;
@@ -239,5 +233,116 @@ export class RandomForest implements Detector {
   #fitted(): TreeArrays[] {
     if (this.#trees === null) throw new Error(`${KIND}: call fit() before using the model`);
     return this.#trees;
+  }
+}
+
+/** Copies per bucket of the counting pass, log2: a bucket's counts (16 KB) stay in the L1 cache. */
+const BUCKET_BITS = 12;
+/** Doubles drawn per `SeededStream.fill` call. */
+const CHUNK = 4096;
+
+/**
+ * The bootstrap of a weighted fit as the fit on the expanded rows draws it: Σw draws of
+ * ⌊u · Σw⌋ over the expanded rows (row i's copies at [start[i], start[i + 1])), reduced per
+ * distinct row to the draws landing on its copies and the copies drawn at least once.
+ *
+ * Counting ≈800k draws straight into an array over the expanded rows misses the cache on nearly
+ * every draw. The draws are first sorted into buckets of 2^BUCKET_BITS consecutive copies by a
+ * counting sort (sequential reads and writes), then each bucket is counted in a small window and
+ * its copies credited to their rows.
+ */
+class ExpandedBootstrap {
+  readonly #start: Int32Array;
+  readonly #expanded: number;
+  /** Draw k's expanded row. */
+  readonly #target: Int32Array;
+  /** The draws' offsets in their bucket, bucket by bucket. */
+  readonly #offset: Uint16Array;
+  /** Draws per bucket, then where each bucket's draws end in #offset. */
+  readonly #bucketEnd: Int32Array;
+  /** Draws per copy of the bucket being counted; left all 0 between buckets. */
+  readonly #window = new Int32Array(1 << BUCKET_BITS);
+  readonly #chunk = new Float64Array(CHUNK);
+
+  constructor(rowWeights: Float64Array) {
+    const n = rowWeights.length;
+    let expanded = 0;
+    for (let i = 0; i < n; i++) expanded += rowWeights[i]!;
+    if (expanded >= 2 ** 31) throw new RangeError(`${KIND}: the row weights sum to 2^31 rows or more`);
+    this.#expanded = expanded;
+    this.#start = new Int32Array(n + 1);
+    for (let i = 0; i < n; i++) this.#start[i + 1] = this.#start[i]! + rowWeights[i]!;
+    this.#target = new Int32Array(expanded);
+    this.#offset = new Uint16Array(expanded);
+    this.#bucketEnd = new Int32Array((expanded >>> BUCKET_BITS) + 2);
+  }
+
+  /** Draws one bootstrap from `stream` (exactly Σw doubles); w[i]: draws on row i's copies, c[i]: copies hit. */
+  draw(stream: SeededStream, w: Float64Array, c: Float64Array): void {
+    this.#drawTargets(stream);
+    this.#sortIntoBuckets();
+    this.#countPerRow(w, c);
+  }
+
+  /** Each draw's expanded row, in stream order, and the number of draws per bucket. */
+  #drawTargets(stream: SeededStream): void {
+    const expanded = this.#expanded;
+    const target = this.#target;
+    const perBucket = this.#bucketEnd;
+    perBucket.fill(0);
+    for (let k = 0; k < expanded; k += CHUNK) {
+      const u = this.#chunk.subarray(0, Math.min(CHUNK, expanded - k));
+      stream.fill(u);
+      for (let q = 0; q < u.length; q++) {
+        const e = Math.floor(u[q]! * expanded);
+        target[k + q] = e;
+        perBucket[(e >>> BUCKET_BITS) + 1]!++;
+      }
+    }
+  }
+
+  /** Counting sort of the draws by bucket, keeping each one's offset in its bucket; #bucketEnd[b] ends up at bucket b's end. */
+  #sortIntoBuckets(): void {
+    const target = this.#target;
+    const offset = this.#offset;
+    const at = this.#bucketEnd;
+    for (let b = 1; b < at.length; b++) at[b]! += at[b - 1]!;
+    const mask = (1 << BUCKET_BITS) - 1;
+    for (let k = 0; k < target.length; k++) {
+      const e = target[k]!;
+      offset[at[e >>> BUCKET_BITS]!++] = e & mask;
+    }
+  }
+
+  /** Per bucket: its draws counted per copy in the window, then the copies credited to their rows (w, c). */
+  #countPerRow(w: Float64Array, c: Float64Array): void {
+    const start = this.#start;
+    const offset = this.#offset;
+    const end = this.#bucketEnd;
+    const counts = this.#window;
+    w.fill(0);
+    c.fill(0);
+    let k = 0;
+    let row = 0;
+    for (let b = 0; b < end.length - 1; b++) {
+      for (const stop = end[b]!; k < stop; k++) counts[offset[k]!]!++;
+      const base = b << BUCKET_BITS;
+      const last = Math.min(base + counts.length, this.#expanded);
+      for (let e = base; e < last; ) {
+        while (start[row + 1]! <= e) row++;
+        const rowEnd = Math.min(start[row + 1]!, last);
+        let sum = 0;
+        let hit = 0;
+        for (; e < rowEnd; e++) {
+          const d = counts[e - base]!;
+          counts[e - base] = 0;
+          sum += d;
+          // 1 when d > 0 (d ≥ 0): a third of the copies are missed, too many for a predicted branch.
+          hit += -d >>> 31;
+        }
+        w[row]! += sum;
+        c[row]! += hit;
+      }
+    }
   }
 }

@@ -1,7 +1,6 @@
 /**
  * Sparse products over CSR matrices shared by the models: X·w and Xᵀ·r (linear models), column means,
- * and `RowDots`, every row's dot product with one query row through the transpose (LOF, one-class
- * SVM). Each costs one pass over the non-zeros it reads. Row norms, row selection and the other
+ * and `RowDots`, every row's dot product with one query row through the transpose (LOF). Each costs one pass over the non-zeros it reads. Row norms, row selection and the other
  * structural CSR helpers are in `../vectorize/csr.ts`.
  */
 import type { CsrMatrix } from '../types.ts';
@@ -43,7 +42,8 @@ export function columnMeans(x: CsrMatrix): Float64Array {
 
 /**
  * Dot products of one sparse row with every row of a fixed CSR matrix, through its transpose:
- * costs O(n + Σ_{j ∈ row} df_j) instead of O(n · nnz(row)). Shared by LOF and the one-class SVM.
+ * costs O(n + Σ_{j ∈ row} df_j) instead of O(n · nnz(row)). Used by LOF; the one-class SVM keeps
+ * its kernel rows in rbf-kernel.ts.
  */
 export class RowDots {
   readonly nRows: number;

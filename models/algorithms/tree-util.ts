@@ -251,62 +251,6 @@ class ColumnSorter {
 }
 
 /**
- * The stream of `seedrandom(seed)` (ARC4, RC4-drop[256], 52-bit doubles), draw for draw. seedrandom
- * also stirs every new generator's state into a module-wide entropy pool, work that costs more than
- * the draws when a generator is made per boosting round or per tree; this one skips that step,
- * which no seeded stream depends on.
- */
-export function seededStream(seed: string): () => number {
-  // seedrandom's mixkey: the seed's char codes folded into a 256-byte key.
-  const key: number[] = [];
-  let smear = 0;
-  for (let j = 0; j < seed.length; j++) {
-    smear ^= (key[j & 255] ?? 0) * 19;
-    key[j & 255] = 255 & (smear + seed.charCodeAt(j));
-  }
-  const keylen = key.length || 1;
-  if (key.length === 0) key.push(0);
-  const s = new Int32Array(256);
-  for (let i = 0; i < 256; i++) s[i] = i;
-  for (let i = 0, j = 0; i < 256; i++) {
-    const t = s[i]!;
-    j = 255 & (j + key[i % keylen]! + t);
-    s[i] = s[j]!;
-    s[j] = t;
-  }
-  let i = 0;
-  let j = 0;
-  const byte = (): number => {
-    i = 255 & (i + 1);
-    const t = s[i]!;
-    j = 255 & (j + t);
-    s[i] = s[j]!;
-    s[j] = t;
-    return s[255 & (s[i]! + t)]!;
-  };
-  for (let c = 0; c < 256; c++) byte();
-  return () => {
-    let n = byte();
-    for (let c = 1; c < 6; c++) n = n * 256 + byte();
-    let d = 281474976710656; // 256^6
-    let x = 0;
-    // Fill all 52 significant digits, then shift right until below 2^53 before adding the last
-    // byte, so the result never rounds up to 1.
-    while (n < 4503599627370496) {
-      n = (n + x) * 256;
-      d *= 256;
-      x = byte();
-    }
-    while (n >= 9007199254740992) {
-      n /= 2;
-      d /= 2;
-      x >>>= 1;
-    }
-    return (n + x) / d;
-  };
-}
-
-/**
  * Checks a fit's row weights (`Detector.fit`'s third argument: how many identical training rows
  * each row stands for): a Float64Array with one finite value ≥ 0 per row, whole numbers where
  * `whole` (the detector samples the expanded rows, so a fraction of a row has no meaning), and

@@ -38,9 +38,16 @@ except ImportError:  # the caller reports the variant as missing
     XGBClassifier = None
 
 
-def rarity(xtr_normal, xs, common=0.01):
-    """LogLead's RarityModel: presence counts over the normal training rows, share of all presences."""
-    counts = np.asarray((xtr_normal > 0).sum(axis=0)).ravel().astype(float)
+def rarity(xtr_normal, xs, common=0.01, weights=None):
+    """LogLead's RarityModel: presence counts over the normal training rows, share of all presences.
+
+    With `weights` (distinct rows and their counts) each row's presences count `weights[i]` times,
+    as its copies' would.
+    """
+    if weights is None:
+        counts = np.asarray((xtr_normal > 0).sum(axis=0)).ravel().astype(float)
+    else:
+        counts = np.asarray((xtr_normal > 0).astype(np.float64).T @ np.asarray(weights, dtype=np.float64)).ravel()
     total = counts.sum()
     share = np.where(counts > 0, counts / total, 1.0 / (total + 1))
     w = np.where(share <= common, (-np.log(share)) ** 3, 0.0)

@@ -12,9 +12,17 @@
  * test AUC-PR and F1 per side: one draw of a random model is not a parity measurement.
  *
  *   node --import tsx scripts/parity/registry.ts [--preset standard] [--seed 1] [--repeats 3] [--seeds 5]
- *     [--only event_dt_trigrams,event_xgb_words]
+ *     [--only event_dt_trigrams,event_xgb_words] [--warm-ups 1]
  *
  * `--only` restricts both sides to the named variants (comma-separated), e.g. to time a few models.
+ * `--warm-ups` is the number of untimed fits of ours before the timed ones (default 1).
+ *
+ *   node --import tsx scripts/parity/registry.ts --level event [--expanded] [--expanded-timeout 300]
+ *     [--repeats 3] [--warm-ups 1] [--only …]
+ *
+ * `--level event` checks the event variants on event rows instead (scripts/parity/events.ts; `--seeds`
+ * is not used there): `--expanded` also times scikit-learn on the expanded rows, one per log line,
+ * each variant stopped after `--expanded-timeout` seconds (default 300).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -42,6 +50,10 @@ const { values } = parseArgs({
     repeats: { type: 'string' },
     seeds: { type: 'string' },
     only: { type: 'string' },
+    level: { type: 'string' },
+    expanded: { type: 'boolean' },
+    'expanded-timeout': { type: 'string' },
+    'warm-ups': { type: 'string' },
   },
 });
 /** Variants whose result depends on the model seed (LinearSvm through its column order: see PARITY.md). */
@@ -54,6 +66,8 @@ const RANDOMISED = [
   'event_kmeans_words',
 ] as const;
 const repeats = Number(values.repeats ?? 3);
+// Untimed fits before ours are timed: V8 compiles a model's hot code during its first fits.
+const warmUps = Number(values['warm-ups'] ?? 1);
 const preset = (values.preset ?? 'standard') as 'standard';
 const seed = Number(values.seed ?? 1);
 const nSeeds = Number(values.seeds ?? 5);
@@ -64,153 +78,173 @@ for (const name of only ?? []) {
     throw new TypeError(`--only: unknown variant ${name} (known: ${VARIANT_NAMES.join(', ')})`);
   }
 }
-const selected = only ? VARIANT_NAMES.filter((n) => only.includes(n)) : VARIANT_NAMES;
+const level = values.level ?? 'sequence';
+if (level === 'event') {
+  const { eventParity, EVENT_VARIANTS } = await import('./events.ts');
+  await eventParity({
+    preset,
+    seed,
+    repeats,
+    warmUps,
+    variants: only ? VARIANT_NAMES.filter((n) => only.includes(n)) : EVENT_VARIANTS,
+    expandedTimeout: values.expanded ? Number(values['expanded-timeout'] ?? 300) : 0,
+  });
+} else if (level === 'sequence') {
+  await sequenceParity();
+} else {
+  throw new TypeError(`--level: unknown level ${level} (expected sequence or event)`);
+}
 
-const { split, labelsOf, vectorize } = await splitDataset(preset, seed);
+/** The sequence-level check and its tables (the module comment). */
+async function sequenceParity(): Promise<void> {
+  const selected = only ? VARIANT_NAMES.filter((n) => only.includes(n)) : VARIANT_NAMES;
 
-const work = mkdtempSync(join(tmpdir(), 'lo2-parity-'));
-/** Each variant's matrices, shared by the variants with the same feature set and vectorizer options. */
-const matrices: Record<string, Record<Part, CsrMatrix>> = {};
-const folderOf: Partial<Record<VariantName, string>> = {};
-const configs = Object.fromEntries(VARIANT_NAMES.map((n) => [n, resolveVariant(n)])) as Record<
-  VariantName,
-  ReturnType<typeof resolveVariant>
->;
-try {
-  const folders = new Map<string, string>();
-  for (const name of selected) {
-    const c = configs[name];
-    const id = JSON.stringify([c.featureSet, c.vectorizer]);
-    const known = folders.get(id);
-    if (known) {
-      folderOf[name] = known;
-      continue;
-    }
-    const fs = `${c.featureSet}-${folders.size}`;
-    folders.set(id, fs);
-    folderOf[name] = fs;
-    const { matrices: m, columnNames } = vectorize(c.featureSet, c.vectorizer);
-    matrices[fs] = m;
-    exportSvmlight(
-      join(work, fs),
-      {
-        train: { x: m.train, labels: labelsOf('train') },
-        val: { x: m.val, labels: labelsOf('val') },
-        test: { x: m.test, labels: labelsOf('test') },
-      },
-      columnNames,
-      { n_features: columnNames.length, seed },
-    );
-  }
-  writeFileSync(join(work, 'variants.json'), JSON.stringify(folderOf));
-  const ref = JSON.parse(
-    execFileSync(
-      '/usr/bin/python3',
-      [join(import.meta.dirname, 'registry.py'), work, String(repeats), modelSeeds.join(',')],
-      {
-        encoding: 'utf8',
-        maxBuffer: 1 << 28,
-      },
-    ),
-  ) as Record<
-    string,
-    { val: number[]; test: number[]; wall: number; cpu: number; seeds?: { val: number[]; test: number[] }[] }
+  const { split, labelsOf, vectorize } = await splitDataset(preset, seed);
+
+  const work = mkdtempSync(join(tmpdir(), 'lo2-parity-'));
+  /** Each variant's matrices, shared by the variants with the same feature set and vectorizer options. */
+  const matrices: Record<string, Record<Part, CsrMatrix>> = {};
+  const folderOf: Partial<Record<VariantName, string>> = {};
+  const configs = Object.fromEntries(VARIANT_NAMES.map((n) => [n, resolveVariant(n)])) as Record<
+    VariantName,
+    ReturnType<typeof resolveVariant>
   >;
-
-  const evaluate = (val: Float64Array, test: Float64Array) => {
-    const { threshold } = chooseThreshold(val, labelsOf('val'));
-    return metricsAt(test, labelsOf('test'), threshold);
-  };
-  const f = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(3));
-  console.log(
-    `# registry parity — ${preset} preset, target-service labels, random-runs seed ${seed}: train ${split.parts.train.length}, val ${split.parts.val.length}, test ${split.parts.test.length} sequences\n`,
-  );
-  console.log(
-    '| variant | feature set (columns) | AUC-PR ours / reference | F1 ours / reference | max |Δ| | fit+score s ours / reference | ratio | CPU s ours / reference | CPU ratio |',
-  );
-  console.log('|---|---|---|---|---|---|---|---|---|');
-  let oursTotal = 0;
-  let refTotal = 0;
-  let oursCpuTotal = 0;
-  let refCpuTotal = 0;
-  const trainLabels = labelsOf('train');
-  const normal = [...trainLabels.keys()].filter((i) => trainLabels[i] === 0);
-  for (const name of selected) {
-    const fs = configs[name].featureSet;
-    const m = matrices[folderOf[name]!]!;
-    const r = ref[name];
-    if (!r) {
-      console.log(`| ${name} | ${fs} (${m.train.nCols}) | no reference (xgboost not importable) | | | | | | |`);
-      continue;
-    }
-    let ours = Number.POSITIVE_INFINITY;
-    let oursCpu = Number.POSITIVE_INFINITY;
-    let val: Float64Array = new Float64Array(0);
-    let test: Float64Array = new Float64Array(0);
-    // Selecting the normal rows is not timed, as on the python side (`xtr[ytr == 0]` before the clock).
-    const normalTrain = selectRows(m.train, normal);
-    const normalLabels = new Uint8Array(normal.length);
-    // One untimed warm-up fit (JIT compilation: numpy has none to pay), then best of `repeats` like the python side.
-    for (let k = -1; k < repeats; k++) {
-      const d = makeDetector(name, seed);
-      const t0 = performance.now();
-      const c0 = process.cpuUsage();
-      if (d.trainsOn === 'normal') d.fit(normalTrain, normalLabels);
-      else d.fit(m.train, trainLabels);
-      val = d.score(m.val);
-      test = d.score(m.test);
-      if (k >= 0) {
-        ours = Math.min(ours, (performance.now() - t0) / 1000);
-        const c = process.cpuUsage(c0);
-        oursCpu = Math.min(oursCpu, (c.user + c.system) / 1e6);
+  try {
+    const folders = new Map<string, string>();
+    for (const name of selected) {
+      const c = configs[name];
+      const id = JSON.stringify([c.featureSet, c.vectorizer]);
+      const known = folders.get(id);
+      if (known) {
+        folderOf[name] = known;
+        continue;
       }
-    }
-    const a = evaluate(val, test);
-    const b = evaluate(Float64Array.from(r.val), Float64Array.from(r.test));
-    const delta = Math.max(Math.abs(a.auc_pr - b.auc_pr), Math.abs(a.f1 - b.f1));
-    oursTotal += ours;
-    refTotal += r.wall;
-    oursCpuTotal += oursCpu;
-    refCpuTotal += r.cpu;
-    console.log(
-      `| ${name} | ${fs} (${m.train.nCols}) | ${f(a.auc_pr)} / ${f(b.auc_pr)} | ${f(a.f1)} / ${f(b.f1)} | ${f(delta)} | ` +
-        `${ours.toFixed(3)} / ${r.wall.toFixed(3)} | ${(ours / r.wall).toFixed(2)} | ` +
-        `${oursCpu.toFixed(3)} / ${r.cpu.toFixed(3)} | ${(oursCpu / r.cpu).toFixed(2)} |`,
-    );
-  }
-  console.log(
-    `| **sum** | | | | | ${oursTotal.toFixed(2)} / ${refTotal.toFixed(2)} | ${(oursTotal / refTotal).toFixed(2)} | ${oursCpuTotal.toFixed(2)} / ${refCpuTotal.toFixed(2)} | ${(oursCpuTotal / refCpuTotal).toFixed(2)} |`,
-  );
-
-  if (nSeeds > 0) {
-    const ms = (xs: number[]) => {
-      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-      const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : 0;
-      return { mean, sd, text: `${mean.toFixed(3)} ± ${sd.toFixed(3)}` };
-    };
-    console.log(`\n## randomised variants over model seeds ${modelSeeds.join(', ')} (mean ± sd, same split)\n`);
-    console.log('| variant | AUC-PR ours | AUC-PR reference | F1 ours | F1 reference | Δ means AUC-PR / F1 |');
-    console.log('|---|---|---|---|---|---|');
-    for (const name of RANDOMISED) {
-      if (!ref[name] || !selected.includes(name)) continue;
-      const m = matrices[folderOf[name]!]!;
-      const ours = modelSeeds.map((s) => {
-        const d = makeDetector(name, s);
-        fitDetector(d, m.train, trainLabels);
-        return evaluate(d.score(m.val), d.score(m.test));
-      });
-      const theirs = ref[name]!.seeds!.map((r) => evaluate(Float64Array.from(r.val), Float64Array.from(r.test)));
-      const [ap, bp, af, bf] = [
-        ms(ours.map((r) => r.auc_pr)),
-        ms(theirs.map((r) => r.auc_pr)),
-        ms(ours.map((r) => r.f1)),
-        ms(theirs.map((r) => r.f1)),
-      ];
-      console.log(
-        `| ${name} | ${ap.text} | ${bp.text} | ${af.text} | ${bf.text} | ${f(Math.abs(ap.mean - bp.mean))} / ${f(Math.abs(af.mean - bf.mean))} |`,
+      const fs = `${c.featureSet}-${folders.size}`;
+      folders.set(id, fs);
+      folderOf[name] = fs;
+      const { matrices: m, columnNames } = vectorize(c.featureSet, c.vectorizer);
+      matrices[fs] = m;
+      exportSvmlight(
+        join(work, fs),
+        {
+          train: { x: m.train, labels: labelsOf('train') },
+          val: { x: m.val, labels: labelsOf('val') },
+          test: { x: m.test, labels: labelsOf('test') },
+        },
+        columnNames,
+        { n_features: columnNames.length, seed },
       );
     }
+    writeFileSync(join(work, 'variants.json'), JSON.stringify(folderOf));
+    const ref = JSON.parse(
+      execFileSync(
+        '/usr/bin/python3',
+        [join(import.meta.dirname, 'registry.py'), work, String(repeats), modelSeeds.join(',')],
+        {
+          encoding: 'utf8',
+          maxBuffer: 1 << 28,
+        },
+      ),
+    ) as Record<
+      string,
+      { val: number[]; test: number[]; wall: number; cpu: number; seeds?: { val: number[]; test: number[] }[] }
+    >;
+
+    const evaluate = (val: Float64Array, test: Float64Array) => {
+      const { threshold } = chooseThreshold(val, labelsOf('val'));
+      return metricsAt(test, labelsOf('test'), threshold);
+    };
+    const f = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(3));
+    console.log(
+      `# registry parity — ${preset} preset, target-service labels, random-runs seed ${seed}: train ${split.parts.train.length}, val ${split.parts.val.length}, test ${split.parts.test.length} sequences\n`,
+    );
+    console.log(
+      '| variant | feature set (columns) | AUC-PR ours / reference | F1 ours / reference | max |Δ| | fit+score s ours / reference | ratio | CPU s ours / reference | CPU ratio |',
+    );
+    console.log('|---|---|---|---|---|---|---|---|---|');
+    let oursTotal = 0;
+    let refTotal = 0;
+    let oursCpuTotal = 0;
+    let refCpuTotal = 0;
+    const trainLabels = labelsOf('train');
+    const normal = [...trainLabels.keys()].filter((i) => trainLabels[i] === 0);
+    for (const name of selected) {
+      const fs = configs[name].featureSet;
+      const m = matrices[folderOf[name]!]!;
+      const r = ref[name];
+      if (!r) {
+        console.log(`| ${name} | ${fs} (${m.train.nCols}) | no reference (xgboost not importable) | | | | | | |`);
+        continue;
+      }
+      let ours = Number.POSITIVE_INFINITY;
+      let oursCpu = Number.POSITIVE_INFINITY;
+      let val: Float64Array = new Float64Array(0);
+      let test: Float64Array = new Float64Array(0);
+      // Selecting the normal rows is not timed, as on the python side (`xtr[ytr == 0]` before the clock).
+      const normalTrain = selectRows(m.train, normal);
+      const normalLabels = new Uint8Array(normal.length);
+      // Untimed warm-up fits (JIT compilation: numpy has none to pay), then best of `repeats` like the python side.
+      for (let k = -warmUps; k < repeats; k++) {
+        const d = makeDetector(name, seed);
+        const t0 = performance.now();
+        const c0 = process.cpuUsage();
+        if (d.trainsOn === 'normal') d.fit(normalTrain, normalLabels);
+        else d.fit(m.train, trainLabels);
+        val = d.score(m.val);
+        test = d.score(m.test);
+        if (k >= 0) {
+          ours = Math.min(ours, (performance.now() - t0) / 1000);
+          const c = process.cpuUsage(c0);
+          oursCpu = Math.min(oursCpu, (c.user + c.system) / 1e6);
+        }
+      }
+      const a = evaluate(val, test);
+      const b = evaluate(Float64Array.from(r.val), Float64Array.from(r.test));
+      const delta = Math.max(Math.abs(a.auc_pr - b.auc_pr), Math.abs(a.f1 - b.f1));
+      oursTotal += ours;
+      refTotal += r.wall;
+      oursCpuTotal += oursCpu;
+      refCpuTotal += r.cpu;
+      console.log(
+        `| ${name} | ${fs} (${m.train.nCols}) | ${f(a.auc_pr)} / ${f(b.auc_pr)} | ${f(a.f1)} / ${f(b.f1)} | ${f(delta)} | ` +
+          `${ours.toFixed(3)} / ${r.wall.toFixed(3)} | ${(ours / r.wall).toFixed(2)} | ` +
+          `${oursCpu.toFixed(3)} / ${r.cpu.toFixed(3)} | ${(oursCpu / r.cpu).toFixed(2)} |`,
+      );
+    }
+    console.log(
+      `| **sum** | | | | | ${oursTotal.toFixed(2)} / ${refTotal.toFixed(2)} | ${(oursTotal / refTotal).toFixed(2)} | ${oursCpuTotal.toFixed(2)} / ${refCpuTotal.toFixed(2)} | ${(oursCpuTotal / refCpuTotal).toFixed(2)} |`,
+    );
+
+    if (nSeeds > 0) {
+      const ms = (xs: number[]) => {
+        const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+        const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : 0;
+        return { mean, sd, text: `${mean.toFixed(3)} ± ${sd.toFixed(3)}` };
+      };
+      console.log(`\n## randomised variants over model seeds ${modelSeeds.join(', ')} (mean ± sd, same split)\n`);
+      console.log('| variant | AUC-PR ours | AUC-PR reference | F1 ours | F1 reference | Δ means AUC-PR / F1 |');
+      console.log('|---|---|---|---|---|---|');
+      for (const name of RANDOMISED) {
+        if (!ref[name] || !selected.includes(name)) continue;
+        const m = matrices[folderOf[name]!]!;
+        const ours = modelSeeds.map((s) => {
+          const d = makeDetector(name, s);
+          fitDetector(d, m.train, trainLabels);
+          return evaluate(d.score(m.val), d.score(m.test));
+        });
+        const theirs = ref[name]!.seeds!.map((r) => evaluate(Float64Array.from(r.val), Float64Array.from(r.test)));
+        const [ap, bp, af, bf] = [
+          ms(ours.map((r) => r.auc_pr)),
+          ms(theirs.map((r) => r.auc_pr)),
+          ms(ours.map((r) => r.f1)),
+          ms(theirs.map((r) => r.f1)),
+        ];
+        console.log(
+          `| ${name} | ${ap.text} | ${bp.text} | ${af.text} | ${bf.text} | ${f(Math.abs(ap.mean - bp.mean))} / ${f(Math.abs(af.mean - bf.mean))} |`,
+        );
+      }
+    }
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
-} finally {
-  rmSync(work, { recursive: true, force: true });
 }

@@ -5,12 +5,23 @@
  * The scope defaults to the standard experiment's (`target-service` labels): under `case` labels an
  * error case's files of untouched services are anomalies by label only, and every detector's best
  * validation threshold flags nearly everything, which says nothing about parity.
+ *
+ * `eventMatrices` gives the same split's event-level rows as a sweep builds them
+ * (harness/sweep/event-matrices.ts): each part's events collapsed to distinct (message, label) rows
+ * with their counts, the vectorizers fit as on every training event, and the index back to events
+ * and sequences.
  */
 import { join } from 'node:path';
 import { benchHome } from '../../harness/cli/paths.ts';
 import { ingest, materializeDataset } from '../../harness/data/index.ts';
+import { buildEventMatrices, type EventMatrices, eventSource } from '../../harness/sweep/event-matrices.ts';
 import { IngestInputs } from '../../harness/sweep/index.ts';
-import { type CsrMatrix, FeatureSpace, type FeatureSpaceOptions } from '../../models/index.ts';
+import {
+  type CsrMatrix,
+  FeatureSpace,
+  type FeatureSpaceOptions,
+  type ResolvedFeatureSpaceOptions,
+} from '../../models/index.ts';
 import { assign, makeSplit, PARTS, type Part, type SequenceScope, type SplitAssignment } from '../../splits/index.ts';
 
 export interface SplitDataset {
@@ -22,6 +33,11 @@ export interface SplitDataset {
     featureSet: string,
     options?: Partial<FeatureSpaceOptions>,
   ): { matrices: Record<Part, CsrMatrix>; columnNames: readonly string[] };
+  /**
+   * Event-level rows of every part for a token feature set (and a variant's vectorizer options), each
+   * event labelled by its sequence.
+   */
+  eventMatrices(featureSet: string, options?: Partial<ResolvedFeatureSpaceOptions>): EventMatrices;
 }
 
 export async function splitDataset(
@@ -45,6 +61,9 @@ export async function splitDataset(
         CsrMatrix
       >;
       return { matrices, columnNames: space.columnNames };
+    },
+    eventMatrices(featureSet, options = {}) {
+      return buildEventMatrices(featureSet, eventSource(inputs, featureSet), split.parts, { vectorizer: options });
     },
   };
 }

@@ -14,6 +14,7 @@ const ROOT = resolve(import.meta.dirname, '../..');
 export const ROOMS = [
   'harness/errors',
   'harness/hash',
+  'harness/urls',
   'harness/workers',
   'harness/charts',
   'harness/data',

@@ -122,6 +122,15 @@ describe('predictions.arrow', () => {
     assert.deepEqual(rowsOf(p, 'test'), [5, 6, 7]);
   });
 
+  it('writes the same bytes for the same predictions, whatever the process wrote before', () => {
+    const first = writePredictions(trialDir(), parts, 0.5);
+    // Other tables in between: apache-arrow numbers string dictionaries by a process-wide counter.
+    for (let k = 0; k < 3; k++) writePredictions(trialDir(), { ...parts, test: part('x', [1], [0.9]) }, 0.2);
+    const again = writePredictions(trialDir(), parts, 0.5);
+    assert.equal(again.sha256, first.sha256);
+    assert.deepEqual(readFileSync(again.path), readFileSync(first.path));
+  });
+
   it('exports as the Arrow file itself, Parquet, or CSV with its columns and rows', () => {
     const a = writePredictions(trialDir(), parts, 0.5);
     const out = join(tmp.dir, 'export');

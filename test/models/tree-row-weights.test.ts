@@ -5,8 +5,8 @@
  * the repeated rows) and gradient boosting (subsample drawn per repeated row), with their default
  * settings and with the registry variants' (`makeDetector`). All-ones weights must equal no weights
  * bit for bit, and malformed weights are refused with a TypeError naming the detector. Also the
- * two pieces the weighted fits share with every tree fit: the presort (each of its sorting paths
- * against a plain sort) and `seededStream` against seedrandom.
+ * presort the weighted fits share with every tree fit, each of its sorting paths against a plain
+ * sort. (The random stream is checked against seedrandom in seeded-stream.test.ts.)
  *   node --import tsx --test test/models/tree-row-weights.test.ts
  */
 import assert from 'node:assert/strict';
@@ -15,7 +15,7 @@ import seedrandom from 'seedrandom';
 import { DecisionTree } from '../../models/algorithms/decision-tree.ts';
 import { GradientBoosting } from '../../models/algorithms/gradient-boosting.ts';
 import { RandomForest } from '../../models/algorithms/random-forest.ts';
-import { seededStream, toSortedCsc } from '../../models/algorithms/tree-util.ts';
+import { toSortedCsc } from '../../models/algorithms/tree-util.ts';
 import { type CsrMatrix, type Detector, fitDetector, makeDetector, type VariantName } from '../../models/index.ts';
 import { csrFromDense } from '../../models/vectorize/index.ts';
 
@@ -31,8 +31,11 @@ interface Weighted {
   probe: CsrMatrix;
 }
 
-/** Seeded sparse counts with a planted signal in the first columns, and counts 0–5 per row. */
-function weighted(seed: string, n: number, p: number): Weighted {
+/** Counts 0–5 per row, one in ten 0. */
+const smallCount = (rng: () => number): number => (rng() < 0.1 ? 0 : 1 + Math.floor(rng() * 5));
+
+/** Seeded sparse counts with a planted signal in the first columns, and a count per row from `count`. */
+function weighted(seed: string, n: number, p: number, count = smallCount): Weighted {
   const rng = seedrandom(seed);
   const row = (anomaly: boolean): number[] =>
     Array.from({ length: p }, (_, j) => {
@@ -46,7 +49,7 @@ function weighted(seed: string, n: number, p: number): Weighted {
     const anomaly = rng() < 0.3;
     dense.push(row(anomaly));
     y[i] = (rng() < 0.1 ? !anomaly : anomaly) ? 1 : 0;
-    counts[i] = rng() < 0.1 ? 0 : 1 + Math.floor(rng() * 5);
+    counts[i] = count(rng);
   }
   const expanded: number[][] = [];
   const ye: number[] = [];
@@ -68,6 +71,10 @@ function weighted(seed: string, n: number, p: number): Weighted {
 }
 
 const data = weighted('tree-row-weights', 140, 24);
+/** Counts from 0 to ≈1,500, most of them small, as event counts are. */
+const heavy = weighted('tree-row-weights:heavy', 200, 16, (rng) =>
+  rng() < 0.1 ? 0 : 1 + Math.floor(1500 * rng() ** 4),
+);
 
 /** Largest absolute score difference. */
 function maxDiff(a: Float64Array, b: Float64Array): number {
@@ -104,16 +111,16 @@ function structure(model: Detector): unknown {
  */
 const BOOSTING_TOLERANCE = 1e-9;
 
-function assertGiniSame(make: () => Detector): void {
-  const { weightedFit, expandedFit } = bothFits(make);
-  assert.deepEqual(weightedFit.score(data.probe), expandedFit.score(data.probe));
+function assertGiniSame(make: () => Detector, d: Weighted = data): void {
+  const { weightedFit, expandedFit } = bothFits(make, d);
+  assert.deepEqual(weightedFit.score(d.probe), expandedFit.score(d.probe));
   assert.deepEqual(weightedFit.toJSON(), expandedFit.toJSON());
 }
 
-function assertBoostingSame(make: () => Detector): void {
-  const { weightedFit, expandedFit } = bothFits(make);
+function assertBoostingSame(make: () => Detector, d: Weighted = data): void {
+  const { weightedFit, expandedFit } = bothFits(make, d);
   assert.deepEqual(structure(weightedFit), structure(expandedFit));
-  const diff = maxDiff(weightedFit.score(data.probe), expandedFit.score(data.probe));
+  const diff = maxDiff(weightedFit.score(d.probe), expandedFit.score(d.probe));
   assert.ok(diff <= BOOSTING_TOLERANCE, `max |Δscore| ${diff} > ${BOOSTING_TOLERANCE}`);
 }
 
@@ -147,6 +154,15 @@ describe('row weights equal repeated rows', () => {
       () => new GradientBoosting({ nEstimators: 30, maxDepth: 4, subsample: 0.7, colsampleBytree: 0.6, seed: 9 }),
     );
     assertGrown(() => new GradientBoosting({ nEstimators: 30, subsample: 0.7, seed: 9 }));
+  });
+
+  it('heavy-tailed counts (≈58k repeated rows): forest bootstrap and boosting subsample', () => {
+    // Σw spans several of the forest's counting buckets (4096 repeated rows each), rows straddle
+    // their edges, and the boosting draws cross its fill chunks (4096 draws) inside a row.
+    assert.ok(heavy.xe.nRows > 8 * 4096, `${heavy.xe.nRows} repeated rows`);
+    assertGiniSame(() => new RandomForest({ nEstimators: 4, maxDepth: 6, seed: 11 }), heavy);
+    assertGiniSame(() => makeDetector('event_rf_words', 3, { nEstimators: 3 }), heavy);
+    assertBoostingSame(() => new GradientBoosting({ nEstimators: 4, subsample: 0.6, seed: 11 }), heavy);
   });
 
   for (const variant of ['event_dt_trigrams', 'event_rf_words', 'event_xgb_words'] as const satisfies VariantName[]) {
@@ -231,7 +247,7 @@ describe('invalid weights are refused', () => {
   });
 });
 
-describe('presort and random stream', () => {
+describe('presort', () => {
   /** Columns by a plain comparator sort: value, then row. */
   function reference(x: CsrMatrix): { rows: number[]; values: number[] }[] {
     const cols = Array.from({ length: x.nCols }, () => [] as [number, number][]);
@@ -271,12 +287,4 @@ describe('presort and random stream', () => {
       });
     });
   }
-
-  it('seededStream draws what seedrandom draws', () => {
-    for (const seed of ['', '1:tree', '7:round:119', 'é→'.repeat(200)]) {
-      const a = seedrandom(seed);
-      const b = seededStream(seed);
-      for (let k = 0; k < 2000; k++) assert.equal(b(), a(), `seed ${JSON.stringify(seed)}, draw ${k}`);
-    }
-  });
 });

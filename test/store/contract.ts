@@ -341,10 +341,15 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
           { experiment: 'a', file: 'experiments/a.ts', sweep: s.sweepId, git: 'abc123' },
         );
         assert.deepEqual(t.sweep.env, { datasetHash: DATASET.hash });
-        assert.deepEqual(
-          [t.dataset.hash, t.dataset.nRuns, t.split.id, t.split.seed, t.split.manifestHash],
-          [DATASET.hash, 10, s.splitId, 1, s.manifest.hash],
-        );
+        assert.deepEqual(t.experiment, { id: s.experimentId, name: 'a', file: 'experiments/a.ts' });
+        const { options: _, ...dataset } = DATASET;
+        assert.deepEqual(t.dataset, { id: s.datasetId, ...dataset });
+        assert.deepEqual(t.split, {
+          id: s.splitId,
+          seed: 1,
+          strategy: s.manifest.strategy,
+          manifestHash: s.manifest.hash,
+        });
         // A rerun replaces every row of the earlier result.
         await store.claimTrial(claimOf(s, 'event_rf_words'), { failed: false, done: true });
         await store.completeTrial(id, {

@@ -200,4 +200,101 @@ if (unavailable !== null) {
       });
     });
   });
+
+  describe('PostgresStore queued sweeps', () => {
+    let url = '';
+    let drop: () => Promise<void> = async () => {};
+    let store: PostgresStore;
+    before(async () => {
+      ({ url, drop } = await freshDatabase());
+      store = await PostgresStore.open(url);
+    });
+    after(async () => {
+      await store.close();
+      await drop();
+    });
+
+    const envOn = (datasetHash: string) => ({ gitSha: 'abc123', env: { datasetHash } });
+    const sweepRow = async (id: number) =>
+      (await store.db.pool.query('SELECT status, finished_at, owner FROM sweeps WHERE id = $1', [id])).rows[0] as {
+        status: string;
+        finished_at: string | null;
+        owner: string;
+      };
+
+    it("openQueuedSweep reuses the experiment's running sweep on the same dataset, else opens one", async () => {
+      const experimentId = await store.upsertExperiment({ name: 'queued', file: 'queued.ts', config: {} });
+      const first = await store.openQueuedSweep(experimentId, envOn('data-a'), 'data-a');
+      assert.equal(first.reused, false);
+      assert.deepEqual(await sweepRow(first.sweepId), { status: 'running', finished_at: null, owner: store.owner });
+      assert.deepEqual(await store.openQueuedSweep(experimentId, envOn('data-a'), 'data-a'), {
+        sweepId: first.sweepId,
+        reused: true,
+      });
+      const other = await store.openQueuedSweep(experimentId, envOn('data-b'), 'data-b');
+      assert.equal(other.reused, false, 'another dataset: another sweep');
+      assert.notEqual(other.sweepId, first.sweepId);
+      const elsewhere = await store.upsertExperiment({ name: 'queued-2', file: 'queued.ts', config: {} });
+      assert.equal((await store.openQueuedSweep(elsewhere, envOn('data-a'), 'data-a')).reused, false);
+      await store.finishSweep(first.sweepId, 'done');
+      const next = await store.openQueuedSweep(experimentId, envOn('data-a'), 'data-a');
+      assert.equal(next.reused, false, 'a finished sweep is not reused');
+      assert.ok(next.sweepId > other.sweepId);
+    });
+
+    it('openQueuedSweep from six machines at once: one sweep', async () => {
+      const machines = await Promise.all(
+        Array.from({ length: 6 }, (_, i) => PostgresStore.open(url, { owner: `submitter-${i}.invalid:${i + 1}` })),
+      );
+      try {
+        const experimentId = await store.upsertExperiment({ name: 'submitted', file: 'submitted.ts', config: {} });
+        const opened = await Promise.all(
+          machines.map((m) => m.openQueuedSweep(experimentId, envOn('data-c'), 'data-c')),
+        );
+        assert.equal(new Set(opened.map((o) => o.sweepId)).size, 1, JSON.stringify(opened));
+        assert.equal(opened.filter((o) => !o.reused).length, 1);
+      } finally {
+        for (const m of machines) await m.close();
+      }
+    });
+
+    it('reopenSweep sets a finished sweep running again; a running one keeps its row', async () => {
+      const experimentId = await store.upsertExperiment({ name: 'reopened', file: 'reopened.ts', config: {} });
+      const { sweepId } = await store.openQueuedSweep(experimentId, envOn('data-d'), 'data-d');
+      await store.reopenSweep(sweepId);
+      assert.deepEqual(await sweepRow(sweepId), { status: 'running', finished_at: null, owner: store.owner });
+      await store.finishSweep(sweepId, 'interrupted');
+      assert.equal((await sweepRow(sweepId)).status, 'interrupted');
+      await store.reopenSweep(sweepId);
+      assert.deepEqual(await sweepRow(sweepId), { status: 'running', finished_at: null, owner: store.owner });
+      assert.deepEqual(await store.openQueuedSweep(experimentId, envOn('data-d'), 'data-d'), { sweepId, reused: true });
+    });
+
+    it("sweepTrialStates counts a sweep's trials by status and gives its failures' first lines, oldest first", async () => {
+      const experimentId = await store.upsertExperiment({ name: 'states', file: 'states.ts', config: {} });
+      const { sweepId } = await store.openQueuedSweep(experimentId, envOn(DATASET.hash), DATASET.hash);
+      assert.deepEqual(await store.sweepTrialStates(sweepId), { counts: {}, errors: [] });
+      const datasetId = await store.upsertDataset(DATASET);
+      const splitId = await store.saveSplit(datasetId, makeSplit(correctAndErrorRuns(10), { seed: 1 }));
+      const ids: number[] = [];
+      for (const v of ['a', 'b', 'c', 'd', 'e']) {
+        ids.push((await store.claimTrial(claimOf(sweepId, splitId, `states_${v}`), { failed: false })).id);
+      }
+      const [a, b, c, d] = ids as [number, number, number, number];
+      await store.failTrial(c, 'third broke\n    at frame c');
+      await store.failTrial(a, 'first broke\n    at frame a');
+      await store.failTrial(d, '');
+      await store.completeTrial(b, { metrics: [], timings: [], artifacts: [], throughput: null });
+      assert.deepEqual(await store.sweepTrialStates(sweepId), {
+        counts: { done: 1, failed: 3, running: 1 },
+        errors: [
+          { trialId: a, error: 'first broke' },
+          { trialId: c, error: 'third broke' },
+          { trialId: d, error: '' },
+        ],
+      });
+      assert.deepEqual((await store.sweepTrialStates(sweepId, 1)).errors, [{ trialId: a, error: 'first broke' }]);
+      assert.deepEqual(await store.sweepTrialStates(sweepId + 1000), { counts: {}, errors: [] });
+    });
+  });
 }
