@@ -1,7 +1,8 @@
 /**
  * Sparse products over CSR matrices shared by the models: X·w and Xᵀ·r (linear models), column means,
- * and `RowDots`, every row's dot product with one query row through the transpose (LOF). Each costs one pass over the non-zeros it reads. Row norms, row selection and the other
- * structural CSR helpers are in `../vectorize/csr.ts`.
+ * and `RowDots`, every row's dot product with one query row through the transpose (LOF). Each
+ * costs one pass over the non-zeros it reads. Row norms, row selection and the other structural CSR
+ * helpers are in `../vectorize/csr.ts`.
  */
 import type { CsrMatrix } from '../types.ts';
 
