@@ -65,12 +65,21 @@ const RANDOMISED = [
   'event_xgb_words',
   'event_kmeans_words',
 ] as const;
-const repeats = Number(values.repeats ?? 3);
+/** A whole-number flag ≥ `min`, or its default; anything else stops the script naming the flag. */
+function countFlag(flag: string, value: string | undefined, fallback: number, min = 0): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) {
+    throw new TypeError(`--${flag}: expected a whole number ≥ ${min}, got '${value}'`);
+  }
+  return n;
+}
+const repeats = countFlag('repeats', values.repeats, 3, 1);
 // Untimed fits before ours are timed: V8 compiles a model's hot code during its first fits.
-const warmUps = Number(values['warm-ups'] ?? 1);
+const warmUps = countFlag('warm-ups', values['warm-ups'], 1);
 const preset = (values.preset ?? 'standard') as 'standard';
-const seed = Number(values.seed ?? 1);
-const nSeeds = Number(values.seeds ?? 5);
+const seed = countFlag('seed', values.seed, 1);
+const nSeeds = countFlag('seeds', values.seeds, 5);
 const modelSeeds = Array.from({ length: nSeeds }, (_, k) => seed + k);
 const only = values.only?.split(',').map((s) => s.trim());
 for (const name of only ?? []) {
@@ -87,7 +96,7 @@ if (level === 'event') {
     repeats,
     warmUps,
     variants: only ? VARIANT_NAMES.filter((n) => only.includes(n)) : EVENT_VARIANTS,
-    expandedTimeout: values.expanded ? Number(values['expanded-timeout'] ?? 300) : 0,
+    expandedTimeout: values.expanded ? countFlag('expanded-timeout', values['expanded-timeout'], 300, 1) : 0,
   });
 } else if (level === 'sequence') {
   await sequenceParity();

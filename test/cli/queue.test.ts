@@ -11,20 +11,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { PostgresStore } from '../../harness/store/index.ts';
-import { benchCli, tempDir } from '../helpers/fixtures.ts';
+import { benchCli, benchOk, f1ByVariant, type ListedTrial, tempDir } from '../helpers/fixtures.ts';
 import { postgresAvailable, startThrowawayPostgres, type ThrowawayPostgres } from '../helpers/postgres.ts';
 
 const BIN = join(import.meta.dirname, '../../bin/bench.mjs');
 const QUICKSTART = join(import.meta.dirname, '../../experiments/quickstart.ts');
 const unavailable = postgresAvailable();
-
-interface Listed {
-  id: number;
-  variant: string;
-  feature_set: string;
-  status: string;
-  f1: number | null;
-}
 
 interface Worker {
   child: ChildProcess;
@@ -90,14 +82,7 @@ describe('bench run --enqueue-only and bench worker (real CLI, real PostgreSQL)'
   let killedPid = 0;
   let sweepId = 0;
 
-  const ok = (...args: string[]) => {
-    const r = bench(...args);
-    assert.equal(r.status, 0, `bench ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout;
-  };
-  const json = <T>(...args: string[]) => JSON.parse(ok(...args, '--json')) as T;
-  const f1ByVariant = (rows: Listed[]) =>
-    Object.fromEntries(rows.map((r) => [`${r.variant}:${r.feature_set}`, r.f1]).sort());
+  const { ok, json } = benchOk(bench);
 
   before(async () => {
     server = await startThrowawayPostgres();
@@ -142,19 +127,20 @@ describe('bench run --enqueue-only and bench worker (real CLI, real PostgreSQL)'
   });
 
   it('runs every quickstart trial exactly once, done, with the F1 of a local SQLite run', () => {
-    const onServer = json<Listed[]>('ls', '--store', url);
+    const onServer = json<ListedTrial[]>('ls', '--store', url);
     assert.equal(onServer.length, 14);
     assert.equal(new Set(onServer.map((r) => `${r.variant}:${r.feature_set}`)).size, 14);
     assert.deepEqual(
       onServer.map((r) => r.status),
       onServer.map(() => 'done'),
     );
-    assert.deepEqual(f1ByVariant(onServer), f1ByVariant(json<Listed[]>('ls')));
+    assert.deepEqual(f1ByVariant(onServer), f1ByVariant(json<ListedTrial[]>('ls')));
   });
 
   it('ends the submitted sweep done once the workers complete its last job', async () => {
     assert.deepEqual(await sweepRows(url), [{ id: sweepId, status: 'done' }]);
-    for (const t of json<(Listed & { sweep_id: number })[]>('ls', '--store', url)) assert.equal(t.sweep_id, sweepId);
+    for (const t of json<(ListedTrial & { sweep_id: number })[]>('ls', '--store', url))
+      assert.equal(t.sweep_id, sweepId);
   });
 
   it('retried the killed worker’s job on another worker', () => {
@@ -163,7 +149,7 @@ describe('bench run --enqueue-only and bench worker (real CLI, real PostgreSQL)'
     assert.ok(job, `job ${killedJob} in the queue`);
     assert.equal(job.state, 'completed');
     assert.ok(job.retryCount >= 1, 'the killed attempt counts');
-    for (const t of json<Listed[]>('ls', '--store', url)) {
+    for (const t of json<ListedTrial[]>('ls', '--store', url)) {
       const shown = json<{ worker: string | null }>('show', String(t.id), '--store', url);
       assert.ok(shown.worker !== null && !shown.worker.endsWith(`:${killedPid}`), `trial ${t.id}: ${shown.worker}`);
     }
@@ -210,12 +196,7 @@ describe('bench run --store URL works on its sweep through the queue (real CLI, 
   let runCode: number | null = null;
   let helper: Worker;
 
-  const ok = (...args: string[]) => {
-    const r = bench(...args);
-    assert.equal(r.status, 0, `bench ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout;
-  };
-  const json = <T>(...args: string[]) => JSON.parse(ok(...args, '--json')) as T;
+  const { ok, json } = benchOk(bench);
 
   before(async () => {
     server = await startThrowawayPostgres();
@@ -261,14 +242,13 @@ describe('bench run --store URL works on its sweep through the queue (real CLI, 
   });
 
   it('leaves every trial done once in that sweep, with the F1 of a local SQLite run, and the sweep row done', async () => {
-    const onServer = json<(Listed & { sweep_id: number })[]>('ls', '--store', url);
+    const onServer = json<(ListedTrial & { sweep_id: number })[]>('ls', '--store', url);
     assert.equal(onServer.length, 14);
     assert.deepEqual(
       onServer.map((r) => [r.status, r.sweep_id]),
       onServer.map(() => ['done', submittedSweep]),
     );
-    const f1 = (rows: Listed[]) => Object.fromEntries(rows.map((r) => [`${r.variant}:${r.feature_set}`, r.f1]).sort());
-    assert.deepEqual(f1(onServer), f1(json<Listed[]>('ls')));
+    assert.deepEqual(f1ByVariant(onServer), f1ByVariant(json<ListedTrial[]>('ls')));
     assert.deepEqual(await sweepRows(url), [{ id: submittedSweep, status: 'done' }]);
   });
 

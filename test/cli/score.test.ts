@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { tableFromIPC } from 'apache-arrow';
 import Database from 'better-sqlite3';
 import { parquetReadObjects } from 'hyparquet';
-import { benchCli, tempDir, writeExperiment } from '../helpers/fixtures.ts';
+import { benchCli, benchOk, tempDir, writeExperiment } from '../helpers/fixtures.ts';
 
 interface Row {
   seqId: string;
@@ -41,12 +41,9 @@ describe('bench score and bench export --format bundle', () => {
   after(cleanup);
   const home = join(dir, 'home');
   const bench = benchCli(home);
-  const ok = (...args: string[]) => {
-    const r = bench(...args);
-    assert.equal(r.status, 0, `bench ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout;
-  };
-  const json = (...args: string[]) => JSON.parse(ok(...args, '--json')) as Scored;
+  const cli = benchOk(bench);
+  const ok = cli.ok;
+  const json = (...args: string[]) => cli.json<Scored>(...args);
   const fresh = join(dir, 'fresh');
   /** trial id → variant */
   const trials = new Map<number, string>();

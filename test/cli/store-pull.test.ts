@@ -9,19 +9,11 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { benchCli, tempDir } from '../helpers/fixtures.ts';
+import { benchCli, benchOk, f1ByVariant, type ListedTrial, tempDir } from '../helpers/fixtures.ts';
 import { postgresAvailable, startThrowawayPostgres, type ThrowawayPostgres } from '../helpers/postgres.ts';
 
 const QUICKSTART = join(import.meta.dirname, '../../experiments/quickstart.ts');
 const unavailable = postgresAvailable();
-
-interface Listed {
-  id: number;
-  variant: string;
-  feature_set: string;
-  status: string;
-  f1: number | null;
-}
 
 describe('bench store pull (real CLI, real PostgreSQL)', { skip: unavailable ?? false }, () => {
   const { dir, cleanup } = tempDir('lo2-bench-pull-');
@@ -31,14 +23,7 @@ describe('bench store pull (real CLI, real PostgreSQL)', { skip: unavailable ?? 
   let server: ThrowawayPostgres;
   let url = '';
 
-  const ok = (...args: string[]) => {
-    const r = bench(...args);
-    assert.equal(r.status, 0, `bench ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout;
-  };
-  const json = <T>(...args: string[]) => JSON.parse(ok(...args, '--json')) as T;
-  const f1ByVariant = (rows: Listed[]) =>
-    Object.fromEntries(rows.map((r) => [`${r.variant}:${r.feature_set}`, r.f1]).sort());
+  const { ok, json } = benchOk(bench);
 
   before(async () => {
     server = await startThrowawayPostgres();
@@ -57,8 +42,8 @@ describe('bench store pull (real CLI, real PostgreSQL)', { skip: unavailable ?? 
       out,
       /pulled postgres:\/\/postgres@127\.0\.0\.1:\d+\/bench into .*pulled\.db: 1 sweeps \(1\), 1 experiment rows, 14 trials/,
     );
-    const onServer = json<Listed[]>('ls', '--store', url);
-    const offline = json<Listed[]>('ls', '--db', pulled);
+    const onServer = json<ListedTrial[]>('ls', '--store', url);
+    const offline = json<ListedTrial[]>('ls', '--db', pulled);
     assert.equal(onServer.length, 14);
     assert.ok(onServer.every((t) => t.status === 'done'));
     assert.deepEqual(offline, onServer, 'the same listing, ids and all');
@@ -72,8 +57,8 @@ describe('bench store pull (real CLI, real PostgreSQL)', { skip: unavailable ?? 
   });
 
   it('gives the F1 of the same run into SQLite, variant for variant', () => {
-    const local = json<Listed[]>('ls');
-    const offline = json<Listed[]>('ls', '--db', pulled);
+    const local = json<ListedTrial[]>('ls');
+    const offline = json<ListedTrial[]>('ls', '--db', pulled);
     assert.equal(Object.keys(f1ByVariant(local)).length, 14);
     assert.deepEqual(f1ByVariant(offline), f1ByVariant(local));
     const detail = (args: string[], id: number) =>
@@ -97,7 +82,7 @@ describe('bench store pull (real CLI, real PostgreSQL)', { skip: unavailable ?? 
     assert.equal(again.status, 2);
     assert.match(again.stderr, /already exists: not overwritten\nhint: .*--force/);
     ok('store', 'pull', url, '--to', pulled, '--force', '--sweep', '1');
-    assert.equal(json<Listed[]>('ls', '--db', pulled).length, 14);
+    assert.equal(json<ListedTrial[]>('ls', '--db', pulled).length, 14);
     const unknown = bench('store', 'pull', url, '--to', join(dir, 'other.db'), '--sweep', '99');
     assert.equal(unknown.status, 2);
     assert.match(unknown.stderr, /sweep 99 is not in postgres:\/\//);

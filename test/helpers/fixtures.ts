@@ -1,4 +1,5 @@
 /** Small LO2-shaped trees written by tests into temporary folders. */
+import assert from 'node:assert/strict';
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -77,6 +78,33 @@ export function benchCli(home: string): (...args: string[]) => SpawnSyncReturns<
   const env = { ...process.env, BENCH_HOME: home };
   return (...args) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env });
 }
+
+/**
+ * Calls of a CLI that must succeed: `ok` returns stdout (the assertion names the command and its
+ * stderr); `json` adds `--json` and parses what it prints.
+ */
+export function benchOk(bench: (...args: string[]) => SpawnSyncReturns<string>) {
+  const ok = (...args: string[]): string => {
+    const r = bench(...args);
+    assert.equal(r.status, 0, `bench ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  };
+  const json = <T>(...args: string[]): T => JSON.parse(ok(...args, '--json')) as T;
+  return { ok, json };
+}
+
+/** A trial as `bench ls --json` lists it (the fields tests compare). */
+export interface ListedTrial {
+  id: number;
+  variant: string;
+  feature_set: string;
+  status: string;
+  f1: number | null;
+}
+
+/** Test F1 per `variant:feature_set`, in key order: two stores' trials compared by value. */
+export const f1ByVariant = (rows: readonly ListedTrial[]): Record<string, number | null> =>
+  Object.fromEntries(rows.map((r) => [`${r.variant}:${r.feature_set}`, r.f1]).sort());
 
 /** Writes `<dir>/<name>.ts`, an experiment file: `defineExperiment({ name, …fields })`. */
 export function writeExperiment(dir: string, name: string, fields: string): string {
