@@ -95,7 +95,7 @@ async function startTrial(
     return;
   }
   const result = loop.runner.run(trialInput(loop, split, matrices(t), t, claim.id));
-  await inFlight.add(settle(loop, claim.id, t, result));
+  await inFlight.add(settle(loop, inFlight, claim.id, t, result));
 }
 
 /** What of a sweep a single trial's claim and input depend on (a queue worker has these, not the loop). */
@@ -176,21 +176,37 @@ export function splitMatrices(loop: TrialContext, split: PreparedSplit): (t: Pla
 }
 
 /**
- * Records a trial's result once the runner gives it. A trial stopped by the halt is not recorded: it
- * stays running for this process, and the end of the sweep releases it to pending. After a
- * main-thread error nothing more is recorded, not even a finished trial (the store or the callback
- * may be what failed): it is released too and runs again next time.
+ * Records a trial's result once the runner gives it, one result at a time. A trial stopped by the
+ * halt is not recorded: it stays running for this process, and the end of the sweep releases it to
+ * pending. After a main-thread error nothing more is recorded, not even a finished trial (the store
+ * or the callback may be what failed): it is released too and runs again next time. Recording one
+ * at a time is what makes that hold for a result that arrives while another is being recorded.
  */
-function settle(loop: TrialLoop, trialId: number, trial: PlannedTrial, result: Promise<TrialResult>): Promise<void> {
-  return result
-    .then(
-      (r) => (loop.halt.failure ? undefined : record(loop, trialId, trial, r)),
-      (err: Error) =>
+function settle(
+  loop: TrialLoop,
+  inFlight: InFlight,
+  trialId: number,
+  trial: PlannedTrial,
+  result: Promise<TrialResult>,
+): Promise<void> {
+  // An error of a record reaches the halt within its turn, before the next record looks at the halt.
+  const inTurn = (task: () => Promise<void> | undefined) =>
+    inFlight.inTurn(async () => {
+      try {
+        await task();
+      } catch (err) {
+        loop.halt.fail(err);
+      }
+    });
+  return result.then(
+    (r) => inTurn(() => (loop.halt.failure ? undefined : record(loop, trialId, trial, r))),
+    (err: Error) =>
+      inTurn(() =>
         loop.halt.signal.aborted
           ? undefined
           : record(loop, trialId, trial, { state: 'failed', error: err.message, stack: err.stack ?? '' }),
-    )
-    .catch((err: unknown) => loop.halt.fail(err));
+      ),
+  );
 }
 
 async function record(loop: TrialLoop, trialId: number, trial: PlannedTrial, r: TrialResult): Promise<void> {
@@ -209,6 +225,7 @@ async function record(loop: TrialLoop, trialId: number, trial: PlannedTrial, r: 
 class InFlight {
   readonly #running = new Set<Promise<void>>();
   readonly #capacity: number;
+  #recording: Promise<void> = Promise.resolve();
 
   constructor(capacity: number) {
     this.#capacity = capacity;
@@ -219,6 +236,13 @@ class InFlight {
     this.#running.add(p);
     void p.then(() => this.#running.delete(p));
     while (this.#running.size >= this.#capacity) await Promise.race(this.#running);
+  }
+
+  /** Runs `record` once every record asked for before it has ended: records never overlap. */
+  inTurn(record: () => Promise<void>): Promise<void> {
+    const turn = this.#recording.then(record);
+    this.#recording = turn;
+    return turn;
   }
 
   async settled(): Promise<void> {

@@ -58,6 +58,27 @@ function failing(store: Store, method: 'saveAudit'): Store {
   });
 }
 
+/**
+ * The store of `db` with its first trial write held back `ms`: long enough that the other worker's
+ * trial ends meanwhile, so its result arrives while the first is being recorded.
+ */
+function slowFirstCompletion(store: Store, ms: number): Store {
+  let first = true;
+  return new Proxy(store, {
+    get(target, name) {
+      const v = Reflect.get(target, name, target);
+      if (name !== 'completeTrial' || typeof v !== 'function') return typeof v === 'function' ? v.bind(target) : v;
+      return async (...args: unknown[]) => {
+        if (first) {
+          first = false;
+          await new Promise((resolve) => setTimeout(resolve, ms));
+        }
+        return v.apply(target, args);
+      };
+    },
+  });
+}
+
 describe('a sweep whose main thread fails while trials run in workers', () => {
   const { dir, cleanup } = tempDir();
   after(cleanup);
@@ -90,13 +111,15 @@ describe('a sweep whose main thread fails while trials run in workers', () => {
   }
 
   it('a progress callback that throws: in-flight trials are released, the sweep fails, a rerun runs them', async () => {
+    // The first result's record is slow, so a second result arrives during it: it must wait its
+    // turn, then see the error and stay unrecorded.
     const db = join(dir, 'progress', 'bench.db');
     const store = await openStore(db);
     const outcomes: string[] = [];
     try {
       await assert.rejects(
         runSweep('halted.ts', experiment, {
-          ...options('progress', store),
+          ...options('progress', slowFirstCompletion(store, 1500)),
           onTrial: (o) => {
             outcomes.push(o.state);
             throw new Error('EPIPE: the progress display went away');
