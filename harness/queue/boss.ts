@@ -136,19 +136,31 @@ export class TrialQueue {
 
   /**
    * Gives a job this worker holds back to the queue at once (Ctrl-C), without spending one of its
-   * attempts: any worker may fetch it next.
+   * attempts: any worker may fetch it next. pg-boss counts a retry when it hands out a job that was
+   * started before, so the start is cleared too.
    */
   async release(id: string): Promise<void> {
-    await this.#boss
-      .getDb()
-      .executeSql(
-        "UPDATE pgboss.job SET state = 'retry', start_after = now() WHERE name = $1 AND id = $2 AND state = 'active'",
-        [TRIAL_QUEUE, id],
-      );
+    await this.#boss.getDb().executeSql(
+      `UPDATE pgboss.job SET state = 'retry', start_after = now(), started_on = NULL
+         WHERE name = $1 AND id = $2 AND state = 'active'`,
+      [TRIAL_QUEUE, id],
+    );
   }
 
-  /** Fails a job with a message; the queue retries it while its attempts last. */
-  async fail(id: string, message: string): Promise<void> {
+  /**
+   * Fails a job with a message. With `retry` (the default) the queue runs it again while its
+   * attempts last; without, it stays `failed` now (a failure that would only repeat), until
+   * `bench queue retry` or a resubmission puts it back.
+   */
+  async fail(id: string, message: string, o: { retry?: boolean } = {}): Promise<void> {
+    if (o.retry === false) {
+      await this.#boss
+        .getDb()
+        .executeSql(
+          "UPDATE pgboss.job SET retry_limit = retry_count WHERE name = $1 AND id = $2 AND state = 'active'",
+          [TRIAL_QUEUE, id],
+        );
+    }
     await this.#boss.fail(TRIAL_QUEUE, id, { message });
   }
 

@@ -34,7 +34,10 @@ export function reopenSweep(store: PostgresStore, sweepId: number): Promise<void
 
 export interface SweepEnd {
   sweepId: number;
+  /** As stored: the status it ended with, whenever that was. */
   status: Exclude<SweepStatus, 'running'>;
+  /** True when this call ended the sweep; false when it had ended already (its row kept as it was). */
+  endedNow: boolean;
   /** The sweep's trials by status. */
   counts: Record<string, number>;
   /** Why it failed: its failed trials' first error lines (at most 5). */
@@ -44,10 +47,11 @@ export interface SweepEnd {
 /**
  * Finishes a sweep once none of its jobs is waiting or running: `failed` when one of its trials
  * failed (the trials' errors are the cause), `interrupted` when some are still pending (their jobs
- * were cancelled), else `done`. Returns null while jobs remain. Every worker calls it after each job
- * it ends, outside the job's transaction: the worker that commits the sweep's last job sees every
- * other job ended, so the sweep is finished whoever completes it; two finishing at once write the
- * same row.
+ * were cancelled), else `done`. Returns null while jobs remain (or when the sweep is gone). Every
+ * worker calls it after each job it ends, outside the job's transaction: the worker that commits
+ * the sweep's last job sees every other job ended, so the sweep is finished whoever completes it.
+ * A sweep ends once: later looks (another worker's late job, `bench run` summing up a sweep a
+ * worker ended) get its row as stored, with `endedNow` false, and write nothing.
  */
 export async function finishIfDrained(
   store: PostgresStore,
@@ -56,9 +60,9 @@ export async function finishIfDrained(
 ): Promise<SweepEnd | null> {
   if ((await queue.unfinished(sweepId)) > 0) return null;
   const { counts, errors } = await store.sweepTrialStates(sweepId, 5);
-  const status = endStatus(counts);
-  await store.finishSweep(sweepId, status);
-  return { sweepId, status, counts, errors };
+  const end = await store.finishQueuedSweep(sweepId, endStatus(counts));
+  if (!end) return null;
+  return { sweepId, status: end.status, endedNow: end.ended, counts, errors };
 }
 
 /** How a drained sweep ends, from its trials by status. */

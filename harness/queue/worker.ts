@@ -41,7 +41,7 @@ export type JobEvent =
   /** Stopped (Ctrl-C) while running: the job is back in the queue and its trial pending. */
   | { state: 'released'; job: TrialJob };
 
-/** Runs jobs until stopped (or idle, with `exitWhenIdle`); returns how many jobs it finished. */
+/** Runs jobs until stopped (or idle, with `exitWhenIdle`); returns how many jobs it ended (released ones not counted). */
 export async function runWorker(o: WorkerOptions): Promise<number> {
   if (!(o.store instanceof PostgresStore)) {
     throw new Error('a worker needs a PostgreSQL store: the queue lives in the same database');
@@ -67,14 +67,14 @@ export async function runWorker(o: WorkerOptions): Promise<number> {
         continue;
       }
       o.onJob?.({ state: 'claimed', job });
-      await runJob(store, o.queue, trials, job, o.onJob, o.signal);
+      if (!(await runJob(store, o.queue, trials, job, o.onJob, o.signal))) continue;
       finished++;
       // After the job's own commit, so that the worker ending a sweep's last job sees all the others ended.
       const end = await finishIfDrained(store, o.queue, job.data.sweepId).catch((err: unknown) => {
         process.stderr.write(`sweep ${job.data.sweepId}: could not finish its row: ${(err as Error).message}\n`);
         return null;
       });
-      if (end) o.onSweep?.(end);
+      if (end?.endedNow) o.onSweep?.(end);
     }
   };
   try {
@@ -85,6 +85,10 @@ export async function runWorker(o: WorkerOptions): Promise<number> {
   return finished;
 }
 
+/**
+ * Runs one job to its end: completed (done, dropped or skipped) or failed, and true; or, stopped
+ * mid-trial, given back to the queue, and false.
+ */
 async function runJob(
   store: PostgresStore,
   queue: TrialQueue,
@@ -92,7 +96,7 @@ async function runJob(
   job: TrialJob,
   onJob: WorkerOptions['onJob'],
   signal: AbortSignal | undefined,
-): Promise<void> {
+): Promise<boolean> {
   let trialId: number | null = null;
   try {
     const out = await trials.run(job.data);
@@ -100,8 +104,11 @@ async function runJob(
     if (out.state === 'skipped') {
       await queue.complete(job.id);
       onJob?.({ state: 'skipped', job, trialId, status: out.claim.status });
-      return;
+      return true;
     }
+    // A job of a sweep that had ended (its failed jobs put back by `bench queue retry`) ran: the
+    // sweep is open again until its jobs have drained, and then ends anew.
+    await store.reopenSweep(job.data.sweepId);
     const r = out.result;
     if (r.state === 'done') {
       const recorded = await store.completeTrial(
@@ -110,22 +117,31 @@ async function runJob(
         { also: (c) => queue.completeIn(c, job.id) },
       );
       onJob?.({ state: 'done', job, trialId, f1: r.f1, recorded });
-      return;
+      return true;
     }
+    // The trial's own code failed (fit, vectorizer, files). Seeds fix every choice, so another
+    // attempt would fail the same way: the job fails for good, and `--retry-failed` or `bench queue
+    // retry` runs it again once the cause is fixed. Attempts stay for what may pass next time: a
+    // worker that died, the store, this machine's dataset.
     await store.failTrial(trialId, `${r.error}\n${r.stack}`);
-    await queue.fail(job.id, r.error);
+    await queue.fail(job.id, r.error, { retry: false });
     onJob?.({ state: 'failed', job, error: r.error });
+    return true;
   } catch (err) {
     if (signal?.aborted) {
-      // Stopped mid-trial: nothing of it is stored; its trial goes back to pending and its job to the queue.
+      // Stopped mid-trial: nothing of it is stored; its trial goes back to pending and its job to
+      // the queue. Every lane of this worker stops on the same signal and gives its own job back,
+      // so releasing all of this process's running trials in the sweep takes none from a lane
+      // still working; a lane that had its result already records it over the release.
       await store.releaseTrials(job.data.sweepId);
       await queue.release(job.id);
       onJob?.({ state: 'released', job });
-      return;
+      return false;
     }
     const message = err instanceof Error ? err.message : String(err);
     if (trialId !== null) await store.failTrial(trialId, err instanceof Error ? (err.stack ?? message) : message);
     await queue.fail(job.id, message);
     onJob?.({ state: 'failed', job, error: message });
+    return true;
   }
 }

@@ -4,7 +4,8 @@
  */
 import { all, type Conn, one, type PgDb, run } from './postgres-db.ts';
 import { insertSweep } from './postgres-trials.ts';
-import type { QueuedSweep, SweepEnv, SweepTrialStates } from './types.ts';
+import { now } from './rows.ts';
+import type { QueuedSweep, SweepEnv, SweepStatus, SweepTrialStates } from './types.ts';
 
 /**
  * The experiment's open sweep on `datasetHash` (status `running`), else a new one owned by
@@ -41,6 +42,26 @@ export async function reopenSweep(db: PgDb, sweepId: number): Promise<void> {
   await run(db.pool, "UPDATE sweeps SET status = 'running', finished_at = NULL WHERE id = $1 AND status <> 'running'", [
     sweepId,
   ]);
+}
+
+/**
+ * Ends a `running` sweep with `status` and the time now. A sweep that has ended already keeps its
+ * row: its status and end time are written once, however often workers and submissions look at it
+ * again. Returns the sweep's status as stored afterwards and whether this call ended it; null when
+ * there is no such sweep (removed).
+ */
+export async function finishQueuedSweep(
+  db: PgDb,
+  sweepId: number,
+  status: Exclude<SweepStatus, 'running'>,
+): Promise<{ status: Exclude<SweepStatus, 'running'>; ended: boolean } | null> {
+  return db.tx(async (c) => {
+    const row = await one<{ status: SweepStatus }>(c, 'SELECT status FROM sweeps WHERE id = $1 FOR UPDATE', [sweepId]);
+    if (!row) return null;
+    if (row.status !== 'running') return { status: row.status, ended: false };
+    await run(c, 'UPDATE sweeps SET finished_at = $1, status = $2 WHERE id = $3', [now(), status, sweepId]);
+    return { status, ended: true };
+  });
 }
 
 /** A sweep's trials by status, and the first lines of its failed trials' errors (at most `errors`, by id). */

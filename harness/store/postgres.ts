@@ -122,6 +122,13 @@ export class PostgresStore implements Store {
   async reopenSweep(sweepId: number) {
     await queued.reopenSweep(this.#db, sweepId);
   }
+  /**
+   * Ends a `running` sweep with `status`; one that has ended keeps its status and end time. Returns
+   * the status as stored and whether this call ended it (null: no such sweep).
+   */
+  async finishQueuedSweep(sweepId: number, status: Exclude<SweepStatus, 'running'>) {
+    return queued.finishQueuedSweep(this.#db, sweepId, status);
+  }
   /** A sweep's trials by status and the first lines of its failed trials' errors (at most `errors`, oldest first). */
   async sweepTrialStates(sweepId: number, errors = 5) {
     return queued.sweepTrialStates(this.#db, sweepId, errors);

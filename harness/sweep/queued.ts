@@ -9,10 +9,18 @@ import type { ClaimedTrial, Store, SweepEnv, TimingRow } from '../store/index.ts
 import { type PreparedDataset, prepareDataset } from './dataset.ts';
 import { fingerprint } from './fingerprint.ts';
 import { planSweep, type SweepPlan, trialsOfSeed } from './plan.ts';
-import { type BuiltMatrices, splitMatrices, type TrialContext, trialClaim, trialInput } from './run-trials.ts';
+import {
+  type BuiltMatrices,
+  FeatureSpaceError,
+  splitMatrices,
+  type TrialContext,
+  trialClaim,
+  trialInput,
+} from './run-trials.ts';
 import type { TrialRunner } from './runner.ts';
 import { type PreparedSplit, prepareSplit } from './split.ts';
 import type { TrialResult } from './trial.ts';
+import { failedTrial } from './trial-finish.ts';
 
 /** A trial as a job names it: everything a worker needs without the experiment file. */
 export interface QueuedTrial {
@@ -78,8 +86,27 @@ export class QueuedTrials {
     }
     const claimed = await this.#o.store.claimTrial(claim, { failed: true, running: true });
     if (claimed.resumed) return { state: 'skipped', trialId: claimed.id, claim: claimed };
-    const result = await this.#o.runner.run(trialInput(context, split, matrices(t), t, claimed.id));
-    return { state: 'ran', trialId: claimed.id, result, ingestTiming: context.dataset.ingestTiming };
+    const ingestTiming = context.dataset.ingestTiming;
+    let space: BuiltMatrices;
+    try {
+      space = matrices(t);
+    } catch (err) {
+      // This trial's feature space cannot be built on this split: its failure, as a fit's would be,
+      // rather than a trial left running here.
+      if (!(err instanceof FeatureSpaceError)) throw err;
+      return { state: 'ran', trialId: claimed.id, result: failedTrial(err), ingestTiming };
+    }
+    let result: TrialResult;
+    try {
+      result = await this.#o.runner.run(trialInput(context, split, space, t, claimed.id));
+    } catch (err) {
+      // Stopped (Ctrl-C): the caller gives the job back. Otherwise the runner lost the trial (its
+      // worker thread died): recorded as the trial's failure, as a local sweep records it, so that
+      // the trial is not left running under a job that ends.
+      if (this.#o.signal?.aborted) throw err;
+      result = failedTrial(err);
+    }
+    return { state: 'ran', trialId: claimed.id, result, ingestTiming };
   }
 
   async #prepare(job: QueuedTrial) {

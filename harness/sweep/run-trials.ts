@@ -94,8 +94,27 @@ async function startTrial(
     loop.report({ state: 'skipped', trialId: claim.id, trial: t, reason });
     return;
   }
-  const result = loop.runner.run(trialInput(loop, split, matrices(t), t, claim.id));
+  let result: Promise<TrialResult>;
+  try {
+    result = loop.runner.run(trialInput(loop, split, matrices(t), t, claim.id));
+  } catch (err) {
+    if (!(err instanceof FeatureSpaceError)) throw err;
+    result = Promise.reject(err); // recorded as the runner's errors are: the trial failed
+  }
   await inFlight.add(settle(loop, inFlight, claim.id, t, result));
+}
+
+/**
+ * A trial's feature space cannot be built on its split, e.g. vectorizer options the data cannot meet
+ * (`minDf` above `maxDf` once counted on this split's training sequences). It fails that trial, as a
+ * fit's error would, and the sweep goes on; an error of the cache around the build (a full disk) is
+ * the sweep's and stops it.
+ */
+export class FeatureSpaceError extends Error {
+  constructor(featureSet: string, cause: unknown) {
+    super(`feature set ${featureSet}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'FeatureSpaceError';
+  }
 }
 
 /** What of a sweep a single trial's claim and input depend on (a queue worker has these, not the loop). */
@@ -160,13 +179,18 @@ export function splitMatrices(loop: TrialContext, split: PreparedSplit): (t: Pla
           scope: loop.plan.scope,
           ...(level === 'event' && { level, eventLabels }),
         },
-        () =>
-          level === 'event'
-            ? buildEventMatrices(featureSet, eventSource(loop.plan.inputs, featureSet), split.parts, {
-                vectorizer,
-                eventLabels,
-              })
-            : buildMatrices(featureSet, loop.plan.inputs.source(featureSet), split.parts, vectorizer),
+        () => {
+          try {
+            return level === 'event'
+              ? buildEventMatrices(featureSet, eventSource(loop.plan.inputs, featureSet), split.parts, {
+                  vectorizer,
+                  eventLabels,
+                })
+              : buildMatrices(featureSet, loop.plan.inputs.source(featureSet), split.parts, vectorizer);
+          } catch (err) {
+            throw new FeatureSpaceError(featureSet, err);
+          }
+        },
       );
       space = { files, ms: performance.now() - t0 };
       spaces.set(id, space);

@@ -1,25 +1,31 @@
 #!/usr/bin/python3
 """Reference side of the event-level parity check (scripts/parity/events.ts drives it).
 
-    /usr/bin/python3 scripts/parity/events.py DIR REPEATS EXPANDED_TIMEOUT
+    /usr/bin/python3 scripts/parity/events.py DIR REPEATS EXPANDED_TIMEOUT [SEEDS]
 
 DIR holds one folder per distinct matrix set as registry.py reads them, but with event rows: each
 part's distinct (message, label) rows in train.svm, val.svm, test.svm, and beside them
 train.weights, val.weights, test.weights (one count per row, text: how many events the row stands
-for). variants.json maps each variant to {"folder": ..., "weighted": bool}: weighted variants fit the
-distinct training rows with `sample_weight=` their counts, the others (LOF, OneClassSVM: our side
-fits them unweighted) fit the distinct rows unweighted. Estimators and settings are registry.py's
-(normal training rows only for the novelty detectors, rarity and OOV; rarity counts each row's
-presences by its weight).
+for). variants.json maps each variant to {"folder": ..., "weighted": bool, "reseed": bool}: weighted
+variants fit the distinct training rows with `sample_weight=` their counts, the others (LOF,
+OneClassSVM: our side fits them unweighted) fit the distinct rows unweighted. Estimators and
+settings are registry.py's (normal training rows only for the novelty detectors, rarity and OOV;
+rarity counts each row's presences by its weight).
 
 Per variant it prints the distinct val/test rows' scores and the best wall/CPU seconds of fit +
 scoring the distinct val and test rows over REPEATS runs. With EXPANDED_TIMEOUT > 0 the weighted
 variants are also fitted on the EXPANDED rows (each distinct row repeated `weight` times, as the
 pipeline we replace holds one row per log line) and score the expanded val and test rows, in a
-child process stopped after EXPANDED_TIMEOUT seconds (loading and building the expanded rows count
-towards the timeout, not the timing); "expanded" then holds the distinct rows' scores read off the expanded
-ones and the best times of the runs that finished, or {"timeout": seconds} when none did. Loading
-and selecting the normal rows are not timed.
+child process that gets EXPANDED_TIMEOUT seconds per fit (loading and building the expanded rows
+count towards the first fit's timeout, not the timing); "expanded" then holds the distinct rows'
+scores read off the expanded ones and the best times of the runs that finished, or {"timeout":
+seconds} when none did. Loading and selecting the normal rows are not timed.
+
+SEEDS (comma-separated integers, optional): the variants marked "reseed" are also fitted once per
+model seed, untimed, on the distinct rows ("seeds": their val/test scores per seed) and, with
+EXPANDED_TIMEOUT > 0 and weighted, on the expanded rows ("expanded_seeds": the same, or
+{"timeout": seconds} / {"error": exit code} when a fit did not finish: a mean over the seeds that
+did would not be one over SEEDS).
 """
 
 import json
@@ -72,62 +78,72 @@ def best_of(repeats, run):
     return best_wall, best_cpu, out
 
 
-def expanded_child(conn, folder, fs, name, repeats):
-    """Fits and scores the expanded rows up to `repeats` times, sending the best times after each run."""
+def expanded_child(conn, folder, fs, name, seeds):
+    """Fits and scores the expanded rows once per model seed in `seeds`, sending each run's scores and times."""
     # The parent's stdout carries its JSON answer: anything a library prints here goes to stderr.
     os.dup2(2, 1)
     warnings.simplefilter("ignore")
-    seed, parts = load(folder, fs)
-    normal_only, make, how = variants(seed)[name]
+    _, parts = load(folder, fs)
+    normal_only, _, how = variants(seeds[0])[name]
     x, y, w = training_rows(parts["train"], normal_only)
     fit_x, fit_y = expand(x, w), np.repeat(y, w.astype(np.int64))
     xs = [expand(parts[p][0], parts[p][2]) for p in ("val", "test")]
     # Each distinct row's first copy: its expanded score is the distinct row's.
     starts = [np.concatenate(([0], np.cumsum(parts[p][2].astype(np.int64))[:-1])) for p in ("val", "test")]
-    best_wall, best_cpu = float("inf"), float("inf")
-    for k in range(repeats):
+    for seed in seeds:
+        make = variants(seed)[name][1]
         wall0, cpu0 = time.perf_counter(), time.process_time()
         sva, ste = fit_and_score(how, make, normal_only, fit_x, fit_y, None, xs)
-        best_wall = min(best_wall, time.perf_counter() - wall0)
-        best_cpu = min(best_cpu, time.process_time() - cpu0)
         conn.send({
             "val": np.asarray(sva, dtype=float)[starts[0]].tolist(),
             "test": np.asarray(ste, dtype=float)[starts[1]].tolist(),
-            "wall": best_wall,
-            "cpu": best_cpu,
-            "runs": k + 1,
+            "wall": time.perf_counter() - wall0,
+            "cpu": time.process_time() - cpu0,
             "rows": int(fit_x.shape[0]),
         })
     conn.close()
 
 
-def expanded(folder, fs, name, repeats, timeout):
-    """The expanded fit's result (see expanded_child), or {"timeout": timeout} when no run finished in time."""
+def expanded_runs(folder, fs, name, seeds, timeout):
+    """The expanded fits of `seeds` in order, each given `timeout` seconds, as far as they finished,
+    and why the rest did not: None, {"timeout": timeout} or {"error": exit code}."""
     # A fresh interpreter, not a fork: a fork of a process whose BLAS / OpenMP threads have run can
     # deadlock on a lock one of them held.
     ctx = multiprocessing.get_context("spawn")
     receiver, sender = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=expanded_child, args=(sender, folder, fs, name, repeats))
+    child = ctx.Process(target=expanded_child, args=(sender, folder, fs, name, seeds))
     child.start()
     sender.close()
-    deadline = time.monotonic() + timeout
-    result = None
-    while True:
-        left = deadline - time.monotonic()
-        if left <= 0 or not receiver.poll(left):
+    runs = []
+    while len(runs) < len(seeds):
+        if not receiver.poll(timeout):
             break
         try:
-            result = receiver.recv()
-        except EOFError:  # the child finished (or died) after its last run
-            break
-        if result["runs"] == repeats:
+            runs.append(receiver.recv())
+        except EOFError:  # the child died before its next run
             break
     if child.is_alive():
         child.terminate()
     child.join()
-    if result is None:
-        return {"timeout": timeout} if child.exitcode is None or child.exitcode < 0 else {"error": child.exitcode}
-    return result
+    if len(runs) == len(seeds):
+        return runs, None
+    killed = child.exitcode is None or child.exitcode < 0
+    return runs, {"timeout": timeout} if killed else {"error": child.exitcode}
+
+
+def expanded(folder, fs, name, seed, repeats, timeout):
+    """The timed expanded fit: the last finished run's scores with the best times of the runs that
+    finished, or why none did."""
+    runs, why = expanded_runs(folder, fs, name, [seed] * repeats, timeout)
+    if not runs:
+        return why
+    return {**runs[-1], "wall": min(r["wall"] for r in runs), "cpu": min(r["cpu"] for r in runs), "runs": len(runs)}
+
+
+def expanded_seeds(folder, fs, name, seeds, timeout):
+    """The expanded fits once per model seed (untimed: their scores only), or why one did not finish."""
+    runs, why = expanded_runs(folder, fs, name, seeds, timeout)
+    return why or [{"val": r["val"], "test": r["test"]} for r in runs]
 
 
 def load(folder, fs):
@@ -141,8 +157,14 @@ def load(folder, fs):
     return meta["seed"], parts
 
 
+def scores(pair):
+    sva, ste = pair
+    return {"val": np.asarray(sva, dtype=float).tolist(), "test": np.asarray(ste, dtype=float).tolist()}
+
+
 def main() -> None:
     folder, repeats, timeout = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+    seeds = [int(s) for s in sys.argv[4].split(",")] if len(sys.argv) > 4 and sys.argv[4] else []
     with open(f"{folder}/variants.json", encoding="utf8") as f:
         chosen = json.load(f)
     data = {}
@@ -155,22 +177,24 @@ def main() -> None:
             continue
         if make is not None and make() is None:
             continue
-        parts = data[chosen[name]["folder"]]
-        weighted = chosen[name]["weighted"]
+        fs, weighted = chosen[name]["folder"], chosen[name]["weighted"]
+        parts = data[fs]
         x, y, w = training_rows(parts["train"], normal_only)
         fit_w = w if weighted else None
-        wall, cpu, (sva, ste) = best_of(
-            repeats, lambda: fit_and_score(how, make, normal_only, x, y, fit_w, [parts["val"][0], parts["test"][0]])
-        )
+        scored = [parts["val"][0], parts["test"][0]]
+        wall, cpu, pair = best_of(repeats, lambda: fit_and_score(how, make, normal_only, x, y, fit_w, scored))
+        expand_too = weighted and timeout > 0
         out[name] = {
-            "val": np.asarray(sva, dtype=float).tolist(),
-            "test": np.asarray(ste, dtype=float).tolist(),
+            **scores(pair),
             "wall": wall,
             "cpu": cpu,
-            "expanded": expanded(folder, chosen[name]["folder"], name, repeats, timeout)
-            if weighted and timeout > 0
-            else None,
+            "expanded": expanded(folder, fs, name, seed, repeats, timeout) if expand_too else None,
         }
+        if chosen[name].get("reseed") and seeds:
+            out[name]["seeds"] = [
+                scores(fit_and_score(how, variants(s)[name][1], normal_only, x, y, fit_w, scored)) for s in seeds
+            ]
+            out[name]["expanded_seeds"] = expanded_seeds(folder, fs, name, seeds, timeout) if expand_too else None
     json.dump(out, sys.stdout)
 
 

@@ -12,6 +12,10 @@
  * replace, when `expandedTimeout` > 0. Quality on both sides through the trial's own code: scores
  * back to events (`partView`), threshold by max F1 on validation events, metrics on test events; and
  * the sequence view (each sequence the maximum of its events) through the same protocol.
+ *
+ * With `modelSeeds`, the randomised variants are then refitted once per model seed on every side
+ * (same split, untimed) and a second table gives mean ± sd per side: one draw of a random model is
+ * not a parity measurement.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -47,21 +51,38 @@ export interface EventParityOptions {
   warmUps: number;
   /** Variants to check, in registry order. @default EVENT_VARIANTS */
   variants?: readonly VariantName[];
-  /** Seconds scikit-learn may spend per variant on the expanded rows; 0 skips them. */
+  /** Seconds scikit-learn may spend per fit on the expanded rows; 0 skips them. */
   expandedTimeout: number;
+  /** Model seeds to refit the randomised variants with, untimed; none skips the second table. @default [] */
+  modelSeeds?: readonly number[];
+  /** The variants whose result depends on the model seed (registry.ts's RANDOMISED). @default [] */
+  randomised?: readonly VariantName[];
+}
+
+/** One fit's scores of the distinct val and test rows. */
+interface Scores {
+  val: number[] | Float64Array;
+  test: number[] | Float64Array;
 }
 
 /** One side's fit + score: distinct val/test rows' scores and the best times. */
-interface SideRun {
-  val: number[] | Float64Array;
-  test: number[] | Float64Array;
+interface SideRun extends Scores {
   wall: number;
   cpu: number;
 }
 
-type ExpandedRun = (SideRun & { runs: number; rows: number }) | { timeout: number } | { error: number } | null;
+/** Why an expanded fit has no result: it ran past the timeout, or its process failed. */
+type NotRun = { timeout: number } | { error: number };
 
-type Reference = Record<string, SideRun & { expanded: ExpandedRun }>;
+type ExpandedRun = (SideRun & { runs: number; rows: number }) | NotRun | null;
+
+/** One untimed fit per model seed. */
+type SeedRuns = Scores[];
+
+type Reference = Record<
+  string,
+  SideRun & { expanded: ExpandedRun; seeds?: SeedRuns; expanded_seeds?: SeedRuns | NotRun | null }
+>;
 
 /** Event-level and sequence-view test metrics of one side. */
 interface Quality {
@@ -78,11 +99,13 @@ interface Folder {
 /** Runs the event-level check and prints its markdown table. */
 export async function eventParity(o: EventParityOptions): Promise<void> {
   const names = o.variants ?? EVENT_VARIANTS;
+  const modelSeeds = o.modelSeeds ?? [];
+  const reseeded = modelSeeds.length > 0 ? names.filter((n) => o.randomised?.includes(n)) : [];
   const data = await splitDataset(o.preset, o.seed);
   const work = mkdtempSync(join(tmpdir(), 'lo2-parity-events-'));
   try {
-    const folderOf = exportFolders(work, data, names, o.seed);
-    const ref = reference(work, o.repeats, o.expandedTimeout);
+    const folderOf = exportFolders(work, data, names, reseeded, o.seed);
+    const ref = reference(work, o.repeats, o.expandedTimeout, modelSeeds);
     printHeader(data, o, folderOf);
     const totals = new Totals();
     for (const name of names) {
@@ -110,6 +133,7 @@ export async function eventParity(o: EventParityOptions): Promise<void> {
         'its ratio against ours over the same variants). Ratios: ours / ref. w and ours / ref. x.\n' +
         '¹ not run: LOF and OneClassSVM fit the distinct rows unweighted on our side, so the expanded rows are another model.',
     );
+    if (reseeded.length > 0) printSeedTable(reseeded, modelSeeds, o.expandedTimeout, ref, folderOf, data);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -120,7 +144,7 @@ function variantRow(
   head: string,
   [ours, weighted, expanded]: [SideRun, SideRun, SideRun | null],
   missing: string,
-  quality: (run: SideRun) => Quality,
+  quality: (run: Scores) => Quality,
 ): string {
   const q = [quality(ours), quality(weighted), ...(expanded ? [quality(expanded)] : [])];
   const three = (pick: (x: Quality) => number) =>
@@ -175,11 +199,12 @@ function exportFolders(
   work: string,
   data: SplitDataset,
   names: readonly VariantName[],
+  reseeded: readonly VariantName[],
   seed: number,
 ): Map<VariantName, Folder> {
   const byConfig = new Map<string, Folder>();
   const folderOf = new Map<VariantName, Folder>();
-  const chosen: Record<string, { folder: string; weighted: boolean }> = {};
+  const chosen: Record<string, { folder: string; weighted: boolean; reseed: boolean }> = {};
   for (const name of names) {
     const c = resolveVariant(name, { level: 'event' });
     const id = JSON.stringify([c.featureSet, c.vectorizer]);
@@ -190,7 +215,11 @@ function exportFolders(
       exportEventRows(join(work, folder.name), folder.m, seed);
     }
     folderOf.set(name, folder);
-    chosen[name] = { folder: folder.name, weighted: makeDetector(name, seed).rowWeights === 'exact' };
+    chosen[name] = {
+      folder: folder.name,
+      weighted: makeDetector(name, seed).rowWeights === 'exact',
+      reseed: reseeded.includes(name),
+    };
   }
   writeFileSync(join(work, 'variants.json'), JSON.stringify(chosen));
   return folderOf;
@@ -205,11 +234,11 @@ function exportEventRows(dir: string, m: EventMatrices, seed: number): void {
   for (const p of PARTS) writeFileSync(join(dir, `${p}.weights`), `${Array.from(m.events[p].weights).join('\n')}\n`);
 }
 
-function reference(work: string, repeats: number, expandedTimeout: number): Reference {
+function reference(work: string, repeats: number, expandedTimeout: number, modelSeeds: readonly number[]): Reference {
   return JSON.parse(
     execFileSync(
       '/usr/bin/python3',
-      [join(import.meta.dirname, 'events.py'), work, String(repeats), String(expandedTimeout)],
+      [join(import.meta.dirname, 'events.py'), work, String(repeats), String(expandedTimeout), modelSeeds.join(',')],
       { encoding: 'utf8', maxBuffer: 1 << 28 },
     ),
   ) as Reference;
@@ -227,26 +256,15 @@ function timeOurs(
   repeats: number,
   warmUps: number,
 ): SideRun & { fitted: { rows: number; events: number } } {
-  const probe = makeDetector(name, seed);
-  const train = m.events.train;
-  const rows = trainingRows(
-    probe,
-    m.matrices.train,
-    train.labels,
-    probe.rowWeights === 'exact' ? train.weights : undefined,
-  );
+  const rows = fittedRows(name, seed, m);
   let wall = Number.POSITIVE_INFINITY;
   let cpu = Number.POSITIVE_INFINITY;
   let val: Float64Array = new Float64Array(0);
   let test: Float64Array = new Float64Array(0);
   for (let k = -warmUps; k < repeats; k++) {
-    const d = makeDetector(name, seed);
     const t0 = performance.now();
     const c0 = process.cpuUsage();
-    if (rows.weights) d.fit(rows.x, rows.labels, rows.weights);
-    else d.fit(rows.x, rows.labels);
-    val = d.score(m.matrices.val);
-    test = d.score(m.matrices.test);
+    ({ val, test } = fitOurs(name, seed, rows, m));
     if (k >= 0) {
       wall = Math.min(wall, (performance.now() - t0) / 1000);
       const c = process.cpuUsage(c0);
@@ -258,8 +276,76 @@ function timeOurs(
   return { val, test, wall, cpu, fitted: { rows: rows.x.nRows, events: rows.weights ? events : rows.x.nRows } };
 }
 
+/** The distinct training rows a variant fits, with their counts where the detector takes them exactly. */
+function fittedRows(name: VariantName, seed: number, m: EventMatrices): ReturnType<typeof trainingRows> {
+  const probe = makeDetector(name, seed);
+  const train = m.events.train;
+  const weights = probe.rowWeights === 'exact' ? train.weights : undefined;
+  return trainingRows(probe, m.matrices.train, train.labels, weights);
+}
+
+/** One fit of ours on `rows` and its scores of the distinct val and test rows. */
+function fitOurs(
+  name: VariantName,
+  seed: number,
+  rows: ReturnType<typeof trainingRows>,
+  m: EventMatrices,
+): { val: Float64Array; test: Float64Array } {
+  const d = makeDetector(name, seed);
+  if (rows.weights) d.fit(rows.x, rows.labels, rows.weights);
+  else d.fit(rows.x, rows.labels);
+  return { val: d.score(m.matrices.val), test: d.score(m.matrices.test) };
+}
+
+/**
+ * The second table: each randomised variant refitted once per model seed on every side, mean ± sd of
+ * event AUC-PR and the sequence view's AUC-PR and F1, and the difference of the means against the
+ * pipeline we replace (ref. x), or against ref. w where ref. x has no result.
+ */
+function printSeedTable(
+  names: readonly VariantName[],
+  modelSeeds: readonly number[],
+  expandedTimeout: number,
+  ref: Reference,
+  folderOf: Map<VariantName, Folder>,
+  data: SplitDataset,
+): void {
+  console.log(`\n## randomised variants over model seeds ${modelSeeds.join(', ')} (mean ± sd, same split, untimed)\n`);
+  console.log(
+    '| variant | event AUC-PR ours / ref. w / ref. x | sequence-view AUC-PR ours / ref. w / ref. x | ' +
+      'sequence-view F1 ours / ref. w / ref. x | Δ means ours − ref. x: event AUC-PR / sequence-view AUC-PR / F1 |',
+  );
+  console.log('|---|---|---|---|---|');
+  const picks = [(q: Quality) => q.event.auc_pr, (q: Quality) => q.sequence.auc_pr, (q: Quality) => q.sequence.f1];
+  for (const name of names) {
+    const r = ref[name];
+    if (!r?.seeds) continue;
+    const { m } = folderOf.get(name)!;
+    const quality = (runs: SeedRuns) => runs.map((run) => evaluate(run, m, data));
+    const rows = fittedRows(name, modelSeeds[0]!, m);
+    const ours = quality(modelSeeds.map((seed) => fitOurs(name, seed, rows, m)));
+    const weighted = quality(r.seeds);
+    const ex = r.expanded_seeds ?? null;
+    const expanded = Array.isArray(ex) ? quality(ex) : null;
+    const missing = Array.isArray(ex) ? '' : expandedCell(ex, expandedTimeout);
+    const cells = picks.map((pick) =>
+      [ours, weighted, expanded].map((side) => (side ? meanSd(side.map(pick)).text : missing)).join(' / '),
+    );
+    const against = expanded ?? weighted;
+    const deltas = picks.map((pick) => signed(meanSd(ours.map(pick)).mean - meanSd(against.map(pick)).mean));
+    console.log(`| ${name} | ${cells.join(' | ')} | ${deltas.join(' / ')}${expanded ? '' : ' (against ref. w)'} |`);
+  }
+}
+
+/** Mean and sample standard deviation (0 for one value). */
+function meanSd(xs: readonly number[]): { mean: number; text: string } {
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : 0;
+  return { mean, text: Number.isNaN(mean) ? 'n/a' : `${f(mean)} ± ${f(sd)}` };
+}
+
 /** Test metrics of distinct-row scores: per event, and per sequence through the sequence view. */
-function evaluate(run: SideRun, m: EventMatrices, data: SplitDataset): Quality {
+function evaluate(run: Scores, m: EventMatrices, data: SplitDataset): Quality {
   const view = (p: 'val' | 'test', scores: ArrayLike<number>) =>
     partView(Float64Array.from(scores), m.events[p], data.split.parts[p].length);
   const val = view('val', run.val);
@@ -300,4 +386,10 @@ function expandedCell(ex: ExpandedRun, timeout: number): string {
 const n = (x: number) => x.toLocaleString('en-US');
 const f = (x: number) => (Number.isNaN(x) ? 'n/a' : x.toFixed(3));
 const s = (x: number) => x.toFixed(3);
+// Rounded before the sign, so a difference that shows as 0.000 is never '−0.000'.
+const signed = (x: number) => {
+  if (Number.isNaN(x)) return 'n/a';
+  const r = Number(x.toFixed(3));
+  return r >= 0 ? `+${f(Math.abs(r))}` : `−${f(-r)}`;
+};
 const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : 'n/a');

@@ -18,11 +18,13 @@
  * `--warm-ups` is the number of untimed fits of ours before the timed ones (default 1).
  *
  *   node --import tsx scripts/parity/registry.ts --level event [--expanded] [--expanded-timeout 300]
- *     [--repeats 3] [--warm-ups 1] [--only …]
+ *     [--repeats 3] [--warm-ups 1] [--seeds 5] [--only …]
  *
- * `--level event` checks the event variants on event rows instead (scripts/parity/events.ts; `--seeds`
- * is not used there): `--expanded` also times scikit-learn on the expanded rows, one per log line,
- * each variant stopped after `--expanded-timeout` seconds (default 300).
+ * `--level event` checks the event variants on event rows instead (scripts/parity/events.ts):
+ * `--expanded` also fits scikit-learn on the expanded rows, one per log line, each fit stopped after
+ * `--expanded-timeout` seconds (default 300). `--seeds` refits the randomised event variants there
+ * too, on ours, the weighted reference and (with `--expanded`) the expanded one, for the same second
+ * table (event AUC-PR and the sequence view's AUC-PR and F1).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -97,6 +99,8 @@ if (level === 'event') {
     warmUps,
     variants: only ? VARIANT_NAMES.filter((n) => only.includes(n)) : EVENT_VARIANTS,
     expandedTimeout: values.expanded ? countFlag('expanded-timeout', values['expanded-timeout'], 300, 1) : 0,
+    modelSeeds,
+    randomised: RANDOMISED,
   });
 } else if (level === 'sequence') {
   await sequenceParity();
