@@ -328,12 +328,14 @@ function leakageSection(
   });
 }
 
-/** The newest sweep, its note and tags, and its recorded environment, as text. */
+/** The newest sweep, how it ended, its note and tags, and its recorded environment, as text. */
 function environmentSection(sweep: SweepInfo | null): ReportModel['environment'] {
   const env = (sweep?.env ?? {}) as Record<string, unknown>;
   return Object.fromEntries(
     Object.entries({
-      ...(sweep && { sweep: sweep.id, startedAt: sweep.startedAt }),
+      ...(sweep && { sweep: sweep.id, startedAt: sweep.startedAt, status: sweep.status }),
+      // A main-thread failure's first line (the message; the stack is in `sweeps.error`).
+      ...(sweep?.error && { error: sweep.error.split('\n')[0] }),
       ...(sweep?.note && { note: sweep.note }),
       ...(sweep &&
         Object.keys(sweep.tags).length > 0 && {

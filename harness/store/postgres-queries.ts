@@ -253,7 +253,7 @@ export async function latestExperiment(c: Conn): Promise<string | null> {
 export async function latestSweep(c: Conn, experiment: string): Promise<SweepInfo | null> {
   const row = await one<SweepDbRow>(
     c,
-    `SELECT id, started_at, env_json, note FROM sweeps
+    `SELECT id, started_at, status, error, env_json, note FROM sweeps
      WHERE experiment_id IN (SELECT id FROM experiments WHERE name = $1) ORDER BY id DESC LIMIT 1`,
     [experiment],
   );

@@ -39,9 +39,11 @@ function openSweepOn(c: Conn, experimentId: number, datasetHash: string) {
 
 /** Sets a finished sweep `running` again (its finish time cleared); a running one is left as it is. */
 export async function reopenSweep(db: PgDb, sweepId: number): Promise<void> {
-  await run(db.pool, "UPDATE sweeps SET status = 'running', finished_at = NULL WHERE id = $1 AND status <> 'running'", [
-    sweepId,
-  ]);
+  await run(
+    db.pool,
+    "UPDATE sweeps SET status = 'running', finished_at = NULL, error = NULL WHERE id = $1 AND status <> 'running'",
+    [sweepId],
+  );
 }
 
 /**

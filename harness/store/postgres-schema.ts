@@ -133,6 +133,10 @@ export const PG_MIGRATIONS: readonly string[] = [
   -- 2: which process (host:pid) ran each finished trial, as SQLite's migration 5.
   ALTER TABLE trials ADD COLUMN worker text;
   `,
+  `
+  -- 3: why a sweep failed on its main thread, as SQLite's migration 6.
+  ALTER TABLE sweeps ADD COLUMN error text;
+  `,
 ];
 
 export const PG_SCHEMA_VERSION = PG_MIGRATIONS.length;

@@ -84,8 +84,18 @@ export async function insertSweep(c: Conn, experimentId: number, env: SweepEnv, 
   return row!.id;
 }
 
-export async function finishSweep(db: PgDb, sweepId: number, status: Exclude<SweepStatus, 'running'>): Promise<void> {
-  await run(db.pool, 'UPDATE sweeps SET finished_at = $1, status = $2 WHERE id = $3', [now(), status, sweepId]);
+export async function finishSweep(
+  db: PgDb,
+  sweepId: number,
+  status: Exclude<SweepStatus, 'running'>,
+  error?: string,
+): Promise<void> {
+  await run(db.pool, 'UPDATE sweeps SET finished_at = $1, status = $2, error = $3 WHERE id = $4', [
+    now(),
+    status,
+    error ?? null,
+    sweepId,
+  ]);
 }
 
 export async function annotateSweep(db: PgDb, sweepId: number, a: SweepAnnotation): Promise<void> {

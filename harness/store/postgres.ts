@@ -95,8 +95,8 @@ export class PostgresStore implements Store {
   async startSweep(experimentId: number, env: SweepEnv) {
     return w.startSweep(this.#db, experimentId, env, this.owner);
   }
-  async finishSweep(sweepId: number, status: Exclude<SweepStatus, 'running'>) {
-    await w.finishSweep(this.#db, sweepId, status);
+  async finishSweep(sweepId: number, status: Exclude<SweepStatus, 'running'>, error?: string) {
+    await w.finishSweep(this.#db, sweepId, status, error);
   }
   async latestSweep(experiment: string) {
     return this.#db.read((c) => q.latestSweep(c, experiment));

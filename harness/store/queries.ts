@@ -176,7 +176,7 @@ export function latestExperiment(db: Db): string | null {
 export function latestSweep(db: Db, experiment: string): SweepInfo | null {
   const row = db
     .prepare(
-      'SELECT id, started_at, env_json, note FROM sweeps WHERE experiment_id IN (SELECT id FROM experiments WHERE name = ?) ORDER BY id DESC LIMIT 1',
+      'SELECT id, started_at, status, error, env_json, note FROM sweeps WHERE experiment_id IN (SELECT id FROM experiments WHERE name = ?) ORDER BY id DESC LIMIT 1',
     )
     .get(experiment) as SweepDbRow | undefined;
   return row ? sweepInfo(row, sweepTags(db, [row.id]).get(row.id)!) : null;

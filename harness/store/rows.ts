@@ -20,6 +20,7 @@ import type {
   StoredAudit,
   SweepEnv,
   SweepInfo,
+  SweepStatus,
   SweepTags,
   ThroughputRow,
   TimingRow,
@@ -48,6 +49,8 @@ const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 export interface SweepDbRow {
   id: number;
   started_at: string;
+  status: SweepStatus;
+  error: string | null;
   env_json: string | null;
   note: string | null;
 }
@@ -65,6 +68,8 @@ export const sweepValues = (experimentId: number, env: SweepEnv, owner: string) 
 export const sweepInfo = (row: SweepDbRow, tags: SweepTags): SweepInfo => ({
   id: row.id,
   startedAt: row.started_at,
+  status: row.status,
+  error: row.error,
   env: parsedOrNull(row.env_json),
   note: row.note,
   tags,

@@ -135,6 +135,11 @@ export const MIGRATIONS: readonly string[] = [
   -- trial a queue worker retried after another worker died was run by the second one.
   ALTER TABLE trials ADD COLUMN worker TEXT;
   `,
+  `
+  -- 6: why a sweep failed on its main thread (a full disk, the store, the progress display): a
+  -- trial's own failure is that trial's \`error\`.
+  ALTER TABLE sweeps ADD COLUMN error TEXT;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

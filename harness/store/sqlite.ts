@@ -84,8 +84,8 @@ export class SqliteStore implements Store {
   async startSweep(experimentId: number, env: SweepEnv) {
     return tr.startSweep(this.#db, experimentId, env, this.owner);
   }
-  async finishSweep(sweepId: number, status: Exclude<SweepStatus, 'running'>) {
-    tr.finishSweep(this.#db, sweepId, status);
+  async finishSweep(sweepId: number, status: Exclude<SweepStatus, 'running'>, error?: string) {
+    tr.finishSweep(this.#db, sweepId, status, error);
   }
   async latestSweep(experiment: string) {
     return q.latestSweep(this.#db, experiment);

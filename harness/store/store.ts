@@ -56,8 +56,8 @@ export interface Store {
   /** Starts a sweep of an experiment (status `running`, owned by this store's owner); returns its id. */
   startSweep(experimentId: number, env: SweepEnv): Promise<number>;
   /**
-   * Ends a sweep. `error` is the cause of a sweep that failed on its main thread, kept by a store
-   * with a place for it; SQLite's `sweeps` table has none, so SqliteStore leaves it out (the CLI prints it).
+   * Ends a sweep. `error` is the cause of a sweep that failed on its main thread (`sweeps.error`);
+   * a trial's own failure is kept with that trial instead.
    */
   finishSweep(sweepId: number, status: Exclude<SweepStatus, 'running'>, error?: string): Promise<void>;
   /** The newest sweep of any row of an experiment name, with its note and tags, or null. */

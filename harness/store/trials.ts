@@ -53,8 +53,13 @@ export function startSweep(db: Db, experimentId: number, env: SweepEnv, owner: s
   );
 }
 
-export function finishSweep(db: Db, sweepId: number, status: Exclude<SweepStatus, 'running'>): void {
-  db.prepare('UPDATE sweeps SET finished_at = ?, status = ? WHERE id = ?').run(now(), status, sweepId);
+export function finishSweep(db: Db, sweepId: number, status: Exclude<SweepStatus, 'running'>, error?: string): void {
+  db.prepare('UPDATE sweeps SET finished_at = ?, status = ?, error = ? WHERE id = ?').run(
+    now(),
+    status,
+    error ?? null,
+    sweepId,
+  );
 }
 
 /** Claims the trial of `t.key` for `owner` (see Store.claimTrial). */

@@ -34,6 +34,9 @@ export interface SweepEnv {
 export interface SweepInfo {
   id: number;
   startedAt: string;
+  status: SweepStatus;
+  /** Why it failed on its main thread (SweepStatus `failed` with no failed trial to say so), else null. */
+  error: string | null;
   env: unknown;
   note: string | null;
   tags: SweepTags;

@@ -210,6 +210,8 @@ export default defineExperiment({
     assert.ok(model.explanations && model.explanations.length >= 3);
     assert.match(model.explanations![0]!.note!, /stability across 2 seeds \(mean pairwise Jaccard\): (0|1)\.\d\d/);
     assert.equal(model.environment.datasetHash?.length, 32);
+    assert.equal(model.environment.status, 'done', 'how the newest sweep ended');
+    assert.equal(model.environment.error, undefined, 'no main-thread error to show');
     assert.equal(model.falsePositives?.length, 4, 'one list per row (first seed)');
     for (const fp of model.falsePositives!) {
       assert.ok(fp.rows.length <= Math.min(8, fp.total));

@@ -163,6 +163,8 @@ describe('openStore on a bench database', () => {
       assert.deepEqual(await store.latestSweep('old'), {
         id: 1,
         startedAt: '2024-01-01',
+        status: 'done',
+        error: null,
         env: null,
         note: 'from before tags',
         tags: { era: 'v3' },

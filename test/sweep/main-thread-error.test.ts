@@ -27,7 +27,7 @@ const experiment = parseExperiment(
 const PLANNED = 6;
 
 interface Rows {
-  sweeps: { id: number; status: string; finished: string | null }[];
+  sweeps: { id: number; status: string; finished: string | null; error: string | null }[];
   trials: Record<string, number>;
 }
 
@@ -35,7 +35,7 @@ function rows(db: string): Rows {
   const d = new Database(db, { readonly: true });
   try {
     const sweeps = d
-      .prepare('SELECT id, status, finished_at AS finished FROM sweeps ORDER BY id')
+      .prepare('SELECT id, status, finished_at AS finished, error FROM sweeps ORDER BY id')
       .all() as Rows['sweeps'];
     const counts = d.prepare('SELECT status, COUNT(*) AS n FROM trials GROUP BY status').all() as {
       status: string;
@@ -108,6 +108,7 @@ describe('a sweep whose main thread fails while trials run in workers', () => {
     const after = rows(db);
     assert.deepEqual(after.trials, { done: PLANNED });
     assert.equal(after.sweeps.at(-1)!.status, 'done');
+    assert.equal(after.sweeps.at(-1)!.error, null);
   }
 
   it('a progress callback that throws: in-flight trials are released, the sweep fails, a rerun runs them', async () => {
@@ -135,6 +136,11 @@ describe('a sweep whose main thread fails while trials run in workers', () => {
     assert.equal(before.sweeps.length, 1);
     assert.equal(before.sweeps[0]!.status, 'failed');
     assert.ok(before.sweeps[0]!.finished, 'the sweep has ended');
+    assert.match(
+      before.sweeps[0]!.error ?? '',
+      /^Error: EPIPE: the progress display went away\n/,
+      'why, with its stack',
+    );
     assert.equal(before.trials.failed, undefined, 'no trial failed because the sweep did');
     assert.equal(before.trials.running, undefined, 'no trial is left running');
     assert.ok((before.trials.done ?? 0) >= 1, 'the reported trial is stored');
