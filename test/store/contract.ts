@@ -120,11 +120,9 @@ export function storeContract(name: string, open: () => Promise<OpenedStore>): v
         assert.deepEqual(latest?.env, { datasetHash: 'y' });
         assert.ok(typeof latest?.startedAt === 'string' && !Number.isNaN(Date.parse(latest.startedAt)));
         assert.deepEqual([latest?.status, latest?.error], ['running', null]);
-        assert.equal((await store.latestSweep('b'))?.env, null);
-        assert.deepEqual(
-          [(await store.latestSweep('b'))?.status, (await store.latestSweep('b'))?.error],
-          ['interrupted', null],
-        );
+        const b1 = await store.latestSweep('b');
+        assert.equal(b1?.env, null);
+        assert.deepEqual([b1?.status, b1?.error], ['interrupted', null]);
         // A sweep that failed on its main thread keeps why.
         await store.finishSweep(s3, 'failed', 'Error: disk full: cannot write the cache\n    at somewhere');
         const failed = await store.latestSweep('a');

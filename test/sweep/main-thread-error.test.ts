@@ -47,35 +47,39 @@ function rows(db: string): Rows {
   }
 }
 
-/** The store of `db` with one method failing the way a full disk fails a write. */
-function failing(store: Store, method: 'saveAudit'): Store {
+/** The store with method `name` replaced by `wrap(the original, bound)`; every other member as it was. */
+function withMethod<K extends keyof Store>(store: Store, name: K, wrap: (original: Store[K]) => Store[K]): Store {
+  const replaced = wrap((store[name] as (...a: unknown[]) => unknown).bind(store) as Store[K]);
   return new Proxy(store, {
-    get(target, name) {
-      if (name === method) return async () => Promise.reject(new Error('SQLITE_FULL: database or disk is full'));
-      const v = Reflect.get(target, name, target);
+    get(target, key) {
+      if (key === name) return replaced;
+      const v = Reflect.get(target, key, target);
       return typeof v === 'function' ? v.bind(target) : v;
     },
   });
 }
 
+/** The store with one method failing the way a full disk fails a write. */
+function failing(store: Store, method: 'saveAudit'): Store {
+  return withMethod(
+    store,
+    method,
+    () => async () => Promise.reject(new Error('SQLITE_FULL: database or disk is full')),
+  );
+}
+
 /**
- * The store of `db` with its first trial write held back `ms`: long enough that the other worker's
- * trial ends meanwhile, so its result arrives while the first is being recorded.
+ * The store with its first trial write held back `ms`: long enough that the other worker's trial
+ * ends meanwhile, so its result arrives while the first is being recorded.
  */
 function slowFirstCompletion(store: Store, ms: number): Store {
   let first = true;
-  return new Proxy(store, {
-    get(target, name) {
-      const v = Reflect.get(target, name, target);
-      if (name !== 'completeTrial' || typeof v !== 'function') return typeof v === 'function' ? v.bind(target) : v;
-      return async (...args: unknown[]) => {
-        if (first) {
-          first = false;
-          await new Promise((resolve) => setTimeout(resolve, ms));
-        }
-        return v.apply(target, args);
-      };
-    },
+  return withMethod(store, 'completeTrial', (complete) => async (...args) => {
+    if (first) {
+      first = false;
+      await new Promise((resolve) => setTimeout(resolve, ms));
+    }
+    return complete(...args);
   });
 }
 
